@@ -1,0 +1,1 @@
+"""Masterdesk: a Telegram service desk for a home-services marketplace."""

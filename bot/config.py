@@ -1,0 +1,125 @@
+"""Settings, read from the environment and `.env` (pydantic-settings).
+
+Every setting is documented in `.env.example`. `load_settings()` turns a validation error into
+one line naming the setting, so an operator never has to read a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+LOCALES = ("en", "ru", "pl", "cs", "vi", "zh")
+TELEGRAM_API = "https://api.telegram.org"
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: str
+    telegram_api_base: str = TELEGRAM_API
+    desk_chat_id: int
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    database_url: str = "sqlite+aiosqlite:///./data/masterdesk.sqlite3"
+    redis_url: str | None = None
+    default_locale: str = "en"
+    desk_locale: str | None = None
+    timezone: str = "UTC"
+    currency: str = "RUB"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0:8080"
+    urgent_surcharge_percent: int = Field(default=30, ge=0, le=500)
+    max_code_attempts: int = Field(default=5, ge=1, le=20)
+    desk_hours_start: time = time(8, 0)
+    desk_hours_end: time = time(21, 0)
+    outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    log_level: str = "INFO"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token(cls, v: str) -> str:
+        v = v.strip()
+        if not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", v):
+            raise ValueError("must look like 123456789:AAE... (the token BotFather gave you)")
+        return v
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _ids(cls, v: object) -> object:
+        if isinstance(v, str):
+            parts = [p for p in re.split(r"[,\s]+", v.strip()) if p]
+            try:
+                return [int(p) for p in parts]
+            except ValueError:
+                raise ValueError("must be Telegram user ids separated by commas") from None
+        return v
+
+    @field_validator("default_locale", "desk_locale")
+    @classmethod
+    def _locale(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None if v == "" else v
+        if v not in LOCALES:
+            raise ValueError(f"must be one of {', '.join(LOCALES)}")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Europe/Moscow") from None
+        return v
+
+    @field_validator("telegram_api_base", "webhook_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v and not re.match(r"https?://", v):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/") if v else v
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, v: str) -> str:
+        if not (v.startswith("sqlite+aiosqlite://") or v.startswith("postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return v
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, v: str) -> str:
+        if not re.fullmatch(r"[^:\s]+:\d{1,5}", v):
+            raise ValueError("must be host:port, e.g. 0.0.0.0:8080")
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def desk_language(self) -> str:
+        return self.desk_locale or self.default_locale
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+        if err["type"] == "missing":
+            raise ConfigError(f"{name} is not set: add it to the environment or .env "
+                              f"(see .env.example)") from None
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name} is invalid: {msg}") from None

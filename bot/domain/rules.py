@@ -1,0 +1,148 @@
+"""Small pure rules: who the actor is to an order, codes, prices, phones, text limits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.states import Action, Role, Status, transition
+
+CODE_LENGTH = 6
+MAX_PHOTOS = 10
+MAX_DESCRIPTION = 2000
+MAX_ADDRESS = 300
+MAX_PRICE = Decimal("10000000")
+SLOTS = ("09-12", "12-15", "15-18", "18-21")
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    is_desk: bool = False
+    master_id: int | None = None  # set when the user is a registered master
+
+
+@dataclass(frozen=True)
+class OrderParties:
+    status: Status
+    client_id: int
+    master_id: int | None  # assigned master
+    offered_master_id: int | None  # the master holding the pending offer
+
+
+def role_for(actor: Actor, order: OrderParties, action: Action) -> Role:
+    """The role in which `actor` may attempt `action` on the order, or NotAllowed.
+
+    A master is a party only to his own job; the offered master only to accept or decline.
+    """
+    if action in (Action.ACCEPT, Action.DECLINE):
+        if actor.master_id is not None and actor.master_id == order.offered_master_id:
+            return Role.MASTER
+    elif actor.master_id is not None and actor.master_id == order.master_id:
+        if action not in (Action.CANCEL, Action.ACCEPT_WORK, Action.DISPUTE):
+            return Role.MASTER
+    if actor.user_id == order.client_id and action in (
+        Action.CANCEL, Action.ACCEPT_WORK, Action.DISPUTE
+    ):
+        return Role.CLIENT
+    if actor.is_desk:
+        return Role.MANAGER
+    raise NotAllowed("error.not_allowed")
+
+
+def authorize(actor: Actor, order: OrderParties, action: Action) -> tuple[Role, Status]:
+    role = role_for(actor, order, action)
+    return role, transition(order.status, action, role)
+
+
+def new_code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
+
+
+def hash_code(order_id: int, code: str) -> str:
+    return hmac.new(str(order_id).encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def code_matches(order_id: int, code: str, stored_hash: str | None) -> bool:
+    if not stored_hash:
+        return False
+    clean = "".join(ch for ch in code if ch.isdigit())
+    return hmac.compare_digest(hash_code(order_id, clean), stored_hash)
+
+
+def parse_price(text: str) -> Decimal:
+    raw = text.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InvalidInput("error.price_format") from None
+    if not value.is_finite() or value <= 0 or value > MAX_PRICE:
+        raise InvalidInput("error.price_format")
+    return value.quantize(Decimal("0.01"))
+
+
+def same_person_contact(contact_user_id: int | None, sender_id: int) -> bool:
+    """[R §3] the phone must be the sender's own, shared with Telegram's button."""
+    return contact_user_id is not None and contact_user_id == sender_id
+
+
+def normalize_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return "+" + digits
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut `text` to `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def area_of(address: str | None, lat: float | None, lon: float | None) -> str:
+    """A short place name for the topic title: the first part of the address."""
+    if address:
+        first = address.split(",")[0].strip() or address.strip()
+        return clip(first, 40)
+    if lat is not None and lon is not None:
+        return f"{lat:.3f}, {lon:.3f}"
+    return "?"
+
+
+def parse_date(text: str, today: date) -> date:
+    """A visit date typed as DD.MM or DD.MM.YYYY; from tomorrow up to 60 days ahead."""
+    parts = text.strip().replace("/", ".").replace("-", ".").split(".")
+    try:
+        if len(parts) == 2:
+            day, month = int(parts[0]), int(parts[1])
+            year = today.year
+            value = date(year, month, day)
+            if value < today:
+                value = date(year + 1, month, day)
+        elif len(parts) == 3:
+            value = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        else:
+            raise ValueError
+    except ValueError:
+        raise InvalidInput("error.date_format") from None
+    if value <= today or value > today + timedelta(days=60):
+        raise InvalidInput("error.date_range")
+    return value
+
+
+def slots_left(day: date, now: datetime) -> list[str]:
+    """Slots that still start in the future on `day` (local time)."""
+    if day > now.date():
+        return list(SLOTS)
+    return [s for s in SLOTS if int(s[:2]) > now.hour]
+
+
+def surcharge(price: Decimal, percent: int) -> Decimal:
+    return (price * percent / 100).quantize(Decimal("0.01"))
+
+
+def ensure(condition: bool, key: str) -> None:
+    if not condition:
+        raise NotAllowed(key)

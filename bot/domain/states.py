@@ -1,0 +1,116 @@
+"""The order lifecycle of SPEC §1: states, actions, roles, and the transition table.
+
+The table is the single source of truth for "who may do what, when": services ask it before a
+compare-and-set on the status, and the order card asks it which buttons to draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.errors import NotAllowed
+
+
+class Status(StrEnum):
+    SUBMITTED = "submitted"
+    REJECTED = "rejected"
+    OFFERED = "offered"
+    ASSIGNED = "assigned"
+    CONTACTED = "contacted"
+    SCHEDULED = "scheduled"
+    ON_SITE = "on_site"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    COMPLETED = "completed"
+    DISPUTED = "disputed"
+    CANCELLED = "cancelled"
+
+
+class Role(StrEnum):
+    CLIENT = "client"  # the client who placed this order
+    MASTER = "master"  # the master this order is offered or assigned to
+    MANAGER = "manager"  # a desk member
+    SYSTEM = "system"  # the clock
+
+
+class Action(StrEnum):
+    REJECT = "reject"
+    OFFER = "offer"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    WITHDRAW = "withdraw"  # the desk takes an offer back
+    EXPIRE = "expire"  # an offer ran out of time
+    CONTACT = "contact"
+    SCHEDULE = "schedule"
+    CHECK_IN = "check_in"
+    REPORT = "report"  # the master files the completion report
+    CONFIRM_CODE = "confirm_code"
+    ACCEPT_WORK = "accept_work"
+    RELEASE = "release"  # the desk lets the master go; back to matching
+    DISPUTE = "dispute"
+    RESOLVE = "resolve"
+    CANCEL = "cancel"
+
+
+TERMINAL = frozenset({Status.REJECTED, Status.CANCELLED})
+# Before the master is on site the client may cancel; later it is the desk's call [R §3].
+_IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
+_CLIENT_CANCELLABLE = (Status.SUBMITTED, Status.OFFERED, Status.ASSIGNED, Status.CONTACTED,
+                       Status.SCHEDULED)
+_OPEN = (Status.SUBMITTED, Status.OFFERED, *_IN_WORK, Status.AWAITING_CONFIRMATION,
+         Status.DISPUTED)
+
+
+@dataclass(frozen=True)
+class Rule:
+    target: Status
+    roles: frozenset[Role]
+
+
+def _rule(target: Status, *roles: Role) -> Rule:
+    return Rule(target, frozenset(roles))
+
+
+M, C, D, S = Role.MASTER, Role.CLIENT, Role.MANAGER, Role.SYSTEM
+
+TRANSITIONS: dict[tuple[Status, Action], Rule] = {
+    (Status.SUBMITTED, Action.REJECT): _rule(Status.REJECTED, D),
+    (Status.SUBMITTED, Action.OFFER): _rule(Status.OFFERED, D, S),
+    (Status.OFFERED, Action.ACCEPT): _rule(Status.ASSIGNED, M),
+    (Status.OFFERED, Action.DECLINE): _rule(Status.SUBMITTED, M),
+    (Status.OFFERED, Action.WITHDRAW): _rule(Status.SUBMITTED, D),
+    (Status.OFFERED, Action.EXPIRE): _rule(Status.SUBMITTED, S),
+    (Status.ASSIGNED, Action.CONTACT): _rule(Status.CONTACTED, M),
+    (Status.CONTACTED, Action.SCHEDULE): _rule(Status.SCHEDULED, M),
+    (Status.SCHEDULED, Action.SCHEDULE): _rule(Status.SCHEDULED, M),
+    (Status.SCHEDULED, Action.CHECK_IN): _rule(Status.ON_SITE, M),
+    (Status.AWAITING_CONFIRMATION, Action.CONFIRM_CODE): _rule(Status.COMPLETED, M),
+    (Status.AWAITING_CONFIRMATION, Action.ACCEPT_WORK): _rule(Status.COMPLETED, C),
+    (Status.COMPLETED, Action.DISPUTE): _rule(Status.DISPUTED, C),
+    (Status.DISPUTED, Action.RESOLVE): _rule(Status.COMPLETED, D),
+}
+for _s in _IN_WORK:
+    TRANSITIONS[(_s, Action.REPORT)] = _rule(Status.AWAITING_CONFIRMATION, M)
+    TRANSITIONS[(_s, Action.RELEASE)] = _rule(Status.SUBMITTED, D)
+for _s in _OPEN:
+    roles = (C, D) if _s in _CLIENT_CANCELLABLE else (D,)
+    TRANSITIONS[(_s, Action.CANCEL)] = _rule(Status.CANCELLED, *roles)
+
+
+def can(status: Status, action: Action, role: Role) -> bool:
+    rule = TRANSITIONS.get((status, action))
+    return rule is not None and role in rule.roles
+
+
+def transition(status: Status, action: Action, role: Role) -> Status:
+    """The next state, or NotAllowed carrying the message the user is shown."""
+    rule = TRANSITIONS.get((status, action))
+    if rule is None:
+        raise NotAllowed("error.wrong_state")
+    if role not in rule.roles:
+        raise NotAllowed("error.not_allowed")
+    return rule.target
+
+
+def actions_for(status: Status, role: Role) -> list[Action]:
+    return [a for (s, a), rule in TRANSITIONS.items() if s == status and role in rule.roles]
