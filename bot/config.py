@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 LOCALES = ("en", "ru", "pl", "cs", "vi", "zh")
 TELEGRAM_API = "https://api.telegram.org"

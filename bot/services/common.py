@@ -1,0 +1,57 @@
+"""Helpers shared by the order use cases: loading, compare-and-set, parties."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.errors import Conflict, NotFound
+from bot.domain.rules import OrderParties
+from bot.domain.states import Status
+from db.models import Master, Offer, Order
+
+
+async def load_order(s: AsyncSession, order_id: int) -> Order:
+    order = await s.get(Order, order_id)
+    if order is None:
+        raise NotFound("error.not_found")
+    return order
+
+
+def parties(order: Order) -> OrderParties:
+    return OrderParties(Status(order.status), order.client_id, order.master_id,
+                        order.offered_master_id)
+
+
+async def cas_status(
+    s: AsyncSession, order: Order, to: Status, now: datetime, **values: Any
+) -> None:
+    """Compare-and-set: move the order only if nobody moved it since we read it. The loser of
+    a race (two masters, a double tap) gets Conflict and its transaction rolls back."""
+    result = await s.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == order.status)
+        .values(status=to, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("error.conflict")
+    await s.refresh(order)
+
+
+async def master_user_id(s: AsyncSession, master_id: int) -> int:
+    uid = await s.scalar(select(Master.user_id).where(Master.id == master_id))
+    if uid is None:
+        raise NotFound("error.not_found")
+    return uid
+
+
+async def close_pending_offers(s: AsyncSession, order_id: int, status: str,
+                               now: datetime) -> None:
+    await s.execute(
+        update(Offer).where(Offer.order_id == order_id, Offer.status == "pending")
+        .values(status=status, decided_at=now)
+    )

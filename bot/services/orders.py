@@ -1,0 +1,125 @@
+"""Orders: submit, list, reject, cancel."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.domain.errors import Conflict, InvalidInput, NotFound
+from bot.domain.rules import MAX_DESCRIPTION, Actor, area_of, authorize, clip
+from bot.domain.states import Action, Role, Status
+from bot.domain.views import OrderView
+from bot.services.base import Context, audit, enqueue
+from bot.services.common import (
+    cas_status,
+    close_pending_offers,
+    load_order,
+    master_user_id,
+    parties,
+)
+from bot.services.views import order_view
+from db.models import Order, Service
+from fsm.draft import OrderDraft
+
+REJECT_REASONS = ("forbidden", "job_request", "no_masters", "false_data", "technical")
+CANCEL_REASONS = ("changed_mind", "found_other", "too_long", "price", "other")
+
+
+async def submit_order(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
+    """Turn a confirmed draft into an order. A second Confirm of the same draft (a double tap,
+    a replayed update) returns the order the first one created."""
+    if draft.missing():
+        raise InvalidInput("error.draft_incomplete")
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        existing = await s.scalar(select(Order).where(Order.draft_token == draft.token))
+        if existing is not None:
+            return await order_view(s, existing)
+        service = await s.get(Service, draft.service)
+        if service is None or not service.active:
+            raise InvalidInput("error.service_unknown")
+        urgent = draft.time_kind == "urgent"
+        order = Order(
+            draft_token=draft.token, client_id=client_id, service=service.code,
+            description=clip(draft.description or "", MAX_DESCRIPTION),
+            photos=list(draft.photos), address=draft.address, latitude=draft.latitude,
+            longitude=draft.longitude, area=area_of(draft.address, draft.latitude,
+                                                    draft.longitude),
+            urgent=urgent,
+            surcharge_percent=ctx.policy.urgent_surcharge_percent if urgent else 0,
+            visit_date=draft.visit_date, visit_slot=draft.visit_slot, phone=draft.phone or "",
+            payment=draft.payment, status=Status.SUBMITTED, created_at=now, updated_at=now,
+        )
+        s.add(order)
+        try:
+            await s.flush()
+        except IntegrityError:
+            raise Conflict("error.conflict") from None
+        audit(s, now, actor_id=client_id, role=Role.CLIENT, action="submit", order_id=order.id,
+              to_status=Status.SUBMITTED)
+        enqueue(s, now, "order_topic", order_id=order.id)
+        return await order_view(s, order)
+
+
+async def my_orders(ctx: Context, client_id: int, limit: int = 20) -> list[OrderView]:
+    async with ctx.tx() as s:
+        rows = (await s.scalars(
+            select(Order).where(Order.client_id == client_id)
+            .order_by(Order.id.desc()).limit(limit)
+        )).all()
+        return [await order_view(s, o) for o in rows]
+
+
+async def get_order(ctx: Context, actor: Actor, order_id: int) -> OrderView:
+    """An order as its client, its master or the desk may see it; NotFound for anyone else."""
+    async with ctx.tx() as s:
+        order = await s.get(Order, order_id)
+        if order is None or not (
+            actor.is_desk or order.client_id == actor.user_id
+            or (actor.master_id is not None
+                and actor.master_id in (order.master_id, order.offered_master_id))
+        ):
+            raise NotFound("error.not_found")
+        return await order_view(s, order)
+
+
+async def reject_order(ctx: Context, actor: Actor, order_id: int, reason: str) -> OrderView:
+    if reason not in REJECT_REASONS:
+        raise InvalidInput("error.invalid_input")
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        prev = Status(order.status)
+        role, to = authorize(actor, parties(order), Action.REJECT)
+        await cas_status(s, order, to, now, reason=reason)
+        audit(s, now, actor_id=actor.user_id, role=role, action=Action.REJECT, order_id=order.id,
+              from_status=prev, to_status=to, reason=reason)
+        enqueue(s, now, "client_rejected", chat_id=order.client_id, order_id=order.id,
+                reason=reason)
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
+
+
+async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str) -> OrderView:
+    if reason not in CANCEL_REASONS:
+        raise InvalidInput("error.invalid_input")
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        prev = Status(order.status)
+        role, to = authorize(actor, parties(order), Action.CANCEL)
+        master_id, offered = order.master_id, order.offered_master_id
+        await cas_status(s, order, to, now, reason=reason, offered_master_id=None)
+        audit(s, now, actor_id=actor.user_id, role=role, action=Action.CANCEL,
+              order_id=order.id, from_status=prev, to_status=to, reason=reason)
+        await close_pending_offers(s, order.id, "cancelled", now)
+        for mid in {m for m in (master_id, offered) if m}:
+            uid = await master_user_id(s, mid)
+            enqueue(s, now, "master_order_cancelled", chat_id=uid, order_id=order.id)
+        if role != Role.CLIENT:
+            enqueue(s, now, "client_cancelled", chat_id=order.client_id, order_id=order.id,
+                    reason=reason)
+        else:
+            enqueue(s, now, "desk_client_cancelled", order_id=order.id, reason=reason)
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)

@@ -1,0 +1,76 @@
+"""People and the catalogue."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.domain.errors import InvalidInput
+from bot.domain.views import MasterView, UserView
+from bot.services.base import Context
+from bot.services.views import master_view, user_view
+from db.models import Master, Service, User
+
+DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "services.json"
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    code: str
+    names: dict[str, str]
+
+    def name(self, locale: str) -> str:
+        return self.names.get(locale) or self.names.get("en") or self.code
+
+
+async def touch_user(
+    ctx: Context, user_id: int, first_name: str, username: str | None,
+    language_code: str | None,
+) -> tuple[UserView, MasterView | None]:
+    """Load (creating or refreshing) the user behind an update, and his master record."""
+    async with ctx.tx() as s:
+        user = await s.get(User, user_id)
+        if user is None:
+            user = User(id=user_id, first_name=first_name[:128], username=username,
+                        language_code=language_code, created_at=ctx.clock())
+            s.add(user)
+        elif (user.first_name, user.username, user.language_code) != (
+            first_name[:128], username, language_code
+        ):
+            user.first_name, user.username = first_name[:128], username
+            user.language_code = language_code
+        master = await s.scalar(select(Master).where(Master.user_id == user_id))
+        mv = await master_view(s, master) if master else None
+        await s.flush()
+        return user_view(user), mv
+
+
+async def set_locale(ctx: Context, user_id: int, locale: str) -> None:
+    async with ctx.tx() as s:
+        user = await s.get(User, user_id)
+        if user is None:
+            raise InvalidInput("error.not_found")
+        user.locale = locale
+        user.unreachable = False
+
+
+async def seed_catalogue(ctx: Context, path: Path = DEFAULT_CATALOGUE) -> int:
+    """Fill the catalogue from JSON when it is empty; an edited table is never overwritten."""
+    async with ctx.tx() as s:
+        if await s.scalar(select(func.count()).select_from(Service)):
+            return 0
+        items = json.loads(path.read_text(encoding="utf-8"))
+        for pos, item in enumerate(items):
+            s.add(Service(code=item["code"], position=pos, names=item["names"], active=True))
+        return len(items)
+
+
+async def catalogue(ctx: Context) -> list[ServiceItem]:
+    async with ctx.tx() as s:
+        rows = (await s.scalars(
+            select(Service).where(Service.active.is_(True)).order_by(Service.position)
+        )).all()
+        return [ServiceItem(r.code, dict(r.names)) for r in rows]

@@ -1,0 +1,41 @@
+"""ORM rows to plain views (the only place that knows both)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.states import Status
+from bot.domain.views import MasterView, OrderView, UserView
+from db.models import Master, MasterService, Order, User
+
+
+def user_view(u: User) -> UserView:
+    return UserView(u.id, u.first_name, u.username, u.language_code, u.locale, u.unreachable)
+
+
+async def master_view(s: AsyncSession, m: Master) -> MasterView:
+    services = (await s.scalars(
+        select(MasterService.service).where(MasterService.master_id == m.id)
+    )).all()
+    return MasterView(m.id, m.user_id, m.name, m.phone, m.status, m.verified, m.blocked,
+                      tuple(sorted(services)), m.card_message_id)
+
+
+async def order_view(s: AsyncSession, o: Order) -> OrderView:
+    client = await s.get(User, o.client_id)
+    master = await s.get(Master, o.master_id) if o.master_id else None
+    return OrderView(
+        id=o.id, client_id=o.client_id, service=o.service, description=o.description,
+        photos=tuple(o.photos or ()), address=o.address, latitude=o.latitude,
+        longitude=o.longitude, area=o.area, urgent=o.urgent,
+        surcharge_percent=o.surcharge_percent, visit_date=o.visit_date,
+        visit_slot=o.visit_slot, phone=o.phone, payment=o.payment, status=Status(o.status),
+        master_id=o.master_id, offered_master_id=o.offered_master_id, topic_id=o.topic_id,
+        card_message_id=o.card_message_id, reason=o.reason, final_price=o.final_price,
+        report_photos=tuple(o.report_photos or ()), code_attempts=o.code_attempts,
+        code_locked=o.code_locked, created_at=o.created_at,
+        client_name=client.first_name if client else "",
+        master_name=master.name if master else None,
+        master_user_id=master.user_id if master else None,
+    )

@@ -1,0 +1,1 @@
+"""Conversations: states, typed draft data, persisted storage."""
