@@ -1,0 +1,108 @@
+"""`python -m bot`: check the settings and the desk chat, migrate, and run."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import BotCommand
+
+from bot.app import App, build_app
+from bot.config import ConfigError, Settings, load_settings
+from bot.startup import StartupError, check_desk
+
+logger = logging.getLogger("bot")
+
+
+def make_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(settings.bot_token, session=session,
+               default=DefaultBotProperties(parse_mode="HTML"))
+
+
+async def set_commands(bot: Bot) -> None:
+    await bot.set_my_commands([
+        BotCommand(command="start", description="Menu"),
+        BotCommand(command="new", description="New order"),
+        BotCommand(command="orders", description="My orders"),
+        BotCommand(command="language", description="Language"),
+        BotCommand(command="become_master", description="Become a master"),
+        BotCommand(command="cancel", description="Cancel"),
+    ])
+
+
+async def serve(app: App, bot: Bot) -> None:
+    stop = asyncio.Event()
+    sender_task = asyncio.create_task(app.sender.run(stop), name="outbox")
+    s = app.settings
+    try:
+        if s.webhook_url:
+            await serve_webhook(app, bot)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False,
+                                               tasks_concurrency_limit=100)
+    finally:
+        stop.set()
+        app.sender.wake()
+        await sender_task
+
+
+async def serve_webhook(app: App, bot: Bot) -> None:
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    s = app.settings
+    host, port = s.webhook_listen.rsplit(":", 1)
+    web_app = web.Application()
+    SimpleRequestHandler(app.dispatcher, bot, secret_token=s.webhook_secret).register(
+        web_app, path="/webhook")
+    setup_application(web_app, app.dispatcher, bot=bot)
+    await bot.set_webhook(f"{s.webhook_url}/webhook", secret_token=s.webhook_secret)
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    await web.TCPSite(runner, host, int(port)).start()
+    logger.info("webhook listening on %s", s.webhook_listen)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def main() -> int:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"masterdesk: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    bot = make_bot(settings)
+    try:
+        try:
+            me = await check_desk(bot, settings)
+        except StartupError as exc:
+            print(f"masterdesk: {exc}", file=sys.stderr)
+            return 2
+        app = await build_app(settings, bot)
+        try:
+            await set_commands(bot)
+            logger.info("@%s is running the desk %s", me.username, settings.desk_chat_id)
+            await serve(app, bot)
+        finally:
+            await app.close()
+    finally:
+        await bot.session.close()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(asyncio.run(main()))
+    except KeyboardInterrupt:
+        sys.exit(0)

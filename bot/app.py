@@ -1,0 +1,79 @@
+"""The composition root: builds the dispatcher, the services' context and the outbox sender
+exactly as production runs them (the dispatcher flow tests use this too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.desk import DeskMembers
+from bot.i18n import PoI18n, make_i18n
+from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddleware
+from bot.notify.limiter import Limiter
+from bot.notify.render import Renderer
+from bot.notify.sender import OutboxSender, SenderConfig
+from bot.services.base import Context, Policy
+from bot.services.users import catalogue, seed_catalogue
+from db.engine import make_engine, make_sessionmaker
+from db.migrate import migrate
+from fsm.storage import SQLStorage
+from handlers import get_routers
+from handlers.errors import ReportErrors
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    ctx: Context
+    i18n: PoI18n
+    renderer: Renderer
+    dispatcher: Dispatcher
+    sender: OutboxSender
+    storage: BaseStorage
+
+    async def close(self) -> None:
+        await self.storage.close()
+        await self.engine.dispose()
+
+
+def make_storage(settings: Settings, ctx: Context) -> tuple[BaseStorage, BaseEventIsolation]:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        storage = RedisStorage.from_url(settings.redis_url)
+        return storage, RedisEventIsolation(storage.redis)
+    return SQLStorage(ctx.sessions), SimpleEventIsolation()
+
+
+async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None) -> App:
+    engine = make_engine(settings.database_url)
+    await migrate(engine)
+    policy = Policy(urgent_surcharge_percent=settings.urgent_surcharge_percent,
+                    max_code_attempts=settings.max_code_attempts)
+    ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
+    await seed_catalogue(ctx)
+    services = {item.code: item.names for item in await catalogue(ctx)}
+    i18n = make_i18n(settings.default_locale)
+    i18n.set_current(i18n)
+    renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz)
+    sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(
+        desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
+        default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
+    ), limiter=limiter)
+    storage, isolation = make_storage(settings, ctx)
+    dp = Dispatcher(storage=storage, events_isolation=isolation, ctx=ctx, renderer=renderer,
+                    policy=policy, settings=settings)
+    desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
+    dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,
+                                               settings.desk_language))
+    dp.update.outer_middleware(LocaleMiddleware(i18n))
+    dp.update.outer_middleware(WakeSenderMiddleware(sender.wake))
+    dp.update.outer_middleware(ReportErrors())
+    dp.include_routers(*get_routers(settings.desk_chat_id))
+    return App(settings, engine, ctx, i18n, renderer, dp, sender, storage)

@@ -1,0 +1,87 @@
+"""gettext with Babel catalogues (locales/<lang>/LC_MESSAGES/messages.po).
+
+Catalogues are compiled from the .po files in memory at start, so a stale .mo can never be
+shipped: the .po is the only file there is. `pybabel compile` still works for tools that want
+.mo files (they are git-ignored).
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+
+from bot.config import LOCALES
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+class PoI18n(I18n):
+    def find_locales(self) -> dict[str, _gettext.GNUTranslations]:
+        out: dict[str, _gettext.GNUTranslations] = {}
+        for po in sorted(self.path.glob(f"*/LC_MESSAGES/{self.domain}.po")):
+            with po.open("rb") as fp:
+                catalog = read_po(fp, locale=po.parent.parent.name)
+            buf = io.BytesIO()
+            write_mo(buf, catalog, use_fuzzy=False)
+            buf.seek(0)
+            out[po.parent.parent.name] = _gettext.GNUTranslations(buf)
+        return out
+
+
+def make_i18n(default_locale: str) -> PoI18n:
+    return PoI18n(path=LOCALES_DIR, default_locale=default_locale, domain="messages")
+
+
+def _current() -> I18n:
+    return I18n.get_current(no_error=False)
+
+
+def _(message: str) -> str:
+    """Translate into the locale of the current context (the user being answered)."""
+    return _current().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _current().gettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a string for extraction; translate it later with _()."""
+    return message
+
+
+def current_locale() -> str:
+    return _current().current_locale
+
+
+def resolve_locale(chosen: str | None, language_code: str | None, default: str) -> str:
+    """The user's choice, else Telegram's language (pt-BR → pt), else the default."""
+    if chosen in LOCALES:
+        return chosen  # type: ignore[return-value]
+    if language_code:
+        base = language_code.replace("_", "-").split("-")[0].lower()
+        if base in LOCALES:
+            return base
+    return default
+
+
+def fmt_money(amount: Decimal, currency: str) -> str:
+    return format_currency(amount, currency, locale=current_locale())
+
+
+def fmt_date(value: date) -> str:
+    return format_date(value, format="EEE d MMM", locale=current_locale())
+
+
+def fmt_datetime(value: datetime, tz: ZoneInfo) -> str:
+    return format_datetime(value, format="short", tzinfo=tz, locale=current_locale())

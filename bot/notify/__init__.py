@@ -1,0 +1,1 @@
+"""Telegram out: rendering and the outbox sender."""

@@ -1,0 +1,296 @@
+"""The outbox sender: delivers queued messages within Telegram's limits, and never loses one.
+
+- 429: waits out `retry_after` (everything pauses; the row and the later rows of its chat wait).
+- 403 / chat not found: the user is marked unreachable, the desk is told once.
+- Network and 5xx errors: retried with backoff, forever (a message is never dropped).
+- Rows of one chat go out in order; a row is claimed with a lease so two processes never send
+  the same row at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy import or_, select, update
+
+from bot.i18n import PoI18n, resolve_locale
+from bot.notify.limiter import Limiter
+from bot.notify.messages import Draft, Target, compose
+from bot.notify.render import Renderer
+from bot.services.base import Context, enqueue
+from bot.services.views import master_view, order_view
+from db.models import Master, Order, OutboxMessage, User
+
+logger = logging.getLogger(__name__)
+LEASE = timedelta(seconds=60)
+BATCH = 100
+
+
+class Retry(Exception):
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+
+
+@dataclass
+class SenderConfig:
+    desk_chat_id: int
+    desk_locale: str
+    default_locale: str
+    poll_seconds: float = 0.5
+
+
+class OutboxSender:
+    def __init__(self, bot: Bot, ctx: Context, i18n: PoI18n, renderer: Renderer,
+                 config: SenderConfig, limiter: Limiter | None = None) -> None:
+        self.bot, self.ctx, self.i18n, self.renderer = bot, ctx, i18n, renderer
+        self.config = config
+        self.limiter = limiter or Limiter()
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Called after a handler commits, so a message goes out without waiting a poll."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                delay = await self.run_once()
+            except Exception:  # the loop must survive anything; the rows stay pending
+                logger.exception("outbox pass failed")
+                delay = 2.0
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=min(delay,
+                                                                      self.config.poll_seconds))
+            except TimeoutError:
+                pass
+
+    async def run_once(self) -> float:
+        """Send what is due now; returns how long until something may be due again."""
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            rows = (await s.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                       or_(OutboxMessage.locked_until.is_(None),
+                           OutboxMessage.locked_until < now))
+                .order_by(OutboxMessage.id).limit(BATCH)
+            )).all()
+        held: set[int] = set()  # chats whose earlier row is waiting: keep their order
+        soonest = self.config.poll_seconds
+        for row in rows:
+            chat = row.chat_id if row.chat_id is not None else self.config.desk_chat_id
+            if chat in held:
+                continue
+            mono = time.monotonic()
+            at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card")
+            if at - mono > 0.05:
+                held.add(chat)
+                soonest = min(soonest, at - mono)
+                continue
+            if at > mono:
+                await asyncio.sleep(at - mono)
+            if not await self._claim(row.id):
+                continue
+            self.limiter.record(chat, time.monotonic(), counts=row.kind != "order_card")
+            outcome = await self._deliver(row)
+            if outcome is not None:
+                held.add(chat)
+        return soonest
+
+    async def _claim(self, row_id: int) -> bool:
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            res = await s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending",
+                       or_(OutboxMessage.locked_until.is_(None),
+                           OutboxMessage.locked_until < now))
+                .values(locked_until=now + LEASE)
+            )
+            return res.rowcount == 1
+
+    async def _deliver(self, row: OutboxMessage) -> str | None:
+        """Send one row; returns None when it is settled, else why it waits."""
+        try:
+            await self._send(row)
+        except TelegramRetryAfter as exc:
+            logger.warning("429 from Telegram, waiting %s s", exc.retry_after)
+            self.limiter.pause(time.monotonic() + exc.retry_after)
+            await self._postpone(row, exc.retry_after, f"429 retry_after={exc.retry_after}")
+            return "429"
+        except (TelegramNetworkError, TelegramServerError, TimeoutError, Retry) as exc:
+            delay = exc.delay if isinstance(exc, Retry) else min(2.0 ** row.attempts, 300.0)
+            logger.warning("outbox %s: %s, retrying in %.0f s", row.id, type(exc).__name__, delay)
+            await self._postpone(row, delay, repr(exc)[:500])
+            return "retry"
+        except TelegramForbiddenError as exc:
+            await self._unreachable(row, str(exc))
+            return None
+        except TelegramBadRequest as exc:
+            if "chat not found" in exc.message:
+                await self._unreachable(row, exc.message)
+                return None
+            logger.error("outbox %s (%s) refused by Telegram: %s", row.id, row.kind, exc.message)
+            await self._settle(row, "failed", exc.message)
+            return None
+        await self._settle(row, "sent", None)
+        return None
+
+    async def _send(self, row: OutboxMessage) -> None:
+        if row.kind in ("order_topic", "order_card"):
+            await self._order_card(row)
+            return
+        if row.kind == "master_card":
+            await self._master_card(row)
+            return
+        target = await self._target(row)
+        with self.i18n.use_locale(target.locale):
+            draft = compose(row.kind, row.payload, target, self.renderer)
+        await self._send_draft(target.chat_id, target.thread_id, draft)
+
+    async def _send_draft(self, chat_id: int, thread_id: int | None, draft: Draft) -> None:
+        try:
+            await self.bot.send_message(chat_id, draft.text, message_thread_id=thread_id,
+                                        reply_markup=draft.markup)
+        except TelegramBadRequest as exc:
+            if thread_id is None or "thread not found" not in exc.message:
+                raise
+            # The topic was deleted by hand: the desk still gets the message, in General.
+            await self.bot.send_message(chat_id, draft.text, reply_markup=draft.markup)
+
+    async def _target(self, row: OutboxMessage) -> Target:
+        async with self.ctx.tx() as s:
+            order = await s.get(Order, row.order_id) if row.order_id else None
+            ov = await order_view(s, order) if order else None
+            if row.chat_id is None:
+                return Target(self.config.desk_chat_id, ov.topic_id if ov else None,
+                              self.config.desk_locale, ov, True)
+            user = await s.get(User, row.chat_id)
+            locale = resolve_locale(user.locale if user else None,
+                                    user.language_code if user else None,
+                                    self.config.default_locale)
+            return Target(row.chat_id, None, locale, ov, False)
+
+    async def _order_card(self, row: OutboxMessage) -> None:
+        """Open the order's topic (once) and keep its first message, the card, current."""
+        async with self.ctx.tx() as s:
+            order = await s.get(Order, row.order_id)
+            if order is None:
+                return
+            if row.kind == "order_card":
+                newer = await s.scalar(
+                    select(OutboxMessage.id).where(
+                        OutboxMessage.kind == "order_card", OutboxMessage.status == "pending",
+                        OutboxMessage.order_id == row.order_id, OutboxMessage.id > row.id
+                    ).limit(1))
+                if newer is not None:
+                    return  # a later row draws the same card: one edit is enough
+            ov = await order_view(s, order)
+        desk = self.config.desk_chat_id
+        with self.i18n.use_locale(self.config.desk_locale):
+            text, markup = self.renderer.card(ov)
+            name = self.renderer.topic_name(ov)
+        topic_id = ov.topic_id
+        if topic_id is None:
+            topic = await self.bot.create_forum_topic(desk, name)
+            topic_id = topic.message_thread_id
+            await self._save_order(ov.id, topic_id=topic_id)
+        if ov.card_message_id is not None:
+            if await self._edit(desk, ov.card_message_id, text, markup):
+                return
+        msg = await self.bot.send_message(desk, text, message_thread_id=topic_id,
+                                          reply_markup=markup)
+        await self._save_order(ov.id, card_message_id=msg.message_id)
+
+    async def _master_card(self, row: OutboxMessage) -> None:
+        master_id = int(row.payload["master_id"])
+        async with self.ctx.tx() as s:
+            m = await s.get(Master, master_id)
+            if m is None:
+                return
+            mv = await master_view(s, m)
+        desk = self.config.desk_chat_id
+        with self.i18n.use_locale(self.config.desk_locale):
+            text, markup = self.renderer.master_card(mv)
+        if mv.card_message_id is not None and await self._edit(desk, mv.card_message_id, text,
+                                                               markup):
+            return
+        msg = await self.bot.send_message(desk, text, reply_markup=markup)
+        async with self.ctx.tx() as s:
+            await s.execute(update(Master).where(Master.id == master_id)
+                            .values(card_message_id=msg.message_id))
+
+    async def _edit(self, chat_id: int, message_id: int, text: str,
+                    markup: InlineKeyboardMarkup | None) -> bool:
+        """Edit in place; False when the message is gone and a new one must be sent."""
+        try:
+            await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id,
+                                             reply_markup=markup)
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return True
+            if "not found" in exc.message or "can't be edited" in exc.message:
+                return False
+            raise
+        return True
+
+    async def _save_order(self, order_id: int, **values: object) -> None:
+        async with self.ctx.tx() as s:
+            await s.execute(update(Order).where(Order.id == order_id).values(**values))
+
+    async def _postpone(self, row: OutboxMessage, delay: float, error: str) -> None:
+        now = self.ctx.clock()
+        until = now + timedelta(seconds=delay)
+        async with self.ctx.tx() as s:
+            await s.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id)
+                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until,
+                        locked_until=None, last_error=error))
+            # Later messages to the same chat wait too, so nobody reads them out of order.
+            same_chat = (OutboxMessage.chat_id.is_(None) if row.chat_id is None
+                         else OutboxMessage.chat_id == row.chat_id)
+            await s.execute(
+                update(OutboxMessage)
+                .where(same_chat, OutboxMessage.status == "pending", OutboxMessage.id > row.id,
+                       OutboxMessage.next_attempt_at < until)
+                .values(next_attempt_at=until))
+
+    async def _settle(self, row: OutboxMessage, status: str, error: str | None) -> None:
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            await s.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id)
+                .values(status=status, sent_at=now if status == "sent" else None,
+                        attempts=OutboxMessage.attempts + 1, locked_until=None,
+                        last_error=error))
+
+    async def _unreachable(self, row: OutboxMessage, error: str) -> None:
+        """The user blocked the bot: mark him, tell the desk once, keep the row as failed."""
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            await s.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id)
+                .values(status="failed", attempts=OutboxMessage.attempts + 1,
+                        locked_until=None, last_error=error[:500]))
+            if row.chat_id is None:
+                return
+            user = await s.get(User, row.chat_id)
+            if user is not None and not user.unreachable:
+                user.unreachable = True
+                enqueue(s, now, "desk_unreachable", order_id=row.order_id,
+                        user_id=row.chat_id, name=user.first_name)
+        logger.warning("outbox %s: recipient unreachable", row.id)

@@ -1,0 +1,69 @@
+"""At start: can we reach Telegram with this token, and is the desk chat usable?"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import ChatMemberAdministrator, ChatMemberOwner, User
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """What to fix, in one line."""
+
+
+async def check_desk(bot: Bot, settings: Settings, attempts: int = 10) -> User:
+    for attempt in range(attempts):
+        try:
+            return await _check(bot, settings)
+        except TelegramNetworkError as exc:
+            if attempt == attempts - 1:
+                raise StartupError(
+                    f"cannot reach the Bot API at {settings.telegram_api_base} ({exc.message}); "
+                    f"check the network or TELEGRAM_API_BASE") from None
+            logger.warning("Bot API not reachable yet, retrying: %s", exc.message)
+            await asyncio.sleep(min(2 ** attempt, 15))
+    raise AssertionError("unreachable")
+
+
+async def _check(bot: Bot, settings: Settings) -> User:
+    try:
+        me = await bot.get_me()
+    except TelegramUnauthorizedError:
+        raise StartupError("BOT_TOKEN was refused by Telegram: copy the token from @BotFather "
+                           "again") from None
+    desk = settings.desk_chat_id
+    try:
+        chat = await bot.get_chat(desk)
+    except (TelegramBadRequest, TelegramForbiddenError):
+        raise StartupError(f"DESK_CHAT_ID {desk}: the bot cannot see this chat; add the bot to "
+                           f"the desk group and check the id (it starts with -100)") from None
+    if chat.type != "supergroup" or not chat.is_forum:
+        raise StartupError(f"DESK_CHAT_ID {desk}: the desk must be a supergroup with Topics "
+                           f"turned on (group settings → Topics)")
+    try:
+        member = await bot.get_chat_member(desk, me.id)
+    except TelegramAPIError as exc:
+        raise StartupError(f"DESK_CHAT_ID {desk}: cannot read the bot's rights "
+                           f"({exc.message})") from None
+    if isinstance(member, ChatMemberOwner):
+        return me
+    if not isinstance(member, ChatMemberAdministrator):
+        raise StartupError(f"DESK_CHAT_ID {desk}: make the bot an administrator of the desk "
+                           f"group with the right to manage topics")
+    if not member.can_manage_topics:
+        raise StartupError(f"DESK_CHAT_ID {desk}: give the bot the administrator right "
+                           f"«Manage topics»")
+    return me

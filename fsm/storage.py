@@ -1,0 +1,61 @@
+"""Persisted FSM storage: conversations survive a restart of the bot.
+
+SQL (the bot's own database) by default; aiogram's RedisStorage when REDIS_URL is set.
+Data must be JSON-safe: drafts are stored as `model_dump(mode="json")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import FsmRecord
+
+
+class SQLStorage(BaseStorage):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+
+    def _insert(self, dialect: str):  # type: ignore[no-untyped-def]
+        return pg_insert if dialect == "postgresql" else sqlite_insert
+
+    async def _upsert(self, key: StorageKey, **values: Any) -> None:
+        k = self.keys.build(key)
+        now = datetime.now(UTC)
+        async with self.sessions() as s, s.begin():
+            insert = self._insert(s.bind.dialect.name)
+            row = {"key": k, "state": None, "data": {}, "updated_at": now, **values}
+            stmt = insert(FsmRecord).values(**row)
+            stmt = stmt.on_conflict_do_update(index_elements=[FsmRecord.key],
+                                              set_={**values, "updated_at": now})
+            await s.execute(stmt)
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        await self._upsert(key, state=value)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        async with self.sessions() as s:
+            return await s.scalar(select(FsmRecord.state).where(
+                FsmRecord.key == self.keys.build(key)))
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._upsert(key, data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        async with self.sessions() as s:
+            data = await s.scalar(select(FsmRecord.data).where(
+                FsmRecord.key == self.keys.build(key)))
+            return dict(data or {})
+
+    async def close(self) -> None:
+        return None

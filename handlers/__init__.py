@@ -1,0 +1,25 @@
+"""Telegram in: thin routers per role. Order matters: /cancel first, catch-alls last."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+
+from handlers import common, errors
+from handlers.client import my_orders, new_order
+from handlers.desk import masters as desk_masters
+from handlers.desk import orders as desk_orders
+from handlers.master import jobs, onboarding
+
+
+def get_routers(desk_chat_id: int) -> list[Router]:
+    desk = Router(name="desk")
+    desk.message.filter(F.chat.id == desk_chat_id)
+    desk.callback_query.filter(F.message.chat.id == desk_chat_id)
+    desk.include_routers(desk_orders.router, desk_masters.router)
+
+    private = Router(name="private")
+    private.message.filter(F.chat.type == "private")
+    private.callback_query.filter(F.message.chat.type == "private")
+    private.include_routers(common.router, new_order.router, my_orders.router,
+                            onboarding.router, jobs.router, common.fallback)
+    return [errors.router, desk, private]

@@ -1,0 +1,107 @@
+"""/start, /cancel, /language, the menu, and the private chat's catch-alls."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+
+from bot.callbacks import Cb
+from bot.config import LOCALES
+from bot.domain.views import MasterView
+from bot.i18n import _
+from bot.notify.render import button, q
+from bot.services.base import Context
+from bot.services.users import set_locale
+from handlers.keyboards import menu
+
+router = Router(name="common")
+fallback = Router(name="fallback")
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "pl": "Polski", "cs": "Čeština",
+                  "vi": "Tiếng Việt", "zh": "中文"}
+CANCEL_WORDS = {"✖️ Cancel"}
+
+
+def greeting(name: str, master: MasterView | None) -> str:
+    lines = [_("Hello, {name}! This is the home services desk: plumbers, electricians, "
+               "furniture assemblers and more.").format(name=q(name)),
+             _("What would you like to do?")]
+    if master is None:
+        lines.append(_("Are you a master? Apply with /become_master."))
+    return "\n\n".join(lines)
+
+
+@router.message(CommandStart())
+async def start(message: Message, state: FSMContext, master: MasterView | None) -> None:
+    await state.clear()
+    assert message.from_user is not None
+    await message.answer(greeting(message.from_user.first_name, master), reply_markup=menu())
+
+
+@router.message(Command("cancel"), StateFilter("*"))
+@router.message(F.text.func(lambda t: t.startswith("✖️")), ~StateFilter(None))
+async def cancel_cmd(message: Message, state: FSMContext) -> None:
+    had = await state.get_state()
+    await state.clear()
+    text = _("Cancelled. Nothing was saved.") if had else _("There is nothing to cancel.")
+    await message.answer(text, reply_markup=ReplyKeyboardRemove())
+    await message.answer(_("What would you like to do?"), reply_markup=menu())
+
+
+@router.callback_query(Cb.filter(F.a == "cxl"))
+async def cancel_button(query: CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Cancelled. Nothing was saved."))
+        await query.message.answer(_("What would you like to do?"), reply_markup=menu())
+
+
+def languages() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [button(LANGUAGE_NAMES[c], "setl", x=i) for i, c in enumerate(LOCALES[j:j + 2], j)]
+        for j in range(0, len(LOCALES), 2)
+    ])
+
+
+@router.message(Command("language"))
+async def language_cmd(message: Message) -> None:
+    await message.answer(_("Choose your language:"), reply_markup=languages())
+
+
+@router.callback_query(Cb.filter(F.a == "lang"))
+async def language_menu(query: CallbackQuery) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(_("Choose your language:"), reply_markup=languages())
+
+
+@router.callback_query(Cb.filter(F.a == "setl"))
+async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context,
+                       i18n_middleware: object) -> None:
+    if not 0 <= callback_data.x < len(LOCALES):
+        await query.answer(_("This button is outdated."), show_alert=True)
+        return
+    locale = LOCALES[callback_data.x]
+    await set_locale(ctx, query.from_user.id, locale)
+    from bot.i18n import _current
+
+    with _current().use_locale(locale):
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(_("Language: {name}").format(
+                name=LANGUAGE_NAMES[locale]))
+            await query.message.answer(_("What would you like to do?"), reply_markup=menu())
+
+
+@fallback.callback_query()
+async def outdated(query: CallbackQuery) -> None:
+    await query.answer(_("This button is outdated."), show_alert=True)
+
+
+@fallback.message(StateFilter(None))
+async def unknown(message: Message) -> None:
+    await message.answer(_("I did not understand that. Choose what you would like to do:"),
+                         reply_markup=menu())

@@ -1,0 +1,210 @@
+"""Shared fixtures and factories for the service and migration tests.
+
+Backends: every test that uses `db_url` (and so `engine` / `ctx`) runs on a temporary SQLite file,
+and also on PostgreSQL when TEST_DATABASE_URL is set (e.g.
+postgresql+asyncpg://postgres@127.0.0.1:5432/test). The PostgreSQL database is disposable: its
+`public` schema is dropped and recreated before every test.
+
+Factories are plain async helpers; import them with `from conftest import make_order, ...`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.domain.rules import Actor
+from bot.domain.views import MasterView, OrderView, UserView
+from bot.services.base import Context, Policy
+from bot.services.masters import apply_master, decide_master
+from bot.services.orders import submit_order
+from bot.services.users import seed_catalogue, touch_user
+from db.engine import make_engine, make_sessionmaker
+from db.migrate import migrate
+from db.models import AuditEntry, Master, Offer, Order, OutboxMessage, User
+from fsm.draft import OrderDraft
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+DESK = Actor(999, is_desk=True)
+START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday, inside desk hours
+
+
+class FixedClock:
+    """A clock that stands still until told to move: `clock()` -> aware UTC datetime."""
+
+    def __init__(self, start: datetime = START) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self.now = start.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now = self.now + timedelta(**delta)
+        return self.now
+
+    def set(self, moment: datetime) -> datetime:
+        self.now = moment.astimezone(UTC)
+        return self.now
+
+
+# --- backends -----------------------------------------------------------------------------
+
+async def reset_postgres(url: str) -> None:
+    """Empty the disposable PostgreSQL database: drop and recreate the public schema."""
+    eng = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with eng.connect() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await eng.dispose()
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgres",
+            marks=pytest.mark.skipif(not TEST_DATABASE_URL, reason="TEST_DATABASE_URL not set"),
+        ),
+    ]
+)
+async def db_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
+    """The URL of an empty database (no tables): a fresh SQLite file, or a reset PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3"
+    else:
+        assert TEST_DATABASE_URL
+        await reset_postgres(TEST_DATABASE_URL)
+        yield TEST_DATABASE_URL
+
+
+@pytest.fixture
+def backend(db_url: str) -> str:
+    return "sqlite" if db_url.startswith("sqlite") else "postgres"
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated engine made by the production `make_engine`; disposed after the test."""
+    eng = make_engine(db_url)
+    try:
+        await migrate(eng)
+        yield eng
+    finally:
+        await eng.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+async def ctx(engine: AsyncEngine, clock: FixedClock) -> Context:
+    """A service Context on a migrated database with the catalogue seeded."""
+    context = Context(sessions=make_sessionmaker(engine), clock=clock, policy=Policy())
+    await seed_catalogue(context)
+    return context
+
+
+# --- factories ----------------------------------------------------------------------------
+
+async def make_client(ctx: Context, user_id: int, first_name: str | None = None,
+                      language_code: str | None = "en") -> UserView:
+    user, _master = await touch_user(ctx, user_id, first_name or f"Client{user_id}", None,
+                                     language_code)
+    return user
+
+
+async def make_master(
+    ctx: Context,
+    user_id: int,
+    services: tuple[str, ...] | list[str] = ("plumbing",),
+    approve: bool | None = True,
+    desk: Actor = DESK,
+    name: str | None = None,
+) -> MasterView:
+    """A master who applied; approved (True), rejected (False) or left pending (None)."""
+    await touch_user(ctx, user_id, name or f"Master{user_id}", None, "en")
+    master = await apply_master(ctx, user_id, name or f"Master {user_id}",
+                                f"+4860000{user_id:04d}", list(services))
+    if approve is not None:
+        master = await decide_master(ctx, desk, master.id, approve)
+    return master
+
+
+def master_actor(master: MasterView) -> Actor:
+    return Actor(master.user_id, master_id=master.id)
+
+
+def complete_draft(**overrides: Any) -> OrderDraft:
+    fields: dict[str, Any] = dict(
+        service="plumbing",
+        description="The kitchen tap drips",
+        photos=["photo-1"],
+        address="Marszałkowska 1, Warszawa",
+        time_kind="tomorrow",
+        phone="+48600000001",
+        payment="cash",
+    )
+    fields.update(overrides)
+    return OrderDraft(**fields)
+
+
+async def make_order(ctx: Context, client_id: int, **draft_overrides: Any) -> OrderView:
+    """A submitted order of `client_id` (created as a user if needed)."""
+    await make_client(ctx, client_id)
+    return await submit_order(ctx, client_id, complete_draft(**draft_overrides))
+
+
+async def outbox(ctx: Context) -> list[tuple[str, int | None, int | None, dict[str, Any]]]:
+    """Every outbox row, oldest first, as (kind, chat_id, order_id, payload)."""
+    async with ctx.tx() as s:
+        rows = (await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+        return [(r.kind, r.chat_id, r.order_id, dict(r.payload or {})) for r in rows]
+
+
+async def audit(ctx: Context, order_id: int) -> list[tuple[str, int | None, str, str | None,
+                                                           str | None, str | None]]:
+    """The order's audit trail, oldest first, as
+    (action, actor_id, actor_role, from_status, to_status, reason)."""
+    async with ctx.tx() as s:
+        rows = (await s.scalars(
+            select(AuditEntry).where(AuditEntry.order_id == order_id).order_by(AuditEntry.id)
+        )).all()
+        return [(str(r.action), r.actor_id, str(r.actor_role), r.from_status, r.to_status,
+                 r.reason) for r in rows]
+
+
+async def row_counts(ctx: Context) -> dict[str, int]:
+    """How many rows each table that a use case writes holds (for "nothing stored" checks)."""
+    out = {}
+    async with ctx.tx() as s:
+        for name, model in (("orders", Order), ("offers", Offer), ("audit", AuditEntry),
+                            ("outbox", OutboxMessage), ("masters", Master), ("users", User)):
+            out[name] = await s.scalar(select(func.count()).select_from(model))
+    return out
+
+
+async def load_row(ctx: Context, model: type, key: Any) -> Any:
+    """A fresh copy of one row straight from the database (not from a view)."""
+    async with ctx.tx() as s:
+        return await s.get(model, key)
+
+
+async def offers_of(ctx: Context, order_id: int) -> list[tuple[int, str]]:
+    """The order's offers, oldest first, as (master_id, status)."""
+    async with ctx.tx() as s:
+        rows = (await s.scalars(
+            select(Offer).where(Offer.order_id == order_id).order_by(Offer.id)
+        )).all()
+        return [(r.master_id, r.status) for r in rows]

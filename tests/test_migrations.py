@@ -1,0 +1,107 @@
+"""The Alembic migrations build exactly the schema that db.models describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+from db.engine import make_engine
+from db.migrate import alembic_config, migrate
+from db.models import Base
+
+
+def _diff(connection: Connection) -> list[Any]:
+    mc = MigrationContext.configure(
+        connection,
+        opts={"compare_type": True, "compare_server_default": False,
+              "render_as_batch": connection.dialect.name == "sqlite"},
+    )
+    return compare_metadata(mc, Base.metadata)
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+def _head() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def test_migrated_schema_matches_models(db_url, request):
+    if db_url.startswith("postgresql"):
+        request.node.add_marker(pytest.mark.xfail(
+            reason="BUG db/models.py:191 FsmRecord has UniqueConstraint('key') on its primary "
+                   "key; PostgreSQL never creates the redundant constraint, so autogenerate "
+                   "always reports add_constraint(fsm_state.key)",
+            strict=True,
+        ))
+    engine = make_engine(db_url)
+    try:
+        async with engine.connect() as conn:
+            assert await conn.run_sync(_tables) == set()  # starts empty
+        await migrate(engine)
+        async with engine.connect() as conn:
+            diff = await conn.run_sync(_diff)
+            tables = await conn.run_sync(_tables)
+        assert diff == [], diff
+        assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    finally:
+        await engine.dispose()
+
+
+async def test_migrate_twice_is_a_noop(db_url):
+    engine = make_engine(db_url)
+    try:
+        await migrate(engine)
+        async with engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO services (code, position, names, active) "
+                "VALUES ('probe', 0, '{}', true)"
+            ))
+        await migrate(engine)
+        async with engine.connect() as conn:
+            versions = (await conn.execute(
+                text("SELECT version_num FROM alembic_version"))).scalars().all()
+            probe = (await conn.execute(
+                text("SELECT code FROM services WHERE code = 'probe'"))).scalars().all()
+            tables = await conn.run_sync(_tables)
+        assert versions == [_head()]
+        assert probe == ["probe"]  # data survives a second start
+        assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    finally:
+        await engine.dispose()
+
+
+async def test_single_head():
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+
+
+async def test_schema_check_sees_a_drift(db_url):
+    """The comparison is not vacuous: a column the migrations lack is reported."""
+    from sqlalchemy import Column, Integer, MetaData
+
+    drifted = MetaData()
+    for table in Base.metadata.tables.values():
+        table.to_metadata(drifted)
+    drifted.tables["orders"].append_column(Column("drift", Integer))
+
+    def diff(connection: Connection) -> list[Any]:
+        mc = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(mc, drifted)
+
+    engine = make_engine(db_url)
+    try:
+        await migrate(engine)
+        async with engine.connect() as conn:
+            found = await conn.run_sync(diff)
+        assert any(d[0] == "add_column" and d[3].name == "drift" for d in found
+                   if isinstance(d, tuple)), found
+    finally:
+        await engine.dispose()
