@@ -43,7 +43,7 @@ def make_i18n(default_locale: str) -> PoI18n:
 
 
 def _current() -> I18n:
-    return I18n.get_current(no_error=False)
+    return PoI18n.get_current(no_error=False)  # type: ignore[return-value]
 
 
 def _(message: str) -> str:

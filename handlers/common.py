@@ -41,7 +41,7 @@ async def start(message: Message, state: FSMContext, master: MasterView | None) 
 
 
 @router.message(Command("cancel"), StateFilter("*"))
-@router.message(F.text.func(lambda t: t.startswith("✖️")), ~StateFilter(None))
+@router.message(F.text.startswith("✖️"), ~StateFilter(None))
 async def cancel_cmd(message: Message, state: FSMContext) -> None:
     had = await state.get_state()
     await state.clear()

@@ -63,7 +63,9 @@ SEND_METHODS: Final = frozenset({
     "sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendLocation", "sendContact",
     "copyMessage", "forwardMessage",
 })
-EDIT_METHODS: Final = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
+EDIT_METHODS: Final = frozenset({
+    "editMessageText", "editMessageReplyMarkup", "editMessageCaption",
+})
 
 #: What getUpdates delivers when allowed_updates was never given (or given as []).
 DEFAULT_ALLOWED_UPDATES: Final = frozenset({
@@ -185,13 +187,13 @@ def _decode_html_entity(text: str, pos: int, strict: bool) -> tuple[str, int] | 
     """Decode ``&...;`` at ``pos`` like TDLib; returns (character, next position) or None."""
     n = len(text)
     end = pos + 1
-    code = 0
     if end < n and text[end] == "#":
         end += 1
-        digits = "0123456789abcdefABCDEF" if end < n and text[end] == "x" else "0123456789"
-        base = 16 if len(digits) > 10 else 10
-        if base == 16:
+        base, digits = 10, "0123456789"
+        if end < n and text[end] == "x":
             end += 1
+            base, digits = 16, "0123456789abcdefABCDEF"
+        code = 0
         while end < n and text[end] in digits:
             code = code * base + int(text[end], base)
             end += 1
@@ -294,6 +296,8 @@ def parse_html(text: str, strict_ampersand: bool = True) -> tuple[str, list[dict
         raise EntityParseError(
             f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"'
         )
+    for entity in entities:
+        entity.pop("_language", None)  # a language only survives on a pre entity
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(result), entities
 
@@ -318,7 +322,7 @@ def _parse_start_tag(
         if at(i) == ">":
             break
         attr_begin = i
-        while not _is_space(at(i)) and at(i) != "=":
+        while not _is_space(at(i)) and at(i) not in ("=", ">"):
             i += 1
         attr = text[attr_begin:i]
         if not attr:
@@ -408,8 +412,9 @@ def _close_entity(entities: list[dict[str, Any]], tag: _OpenTag, length: int, in
     elif tag.name == "pre":
         last = entities[-1] if entities else None
         if (last and last["type"] == "code" and last["offset"] == offset
-                and last["length"] == length and last.get("language")):
+                and last["length"] == length and last.get("_language")):
             last["type"] = "pre"
+            last["language"] = last.pop("_language")
         else:
             entities.append({"type": "pre", **span})
     elif tag.name == "code":
@@ -417,17 +422,11 @@ def _close_entity(entities: list[dict[str, Any]], tag: _OpenTag, length: int, in
         if (last and last["type"] == "pre" and last["offset"] == offset
                 and last["length"] == length and tag.argument):
             last["language"] = tag.argument
-        elif tag.argument:
-            entities.append({"type": "code", **span, "language": tag.argument})
         else:
-            entities.append({"type": "code", **span})
+            entities.append({"type": "code", **span, "_language": tag.argument})
     elif tag.name == "blockquote":
         kind = "expandable_blockquote" if tag.argument == "1" else "blockquote"
         entities.append({"type": kind, **span})
-    # a leftover "language" on a plain code entity is not part of the Bot API object
-    for entity in entities:
-        if entity["type"] == "code":
-            entity.pop("language", None)
 
 
 def _checked_link(url: str) -> str | None:
@@ -742,7 +741,7 @@ class StoredMessage:
         return self.text if self.text is not None else (self.caption or "")
 
 
-class Call(tuple):  # noqa: SLOT001 - a tuple that carries a few attributes
+class Call(tuple):
     """One API call as the fake saw it. Unpacks as ``(method, params)``; also has
     ``error_code`` (None when it succeeded), ``description`` and ``at`` (monotonic time)."""
 
@@ -787,7 +786,7 @@ class _CallbackQuery:
     answered: bool = False
 
 
-# --- request parameters ---------------------------------------------------------------------------
+# --- request parameters ----------------------------------------------------------------------
 
 class Params:
     """The parameters of one request, whatever way they came."""
@@ -883,7 +882,7 @@ def _short(value: Any, limit: int = 160) -> str:
 _SENDER: Final = object()  # default of user_sends_contact's contact_user_id: the sender
 
 
-# --- the server -----------------------------------------------------------------------------------
+# --- the server ------------------------------------------------------------------------------
 
 class FakeTelegram:
     """A fake Telegram Bot API server plus the controls a test needs.
@@ -1016,7 +1015,8 @@ class FakeTelegram:
                   admins: Iterable[int] = (), *, owner: int | None = None,
                   members: Iterable[int] | None = None,
                   username: str | None = None) -> dict[str, Any]:
-        """A supergroup (a forum unless ``is_forum=False``) with the bot in it. Returns the Chat."""
+        """A supergroup (a forum unless ``is_forum=False``) with the bot in it; returns
+        the Chat."""
         group = FakeGroup(chat_id, title, is_forum, bot_is_admin, can_manage_topics,
                           set(admins), owner, None if members is None else set(members),
                           username)
@@ -1463,6 +1463,9 @@ class FakeTelegram:
             await asyncio.wait_for(waiter, timeout)
         except TimeoutError:
             pass
+        finally:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
 
     def _confirm(self, offset: int) -> None:
         if offset > 0:
@@ -1977,7 +1980,8 @@ class FakeTelegram:
 
     def _get_chat(self, p: Params, bot_id: int) -> dict[str, Any]:
         chat = self._resolve_chat(p.get("chat_id"))
-        self._check_reachable(chat) if isinstance(chat, FakeGroup) else None
+        if isinstance(chat, FakeGroup):
+            self._check_reachable(chat)
         info = {**chat.chat_api(), "accent_color_id": 0, "max_reaction_count": 11,
                 "accepted_gift_types": {"unlimited_gifts": True, "limited_gifts": True,
                                         "unique_gifts": True, "premium_subscription": True,
@@ -1994,19 +1998,19 @@ class FakeTelegram:
             status = "member" if isinstance(chat, FakeUser) or chat.bot_is_member else "left"
             return {"status": status, "user": bot}
         user = self._users.get(user_id)
-        if user is None:
-            raise bad_request("user not found") if isinstance(chat, FakeUser) else None
         if isinstance(chat, FakeUser):
-            if user_id != chat.id:
+            if user is None or user_id != chat.id:
                 raise bad_request("user not found")
             return {"status": "member", "user": user.api()}
+        api = user.api() if user else {"id": user_id, "is_bot": False,
+                                       "first_name": f"User {user_id}"}
         if chat.owner == user_id:
-            return {"status": "creator", "user": user.api(), "is_anonymous": False}
+            return {"status": "creator", "user": api, "is_anonymous": False}
         if user_id in chat.admins:
-            return self._admin_api(user.api(), True)
-        if chat.members is None or user_id in chat.members:
-            return {"status": "member", "user": user.api()}
-        return {"status": "left", "user": user.api()}
+            return self._admin_api(api, True)
+        if user is not None and (chat.members is None or user_id in chat.members):
+            return {"status": "member", "user": api}
+        return {"status": "left", "user": api}
 
     @staticmethod
     def _admin_api(user: dict[str, Any], can_manage_topics: bool) -> dict[str, Any]:
@@ -2024,11 +2028,6 @@ class FakeTelegram:
         user_id = p.integer("user_id")
         if user_id is None:
             raise bad_request("user_id is empty")  # wording not verified
-        if user_id not in self._users and user_id != bot_id:
-            if isinstance(chat, FakeUser):
-                raise bad_request("user not found")
-            return {"status": "left", "user": {"id": user_id, "is_bot": False,
-                                               "first_name": f"User {user_id}"}}
         return self._member_api(chat, user_id, bot_id)
 
     def _get_chat_administrators(self, p: Params, bot_id: int) -> list[dict[str, Any]]:
@@ -2040,10 +2039,7 @@ class FakeTelegram:
         if chat.owner is not None:
             out.append(self._member_api(chat, chat.owner, bot_id))
         for user_id in sorted(chat.admins - {chat.owner}):
-            user = self._users.get(user_id)
-            api = user.api() if user else {"id": user_id, "is_bot": False,
-                                           "first_name": f"Admin {user_id}"}
-            out.append(self._admin_api(api, True))
+            out.append(self._member_api(chat, user_id, bot_id))
         if chat.bot_is_admin:
             out.append(self._member_api(chat, bot_id, bot_id))
         return out

@@ -1,0 +1,255 @@
+"""Dispatcher flow tests: the production wiring (bot.app.build_app) fed update by update,
+with a recording Bot API session instead of the network (aiogram's testing recipe)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    CreateForumTopic,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetChatAdministrators,
+    GetMe,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    ChatMemberAdministrator,
+    Contact,
+    ForumTopic,
+    InlineKeyboardMarkup,
+    Location,
+    Message,
+    PhotoSize,
+    Update,
+    User,
+)
+from sqlalchemy import select
+
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.notify.limiter import Limiter
+from db.models import OutboxMessage
+
+TOKEN = "42:" + "A" * 35
+DESK = -1001234567890
+BOT_USER = User(id=42, is_bot=True, first_name="Masterdesk", username="masterdesk_bot")
+
+
+@dataclass
+class Sent:
+    method: str
+    chat_id: int
+    text: str
+    thread_id: int | None
+    message_id: int
+    markup: InlineKeyboardMarkup | None
+    params: dict[str, Any]
+
+    def buttons(self) -> list[str]:
+        if self.markup is None:
+            return []
+        return [b.text for row in self.markup.inline_keyboard for b in row]
+
+    def data(self, text: str) -> str:
+        assert self.markup is not None, f"no keyboard on {self.text!r}"
+        for row in self.markup.inline_keyboard:
+            for b in row:
+                if text in b.text:
+                    assert b.callback_data
+                    return b.callback_data
+        raise AssertionError(f"no button {text!r} in {self.buttons()}")
+
+
+class RecordingSession(BaseSession):
+    """Answers every Bot API call like Telegram would, and remembers it."""
+
+    def __init__(self, admins: tuple[int, ...] = ()) -> None:
+        super().__init__()
+        self.messages: list[Sent] = []
+        self.calls: list[TelegramMethod[Any]] = []
+        self.admins = admins
+        self._ids = itertools.count(1000)
+        self._topics = itertools.count(500)
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncIterator[bytes]:
+        yield b""
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any],
+                           timeout: int | None = None) -> Any:
+        self.calls.append(method)
+        if isinstance(method, GetMe):
+            return BOT_USER
+        if isinstance(method, SendMessage):
+            assert len(method.text) <= 4096
+            mid = next(self._ids)
+            markup = method.reply_markup if isinstance(method.reply_markup,
+                                                       InlineKeyboardMarkup) else None
+            self.messages.append(Sent("send", int(method.chat_id), method.text,
+                                      method.message_thread_id, mid, markup,
+                                      method.model_dump()))
+            return Message(message_id=mid, date=datetime.now(UTC),
+                           chat=Chat(id=int(method.chat_id),
+                                     type="private" if int(method.chat_id) > 0 else "supergroup"),
+                           from_user=BOT_USER, text=method.text, reply_markup=markup,
+                           message_thread_id=method.message_thread_id)
+        if isinstance(method, EditMessageText):
+            for m in self.messages:
+                if m.message_id == method.message_id:
+                    m.text = method.text
+                    m.markup = method.reply_markup
+            return True
+        if isinstance(method, EditMessageReplyMarkup):
+            for m in self.messages:
+                if m.message_id == method.message_id:
+                    m.markup = method.reply_markup
+            return True
+        if isinstance(method, CreateForumTopic):
+            return ForumTopic(message_thread_id=next(self._topics), name=method.name,
+                              icon_color=0x6FB9F0)
+        if isinstance(method, GetChatAdministrators):
+            return [ChatMemberAdministrator(
+                user=User(id=uid, is_bot=False, first_name="Admin"), can_be_edited=False,
+                is_anonymous=False, can_manage_chat=True, can_delete_messages=True,
+                can_manage_video_chats=True, can_restrict_members=True,
+                can_promote_members=True, can_change_info=True, can_invite_users=True,
+                can_post_stories=True, can_edit_stories=True, can_delete_stories=True,
+                can_manage_topics=True) for uid in self.admins]
+        if isinstance(method, AnswerCallbackQuery):
+            return True
+        return True
+
+    def to(self, chat_id: int, thread_id: int | None = None) -> list[Sent]:
+        return [m for m in self.messages if m.chat_id == chat_id
+                and (thread_id is None or m.thread_id == thread_id)]
+
+    def last(self, chat_id: int) -> Sent:
+        got = self.to(chat_id)
+        assert got, f"nothing was sent to {chat_id}"
+        return got[-1]
+
+    def alerts(self) -> list[str]:
+        return [c.text or "" for c in self.calls if isinstance(c, AnswerCallbackQuery) and c.text]
+
+
+@dataclass
+class Person:
+    """A Telegram user talking to the bot in their private chat (or in the desk)."""
+
+    harness: Harness
+    id: int
+    name: str
+    language: str = "en"
+    chat_id: int | None = None
+    thread_id: int | None = None
+
+    @property
+    def user(self) -> User:
+        return User(id=self.id, is_bot=False, first_name=self.name, language_code=self.language)
+
+    @property
+    def chat(self) -> Chat:
+        cid = self.chat_id or self.id
+        return Chat(id=cid, type="private" if cid > 0 else "supergroup",
+                    is_forum=cid < 0 or None)
+
+    def _message(self, **fields: Any) -> Message:
+        return Message(message_id=next(self.harness.ids), date=datetime.now(UTC),
+                       chat=self.chat, from_user=self.user, message_thread_id=self.thread_id,
+                       **fields)
+
+    async def send(self, text: str) -> None:
+        await self.harness.feed(Update(update_id=next(self.harness.ids),
+                                       message=self._message(text=text)))
+
+    async def photo(self, caption: str | None = None) -> None:
+        n = next(self.harness.ids)
+        await self.harness.feed(Update(update_id=n, message=self._message(
+            photo=[PhotoSize(file_id=f"ph{n}", file_unique_id=f"u{n}", width=800, height=600)],
+            caption=caption)))
+
+    async def contact(self, phone: str, user_id: int | None = None) -> None:
+        await self.harness.feed(Update(update_id=next(self.harness.ids), message=self._message(
+            contact=Contact(phone_number=phone, first_name=self.name,
+                            user_id=self.id if user_id is None else user_id))))
+
+    async def location(self, lat: float, lon: float) -> None:
+        await self.harness.feed(Update(update_id=next(self.harness.ids), message=self._message(
+            location=Location(latitude=lat, longitude=lon))))
+
+    async def click_data(self, message: Sent, data: str) -> None:
+        msg = Message(message_id=message.message_id, date=datetime.now(UTC),
+                      chat=Chat(id=message.chat_id,
+                                type="private" if message.chat_id > 0 else "supergroup"),
+                      from_user=BOT_USER, text=message.text,
+                      message_thread_id=message.thread_id)
+        await self.harness.feed(Update(update_id=next(self.harness.ids), callback_query=(
+            CallbackQuery(id=str(next(self.harness.ids)), from_user=self.user,
+                          chat_instance="ci", message=msg, data=data))))
+
+    async def click(self, message: Sent, text: str) -> None:
+        await self.click_data(message, message.data(text))
+
+    def last(self) -> Sent:
+        return self.harness.session.last(self.chat_id or self.id)
+
+
+@dataclass
+class Harness:
+    app: App
+    bot: Bot
+    session: RecordingSession
+    ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    async def feed(self, update: Update) -> None:
+        await self.app.dispatcher.feed_update(self.bot, update)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Deliver everything the outbox holds, as the sender would."""
+        for _ in range(50):
+            await self.app.sender.run_once()
+            async with self.app.ctx.tx() as s:
+                pending = await s.scalar(select(OutboxMessage.id).where(
+                    OutboxMessage.status == "pending").limit(1))
+            if pending is None:
+                return
+        raise AssertionError("the outbox did not drain")
+
+    def person(self, uid: int, name: str, language: str = "en") -> Person:
+        return Person(self, uid, name, language)
+
+    def manager(self, uid: int, name: str = "Manager", thread_id: int | None = None) -> Person:
+        return Person(self, uid, name, "en", chat_id=DESK, thread_id=thread_id)
+
+
+@asynccontextmanager
+async def harness(db_url: str, admins: tuple[int, ...] = (), **settings: Any
+                  ) -> AsyncIterator[Harness]:
+    session = RecordingSession(admins=admins)
+    bot = Bot(TOKEN, session=session)
+    from aiogram.client.default import DefaultBotProperties
+
+    bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    cfg = Settings(bot_token=TOKEN, desk_chat_id=DESK, database_url=db_url,
+                   _env_file=None, **settings)  # type: ignore[call-arg]
+    app = await build_app(cfg, bot, limiter=Limiter(per_second=1e9, private_interval=0,
+                                                     group_per_minute=10**9))
+    try:
+        yield Harness(app, bot, session)
+    finally:
+        await app.close()
