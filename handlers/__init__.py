@@ -11,15 +11,23 @@ from handlers.desk import orders as desk_orders
 from handlers.master import jobs, onboarding
 
 
+def _detached(*routers: Router) -> tuple[Router, ...]:
+    """Module routers are singletons; a second app in one process (the tests build one per
+    test) re-attaches them to its own fresh parents."""
+    for r in routers:
+        r._parent_router = None  # noqa: SLF001 - aiogram has no public detach
+    return routers
+
+
 def get_routers(desk_chat_id: int) -> list[Router]:
     desk = Router(name="desk")
     desk.message.filter(F.chat.id == desk_chat_id)
     desk.callback_query.filter(F.message.chat.id == desk_chat_id)
-    desk.include_routers(desk_orders.router, desk_masters.router)
+    desk.include_routers(*_detached(desk_orders.router, desk_masters.router))
 
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
-    private.include_routers(common.router, new_order.router, my_orders.router,
-                            onboarding.router, jobs.router, common.fallback)
-    return [errors.router, desk, private]
+    private.include_routers(*_detached(common.router, new_order.router, my_orders.router,
+                                       onboarding.router, jobs.router, common.fallback))
+    return [*_detached(errors.router), desk, private]

@@ -1050,6 +1050,8 @@ class FakeTelegram:
     def fail_next(self, method: str, n: int = 1, error_code: int = 429, retry_after: int = 3,
                   description: str | None = None) -> None:
         """The next ``n`` calls of ``method`` are refused with this error."""
+        if n <= 0:
+            return
         name = self._canonical.get(method.lower(), method)
         if error_code == 429:
             error = too_many_requests(retry_after)
@@ -1716,9 +1718,11 @@ class FakeTelegram:
     def _check_reply(self, chat: Chat, p: Params, thread_id: int | None
                      ) -> tuple[int | None, int | None]:
         """Validate reply_parameters / reply_to_message_id; returns (reply_to, thread_id)."""
-        reply = p.json("reply_parameters") or {}
-        reply_id = reply.get("message_id") if isinstance(reply, dict) else None
-        allow_missing = bool(reply.get("allow_sending_without_reply")) if reply else False
+        reply = p.json("reply_parameters")
+        if not isinstance(reply, dict):
+            reply = {}
+        reply_id = reply.get("message_id")
+        allow_missing = bool(reply.get("allow_sending_without_reply"))
         if reply_id is None:
             reply_id = p.integer("reply_to_message_id")
             allow_missing = p.flag("allow_sending_without_reply")
@@ -1733,8 +1737,14 @@ class FakeTelegram:
             thread_id = replied.thread_id
         return replied.message_id, thread_id
 
-    def _format(self, text: str, parse_mode: str | None) -> tuple[str, list[dict[str, Any]]]:
-        """Visible text and entities of ``text`` under ``parse_mode``, trimmed like Telegram."""
+    def _format(self, text: str, parse_mode: str | None,
+                entities: Any = None) -> tuple[str, list[dict[str, Any]]]:
+        """Visible text and entities of ``text`` under ``parse_mode`` (or the explicit
+        ``entities``, which Telegram uses when there is no parse mode), trimmed like Telegram."""
+        if parse_mode is None and isinstance(entities, list):
+            given = [e for e in entities if isinstance(e, dict) and {"type", "offset", "length"}
+                     <= e.keys()]
+            return _trim(text, given)
         if parse_mode == "html":
             try:
                 plain, entities = parse_html(text, self.strict_ampersand)
@@ -1759,18 +1769,18 @@ class FakeTelegram:
         if source is None:
             raise bad_request("message text is empty")
         mode = self._parse_mode(p)
-        plain, entities = self._format(source, mode)
+        plain, entities = self._format(source, mode, p.json("entities"))
         if not plain:
             raise bad_request("message must be non-empty")
         if utf16_len(plain) > TEXT_LIMIT:
             raise bad_request("message is too long")
         return source, plain, entities, mode
 
-    def _caption(self, source: str | None, mode: str | None
+    def _caption(self, source: str | None, mode: str | None, entities: Any = None
                  ) -> tuple[str | None, list[dict[str, Any]]]:
         if source is None or source == "":
             return None, []
-        plain, entities = self._format(source, mode)
+        plain, entities = self._format(source, mode, entities)
         if utf16_len(plain) > CAPTION_LIMIT:
             raise bad_request("message caption is too long")
         return plain or None, entities
@@ -2071,7 +2081,8 @@ class FakeTelegram:
     def _send_media(self, p: Params, bot_id: int, method: str, kind: str) -> dict[str, Any]:
         mode = self._parse_mode(p)
         caption_source = p.text("caption")
-        caption, caption_entities = self._caption(caption_source, mode)
+        caption, caption_entities = self._caption(caption_source, mode,
+                                                  p.json("caption_entities"))
         markup = parse_reply_markup(p.get("reply_markup"))
         chat = self._resolve_chat(p.get("chat_id"))
         record, upload = self._input_file(p, p.data.get(kind), kind)
@@ -2102,7 +2113,8 @@ class FakeTelegram:
             if kind not in ("photo", "document", "video", "audio"):
                 raise bad_request("can't parse InputMedia: unsupported media type")
             mode = self._parse_mode(Params(item))
-            caption, entities = self._caption(item.get("caption"), mode)
+            caption, entities = self._caption(item.get("caption"), mode,
+                                              item.get("caption_entities"))
             prepared.append((kind, item, caption, entities, mode))
         chat = self._resolve_chat(p.get("chat_id"))
         files = [self._input_file(p, item.get("media"), kind)
@@ -2176,7 +2188,8 @@ class FakeTelegram:
             raise bad_request("message can't be copied")
         mode = self._parse_mode(p)
         caption_source = p.text("caption")
-        caption = self._caption(caption_source, mode) if caption_source is not None else None
+        caption = (self._caption(caption_source, mode, p.json("caption_entities"))
+                   if caption_source is not None else None)
         markup = parse_reply_markup(p.get("reply_markup"))
         msg = self._duplicate(p, bot_id, "copyMessage", src, markup)
         if caption is not None and msg.kind not in ("text", "location", "contact"):
@@ -2223,7 +2236,7 @@ class FakeTelegram:
     def _edit_message_caption(self, p: Params, bot_id: int) -> dict[str, Any]:
         mode = self._parse_mode(p)
         source = p.text("caption")
-        caption, entities = self._caption(source, mode)
+        caption, entities = self._caption(source, mode, p.json("caption_entities"))
         markup = inline_part(parse_reply_markup(p.get("reply_markup")))
         chat, msg = self._target(p, bot_id, "message to edit not found")
         if not msg.from_bot:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 import pytest_asyncio
-from aiogram import Bot
+from aiogram import Bot, Dispatcher, F
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -19,12 +19,15 @@ from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramRetryAfter,
 )
+from aiogram.filters import CommandStart
 from aiogram.types import (
     BotCommand,
     BufferedInputFile,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
 )
 from fake_telegram import FakeTelegram, parse_html, utf16_len
@@ -210,7 +213,15 @@ async def test_caption_limit_and_html(fake: FakeTelegram, bot: Bot) -> None:
     assert sent.caption == "ccc" and len(sent.photo) == 3
 
 
-def test_parser_counts_utf16_offsets() -> None:
+async def test_explicit_entities_are_kept(fake: FakeTelegram, bot: Bot) -> None:
+    update = fake.user_sends_text(CLIENT, "/start")
+    [incoming] = await bot.get_updates(offset=update["update_id"], timeout=0)
+    copy = await incoming.message.send_copy(DESK)
+    assert copy.text == "/start"
+    assert [e.type for e in copy.entities] == ["bot_command"]
+
+
+async def test_parser_counts_utf16_offsets() -> None:
     text, entities = parse_html("\U0001F600 <b>Zażółć</b>")
     assert text == "\U0001F600 Zażółć"
     assert entities == [{"type": "bold", "offset": 3, "length": 6}]
@@ -521,3 +532,47 @@ async def test_privacy_mode_hides_group_chatter_from_a_non_admin_bot(fake: FakeT
     updates = await bot.get_updates(timeout=0)
     assert [u.update_id for u in updates] == [command["update_id"]]
     assert dropped["update_id"] is None and fake.undelivered
+
+
+async def test_a_real_dispatcher_polls_the_fake(fake: FakeTelegram, bot: Bot) -> None:
+    dp = Dispatcher()
+
+    @dp.message(CommandStart())
+    async def start(message: Message) -> None:
+        await message.answer(f"Welcome, <b>{message.from_user.first_name}</b>!",
+                             parse_mode="HTML", reply_markup=keyboard(("Order", "order")))
+
+    @dp.callback_query(F.data == "order")
+    async def order(query: CallbackQuery) -> None:
+        await query.answer("Let's go")
+        await query.message.edit_text("Which service?")
+
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False,
+                                                   close_bot_session=False, polling_timeout=5))
+    try:
+        fake.user_sends_command(CLIENT, "/start")
+        welcome = await fake.wait_for_message(CLIENT, contains="Welcome, Ann!")
+        assert welcome["html"] == "Welcome, <b>Ann</b>!"
+        fake.user_clicks(CLIENT, welcome, "Order")
+        await fake.wait_for(lambda: fake.last(CLIENT)["text"] == "Which service?")
+        assert fake.callback_answers()[0][1:] == ("Let's go", False)
+        assert fake.last(CLIENT)["reply_markup"] is None
+        await fake.wait_for(lambda: fake.pending_updates() == 0)
+    finally:
+        await dp.stop_polling()
+        await asyncio.wait_for(polling, 10)
+
+
+async def test_stop_releases_a_pending_long_poll() -> None:
+    server = await FakeTelegram().start()
+    session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))
+    client = Bot(token=server.token, session=session)
+    try:
+        poll = asyncio.create_task(client.get_updates(timeout=30))
+        await asyncio.sleep(0.2)
+        started_at = time.monotonic()
+        await server.stop()
+        assert await asyncio.wait_for(poll, 5) == []
+        assert time.monotonic() - started_at < 3
+    finally:
+        await client.session.close()

@@ -100,8 +100,10 @@ def _master_order_cancelled(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 
 def _master_code_reissued(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    o = _order(t)
     return Draft(_("The client has a new confirmation code for order #{number}. "
-                   "Ask for it and enter it here.").format(number=_order(t).id))
+                   "Ask for it and enter it here.").format(number=o.id),
+                 r.job(o)[1])
 
 
 def _master_decision(p: dict[str, Any], t: Target, r: Renderer) -> Draft:

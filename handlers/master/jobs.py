@@ -63,7 +63,12 @@ async def start_report(query: CallbackQuery, callback_data: Cb, ctx: Context, ac
     await _msg(query).answer(
         _("Report for order #{number}. Send photos of the finished work (at least one, up to "
           "{n}), then press «Continue».").format(number=order.id, n=MAX_PHOTOS),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button()]]))
+        reply_markup=report_kb())
+
+
+def report_kb() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[button(_("Continue ▶️"), "rnext")],
+                                                 [cancel_button()]])
 
 
 async def _report(state: FSMContext) -> ReportDraft:
@@ -82,8 +87,7 @@ async def report_photo(message: Message, state: FSMContext) -> None:
     await state.update_data(report=draft.model_dump(mode="json"))
     await message.answer(_("Photo {count} of {n} added.").format(count=len(draft.photos),
                                                                  n=MAX_PHOTOS),
-                         reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-                             [button(_("Continue ▶️"), "rnext")], [cancel_button()]]))
+                         reply_markup=report_kb())
 
 
 @router.message(Report.photos)
