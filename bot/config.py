@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)
     log_level: str = "INFO"
 
+    @field_validator("redis_url", "desk_locale", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
     @field_validator("bot_token")
     @classmethod
     def _token(cls, v: str) -> str:
@@ -67,9 +72,7 @@ class Settings(BaseSettings):
     @field_validator("default_locale", "desk_locale")
     @classmethod
     def _locale(cls, v: str | None) -> str | None:
-        if v is None or v == "":
-            return None if v == "" else v
-        if v not in LOCALES:
+        if v is not None and v not in LOCALES:
             raise ValueError(f"must be one of {', '.join(LOCALES)}")
         return v
 

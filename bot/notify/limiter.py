@@ -6,12 +6,16 @@ to one group (core.telegram.org/bots/faq). Pure and clock-driven, so it is testa
 
 from __future__ import annotations
 
+import time
 from collections import deque
+from collections.abc import Callable
 
 
 class Limiter:
     def __init__(self, per_second: float = 30.0, private_interval: float = 1.0,
-                 group_per_minute: int = 20) -> None:
+                 group_per_minute: int = 20,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self.global_interval = 1.0 / per_second
         self.private_interval = private_interval
         self.group_per_minute = group_per_minute
@@ -38,6 +42,9 @@ class Limiter:
     def record(self, chat_id: int, now: float, counts: bool = True) -> None:
         self._last_global = now
         if chat_id > 0:
+            if len(self._last_private) > 10_000:  # forget chats idle for more than a minute
+                self._last_private = {k: t for k, t in self._last_private.items()
+                                      if t > now - 60.0}
             self._last_private[chat_id] = now
         elif counts:
             self._group.setdefault(chat_id, deque()).append(now)

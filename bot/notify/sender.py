@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -95,7 +94,7 @@ class OutboxSender:
             chat = row.chat_id if row.chat_id is not None else self.config.desk_chat_id
             if chat in held:
                 continue
-            mono = time.monotonic()
+            mono = self.limiter.clock()
             at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card")
             if at - mono > 0.05:
                 held.add(chat)
@@ -105,7 +104,7 @@ class OutboxSender:
                 await asyncio.sleep(at - mono)
             if not await self._claim(row.id):
                 continue
-            self.limiter.record(chat, time.monotonic(), counts=row.kind != "order_card")
+            self.limiter.record(chat, self.limiter.clock(), counts=row.kind != "order_card")
             outcome = await self._deliver(row)
             if outcome is not None:
                 held.add(chat)
@@ -129,7 +128,7 @@ class OutboxSender:
             await self._send(row)
         except TelegramRetryAfter as exc:
             logger.warning("429 from Telegram, waiting %s s", exc.retry_after)
-            self.limiter.pause(time.monotonic() + exc.retry_after)
+            self.limiter.pause(self.limiter.clock() + exc.retry_after)
             await self._postpone(row, exc.retry_after, f"429 retry_after={exc.retry_after}")
             return "429"
         except (TelegramNetworkError, TelegramServerError, TimeoutError, Retry) as exc:
