@@ -17,6 +17,7 @@ from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddlew
 from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
 from bot.notify.sender import OutboxSender, SenderConfig
+from bot.notify.throttle import Throttle
 from bot.services.base import Context, Policy
 from bot.services.users import catalogue, seed_catalogue
 from db.engine import make_engine, make_sessionmaker
@@ -62,6 +63,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     i18n = make_i18n(settings.default_locale)
     i18n.set_current(i18n)
     renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz)
+    limiter = limiter or Limiter()
+    bot.session.middleware(Throttle(limiter))
     sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,

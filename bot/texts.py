@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.domain.errors import DomainError
 from bot.i18n import N_, _
 
+GENERIC = N_("Something went wrong. Please try again.")
 ERRORS = {
-    "error.generic": N_("Something went wrong. Please try again."),
+    "error.generic": GENERIC,
     "error.not_allowed": N_("You cannot do this."),
     "error.not_found": N_("This order was not found."),
     "error.wrong_state": N_("This action does not fit the order's current state."),
@@ -30,6 +31,10 @@ ERRORS = {
     "error.desk_only": N_("Only desk members can do this."),
     "error.outdated": N_("This button is outdated."),
 }
+
+
+def generic_error() -> str:
+    return _(GENERIC)
 
 
 def error_text(exc: DomainError) -> str:

@@ -16,8 +16,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent, TelegramObject, Update
 
 from bot.domain.errors import DomainError
-from bot.i18n import _
-from bot.texts import ERRORS, error_text
+from bot.texts import GENERIC, error_text, generic_error
 
 logger = logging.getLogger(__name__)
 router = Router(name="errors")
@@ -47,11 +46,11 @@ class ReportErrors(BaseMiddleware):
             await tell(event, error_text(exc))
         except Exception:
             logger.exception("update %s failed", event.update_id)
-            await tell(event, _(ERRORS["error.generic"]))
+            await tell(event, generic_error())
         return None
 
 
 @router.error()
 async def unexpected(event: ErrorEvent) -> None:
     logger.error("update %s failed", event.update.update_id, exc_info=event.exception)
-    await tell(event.update, ERRORS["error.generic"])
+    await tell(event.update, GENERIC)

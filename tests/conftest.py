@@ -2,22 +2,31 @@
 
 Backends: every test that uses `db_url` (and so `engine` / `ctx`) runs on a temporary SQLite file,
 and also on PostgreSQL when TEST_DATABASE_URL is set (e.g.
-postgresql+asyncpg://postgres@127.0.0.1:5432/test). The PostgreSQL database is disposable: its
-`public` schema is dropped and recreated before every test.
+postgresql+asyncpg://postgres@127.0.0.1:5432/test). Each pytest process creates its own database
+next to TEST_DATABASE_URL's (dropped at the end) and drops and recreates its `public` schema
+before every test.
 
 Factories are plain async helpers; import them with `from conftest import make_order, ...`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from bot.domain.rules import Actor
 from bot.domain.views import MasterView, OrderView, UserView
@@ -58,7 +67,7 @@ class FixedClock:
 # --- backends -----------------------------------------------------------------------------
 
 async def reset_postgres(url: str) -> None:
-    """Empty the disposable PostgreSQL database: drop and recreate the public schema."""
+    """Empty a disposable PostgreSQL database: drop and recreate the public schema."""
     eng = create_async_engine(url, isolation_level="AUTOCOMMIT")
     try:
         async with eng.connect() as conn:
@@ -66,6 +75,35 @@ async def reset_postgres(url: str) -> None:
             await conn.execute(text("CREATE SCHEMA public"))
     finally:
         await eng.dispose()
+
+
+async def _admin(url: str, *statements: str) -> None:
+    eng = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with eng.connect() as conn:
+            for sql in statements:
+                await conn.execute(text(sql))
+    finally:
+        await eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A private database for this pytest process, next to TEST_DATABASE_URL's database.
+
+    TEST_DATABASE_URL's database is only used to connect from; this run creates
+    `<name>_<pid>_<random>` and drops it at the end, so parallel runs (other workers, xdist)
+    never reset each other's schema in the middle of a test.
+    """
+    if not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL not set")
+    base = make_url(TEST_DATABASE_URL)
+    name = f"{base.database or 'test'}_{os.getpid()}_{secrets.token_hex(3)}"[:63]
+    asyncio.run(_admin(TEST_DATABASE_URL, f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(
@@ -82,9 +120,9 @@ async def db_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3"
     else:
-        assert TEST_DATABASE_URL
-        await reset_postgres(TEST_DATABASE_URL)
-        yield TEST_DATABASE_URL
+        url = request.getfixturevalue("postgres_url")
+        await reset_postgres(url)
+        yield url
 
 
 @pytest.fixture
@@ -208,3 +246,54 @@ async def offers_of(ctx: Context, order_id: int) -> list[tuple[int, str]]:
             select(Offer).where(Offer.order_id == order_id).order_by(Offer.id)
         )).all()
         return [(r.master_id, r.status) for r in rows]
+
+
+# --- forcing a race ------------------------------------------------------------------------
+
+def lockstep(ctx: Context, parties: int, steps: int = 1, timeout: float = 5.0) -> Context:
+    """A Context whose transactions run their first `steps` statements in lockstep.
+
+    Each of the next `parties` transactions waits, after each of its first `steps` statements
+    (get/scalar/execute; scalars goes through execute), until all `parties` transactions reached the same point. So
+    under `asyncio.gather` every caller has *read* before any of them writes: the interleaving
+    a race needs happens every time instead of by luck. If someone blocks (a row lock) the
+    barrier gives up after `timeout` seconds and everyone runs on freely.
+
+    On SQLite (one pooled connection: transactions queue, they cannot interleave) the same
+    Context is returned unchanged.
+    """
+    bind = ctx.sessions.kw.get("bind")
+    if bind is None or bind.dialect.name == "sqlite":
+        return ctx
+    barriers = [asyncio.Barrier(parties) for _ in range(steps)]
+
+    class LockstepSession(AsyncSession):
+        _step = 0
+
+        async def _sync(self) -> None:
+            if self._step >= steps:
+                return
+            barrier = barriers[self._step]
+            self._step += 1
+            try:
+                await asyncio.wait_for(barrier.wait(), timeout)
+            except (TimeoutError, asyncio.BrokenBarrierError):
+                await barrier.abort()
+
+        async def get(self, *a: Any, **kw: Any) -> Any:
+            out = await super().get(*a, **kw)
+            await self._sync()
+            return out
+
+        async def scalar(self, *a: Any, **kw: Any) -> Any:
+            out = await super().scalar(*a, **kw)
+            await self._sync()
+            return out
+
+        async def execute(self, *a: Any, **kw: Any) -> Any:
+            out = await super().execute(*a, **kw)
+            await self._sync()
+            return out
+
+    sessions = async_sessionmaker(bind, class_=LockstepSession, expire_on_commit=False)
+    return Context(sessions=sessions, clock=ctx.clock, policy=ctx.policy)

@@ -34,6 +34,7 @@ try:
         audit,
         complete_draft,
         load_row,
+        lockstep,
         make_client,
         make_master,
         make_order,
@@ -48,6 +49,7 @@ except ImportError:  # tests/ became a package
         audit,
         complete_draft,
         load_row,
+        lockstep,
         make_client,
         make_master,
         make_order,
@@ -152,7 +154,8 @@ async def test_double_confirm_returns_the_same_order(ctx):
 async def test_double_confirm_concurrently_stores_one_order(ctx):
     await make_client(ctx, CLIENT)
     draft = complete_draft()
-    results = await asyncio.gather(*(submit_order(ctx, CLIENT, draft) for _ in range(2)),
+    race = lockstep(ctx, 2)  # both taps look up the token before either inserts
+    results = await asyncio.gather(*(submit_order(race, CLIENT, draft) for _ in range(2)),
                                    return_exceptions=True)
     assert await order_count(ctx) == 1
     assert kinds(await outbox(ctx)) == ["order_topic"]
@@ -167,7 +170,8 @@ async def test_double_confirm_concurrently_answers_both_taps(ctx, backend, reque
                        "instead of the order the first tap created (docstring promise)")
     await make_client(ctx, CLIENT)
     draft = complete_draft()
-    results = await asyncio.gather(*(submit_order(ctx, CLIENT, draft) for _ in range(2)),
+    race = lockstep(ctx, 2)
+    results = await asyncio.gather(*(submit_order(race, CLIENT, draft) for _ in range(2)),
                                    return_exceptions=True)
     # a double tap must not show the client an error: both taps see the one order
     for r in results:
@@ -274,9 +278,10 @@ async def test_race_two_masters_after_reoffer(ctx):
     await withdraw_offer(ctx, DESK, order.id)
     await offer_order(ctx, DESK, order.id, b.id)
 
+    race = lockstep(ctx, 2)  # both read the order before either writes
     res_a, res_b = await asyncio.gather(
-        accept_offer(ctx, master_actor(a), order.id),
-        accept_offer(ctx, master_actor(b), order.id),
+        accept_offer(race, master_actor(a), order.id),
+        accept_offer(race, master_actor(b), order.id),
         return_exceptions=True,
     )
     assert isinstance(res_a, DomainError), res_a
@@ -294,8 +299,9 @@ async def test_double_tap_accept_assigns_once(ctx):
     master = await make_master(ctx, 2001)
     order = await make_order(ctx, CLIENT)
     await offer_order(ctx, DESK, order.id, master.id)
+    race = lockstep(ctx, 2)  # both taps pass authorisation; the compare-and-set decides
     results = await asyncio.gather(
-        *(accept_offer(ctx, master_actor(master), order.id) for _ in range(2)),
+        *(accept_offer(race, master_actor(master), order.id) for _ in range(2)),
         return_exceptions=True,
     )
     ok = [r for r in results if not isinstance(r, BaseException)]
@@ -525,8 +531,9 @@ async def test_wrong_codes_lock_the_order_and_reissue_unlocks(ctx):
 async def test_concurrent_wrong_codes_are_all_counted(ctx):
     order, master, code = await reported_order(ctx)
     me = master_actor(master)
+    race = lockstep(ctx, 8)
     results = await asyncio.gather(
-        *(confirm_with_code(ctx, me, order.id, wrong_code(code)) for _ in range(8)),
+        *(confirm_with_code(race, me, order.id, wrong_code(code)) for _ in range(8)),
         return_exceptions=True,
     )
     counted = [r for r in results if not isinstance(r, BaseException)]
@@ -580,9 +587,10 @@ async def test_two_managers_decide_concurrently(ctx, backend, request):
     await make_client(ctx, 2001)
     pending = await apply_master(ctx, 2001, "Jan Kowalski", "+48600111222", ["plumbing"])
     desk2 = Actor(998, is_desk=True)
+    race = lockstep(ctx, 2)  # both managers read the pending master before either writes
     results = await asyncio.gather(
-        decide_master(ctx, DESK, pending.id, True),
-        decide_master(ctx, desk2, pending.id, False),
+        decide_master(race, DESK, pending.id, True),
+        decide_master(race, desk2, pending.id, False),
         return_exceptions=True,
     )
     ok = [r for r in results if not isinstance(r, BaseException)]
@@ -600,8 +608,9 @@ async def test_double_tap_apply_master(ctx, backend, request):
                        "application hits the masters.user_id unique index and leaks a raw "
                        "IntegrityError instead of Conflict('error.master_exists')")
     await make_client(ctx, 2001)
+    race = lockstep(ctx, 2, steps=2)  # both look for an existing master before inserting
     results = await asyncio.gather(
-        *(apply_master(ctx, 2001, "Jan Kowalski", "+48600111222", ["plumbing"])
+        *(apply_master(race, 2001, "Jan Kowalski", "+48600111222", ["plumbing"])
           for _ in range(2)),
         return_exceptions=True,
     )
@@ -615,8 +624,9 @@ async def test_first_updates_of_a_new_user_concurrently(ctx, backend, request):
         xfail(request, "BUG bot/services/users.py:36-39 touch_user: two concurrent first "
                        "updates of a new user both INSERT users(id); the loser raises a raw "
                        "IntegrityError")
+    race = lockstep(ctx, 3)  # all look the user up before any inserts him
     results = await asyncio.gather(
-        *(touch_user(ctx, 7001, "Anna", None, "pl") for _ in range(3)),
+        *(touch_user(race, 7001, "Anna", None, "pl") for _ in range(3)),
         return_exceptions=True,
     )
     for r in results:

@@ -29,6 +29,7 @@ from bot.i18n import PoI18n, resolve_locale
 from bot.notify.limiter import Limiter
 from bot.notify.messages import Draft, Target, compose
 from bot.notify.render import Renderer
+from bot.notify.throttle import IN_OUTBOX
 from bot.services.base import Context, enqueue
 from bot.services.views import master_view, order_view
 from db.models import Master, Order, OutboxMessage, User
@@ -100,12 +101,13 @@ class OutboxSender:
                 held.add(chat)
                 soonest = min(soonest, at - mono)
                 continue
-            if at > mono:
-                await asyncio.sleep(at - mono)
             if not await self._claim(row.id):
                 continue
-            self.limiter.record(chat, self.limiter.clock(), counts=row.kind != "order_card")
-            outcome = await self._deliver(row)
+            token = IN_OUTBOX.set(True)  # our own 429 handling, not the inline wait
+            try:
+                outcome = await self._deliver(row)
+            finally:
+                IN_OUTBOX.reset(token)
             if outcome is not None:
                 held.add(chat)
         return soonest
@@ -127,8 +129,8 @@ class OutboxSender:
         try:
             await self._send(row)
         except TelegramRetryAfter as exc:
+            # The throttle has paused all sending; this row and its chat's later rows wait.
             logger.warning("429 from Telegram, waiting %s s", exc.retry_after)
-            self.limiter.pause(self.limiter.clock() + exc.retry_after)
             await self._postpone(row, exc.retry_after, f"429 retry_after={exc.retry_after}")
             return "429"
         except (TelegramNetworkError, TelegramServerError, TimeoutError, Retry) as exc:

@@ -1,0 +1,60 @@
+"""Every request the bot makes passes here: messages wait for their turn under Telegram's
+limits (bot/notify/limiter.py), so a handler's direct answers and the outbox share one budget.
+
+A 429 inside a handler's answer is waited out and retried (a user is never left without an
+answer); the outbox sender instead handles its own 429s (it postpones the row and moves on), so
+for it the error is passed through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextvars import ContextVar
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response
+
+from bot.notify.limiter import Limiter
+
+logger = logging.getLogger(__name__)
+IN_OUTBOX: ContextVar[bool] = ContextVar("in_outbox", default=False)
+MAX_INLINE_WAIT = 30.0
+_COUNTED = ("send", "copy", "forward", "createforumtopic")
+_LIMITED = (*_COUNTED, "edit")
+
+
+class Throttle(BaseRequestMiddleware):
+    def __init__(self, limiter: Limiter) -> None:
+        self.limiter = limiter
+        self._lock = asyncio.Lock()
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
+                       method: TelegramMethod[Any]) -> Response[Any]:
+        name = type(method).__name__.lower()
+        chat = getattr(method, "chat_id", None)
+        if isinstance(chat, int) and name.startswith(_LIMITED):
+            await self._wait_turn(chat, counts=name.startswith(_COUNTED))
+        for attempt in range(3):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                self.limiter.pause(self.limiter.clock() + exc.retry_after)
+                if IN_OUTBOX.get() or exc.retry_after > MAX_INLINE_WAIT or attempt == 2:
+                    raise
+                logger.warning("429 on %s, waiting %s s", type(method).__name__,
+                               exc.retry_after)
+                await asyncio.sleep(exc.retry_after)
+        raise AssertionError("unreachable")
+
+    async def _wait_turn(self, chat: int, counts: bool) -> None:
+        async with self._lock:  # one decision at a time, so two tasks never take one slot
+            now = self.limiter.clock()
+            at = self.limiter.ready_at(chat, now, counts)
+            if at > now:
+                await asyncio.sleep(at - now)
+            self.limiter.record(chat, self.limiter.clock(), counts)

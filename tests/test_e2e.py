@@ -1,0 +1,262 @@
+"""End to end: the real `python -m bot` process against the fake Bot API server the test owns.
+
+The fake answers like Telegram (limits, HTML parsing, 64-byte callback data, 429, 403), so a
+text or button the bot gets wrong fails here the way it would fail in production."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fake_telegram import FakeTelegram
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456789:AAFakeTokenForMasterdeskTests_0123456"
+DESK = -1001987654321
+MANAGER, CLIENT, MASTER = 7001, 7002, 7003
+
+
+class BotProcess:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env, self.log = env, log
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", env=self.env, cwd=self.log.parent,
+            stdout=self.log.open("ab"), stderr=asyncio.subprocess.STDOUT)
+
+    async def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            self.proc.send_signal(sig)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 15)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        return self.proc.returncode or 0
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def bot_env(fake: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DESK_"))}
+    env.update(
+        PYTHONPATH=str(ROOT), BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=fake.base_url,
+        DESK_CHAT_ID=str(DESK), ADMIN_IDS=str(MANAGER),
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/desk.sqlite3",
+        OUTBOX_POLL_SECONDS="0.2", LOG_LEVEL="INFO", REDIS_URL="",
+    )
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(token=TOKEN) as fake:
+        fake.add_forum(DESK, "Masterdesk", admins=[MANAGER])
+        fake.add_user(CLIENT, "Anna", language_code="en")
+        fake.add_user(MASTER, "Ivan", language_code="en")
+        fake.add_user(MANAGER, "Olga", language_code="en")
+        yield fake
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    proc = BotProcess(bot_env(fake, tmp_path), tmp_path / "bot.log")
+    await proc.start()
+    try:
+        await fake.wait_for(lambda: fake.calls("setMyCommands"), timeout=30)
+        yield proc
+    finally:
+        await proc.stop()
+
+
+def click(fake: FakeTelegram, user_id: int, message: dict[str, Any], label: str) -> None:
+    """Press the button whose text contains `label` on the message as it is now."""
+    current = fake.last_version(message) if hasattr(fake, "last_version") else message
+    for b in fake.button_specs(current):
+        if label in (b.get("text") or ""):
+            fake.user_clicks(user_id, current, b["text"])
+            return
+    raise AssertionError(f"no button {label!r} in {fake.buttons(current)}")
+
+
+def msg(fake: FakeTelegram, chat_id: int, message_id: int) -> dict[str, Any]:
+    for m in fake.sent(chat_id):
+        if m["message_id"] == message_id:
+            return m
+    raise AssertionError(f"no message {message_id} in {chat_id}")
+
+
+async def order_until_phone(fake: FakeTelegram) -> None:
+    fake.user_sends_command(CLIENT, "/start")
+    menu = await fake.wait_for_message(CLIENT, "What would you like to do?")
+    click(fake, CLIENT, menu, "New order")
+    services = await fake.wait_for_message(CLIENT, "Which service")
+    click(fake, CLIENT, services, "Plumbing")
+    await fake.wait_for_message(CLIENT, "Describe the problem")
+    fake.user_sends_text(CLIENT, "The kitchen tap <leaks> & drips")
+    await fake.wait_for_message(CLIENT, "Added")
+    fake.user_sends_photo(CLIENT)
+    added = await fake.wait_for_message(CLIENT, "Photo 1 of 10")
+    click(fake, CLIENT, added, "Continue")
+    await fake.wait_for_message(CLIENT, "Where should the master come?")
+    fake.user_sends_text(CLIENT, "Lenina 5, flat 3, Moscow")
+    when = await fake.wait_for_message(CLIENT, "When should the master come?")
+    click(fake, CLIENT, when, "Urgent")
+    await fake.wait_for_message(CLIENT, "Share your phone number")
+
+
+async def finish_order(fake: FakeTelegram) -> int:
+    fake.user_sends_contact(CLIENT, "+79990001122")
+    pay = await fake.wait_for_message(CLIENT, "How will you pay?")
+    click(fake, CLIENT, pay, "Cash after completion")
+    summary = await fake.wait_for_message(CLIENT, "Please check your order")
+    assert "&lt;leaks&gt; &amp; drips" in summary["html"]  # the client's text, escaped
+    click(fake, CLIENT, summary, "Confirm")
+    placed = await fake.wait_for_message(CLIENT, "is placed")
+    number = re.search(r"#(\d+)", placed["text"])
+    assert number
+    return int(number.group(1))
+
+
+async def approve_master(fake: FakeTelegram) -> None:
+    fake.user_sends_command(MASTER, "/become_master")
+    await fake.wait_for_message(MASTER, "full name")
+    fake.user_sends_text(MASTER, "Ivan Petrov")
+    await fake.wait_for_message(MASTER, "Share your phone number")
+    fake.user_sends_contact(MASTER, "+48111222333")
+    services = await fake.wait_for_message(MASTER, "Which services")
+    click(fake, MASTER, services, "Plumbing")
+    await fake.wait_for(lambda: "✅" in str(fake.buttons(msg(fake, MASTER,
+                                                            services["message_id"]))))
+    click(fake, MASTER, msg(fake, MASTER, services["message_id"]), "Done")
+    card = await fake.wait_for_message(DESK, "Master application")
+    click(fake, MANAGER, card, "Approve")
+    await fake.wait_for_message(MASTER, "approved")
+
+
+def no_unexpected_errors(fake: FakeTelegram) -> None:
+    errors = [(c.method, c.error_code, c.description) for c in fake.calls()
+              if not c.ok and c.error_code != 429 and c.method.lower() != "getupdates"]
+    assert errors == [], errors
+
+
+async def test_a_whole_order_from_start_to_completed(fake: FakeTelegram,
+                                                     bot: BotProcess) -> None:
+    await approve_master(fake)
+    await order_until_phone(fake)
+    order_id = await finish_order(fake)
+
+    topic = await fake.wait_for(lambda: fake.topics(DESK))
+    assert topic[0]["name"] == f"#{order_id} Plumbing — Lenina 5"
+    thread = topic[0]["message_thread_id"]
+    card = await fake.wait_for_message(DESK, f"Order #{order_id}", thread_id=thread)
+    click(fake, MANAGER, card, "Assign")
+    await fake.wait_for(lambda: "Ivan Petrov ✅" in fake.buttons(msg(fake, DESK,
+                                                                   card["message_id"])))
+    click(fake, MANAGER, msg(fake, DESK, card["message_id"]), "Ivan Petrov")
+
+    offer = await fake.wait_for_message(MASTER, "New job offer")
+    assert "flat 3" not in offer["text"] and "79990001122" not in offer["text"]
+    click(fake, MASTER, offer, "Accept")
+    job = await fake.wait_for(lambda: "+79990001122" in msg(fake, MASTER,
+                                                            offer["message_id"])["text"])
+    assert job
+    await fake.wait_for_message(CLIENT, "a master has taken your order")
+
+    click(fake, MASTER, msg(fake, MASTER, offer["message_id"]), "Done")
+    await fake.wait_for_message(MASTER, "Send photos of the finished work")
+    fake.user_sends_photo(MASTER)
+    added = await fake.wait_for_message(MASTER, "Photo 1 of 10")
+    click(fake, MASTER, added, "Continue")
+    await fake.wait_for_message(MASTER, "final price")
+    fake.user_sends_text(MASTER, "3500")
+    code_msg = await fake.wait_for_message(CLIENT, "confirmation code")
+    code = re.search(r"\b(\d{6})\b", code_msg["text"])
+    assert code
+    await fake.wait_for_message(MASTER, "Report sent")
+    fake.user_sends_text(MASTER, code.group(1))
+    await fake.wait_for_message(MASTER, f"Order #{order_id} is completed")
+    await fake.wait_for_message(CLIENT, f"Order #{order_id} is completed")
+    await fake.wait_for(lambda: "Completed" in msg(fake, DESK, card["message_id"])["text"])
+    no_unexpected_errors(fake)
+    assert [c for c in fake.calls() if c.error_code == 429] == []  # we kept to the limits
+
+
+async def test_a_restart_in_the_middle_of_a_new_order(fake: FakeTelegram,
+                                                      bot: BotProcess) -> None:
+    await order_until_phone(fake)
+    await bot.stop(signal.SIGKILL)  # a crash, not a polite shutdown
+    await bot.start()
+    await fake.wait_for(lambda: len(fake.calls("setMyCommands")) >= 2, timeout=30)
+    order_id = await finish_order(fake)  # the client carries on at the phone step
+    assert order_id == 1
+    card = await fake.wait_for_message(DESK, "The kitchen tap")
+    assert "Urgent" in card["text"] and "Lenina 5, flat 3" in card["text"]
+    no_unexpected_errors(fake)
+
+
+async def test_a_429_storm_loses_no_message(fake: FakeTelegram, bot: BotProcess) -> None:
+    await order_until_phone(fake)
+    fake.storm_429(4, retry_after=2)
+    order_id = await finish_order(fake)
+    topic = await fake.wait_for(lambda: fake.topics(DESK), timeout=30)
+    card = await fake.wait_for_message(DESK, f"Order #{order_id}",
+                                       thread_id=topic[0]["message_thread_id"], timeout=30)
+    click(fake, MANAGER, card, "Reject")
+    await fake.wait_for(lambda: "No masters available" in str(fake.buttons(
+        msg(fake, DESK, card["message_id"]))), timeout=30)
+    fake.storm_429(3, retry_after=1)
+    click(fake, MANAGER, msg(fake, DESK, card["message_id"]), "No masters available")
+    told = await fake.wait_for_message(CLIENT, "was rejected", timeout=30)
+    assert "No masters available" in told["text"]
+    assert [c for c in fake.calls() if c.error_code == 429], "the storm never hit"
+    texts = [m["text"] for m in fake.sent(CLIENT)]
+    assert sum("is placed" in t for t in texts) == 1
+    assert sum("was rejected" in t for t in texts) == 1
+    no_unexpected_errors(fake)
+
+
+async def test_a_blocked_client_is_reported_to_the_desk(fake: FakeTelegram,
+                                                        bot: BotProcess) -> None:
+    await order_until_phone(fake)
+    order_id = await finish_order(fake)
+    card = await fake.wait_for_message(DESK, f"Order #{order_id}")
+    fake.block_user(CLIENT)
+    click(fake, MANAGER, card, "Reject")
+    await fake.wait_for(lambda: "false data" in str(fake.buttons(msg(fake, DESK,
+                                                                card["message_id"]))))
+    click(fake, MANAGER, msg(fake, DESK, card["message_id"]), "false data")
+    await fake.wait_for_message(DESK, "has blocked the bot")
+
+
+async def test_startup_names_what_to_fix(fake: FakeTelegram, tmp_path: Path) -> None:
+    fake.add_forum(-1005550000000, "Not a forum", is_forum=False)
+    proc = BotProcess(bot_env(fake, tmp_path, DESK_CHAT_ID="-1005550000000"),
+                      tmp_path / "a.log")
+    await proc.start()
+    assert proc.proc is not None
+    assert await asyncio.wait_for(proc.proc.wait(), 30) == 2
+    out = proc.output().strip().splitlines()
+    assert out[-1].startswith("masterdesk: DESK_CHAT_ID") and "Topics" in out[-1]
+
+    env = bot_env(fake, tmp_path)
+    del env["BOT_TOKEN"]
+    proc = BotProcess(env, tmp_path / "b.log")
+    await proc.start()
+    assert proc.proc is not None
+    assert await asyncio.wait_for(proc.proc.wait(), 30) == 2
+    assert proc.output().strip() == ("masterdesk: BOT_TOKEN is not set: add it to the "
+                                     "environment or .env (see .env.example)")
