@@ -42,6 +42,11 @@ def fields(text: str) -> list[str]:
                   if name is not None)
 
 
+def has_words(text: str) -> bool:
+    """Placeholders, tags and punctuation alone need no translation."""
+    return bool(re.search(r"[^\W\d_]", re.sub(r"\{[^}]*\}|<[^>]+>", "", text)))
+
+
 def test_the_template_and_catalogues_are_fresh() -> None:
     assert catalogues.main(["--check"]) == 0, "run `python -m bot.catalogues`"
 
@@ -82,7 +87,8 @@ def test_html_parses_the_way_telegram_parses_it(lang: str) -> None:
 @pytest.mark.parametrize("lang", [x for x in LOCALES if x != "en"])
 def test_nothing_is_left_in_english(lang: str) -> None:
     left = [m.id for m in entries(load(lang))
-            if forms(m)[1][0] == forms(m)[0][0] and (lang, m.id) not in SAME_AS_ENGLISH]
+            if forms(m)[1][0] == forms(m)[0][0] and (lang, m.id) not in SAME_AS_ENGLISH
+            and has_words(forms(m)[0][0])]
     assert left == []
 
 
