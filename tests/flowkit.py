@@ -64,6 +64,14 @@ class Sent:
             return []
         return [b.text for row in self.markup.inline_keyboard for b in row]
 
+    def action(self, code: str, index: int = 0) -> str:
+        """The callback data of the `index`-th button with this action code (language-free)."""
+        assert self.markup is not None, f"no keyboard on {self.text!r}"
+        found = [b.callback_data for row in self.markup.inline_keyboard for b in row
+                 if b.callback_data and b.callback_data.split(":")[1] == code]
+        assert len(found) > index, f"no {code!r} button in {self.buttons()}"
+        return found[index]  # type: ignore[return-value]
+
     def data(self, text: str) -> str:
         assert self.markup is not None, f"no keyboard on {self.text!r}"
         for row in self.markup.inline_keyboard:
@@ -207,6 +215,9 @@ class Person:
         await self.harness.feed(Update(update_id=next(self.harness.ids), callback_query=(
             CallbackQuery(id=str(next(self.harness.ids)), from_user=self.user,
                           chat_instance="ci", message=msg, data=data))))
+
+    async def press(self, message: Sent, code: str, index: int = 0) -> None:
+        await self.click_data(message, message.action(code, index))
 
     async def click(self, message: Sent, text: str) -> None:
         await self.click_data(message, message.data(text))

@@ -41,22 +41,41 @@ from tests.test_flows import MANAGER, approved_master, card_of, place_order
 
 CLIENT = 100
 UNLIMITED = dict(per_second=1e9, private_interval=0.0, group_per_minute=10**9)
-PRODUCTION = dict(per_second=30.0, private_interval=1.0, group_per_minute=20)
+PRODUCTION: dict[str, Any] = {}  # Limiter's defaults: Telegram's limits
 CODE = re.compile(r"<b>(\d{6})</b>")
 
 
 # --- the limiter on its own -----------------------------------------------------------------
 
-def test_private_chat_gets_at_most_one_message_a_second() -> None:
-    lim = Limiter(clock=lambda: 0.0)
+def test_private_chat_gets_one_message_a_second() -> None:
+    lim = Limiter(private_interval=1.0, private_burst=1, clock=lambda: 0.0)
     assert lim.ready_at(CLIENT, 0.0) == 0.0
     lim.record(CLIENT, 0.0)
-    assert lim.ready_at(CLIENT, 0.0) == pytest.approx(1.0)
+    assert lim.ready_at(CLIENT, 0.0) == pytest.approx(1.0)  # the second: 1 s later
     assert lim.ready_at(CLIENT, 0.4) == pytest.approx(1.0)
     assert lim.ready_at(CLIENT, 1.0) == pytest.approx(1.0)
-    assert lim.ready_at(CLIENT, 1.0, counts=False) == pytest.approx(1.0)  # edits too
+    lim.record(CLIENT, 1.0)
+    assert lim.ready_at(CLIENT, 1.2) == pytest.approx(2.0)
     # another private chat only waits for the global spacing
-    assert lim.ready_at(CLIENT + 1, 0.0) == pytest.approx(1 / 30)
+    assert lim.ready_at(CLIENT + 1, 1.0) == pytest.approx(1.0 + 1 / 30)
+
+
+def test_private_chat_default_is_a_short_burst_then_about_one_a_second() -> None:
+    lim = Limiter(clock=lambda: 0.0)
+    assert lim.private_burst <= 3 and lim.private_interval >= 1.0
+    now, times = 0.0, []
+    for _ in range(lim.private_burst + 3):
+        at = lim.ready_at(CLIENT, now)
+        times.append(at)
+        lim.record(CLIENT, at)
+        now = at
+    burst = times[:lim.private_burst]
+    assert burst[-1] < 0.1  # the first few go at once (global spacing only)
+    rest = times[lim.private_burst - 1:]
+    # then one per private_interval: never faster than one a second
+    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(rest[1:], rest[2:]))
+    assert times[lim.private_burst] == pytest.approx(lim.private_interval)
+    assert_private_pace(times, lim)
 
 
 def test_group_gets_at_most_twenty_messages_a_minute() -> None:
@@ -85,6 +104,10 @@ def test_edits_do_not_count_toward_the_group_limit() -> None:
         lim.record(DESK, 15.0 + i, counts=True)
     assert lim.ready_at(DESK, 40.0) == pytest.approx(75.0)  # messages are limited...
     assert lim.ready_at(DESK, 40.0, counts=False) == pytest.approx(40.0)  # ...edits are not
+    # nor do edits use up a private chat's allowance
+    one = Limiter(private_interval=1.0, private_burst=1, clock=lambda: 0.0)
+    one.record(CLIENT, 0.0, counts=False)
+    assert one.ready_at(CLIENT, 0.5) == pytest.approx(0.5)
 
 
 def test_global_spacing_is_thirty_messages_a_second() -> None:
@@ -100,6 +123,17 @@ def test_global_spacing_is_thirty_messages_a_second() -> None:
     # spacing counts edits as well (they are requests too)
     lim.record(DESK, 10.0, counts=False)
     assert lim.ready_at(CLIENT, 10.0) == pytest.approx(10.0 + 1 / 30)
+
+
+def assert_private_pace(times: list[float], lim: Limiter, slack: float = 0.05) -> None:
+    """Token-bucket pace: n messages to one private chat span at least
+    (n - burst) * private_interval (`slack` per message: the sender lets a message go up to
+    50 ms early and the fake clock does not move while it waits)."""
+    burst, interval = lim.private_burst, lim.private_interval
+    for i in range(len(times)):
+        for j in range(i + 1, len(times)):
+            span = times[j] - times[i] + slack * (j - i)
+            assert j - i + 1 <= burst + span / interval + 1e-9, (times, i, j)
 
 
 def test_pause_delays_everything() -> None:
@@ -325,16 +359,18 @@ async def test_sender_keeps_to_one_message_a_second_per_chat_and_twenty_a_minute
         limited: Rig) -> None:
     rig = limited
     order = await make_order(rig.app.ctx, CLIENT)  # queues the desk topic and card
-    for code in ("111111", "222222", "333333"):
+    codes = [f"{n}{n}{n}{n}{n}{n}" for n in range(1, 8)]
+    for code in codes:
         await rig.queue("client_code", chat_id=CLIENT, order_id=order.id, code=code)
     for i in range(21):
         await rig.queue("desk_unreachable", user_id=9000 + i, name=f"User{i}")
     t0 = rig.clocks.mono
     await rig.drain(step=1.0)
 
-    assert rig.codes(CLIENT) == ["111111", "222222", "333333"]
+    assert rig.codes(CLIENT) == codes
     to_client = [c.at - t0 for c in rig.session.attempts(SendMessage, CLIENT)]
-    assert to_client == pytest.approx([0.0, 1.0, 2.0])
+    assert_private_pace(to_client, rig.limiter)
+    assert to_client[-1] >= (len(codes) - rig.limiter.private_burst) * 1.0
 
     desk = [c.at - t0 for c in rig.session.log if c.chat_id == DESK
             and c.method in ("SendMessage", "CreateForumTopic")]
@@ -434,8 +470,7 @@ async def test_429_storm_every_message_delivered_exactly_once(limited: Rig) -> N
         if c.outcome == "TelegramRetryAfter":
             assert all(d.at >= c.at + 3 for d in rig.session.log[i + 1:] if d.outcome == "ok")
     for uid in clients:
-        sent = [c.at for c in rig.session.attempts(SendMessage, uid) if c.outcome == "ok"]
-        assert all(b - a >= 1.0 for a, b in zip(sent, sent[1:]))
+        assert_private_pace([c.at for c in rig.session.attempts(SendMessage, uid)], rig.limiter)
 
 
 @pytest.mark.xfail(strict=True, reason=(
