@@ -73,7 +73,7 @@ def test_private_chat_default_is_a_short_burst_then_about_one_a_second() -> None
     assert burst[-1] < 0.1  # the first few go at once (global spacing only)
     rest = times[lim.private_burst - 1:]
     # then one per private_interval: never faster than one a second
-    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(rest[1:], rest[2:]))
+    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(rest[1:], rest[2:], strict=False))
     assert times[lim.private_burst] == pytest.approx(lim.private_interval)
     assert_private_pace(times, lim)
 
@@ -118,7 +118,7 @@ def test_global_spacing_is_thirty_messages_a_second() -> None:
         times.append(at)
         lim.record(chat, at)
         now = at
-    assert all(b - a == pytest.approx(1 / 30) for a, b in zip(times, times[1:]))
+    assert all(b - a == pytest.approx(1 / 30) for a, b in zip(times, times[1:], strict=False))
     assert sum(1 for t in times if t < 1.0 - 1e-9) == 30  # any one second holds 30
     # spacing counts edits as well (they are requests too)
     lim.record(DESK, 10.0, counts=False)
@@ -460,7 +460,7 @@ async def test_429_storm_every_message_delivered_exactly_once(limited: Rig) -> N
     async with rig.app.ctx.tx() as s:
         saved = {o.id: (o.topic_id, o.card_message_id) for o in
                  (await s.scalars(select(Order))).all()}
-    for uid, oid in orders.items():
+    for oid in orders.values():
         topic_id, card_id = saved[oid]
         in_topic = rig.session.to(DESK, topic_id)
         assert [m.message_id for m in in_topic if f"Order #{oid}<" in m.text] == [card_id]
