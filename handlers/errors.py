@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import ErrorEvent, TelegramObject, Update
 
 from bot.domain.errors import DomainError
@@ -32,6 +32,14 @@ async def tell(update: Update, text: str) -> None:
         logger.warning("could not report an error to the user: %s", exc)
 
 
+async def _answer_quietly(update: Update) -> None:
+    try:
+        assert update.callback_query is not None
+        await update.callback_query.answer()
+    except TelegramAPIError:
+        pass
+
+
 class ReportErrors(BaseMiddleware):
     async def __call__(
         self,
@@ -44,6 +52,12 @@ class ReportErrors(BaseMiddleware):
             return await handler(event, data)
         except DomainError as exc:
             await tell(event, error_text(exc))
+        except TelegramBadRequest as exc:
+            if "message is not modified" not in exc.message:  # a second tap: nothing to do
+                logger.exception("update %s failed", event.update_id)
+                await tell(event, generic_error())
+            elif event.callback_query is not None:
+                await _answer_quietly(event)
         except Exception:
             logger.exception("update %s failed", event.update_id)
             await tell(event, generic_error())

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from html import unescape
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import unescape
 from typing import Any
 
 from aiogram import Bot

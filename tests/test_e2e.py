@@ -260,3 +260,39 @@ async def test_startup_names_what_to_fix(fake: FakeTelegram, tmp_path: Path) -> 
     assert await asyncio.wait_for(proc.proc.wait(), 30) == 2
     assert proc.output().strip() == ("masterdesk: BOT_TOKEN is not set: add it to the "
                                      "environment or .env (see .env.example)")
+
+
+async def test_webhook_mode(fake: FakeTelegram, tmp_path: Path) -> None:
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = bot_env(fake, tmp_path, WEBHOOK_URL="https://desk.example.com/tg",
+                  WEBHOOK_SECRET="s3cret-token", WEBHOOK_LISTEN=f"127.0.0.1:{port}")
+    proc = BotProcess(env, tmp_path / "webhook.log")
+    await proc.start()
+    try:
+        await fake.wait_for(lambda: fake.webhook_url, timeout=30)
+        assert fake.webhook_url == "https://desk.example.com/tg/webhook"
+        assert not fake.calls("getUpdates")
+        update = fake.user_sends_command(CLIENT, "/start")
+        url = f"http://127.0.0.1:{port}/webhook"
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):  # the listener comes up right after setWebhook
+                try:
+                    async with http.post(url, json=update, headers={
+                            "X-Telegram-Bot-Api-Secret-Token": "wrong"}) as r:
+                        assert r.status == 401  # a forged request is turned away
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            async with http.post(url, json=update, headers={
+                    "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as r:
+                assert r.status == 200
+        await fake.wait_for_message(CLIENT, "What would you like to do?")
+        assert len([m for m in fake.sent(CLIENT) if "What would you like" in m["text"]]) == 1
+    finally:
+        await proc.stop()

@@ -208,7 +208,7 @@ async def test_a_stranger_in_the_desk_is_refused_and_nothing_changes(h: Harness)
     stranger = h.manager(666, "Stranger", thread_id=thread)
     audit_before = await count(h, AuditEntry)
     await stranger.click(card, "Reject")
-    await stranger.click_data(card, "v1:drr:%d:0" % order_id)
+    await stranger.click_data(card, f"v1:drr:{order_id}:0")
     assert h.session.alerts()[-2:] == ["Only desk members can do this."] * 2
     assert (await order_row(h, order_id)).status == "submitted"
     assert await count(h, AuditEntry) == audit_before
@@ -326,3 +326,25 @@ def _key(h: Harness, p: Person):  # type: ignore[no-untyped-def]
     from aiogram.fsm.storage.base import StorageKey
 
     return StorageKey(bot_id=42, chat_id=p.id, user_id=p.id)
+
+
+async def test_language_follows_telegram_and_language_changes_it(h: Harness) -> None:
+    c = h.person(114, "Olga", language="ru-RU")
+    await c.send("/start")
+    assert re.search("[А-я]", c.last().text)
+    await c.send("/language")
+    await c.press(c.last(), "setl", 4)  # vi
+    assert "Tiếng Việt" in h.session.to(114)[-2].text
+    await c.send("/start")
+    assert re.search("[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữự]", c.last().text)
+    async with h.app.ctx.tx() as s:
+        from db.models import User
+
+        user = await s.get(User, 114)
+    assert user is not None and user.locale == "vi"
+
+
+async def test_unknown_language_falls_back_to_the_default(h: Harness) -> None:
+    c = h.person(115, "Hans", language="de")
+    await c.send("/start")
+    assert "What would you like to do?" in c.last().text

@@ -206,10 +206,16 @@ class OutboxSender:
             text, markup = self.renderer.card(ov)
             name = self.renderer.topic_name(ov)
         topic_id = ov.topic_id
-        if topic_id is None:
-            topic = await self.bot.create_forum_topic(desk, name)
-            topic_id = topic.message_thread_id
-            await self._save_order(ov.id, topic_id=topic_id)
+        if topic_id is None and ov.card_message_id is None:
+            try:
+                topic = await self.bot.create_forum_topic(desk, name)
+            except TelegramBadRequest as exc:
+                # Topics off or the right taken away: the card still reaches the desk, in
+                # General, rather than nowhere.
+                logger.error("cannot open a topic for order %s: %s", ov.id, exc.message)
+            else:
+                topic_id = topic.message_thread_id
+                await self._save_order(ov.id, topic_id=topic_id)
         if ov.card_message_id is not None:
             if await self._edit(desk, ov.card_message_id, text, markup):
                 return

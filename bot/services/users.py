@@ -37,11 +37,12 @@ async def touch_user(
             user = User(id=user_id, first_name=first_name[:128], username=username,
                         language_code=language_code, created_at=ctx.clock())
             s.add(user)
-        elif (user.first_name, user.username, user.language_code) != (
-            first_name[:128], username, language_code
+        elif (user.first_name, user.username, user.language_code, user.unreachable) != (
+            first_name[:128], username, language_code, False
         ):
             user.first_name, user.username = first_name[:128], username
             user.language_code = language_code
+            user.unreachable = False  # he writes to us, so he has unblocked the bot
         master = await s.scalar(select(Master).where(Master.user_id == user_id))
         mv = await master_view(s, master) if master else None
         await s.flush()
