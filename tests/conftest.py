@@ -256,10 +256,11 @@ def lockstep(ctx: Context, parties: int, steps: int = 1, timeout: float = 5.0) -
     """A Context whose transactions run their first `steps` statements in lockstep.
 
     Each of the next `parties` transactions waits, after each of its first `steps` statements
-    (get/scalar/execute; scalars goes through execute), until all `parties` transactions reached the same point. So
-    under `asyncio.gather` every caller has *read* before any of them writes: the interleaving
-    a race needs happens every time instead of by luck. If someone blocks (a row lock) the
-    barrier gives up after `timeout` seconds and everyone runs on freely.
+    (get/scalar/execute; scalars goes through execute), until all `parties` transactions
+    reached the same point. So under `asyncio.gather` every caller has *read* before any of
+    them writes: the interleaving a race needs happens every time instead of by luck. If
+    someone blocks (a row lock), the barrier gives up after `timeout` seconds and everyone
+    runs on freely.
 
     On SQLite (one pooled connection: transactions queue, they cannot interleave) the same
     Context is returned unchanged.

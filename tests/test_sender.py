@@ -473,10 +473,6 @@ async def test_429_storm_every_message_delivered_exactly_once(limited: Rig) -> N
         assert_private_pace([c.at for c in rig.session.attempts(SendMessage, uid)], rig.limiter)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot/notify/sender.py run_once: the same-chat order is kept only by the in-memory "
-    "limiter pause; a row queued while an earlier row of the chat waits out a 429 is due "
-    "at once in the database, so a restarted (or second) sender delivers it first"))
 async def test_429_order_is_kept_across_a_restart(rig: Rig, db_url: str) -> None:
     order_id = await client_with_order(rig)
     rig.session.fail(sends_to(CLIENT), too_many(5), times=1)
@@ -596,10 +592,6 @@ async def test_a_network_error_holds_the_chats_later_rows(rig: Rig) -> None:
     assert rig.codes(CLIENT) == ["111111", "222222"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot/notify/sender.py run_once/_postpone: after a network error the row waits (backoff) "
-    "but a row of the same chat queued afterwards has next_attempt_at=now and nothing holds "
-    "it (no limiter pause for network errors), so it overtakes the earlier one"))
 async def test_a_message_queued_during_a_network_retry_does_not_overtake(rig: Rig) -> None:
     order_id = await client_with_order(rig)
     rig.session.fail(sends_to(CLIENT), timeout, times=1)
@@ -672,11 +664,6 @@ async def test_a_desk_note_for_a_deleted_topic_goes_to_general(rig: Rig) -> None
         assert (await s.get(Order, order_id)).status == "submitted"  # type: ignore
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot/notify/sender.py _order_card (line ~222): when the topic was deleted (card gone: "
-    "'message to edit not found'), the new card is sent into the stale topic_id, Telegram "
-    "answers 'message thread not found' and the row is failed: unlike _send_draft there is no "
-    "fallback, so the desk never sees the order's card again"))
 async def test_a_card_update_for_a_deleted_topic_still_reaches_the_desk(rig: Rig) -> None:
     order_id = await client_with_order(rig)
     thread, _card = card_of(rig.h, order_id)

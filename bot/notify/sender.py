@@ -23,7 +23,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from bot.i18n import PoI18n, resolve_locale
 from bot.notify.limiter import Limiter
@@ -89,11 +89,24 @@ class OutboxSender:
                            OutboxMessage.locked_until < now))
                 .order_by(OutboxMessage.id).limit(BATCH)
             )).all()
+            # The oldest row of each chat that is waiting (a retry, or in another process's
+            # hands): nothing newer to that chat may overtake it, even across a restart.
+            waiting = dict((await s.execute(
+                select(OutboxMessage.chat_id, func.min(OutboxMessage.id))
+                .where(OutboxMessage.status == "pending",
+                       or_(OutboxMessage.next_attempt_at > now,
+                           OutboxMessage.locked_until >= now))
+                .group_by(OutboxMessage.chat_id)
+            )).all())
         held: set[int] = set()  # chats whose earlier row is waiting: keep their order
         soonest = self.config.poll_seconds
         for row in rows:
             chat = row.chat_id if row.chat_id is not None else self.config.desk_chat_id
             if chat in held:
+                continue
+            first_waiting = waiting.get(row.chat_id)
+            if first_waiting is not None and first_waiting < row.id:
+                held.add(chat)
                 continue
             mono = self.limiter.clock()
             at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card")
@@ -219,9 +232,27 @@ class OutboxSender:
         if ov.card_message_id is not None:
             if await self._edit(desk, ov.card_message_id, text, markup):
                 return
-        msg = await self.bot.send_message(desk, text, message_thread_id=topic_id,
-                                          reply_markup=markup)
+        try:
+            msg = await self.bot.send_message(desk, text, message_thread_id=topic_id,
+                                              reply_markup=markup)
+        except TelegramBadRequest as exc:
+            if topic_id is None or "thread not found" not in exc.message:
+                raise
+            # Someone deleted the order's topic: open a new one (or use General) for the card.
+            topic_id = await self._reopen_topic(ov.id, name)
+            msg = await self.bot.send_message(desk, text, message_thread_id=topic_id,
+                                              reply_markup=markup)
         await self._save_order(ov.id, card_message_id=msg.message_id)
+
+    async def _reopen_topic(self, order_id: int, name: str) -> int | None:
+        try:
+            topic = await self.bot.create_forum_topic(self.config.desk_chat_id, name)
+        except TelegramBadRequest as exc:
+            logger.error("cannot reopen a topic for order %s: %s", order_id, exc.message)
+            await self._save_order(order_id, topic_id=None)
+            return None
+        await self._save_order(order_id, topic_id=topic.message_thread_id)
+        return topic.message_thread_id
 
     async def _master_card(self, row: OutboxMessage) -> None:
         master_id = int(row.payload["master_id"])
