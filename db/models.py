@@ -18,7 +18,6 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -188,7 +187,6 @@ class FsmRecord(Base):
     """aiogram FSM storage: one row per (bot, chat, thread, user, destiny) key."""
 
     __tablename__ = "fsm_state"
-    __table_args__ = (UniqueConstraint("key"),)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(200))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -34,13 +33,6 @@ def _head() -> str:
 
 
 async def test_migrated_schema_matches_models(db_url, request):
-    if db_url.startswith("postgresql"):
-        request.node.add_marker(pytest.mark.xfail(
-            reason="BUG db/models.py:191 FsmRecord has UniqueConstraint('key') on its primary "
-                   "key; PostgreSQL never creates the redundant constraint, so autogenerate "
-                   "always reports add_constraint(fsm_state.key)",
-            strict=True,
-        ))
     engine = make_engine(db_url)
     try:
         async with engine.connect() as conn:

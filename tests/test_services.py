@@ -98,11 +98,6 @@ async def reported_order(ctx):
     return order, master, codes[0]
 
 
-def xfail(request, reason: str) -> None:
-    """Mark the running test (one backend only) as a known, reported bug."""
-    request.node.add_marker(pytest.mark.xfail(reason=reason, strict=True))
-
-
 def wrong_code(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
@@ -163,11 +158,7 @@ async def test_double_confirm_concurrently_stores_one_order(ctx):
         assert not isinstance(r, BaseException) or isinstance(r, DomainError), repr(r)
 
 
-async def test_double_confirm_concurrently_answers_both_taps(ctx, backend, request):
-    if backend == "postgres":
-        xfail(request, "BUG bot/services/orders.py:55-57 submit_order: the loser of a concurrent "
-                       "double Confirm hits the draft_token unique index and gets Conflict "
-                       "instead of the order the first tap created (docstring promise)")
+async def test_double_confirm_concurrently_answers_both_taps(ctx, backend):
     await make_client(ctx, CLIENT)
     draft = complete_draft()
     race = lockstep(ctx, 2)
@@ -579,11 +570,7 @@ async def test_apply_and_approve_master(ctx, clock):
     assert len(rows_of(await outbox(ctx), "master_decision")) == 1
 
 
-async def test_two_managers_decide_concurrently(ctx, backend, request):
-    if backend == "postgres":
-        xfail(request, "BUG bot/services/masters.py:60-63 decide_master reads status then "
-                       "updates it through the ORM without a compare-and-set: two managers "
-                       "deciding at once both win (approve and reject), two master_decision rows")
+async def test_two_managers_decide_concurrently(ctx, backend):
     await make_client(ctx, 2001)
     pending = await apply_master(ctx, 2001, "Jan Kowalski", "+48600111222", ["plumbing"])
     desk2 = Actor(998, is_desk=True)
@@ -602,11 +589,7 @@ async def test_two_managers_decide_concurrently(ctx, backend, request):
     assert len(rows_of(await outbox(ctx), "master_decision")) == 1
 
 
-async def test_double_tap_apply_master(ctx, backend, request):
-    if backend == "postgres":
-        xfail(request, "BUG bot/services/masters.py:29-35 apply_master: a concurrent second "
-                       "application hits the masters.user_id unique index and leaks a raw "
-                       "IntegrityError instead of Conflict('error.master_exists')")
+async def test_double_tap_apply_master(ctx, backend):
     await make_client(ctx, 2001)
     race = lockstep(ctx, 2, steps=2)  # both look for an existing master before inserting
     results = await asyncio.gather(
@@ -619,11 +602,7 @@ async def test_double_tap_apply_master(ctx, backend, request):
     assert len(failed) == 1 and isinstance(failed[0], Conflict), results
 
 
-async def test_first_updates_of_a_new_user_concurrently(ctx, backend, request):
-    if backend == "postgres":
-        xfail(request, "BUG bot/services/users.py:36-39 touch_user: two concurrent first "
-                       "updates of a new user both INSERT users(id); the loser raises a raw "
-                       "IntegrityError")
+async def test_first_updates_of_a_new_user_concurrently(ctx, backend):
     race = lockstep(ctx, 3)  # all look the user up before any inserts him
     results = await asyncio.gather(
         *(touch_user(race, 7001, "Anna", None, "pl") for _ in range(3)),
@@ -677,7 +656,10 @@ async def test_get_order_visibility(ctx):
         with pytest.raises(NotFound):
             await get_order(ctx, actor, order.id)
     await offer_order(ctx, DESK, order.id, a.id)
-    assert (await get_order(ctx, master_actor(a), order.id)).id == order.id
+    with pytest.raises(NotFound):  # only offered: address and phone stay hidden [SPEC §6]
+        await get_order(ctx, master_actor(a), order.id)
+    await accept_offer(ctx, master_actor(a), order.id)
+    assert (await get_order(ctx, master_actor(a), order.id)).phone == order.phone
     with pytest.raises(NotFound):
         await get_order(ctx, master_actor(other), order.id)
     with pytest.raises(NotFound):

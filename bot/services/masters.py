@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.rules import Actor
@@ -32,7 +33,10 @@ async def apply_master(
         if master is None:
             master = Master(user_id=user_id, name=name, phone=phone, created_at=now)
             s.add(master)
-            await s.flush()
+            try:
+                await s.flush()
+            except IntegrityError:  # a second tap got there first
+                raise Conflict("error.master_exists") from None
         else:  # a rejected applicant applies again
             master.name, master.phone, master.status = name, phone, "pending"
             master.decided_at = master.decided_by = None
@@ -57,11 +61,15 @@ async def decide_master(ctx: Context, actor: Actor, master_id: int, approve: boo
         master = await s.get(Master, master_id)
         if master is None:
             raise NotFound("error.not_found")
-        if master.status != "pending":
+        # Compare-and-set: of two managers deciding at once, one wins, the other is told.
+        done = await s.execute(
+            update(Master).where(Master.id == master_id, Master.status == "pending")
+            .values(status="approved" if approve else "rejected", verified=approve,
+                    decided_at=now, decided_by=actor.user_id)
+            .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
             raise Conflict("error.already_decided")
-        master.status = "approved" if approve else "rejected"
-        master.verified = approve
-        master.decided_at, master.decided_by = now, actor.user_id
+        await s.refresh(master)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
               action="approve_master" if approve else "reject_master", master_id=master.id)
         enqueue(s, now, "master_decision", chat_id=master.user_id, master_id=master.id,

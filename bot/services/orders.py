@@ -30,6 +30,19 @@ async def submit_order(ctx: Context, client_id: int, draft: OrderDraft) -> Order
     a replayed update) returns the order the first one created."""
     if draft.missing():
         raise InvalidInput("error.draft_incomplete")
+    try:
+        return await _submit(ctx, client_id, draft)
+    except IntegrityError:
+        # A concurrent Confirm of the same draft won the unique draft token: answer with its
+        # order, as if this tap had come second.
+        async with ctx.tx() as s:
+            existing = await s.scalar(select(Order).where(Order.draft_token == draft.token))
+            if existing is None:
+                raise Conflict("error.conflict") from None
+            return await order_view(s, existing)
+
+
+async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         existing = await s.scalar(select(Order).where(Order.draft_token == draft.token))
@@ -51,10 +64,7 @@ async def submit_order(ctx: Context, client_id: int, draft: OrderDraft) -> Order
             payment=draft.payment, status=Status.SUBMITTED, created_at=now, updated_at=now,
         )
         s.add(order)
-        try:
-            await s.flush()
-        except IntegrityError:
-            raise Conflict("error.conflict") from None
+        await s.flush()
         audit(s, now, actor_id=client_id, role=Role.CLIENT, action="submit", order_id=order.id,
               to_status=Status.SUBMITTED)
         enqueue(s, now, "order_topic", order_id=order.id)
@@ -71,13 +81,13 @@ async def my_orders(ctx: Context, client_id: int, limit: int = 20) -> list[Order
 
 
 async def get_order(ctx: Context, actor: Actor, order_id: int) -> OrderView:
-    """An order as its client, its master or the desk may see it; NotFound for anyone else."""
+    """An order as its client, its master or the desk may see it; NotFound for anyone else.
+    A master who is only offered the job is not its master yet: he sees the offer, not this."""
     async with ctx.tx() as s:
         order = await s.get(Order, order_id)
         if order is None or not (
             actor.is_desk or order.client_id == actor.user_id
-            or (actor.master_id is not None
-                and actor.master_id in (order.master_id, order.offered_master_id))
+            or (actor.master_id is not None and actor.master_id == order.master_id)
         ):
             raise NotFound("error.not_found")
         return await order_view(s, order)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.domain.errors import InvalidInput
 from bot.domain.views import MasterView, UserView
@@ -31,6 +32,16 @@ async def touch_user(
     language_code: str | None,
 ) -> tuple[UserView, MasterView | None]:
     """Load (creating or refreshing) the user behind an update, and his master record."""
+    try:
+        return await _touch(ctx, user_id, first_name, username, language_code)
+    except IntegrityError:  # his first two updates raced to create him: the row is there now
+        return await _touch(ctx, user_id, first_name, username, language_code)
+
+
+async def _touch(
+    ctx: Context, user_id: int, first_name: str, username: str | None,
+    language_code: str | None,
+) -> tuple[UserView, MasterView | None]:
     async with ctx.tx() as s:
         user = await s.get(User, user_id)
         if user is None:

@@ -37,8 +37,7 @@ def upgrade() -> None:
     sa.Column('state', sa.String(length=200), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('key'),
-    sa.UniqueConstraint('key')
+    sa.PrimaryKeyConstraint('key')
     )
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
