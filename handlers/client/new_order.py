@@ -23,9 +23,7 @@ from bot.domain.rules import (
     MAX_PHOTOS,
     SLOTS,
     clip,
-    normalize_phone,
     parse_date,
-    same_person_contact,
     slots_left,
 )
 from bot.i18n import _, current_locale, fmt_date
@@ -36,6 +34,7 @@ from bot.services.users import catalogue
 from bot.texts import error_text
 from fsm.draft import PAYMENTS, TIME_KINDS, OrderDraft
 from fsm.states import NewOrder
+from handlers.inputs import refuse_typed_phone, take_own_phone, take_photo
 from handlers.keyboards import menu, share_contact, share_location, with_cancel
 
 router = Router(name="new_order")
@@ -148,12 +147,8 @@ async def got_description(message: Message, state: FSMContext) -> None:
 @router.message(NewOrder.description, F.photo)
 async def got_photo(message: Message, state: FSMContext) -> None:
     draft = await load(state)
-    assert message.photo
-    if len(draft.photos) >= MAX_PHOTOS:
-        await message.answer(_("You can attach at most {n} photos; this one was not added.")
-                             .format(n=MAX_PHOTOS))
+    if not await take_photo(message, draft.photos):
         return
-    draft.photos.append(message.photo[-1].file_id)
     caption = (message.caption or "").strip()
     if caption and len(caption) + len(draft.description or "") < MAX_DESCRIPTION:
         draft.description = f"{draft.description}\n{caption}" if draft.description else caption
@@ -358,22 +353,17 @@ async def ask_phone(message: Message, state: FSMContext, draft: OrderDraft) -> N
 @router.message(NewOrder.phone, F.contact)
 async def got_contact(message: Message, state: FSMContext, renderer: Renderer,
                       policy: Policy) -> None:
-    assert message.contact and message.from_user
-    if not same_person_contact(message.contact.user_id, message.from_user.id):
-        await message.answer(_("This is someone else's contact. Please share your own number "
-                               "with the button below."), reply_markup=share_contact())
+    phone = await take_own_phone(message)
+    if phone is None:
         return
     draft = await load(state)
-    draft.phone = normalize_phone(message.contact.phone_number)
-    await message.answer(_("Phone number saved."), reply_markup=ReplyKeyboardRemove())
+    draft.phone = phone
     await next_step(message, state, draft, renderer, policy)
 
 
 @router.message(NewOrder.phone)
 async def phone_other(message: Message) -> None:
-    await message.answer(_("A typed number cannot be accepted: please press «📱 Share my phone "
-                           "number» below, so we know the number is really yours."),
-                         reply_markup=share_contact())
+    await refuse_typed_phone(message)
 
 
 # --- payment -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from bot.services.work import confirm_with_code, report_completion
 from bot.texts import error_text
 from fsm.draft import ReportDraft
 from fsm.states import Code, Report
+from handlers.inputs import take_photo
 from handlers.keyboards import cancel_button
 
 router = Router(name="master_jobs")
@@ -78,12 +79,8 @@ async def _report(state: FSMContext) -> ReportDraft:
 @router.message(Report.photos, F.photo)
 async def report_photo(message: Message, state: FSMContext) -> None:
     draft = await _report(state)
-    assert message.photo
-    if len(draft.photos) >= MAX_PHOTOS:
-        await message.answer(_("You can attach at most {n} photos; this one was not added.")
-                             .format(n=MAX_PHOTOS))
+    if not await take_photo(message, draft.photos):
         return
-    draft.photos.append(message.photo[-1].file_id)
     await state.update_data(report=draft.model_dump(mode="json"))
     await message.answer(_("Photo {count} of {n} added.").format(count=len(draft.photos),
                                                                  n=MAX_PHOTOS),

@@ -5,10 +5,9 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
-from bot.domain.rules import normalize_phone, same_person_contact
 from bot.domain.views import MasterView
 from bot.i18n import _, current_locale
 from bot.notify.render import button
@@ -17,6 +16,7 @@ from bot.services.masters import apply_master
 from bot.services.users import ServiceItem, catalogue
 from fsm.draft import MasterDraft
 from fsm.states import MasterSignup
+from handlers.inputs import refuse_typed_phone, take_own_phone
 from handlers.keyboards import cancel_button, share_contact
 
 router = Router(name="master_onboarding")
@@ -67,25 +67,20 @@ async def name_other(message: Message) -> None:
 
 @router.message(MasterSignup.phone, F.contact)
 async def got_phone(message: Message, state: FSMContext, ctx: Context) -> None:
-    assert message.contact and message.from_user
-    if not same_person_contact(message.contact.user_id, message.from_user.id):
-        await message.answer(_("This is someone else's contact. Please share your own number "
-                               "with the button below."), reply_markup=share_contact())
+    phone = await take_own_phone(message)
+    if phone is None:
         return
     draft = await load(state)
-    draft.phone = normalize_phone(message.contact.phone_number)
+    draft.phone = phone
     await save(state, draft)
     await state.set_state(MasterSignup.services)
-    await message.answer(_("Phone number saved."), reply_markup=ReplyKeyboardRemove())
     await message.answer(_("Which services do you offer? Tap to select, then press «Done»."),
                          reply_markup=services_kb(await catalogue(ctx), draft))
 
 
 @router.message(MasterSignup.phone)
 async def phone_other(message: Message) -> None:
-    await message.answer(_("A typed number cannot be accepted: please press «📱 Share my phone "
-                           "number» below, so we know the number is really yours."),
-                         reply_markup=share_contact())
+    await refuse_typed_phone(message)
 
 
 def services_kb(items: list[ServiceItem], draft: MasterDraft) -> InlineKeyboardMarkup:
