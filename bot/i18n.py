@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_interval
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_percent
 
 from bot.config import LOCALES
 
@@ -77,6 +77,16 @@ def resolve_locale(chosen: str | None, language_code: str | None, default: str) 
 
 def fmt_money(amount: Decimal, currency: str) -> str:
     return format_currency(amount, currency, locale=current_locale())
+
+
+def fmt_percent(percent: int) -> str:
+    """30 → "30%" in English, "30 %" in Czech."""
+    return format_percent(percent / 100, locale=current_locale())
+
+
+def fmt_slot(start: time, end: time) -> str:
+    """A visit slot as the locale writes a time range ("09:00–12:00")."""
+    return format_interval(start, end, "Hm", locale=current_locale())
 
 
 def fmt_date(value: date) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import Message, ReplyKeyboardRemove
 
 from bot.domain.rules import MAX_PHOTOS, normalize_phone, same_person_contact
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from handlers.keyboards import share_contact
 
 
@@ -14,8 +14,9 @@ async def take_photo(message: Message, photos: list[str]) -> bool:
     to the user, when it cannot be added."""
     assert message.photo
     if len(photos) >= MAX_PHOTOS:
-        await message.answer(_("You can attach at most {n} photos; this one was not added.")
-                             .format(n=MAX_PHOTOS))
+        await message.answer(ngettext("You can attach at most {n} photo; this one was not added.",
+                                      "You can attach at most {n} photos; this one was not "
+                                      "added.", MAX_PHOTOS).format(n=MAX_PHOTOS))
         return False
     photos.append(message.photo[-1].file_id)
     return True

@@ -30,7 +30,7 @@ async def place_order(h: Harness, c: Person, description: str = "The kitchen tap
     await c.click(c.last(), "Continue")
     await c.send(address)
     await c.click(c.last(), "Tomorrow")
-    await c.click(c.last(), "15:00–18:00")
+    await c.press(c.last(), "slot", 2)  # 15:00–18:00
     await c.contact("+7 999 000-11-22")
     await c.click(c.last(), "Cash after completion")
     await c.click(c.last(), "Confirm")
@@ -163,7 +163,7 @@ async def place_order_until_summary(h: Harness, c: Person) -> None:
     await c.click(c.last(), "Continue")
     await c.send("Lenina 5, Moscow")
     await c.click(c.last(), "Tomorrow")
-    await c.click(c.last(), "09:00–12:00")
+    await c.press(c.last(), "slot", 0)  # 09:00–12:00
     await c.contact("+79990000000")
     await c.click(c.last(), "Cash after completion")
     assert "Please check your order" in c.last().text

@@ -7,6 +7,7 @@ every text is clipped to Telegram's limits, so Telegram never answers 400 to our
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from bot.callbacks import cb
 from bot.domain.rules import clip
 from bot.domain.states import Action, Role, Status, actions_for
 from bot.domain.views import MasterView, OrderView
-from bot.i18n import N_, _, current_locale, fmt_date, fmt_money
+from bot.i18n import N_, _, current_locale, fmt_date, fmt_money, fmt_percent, fmt_slot
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -56,8 +57,12 @@ PAYMENT_NAMES = {
     "card": N_("Card after completion"),
     "transfer": N_("Bank transfer after completion"),
 }
-SLOT_NAMES = {"09-12": "09:00–12:00", "12-15": "12:00–15:00", "15-18": "15:00–18:00",
-              "18-21": "18:00–21:00"}
+def slot_name(code: str | None) -> str:
+    """A slot code ("09-12") as the reader's locale writes a time range."""
+    if not code:
+        return ""
+    start, end = (int(h) for h in code.split("-"))
+    return fmt_slot(time(start), time(end))
 
 
 def q(text: object) -> str:
@@ -90,11 +95,11 @@ class Renderer:
 
     def when(self, o: OrderView) -> str:
         if o.urgent:
-            return _("Urgent — within 24 hours (+{percent}%)").format(percent=o.surcharge_percent)
+            return _("Urgent — within 24 hours (+{percent})").format(
+                percent=fmt_percent(o.surcharge_percent))
         if o.visit_date is None:
             return "—"
-        slot = SLOT_NAMES.get(o.visit_slot or "", "")
-        return f"{fmt_date(o.visit_date)} {slot}".strip()
+        return f"{fmt_date(o.visit_date)} {slot_name(o.visit_slot)}".strip()
 
     def place(self, o: OrderView) -> str:
         if o.address:

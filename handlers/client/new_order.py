@@ -26,8 +26,8 @@ from bot.domain.rules import (
     parse_date,
     slots_left,
 )
-from bot.i18n import _, current_locale, fmt_date
-from bot.notify.render import PAYMENT_NAMES, SLOT_NAMES, Renderer, button, q
+from bot.i18n import _, current_locale, fmt_date, fmt_percent, ngettext
+from bot.notify.render import PAYMENT_NAMES, Renderer, button, q, slot_name
 from bot.services.base import Context, Policy
 from bot.services.orders import submit_order
 from bot.services.users import catalogue
@@ -103,8 +103,10 @@ async def got_service(query: CallbackQuery, callback_data: Cb, ctx: Context,
 async def ask_description(message: Message, state: FSMContext, draft: OrderDraft) -> None:
     await state.set_state(NewOrder.description)
     await save(state, draft)
-    text = _("Describe the problem in a few words. You can attach up to {n} photos. "
-             "Press «Continue» when you are done.").format(n=MAX_PHOTOS)
+    text = ngettext("Describe the problem in a few words. You can attach up to {n} photo. "
+                    "Press «Continue» when you are done.",
+                    "Describe the problem in a few words. You can attach up to {n} photos. "
+                    "Press «Continue» when you are done.", MAX_PHOTOS).format(n=MAX_PHOTOS)
     rows = [[button(_("Continue ▶️"), "next")]]
     if draft.description or draft.photos:
         text += "\n\n" + _("Now: {description}").format(
@@ -135,8 +137,10 @@ async def got_description(message: Message, state: FSMContext) -> None:
         return
     joined = f"{draft.description}\n{text}" if draft.description else text
     if len(joined) > MAX_DESCRIPTION:
-        await message.answer(_("The description is too long: at most {n} characters. "
-                               "This message was not added.").format(n=MAX_DESCRIPTION))
+        await message.answer(ngettext(
+            "The description is too long: at most {n} character. This message was not added.",
+            "The description is too long: at most {n} characters. This message was not added.",
+            MAX_DESCRIPTION).format(n=MAX_DESCRIPTION))
         return
     draft.description = joined
     await save(state, draft)
@@ -202,8 +206,10 @@ async def got_address(message: Message, state: FSMContext, renderer: Renderer,
                       policy: Policy) -> None:
     text = (message.text or "").strip()
     if not (5 <= len(text) <= MAX_ADDRESS) or text.startswith("/"):
-        await message.answer(_("Type the address from 5 to {n} characters, or share a location.")
-                             .format(n=MAX_ADDRESS))
+        await message.answer(ngettext(
+            "Type the address from 5 to {n} character, or share a location.",
+            "Type the address from 5 to {n} characters, or share a location.",
+            MAX_ADDRESS).format(n=MAX_ADDRESS))
         return
     draft = await load(state)
     draft.address, draft.latitude, draft.longitude = text, None, None
@@ -223,8 +229,8 @@ async def ask_time(message: Message, state: FSMContext, draft: OrderDraft,
     await state.set_state(NewOrder.time)
     await save(state, draft)
     rows = [
-        [button(_("⚡ Urgent, within 24 hours (+{percent}%)").format(
-            percent=policy.urgent_surcharge_percent), "tk", x=0)],
+        [button(_("⚡ Urgent, within 24 hours (+{percent})").format(
+            percent=fmt_percent(policy.urgent_surcharge_percent)), "tk", x=0)],
         [button(_("Today"), "tk", x=1), button(_("Tomorrow"), "tk", x=2)],
         [button(_("📅 Another date"), "tk", x=3)],
     ]
@@ -313,7 +319,7 @@ async def ask_slot(message: Message, state: FSMContext, draft: OrderDraft,
     await save(state, draft)
     assert draft.visit_date is not None
     free = slots_left(draft.visit_date, now)
-    rows = [[button(SLOT_NAMES[s], "slot", x=SLOTS.index(s))] for s in free]
+    rows = [[button(slot_name(s), "slot", x=SLOTS.index(s))] for s in free]
     await message.answer(_("{day}: choose a time slot").format(day=fmt_date(draft.visit_date)),
                          reply_markup=with_cancel(*rows))
 
@@ -427,10 +433,10 @@ def summary_text(draft: OrderDraft, renderer: Renderer, policy: Policy) -> str:
     names = renderer.services.get(draft.service or "", {})
     service = names.get(_current_locale()) or names.get("en") or ""
     if draft.time_kind == "urgent":
-        when = _("Urgent — within 24 hours (+{percent}%)").format(
-            percent=policy.urgent_surcharge_percent)
+        when = _("Urgent — within 24 hours (+{percent})").format(
+            percent=fmt_percent(policy.urgent_surcharge_percent))
     elif draft.visit_date:
-        when = f"{fmt_date(draft.visit_date)} {SLOT_NAMES.get(draft.visit_slot or '', '')}"
+        when = f"{fmt_date(draft.visit_date)} {slot_name(draft.visit_slot)}"
     else:
         when = "—"
     place = q(draft.address) if draft.address else _("Location on the map")
@@ -447,8 +453,8 @@ def summary_text(draft: OrderDraft, renderer: Renderer, policy: Policy) -> str:
         _("Payment: {payment}").format(payment=_(PAYMENT_NAMES[draft.payment])),
     ]
     if draft.time_kind == "urgent":
-        lines += ["", _("⚡ An urgent visit costs {percent}% more than the usual price.").format(
-            percent=policy.urgent_surcharge_percent)]
+        lines += ["", _("⚡ An urgent visit costs {percent} more than the usual price.").format(
+            percent=fmt_percent(policy.urgent_surcharge_percent))]
     return "\n".join(lines)
 
 

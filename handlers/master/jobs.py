@@ -62,8 +62,11 @@ async def start_report(query: CallbackQuery, callback_data: Cb, ctx: Context, ac
     await state.set_data({"report": ReportDraft(order_id=order.id).model_dump(mode="json")})
     await query.answer()
     await _msg(query).answer(
-        _("Report for order #{number}. Send photos of the finished work (at least one, up to "
-          "{n}), then press «Continue».").format(number=order.id, n=MAX_PHOTOS),
+        ngettext("Report for order #{number}. Send photos of the finished work (at least one, "
+                 "up to {n}), then press «Continue».",
+                 "Report for order #{number}. Send photos of the finished work (at least one, "
+                 "up to {n}), then press «Continue».", MAX_PHOTOS
+                 ).format(number=order.id, n=MAX_PHOTOS),
         reply_markup=report_kb())
 
 
