@@ -127,6 +127,10 @@ class Order(Base):
     code_hash: Mapped[str | None] = mapped_column(String(64))
     code_attempts: Mapped[int] = mapped_column(Integer, default=0)
     code_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    visit_at: Mapped[datetime | None]  # the agreed visit time (scheduled)
+    sla_state: Mapped[str] = mapped_column(String(8), default="ok", server_default="ok")
+    sla_kind: Mapped[str | None] = mapped_column(String(24))  # the deadline behind sla_state
+    sla_due_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
@@ -181,6 +185,26 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class Deadline(Base):
+    """A promise with a due time (SPEC §4). The row is the truth; APScheduler only wakes the
+    bot when the next one is due. Firing sets state='fired' in the same transaction as its
+    effects, claimed with UPDATE … WHERE state='pending', so it happens exactly once."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_due", "state", "due_at"),
+                      Index("ix_deadlines_order", "order_id", "state"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending/fired/cancelled
+    paused_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    fired_at: Mapped[datetime | None]
+    late_seconds: Mapped[int | None] = mapped_column(Integer)
 
 
 class FsmRecord(Base):
