@@ -39,6 +39,7 @@ async def set_commands(bot: Bot) -> None:
 async def serve(app: App, bot: Bot) -> None:
     stop = asyncio.Event()
     sender_task = asyncio.create_task(app.sender.run(stop), name="outbox")
+    await app.clock.start()
     s = app.settings
     try:
         if s.webhook_url:

@@ -18,6 +18,7 @@ from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
 from bot.notify.sender import OutboxSender, SenderConfig
 from bot.notify.throttle import Throttle
+from bot.scheduler import DeadlineClock
 from bot.services.base import Context, Policy
 from bot.services.users import catalogue, seed_catalogue
 from db.engine import make_engine, make_sessionmaker
@@ -37,8 +38,10 @@ class App:
     dispatcher: Dispatcher
     sender: OutboxSender
     storage: BaseStorage
+    clock: DeadlineClock
 
     async def close(self) -> None:
+        self.clock.shutdown()
         await self.storage.close()
         await self.engine.dispose()
 
@@ -56,7 +59,7 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     engine = make_engine(settings.database_url)
     await migrate(engine)
     policy = Policy(urgent_surcharge_percent=settings.urgent_surcharge_percent,
-                    max_code_attempts=settings.max_code_attempts)
+                    max_code_attempts=settings.max_code_attempts, timing=settings.timing)
     ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}
@@ -79,4 +82,5 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     dp.update.outer_middleware(WakeSenderMiddleware(sender.wake))
     dp.update.outer_middleware(ReportErrors())
     dp.include_routers(*get_routers(settings.desk_chat_id))
-    return App(settings, engine, ctx, i18n, renderer, dp, sender, storage)
+    clock = DeadlineClock(ctx, settings.clock_tick_seconds, after_fire=sender.wake)
+    return App(settings, engine, ctx, i18n, renderer, dp, sender, storage, clock)

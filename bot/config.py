@@ -7,12 +7,15 @@ one line naming the setting, so an operator never has to read a traceback.
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.domain.clock import DeskHours
+from bot.domain.deadlines import Timing
 
 LOCALES = ("en", "ru", "pl", "cs", "vi", "zh")
 TELEGRAM_API = "https://api.telegram.org"
@@ -43,6 +46,17 @@ class Settings(BaseSettings):
     desk_hours_start: time = time(8, 0)
     desk_hours_end: time = time(21, 0)
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # The clock (SPEC §4). Durations in minutes/hours; fractions are allowed.
+    triage_minutes: float = Field(default=30, gt=0)
+    offer_minutes: float = Field(default=15, gt=0)
+    callback_reminder_minutes: float = Field(default=90, gt=0)
+    callback_minutes: float = Field(default=120, gt=0)
+    callback_desk_hours: bool = False
+    visit_reminder_minutes: float = Field(default=60, gt=0)
+    arrival_grace_minutes: float = Field(default=60, gt=0)
+    completion_hours: float = Field(default=48, gt=0)
+    confirmation_hours: float = Field(default=24, gt=0)
+    clock_tick_seconds: float = Field(default=30, gt=0, le=3600)
     log_level: str = "INFO"
 
     @field_validator("redis_url", "desk_locale", "webhook_url", "webhook_secret", mode="before")
@@ -109,6 +123,21 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def timing(self) -> Timing:
+        return Timing(
+            desk=DeskHours(self.desk_hours_start, self.desk_hours_end, self.tz),
+            triage=timedelta(minutes=self.triage_minutes),
+            offer=timedelta(minutes=self.offer_minutes),
+            callback_reminder=timedelta(minutes=self.callback_reminder_minutes),
+            callback=timedelta(minutes=self.callback_minutes),
+            callback_desk_hours=self.callback_desk_hours,
+            visit_reminder=timedelta(minutes=self.visit_reminder_minutes),
+            arrival_grace=timedelta(minutes=self.arrival_grace_minutes),
+            completion=timedelta(hours=self.completion_hours),
+            confirmation=timedelta(hours=self.confirmation_hours),
+        )
 
     @property
     def desk_language(self) -> str:

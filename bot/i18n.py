@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
-from babel.dates import format_date, format_datetime, format_interval
+from babel.dates import format_date, format_datetime, format_interval, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_percent
@@ -95,3 +95,8 @@ def fmt_date(value: date) -> str:
 
 def fmt_datetime(value: datetime, tz: ZoneInfo) -> str:
     return format_datetime(value, format="short", tzinfo=tz, locale=current_locale())
+
+
+def fmt_span(delta: timedelta) -> str:
+    """A duration in words for the locale: "25 minutes", "25 минут", "25 minut"."""
+    return format_timedelta(delta, threshold=1.5, locale=current_locale())

@@ -8,6 +8,7 @@ from handlers import common, errors
 from handlers.client import my_orders, new_order
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
+from handlers.desk import sla as desk_sla
 from handlers.master import jobs, onboarding
 
 
@@ -23,7 +24,7 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     desk = Router(name="desk")
     desk.message.filter(F.chat.id == desk_chat_id)
     desk.callback_query.filter(F.message.chat.id == desk_chat_id)
-    desk.include_routers(*_detached(desk_orders.router, desk_masters.router))
+    desk.include_routers(*_detached(desk_orders.router, desk_masters.router, desk_sla.router))
 
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")

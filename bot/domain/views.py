@@ -61,6 +61,8 @@ class OrderView:
     code_attempts: int
     code_locked: bool
     created_at: datetime
+    sla_state: str = "ok"
+    visit_at: datetime | None = None
     client_name: str = ""
     master_name: str | None = None
     master_user_id: int | None = None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.views import OrderView
-from bot.i18n import _
+from bot.i18n import N_, _, fmt_datetime, fmt_span
 from bot.notify.render import CANCEL_REASON_NAMES, REJECT_REASON_NAMES, Renderer, q
 
 
@@ -139,6 +140,71 @@ def _desk_unreachable(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
         name=q(p.get("name", "")), id=p.get("user_id")))
 
 
+SLA_WHAT = {
+    "triage": N_("the order is waiting for a master"),
+    "callback_reminder": N_("the master has not called the client yet"),
+    "callback": N_("the master has not called the client"),
+    "arrival": N_("the master has not checked in on site"),
+    "completion": N_("the work is not completed"),
+}
+
+
+def _when(p: dict[str, Any], r: Renderer, key: str = "deadline") -> str:
+    return fmt_datetime(datetime.fromisoformat(p.get(key) or p["due"]), r.tz)
+
+
+def _offline(p: dict[str, Any]) -> str:
+    late = int(p.get("late", 0))
+    if late < 60:
+        return ""
+    return "\n" + _("(noticed {span} late: the bot was offline)").format(
+        span=fmt_span(timedelta(seconds=late)))
+
+
+def _desk_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    kind = p["kind"]
+    if kind == "offer":
+        return Draft(_("⌛ The master did not answer the offer in time; the order is back in "
+                       "the queue. Choose another master.") + _offline(p))
+    what = _(SLA_WHAT[kind])
+    if kind == "callback_reminder":
+        return Draft(_("🟡 At risk: {what}. Due {time}.").format(what=what, time=_when(p, r)))
+    overdue = datetime.now(UTC) - datetime.fromisoformat(p["due"])
+    return Draft(_("🔴 Overdue: {what}. It was due {time}; late by {span}.").format(
+        what=what, time=_when(p, r, "due"), span=fmt_span(max(overdue, timedelta(0))))
+        + _offline(p))
+
+
+def _master_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    n, kind = _order(t).id, p["kind"]
+    if kind == "offer":
+        return Draft(_("⌛ The offer for order #{number} has expired.").format(number=n))
+    if kind == "callback_reminder":
+        return Draft(_("⏰ Please call the client of order #{number}: the call is due by "
+                       "{time}.").format(number=n, time=_when(p, r)))
+    if kind == "callback":
+        return Draft(_("🔴 The call to the client of order #{number} is overdue. Call now; "
+                       "the desk has been told.").format(number=n))
+    if kind == "visit_reminder":
+        return Draft(_("⏰ Reminder: your visit for order #{number} is at {time}.").format(
+            number=n, time=_when(p, r)))
+    return Draft(_("🔴 Order #{number} has passed its completion time ({time}). File the "
+                   "report or ask the desk for more time.").format(number=n,
+                                                                   time=_when(p, r, "due")))
+
+
+def _client_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    n, kind = _order(t).id, p["kind"]
+    if kind == "visit_reminder":
+        return Draft(_("⏰ Reminder: the master comes at {time} (order #{number}).").format(
+            number=n, time=_when(p, r)))
+    if kind == "arrival":
+        return Draft(_("The master is late for order #{number}. The desk knows and will "
+                       "contact you.").format(number=n))
+    return Draft(_("Is the work on order #{number} done? If so, give the master your "
+                   "confirmation code; if something is wrong, write to us.").format(number=n))
+
+
 COMPOSERS = {
     "client_rejected": _client_rejected,
     "client_cancelled": _client_cancelled,
@@ -153,4 +219,7 @@ COMPOSERS = {
     "desk_note": _desk_note,
     "desk_client_cancelled": _desk_client_cancelled,
     "desk_unreachable": _desk_unreachable,
+    "desk_sla": _desk_sla,
+    "master_sla": _master_sla,
+    "client_sla": _client_sla,
 }

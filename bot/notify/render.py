@@ -57,6 +57,9 @@ PAYMENT_NAMES = {
     "card": N_("Card after completion"),
     "transfer": N_("Bank transfer after completion"),
 }
+SLA_MARKS = {"risk": "🟡 ", "breach": "🔴 "}
+
+
 def slot_name(code: str | None) -> str:
     """A slot code ("09-12") as the reader's locale writes a time range."""
     if not code:
@@ -111,8 +114,10 @@ class Renderer:
         return _(STATUS_NAMES[status])
 
     def topic_name(self, o: OrderView) -> str:
-        # Topic names are plain text: no escaping, but Telegram's 128-character limit.
-        return clip(f"#{o.id} {self.service(o.service)} — {o.area}", TOPIC_NAME_LIMIT)
+        """`#12 Plumbing — Lenina 5`, marked 🟡 at risk or 🔴 breached, so the desk sees the
+        SLA state in the topic list. Plain text (no escaping), at most 128 characters."""
+        mark = SLA_MARKS.get(o.sla_state, "")
+        return clip(f"{mark}#{o.id} {self.service(o.service)} — {o.area}", TOPIC_NAME_LIMIT)
 
     # --- the desk's order card -------------------------------------------------------------
 

@@ -171,6 +171,9 @@ class OutboxSender:
         if row.kind == "master_card":
             await self._master_card(row)
             return
+        if row.kind == "order_title":
+            await self._order_title(row)
+            return
         target = await self._target(row)
         with self.i18n.use_locale(target.locale):
             draft = compose(row.kind, row.payload, target, self.renderer)
@@ -253,6 +256,21 @@ class OutboxSender:
             return None
         await self._save_order(order_id, topic_id=topic.message_thread_id)
         return topic.message_thread_id
+
+    async def _order_title(self, row: OutboxMessage) -> None:
+        """Show the order's SLA state in its topic's title."""
+        async with self.ctx.tx() as s:
+            order = await s.get(Order, row.order_id)
+            if order is None or order.topic_id is None:
+                return
+            ov = await order_view(s, order)
+        with self.i18n.use_locale(self.config.desk_locale):
+            name = self.renderer.topic_name(ov)
+        try:
+            await self.bot.edit_forum_topic(self.config.desk_chat_id, ov.topic_id, name=name)
+        except TelegramBadRequest as exc:
+            if "TOPIC_NOT_MODIFIED" not in exc.message and "thread not found" not in exc.message:
+                raise
 
     async def _master_card(self, row: OutboxMessage) -> None:
         master_id = int(row.payload["master_id"])

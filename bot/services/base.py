@@ -5,16 +5,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.clock import DeskHours
+from bot.domain.deadlines import Timing
 from db.models import AuditEntry, OutboxMessage
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _default_timing() -> Timing:
+    return Timing(desk=DeskHours(time(8), time(21), ZoneInfo("UTC")))
 
 
 @dataclass
@@ -23,6 +30,7 @@ class Policy:
 
     urgent_surcharge_percent: int = 30
     max_code_attempts: int = 5
+    timing: Timing = field(default_factory=_default_timing)
 
 
 @dataclass
@@ -30,6 +38,8 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime] = utcnow
     policy: Policy = field(default_factory=Policy)
+    # Told of every new due time, so the scheduler can wake for it (the rows stay the truth).
+    on_deadline: Callable[[datetime], None] | None = None
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[AsyncSession]:
@@ -45,11 +55,13 @@ def enqueue(
     *,
     chat_id: int | None = None,
     order_id: int | None = None,
+    not_before: datetime | None = None,
     **payload: Any,
 ) -> None:
-    """Queue a message for someone other than the acting user. chat_id None means the desk."""
+    """Queue a message for someone other than the acting user. chat_id None means the desk.
+    `not_before` holds it back (a desk notice outside desk hours waits for the opening)."""
     s.add(OutboxMessage(kind=kind, chat_id=chat_id, order_id=order_id, payload=payload,
-                        next_attempt_at=now, created_at=now))
+                        next_attempt_at=max(not_before or now, now), created_at=now))
 
 
 def audit(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.rules import OrderParties
 from bot.domain.states import Status
+from bot.services.base import Context
 from db.models import Master, Offer, Order
 
 
@@ -27,10 +28,11 @@ def parties(order: Order) -> OrderParties:
 
 
 async def cas_status(
-    s: AsyncSession, order: Order, to: Status, now: datetime, **values: Any
+    ctx: Context, s: AsyncSession, order: Order, to: Status, now: datetime, **values: Any
 ) -> None:
     """Compare-and-set: move the order only if nobody moved it since we read it. The loser of
-    a race (two masters, a double tap) gets Conflict and its transaction rolls back."""
+    a race (two masters, a double tap) gets Conflict and its transaction rolls back. The new
+    step's deadlines are planned in the same transaction."""
     result = await s.execute(
         update(Order)
         .where(Order.id == order.id, Order.status == order.status)
@@ -40,6 +42,9 @@ async def cas_status(
     if result.rowcount != 1:
         raise Conflict("error.conflict")
     await s.refresh(order)
+    from bot.services.deadlines import plan  # deadlines use cas_status to expire offers
+
+    await plan(ctx, s, order, now)
 
 
 async def master_user_id(s: AsyncSession, master_id: int) -> int:

@@ -58,7 +58,7 @@ async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int)
         if (master is None or not master.verified or master.blocked
                 or master.status != "approved" or not serves):
             raise InvalidInput("error.master_unavailable")
-        await cas_status(s, order, to, now, offered_master_id=master_id)
+        await cas_status(ctx, s, order, to, now, offered_master_id=master_id)
         s.add(Offer(order_id=order.id, master_id=master_id, created_at=now))
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.OFFER, order_id=order.id,
               master_id=master_id, from_status=prev, to_status=to)
@@ -73,7 +73,7 @@ async def withdraw_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView
         order = await load_order(s, order_id)
         prev, offered = order.status, order.offered_master_id
         role, to = authorize(actor, parties(order), Action.WITHDRAW)
-        await cas_status(s, order, to, now, offered_master_id=None)
+        await cas_status(ctx, s, order, to, now, offered_master_id=None)
         await close_pending_offers(s, order.id, "withdrawn", now)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.WITHDRAW,
               order_id=order.id, master_id=offered, from_status=prev, to_status=to)
@@ -93,7 +93,7 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         prev = order.status
         role, to = authorize(actor, parties(order), Action.ACCEPT)
         master_id = order.offered_master_id
-        await cas_status(s, order, to, now, master_id=master_id, offered_master_id=None)
+        await cas_status(ctx, s, order, to, now, master_id=master_id, offered_master_id=None)
         done = await s.execute(
             update(Offer).where(Offer.order_id == order.id, Offer.master_id == master_id,
                                 Offer.status == "pending")
@@ -115,7 +115,7 @@ async def decline_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         order = await load_order(s, order_id)
         prev, master_id = order.status, order.offered_master_id
         role, to = authorize(actor, parties(order), Action.DECLINE)
-        await cas_status(s, order, to, now, offered_master_id=None)
+        await cas_status(ctx, s, order, to, now, offered_master_id=None)
         await close_pending_offers(s, order.id, "declined", now)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.DECLINE,
               order_id=order.id, master_id=master_id, from_status=prev, to_status=to)

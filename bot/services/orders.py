@@ -17,6 +17,7 @@ from bot.services.common import (
     master_user_id,
     parties,
 )
+from bot.services.deadlines import plan
 from bot.services.views import order_view
 from db.models import Order, Service
 from fsm.draft import OrderDraft
@@ -65,6 +66,7 @@ async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
         )
         s.add(order)
         await s.flush()
+        await plan(ctx, s, order, now)
         audit(s, now, actor_id=client_id, role=Role.CLIENT, action="submit", order_id=order.id,
               to_status=Status.SUBMITTED)
         enqueue(s, now, "order_topic", order_id=order.id)
@@ -101,7 +103,7 @@ async def reject_order(ctx: Context, actor: Actor, order_id: int, reason: str) -
         order = await load_order(s, order_id)
         prev = Status(order.status)
         role, to = authorize(actor, parties(order), Action.REJECT)
-        await cas_status(s, order, to, now, reason=reason)
+        await cas_status(ctx, s, order, to, now, reason=reason)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.REJECT, order_id=order.id,
               from_status=prev, to_status=to, reason=reason)
         enqueue(s, now, "client_rejected", chat_id=order.client_id, order_id=order.id,
@@ -119,7 +121,7 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str) -
         prev = Status(order.status)
         role, to = authorize(actor, parties(order), Action.CANCEL)
         master_id, offered = order.master_id, order.offered_master_id
-        await cas_status(s, order, to, now, reason=reason, offered_master_id=None)
+        await cas_status(ctx, s, order, to, now, reason=reason, offered_master_id=None)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.CANCEL,
               order_id=order.id, from_status=prev, to_status=to, reason=reason)
         await close_pending_offers(s, order.id, "cancelled", now)

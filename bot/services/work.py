@@ -30,7 +30,7 @@ async def report_completion(
         order = await load_order(s, order_id)
         prev = order.status
         role, to = authorize(actor, parties(order), Action.REPORT)
-        await cas_status(s, order, to, now, final_price=price,
+        await cas_status(ctx, s, order, to, now, final_price=price,
                          report_photos=list(photos[:MAX_PHOTOS]),
                          code_hash=hash_code(order.id, code), code_attempts=0, code_locked=False)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.REPORT, order_id=order.id,
@@ -53,7 +53,7 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
         if order.code_locked:
             raise NotAllowed("error.code_locked")
         if code_matches(order.id, code, order.code_hash):
-            await cas_status(s, order, to, now, completed_at=now, code_hash=None)
+            await cas_status(ctx, s, order, to, now, completed_at=now, code_hash=None)
             audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONFIRM_CODE,
                   order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
             enqueue(s, now, "client_completed", chat_id=order.client_id, order_id=order.id)

@@ -1,0 +1,76 @@
+"""APScheduler wakes the bot when the next deadline is due, and on a safety interval.
+
+The deadline rows are the truth; the scheduler keeps no state worth saving (a MemoryJobStore
+with two jobs that carry no arguments), so nothing is pickled and no sync job store touches
+the SQLite file. At start it fires whatever fell due while the bot was down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.services.base import Context
+from bot.services.deadlines import BATCH, fire_due, next_due
+
+logger = logging.getLogger(__name__)
+
+
+class DeadlineClock:
+    def __init__(self, ctx: Context, tick_seconds: float,
+                 after_fire: Callable[[], None] | None = None) -> None:
+        self.ctx = ctx
+        self.tick = tick_seconds
+        self.after_fire = after_fire
+        self.scheduler = AsyncIOScheduler(timezone=UTC, job_defaults={
+            # Never skip a run that is late (APScheduler's default grace would drop it).
+            "misfire_grace_time": None, "coalesce": True, "max_instances": 1})
+        self._lock = asyncio.Lock()
+        self._next_wake: datetime | None = None
+        ctx.on_deadline = self.wake_at
+
+    async def start(self) -> None:
+        self.scheduler.start()
+        self.scheduler.add_job(self.run, "interval", seconds=self.tick, id="safety")
+        await self.run()  # what fell due while we were down fires now
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def wake_at(self, when: datetime) -> None:
+        """Be woken at `when` unless an earlier wake-up is already set."""
+        if not self.scheduler.running:
+            return
+        if self._next_wake is not None and self._next_wake <= when \
+                and self._next_wake > datetime.now(UTC):
+            return
+        self._next_wake = when
+        self.scheduler.add_job(self.run, "date", run_date=max(when, datetime.now(UTC)),
+                               id="wake", replace_existing=True)
+
+    async def run(self) -> int:
+        async with self._lock:
+            fired = 0
+            try:
+                while True:
+                    n = await fire_due(self.ctx)
+                    fired += n
+                    if n < BATCH:
+                        break
+                nxt = await next_due(self.ctx)
+            except Exception:  # the rows stay pending; the safety tick tries again
+                logger.exception("firing deadlines failed")
+                return fired
+            if fired:
+                logger.info("fired %s deadline(s)", fired)
+                if self.after_fire is not None:
+                    self.after_fire()
+            self._next_wake = None
+            if nxt is not None and nxt - datetime.now(UTC) < timedelta(seconds=self.tick):
+                self.wake_at(nxt)
+            return fired

@@ -1,0 +1,56 @@
+"""/sla in the desk: orders at risk and breached, oldest first, each linking its topic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.domain.errors import NotAllowed
+from bot.domain.rules import Actor
+from bot.i18n import _, fmt_datetime, fmt_span
+from bot.notify.messages import SLA_WHAT
+from bot.notify.render import Renderer, q
+from bot.services.base import Context
+from bot.services.deadlines import sla_board
+
+router = Router(name="desk_sla")
+
+
+def topic_link(chat_id: int, thread_id: int | None) -> str | None:
+    """t.me/c/<id>/<thread> opens a topic of a private supergroup for its members."""
+    internal = str(chat_id).removeprefix("-100")
+    if thread_id is None or internal == str(chat_id):
+        return None
+    return f"https://t.me/c/{internal}/{thread_id}"
+
+
+@router.message(Command("sla"))
+async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+    lines = await sla_board(ctx, actor)
+    if not lines:
+        await message.answer(_("✅ No order is at risk or overdue."))
+        return
+    now = datetime.now(UTC)
+    out = [_("<b>SLA: at risk and overdue</b>"), ""]
+    for line in lines:
+        o = line.order
+        title = q(renderer.topic_name(o))
+        link = topic_link(message.chat.id, o.topic_id)
+        head = f'<a href="{link}">{title}</a>' if link else title
+        what = _(SLA_WHAT[line.kind]) if line.kind in SLA_WHAT else ""
+        if o.sla_state == "breach":
+            state = _("overdue by {span}").format(
+                span=fmt_span(max(now - line.due_at, timedelta(0))))
+        else:
+            state = _("due {time}").format(time=fmt_datetime(line.due_at, renderer.tz))
+        entry = f"{head}: {what}, {state}"
+        if sum(len(x) + 1 for x in out) + len(entry) > 3900:  # whole lines only: HTML intact
+            out.append("…")
+            break
+        out.append(entry)
+    await message.answer("\n".join(out))
