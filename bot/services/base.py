@@ -52,6 +52,7 @@ def enqueue(
     s: AsyncSession,
     now: datetime,
     kind: str,
+    /,
     *,
     chat_id: int | None = None,
     order_id: int | None = None,

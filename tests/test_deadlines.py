@@ -1,0 +1,247 @@
+"""The clock (SPEC §4) on the services, with a controllable clock: each deadline fires at its
+time, not before, and once; met ones never fire; desk hours; pause and resume; several
+processes."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import (
+    DESK,
+    START,
+    FixedClock,
+    load_row,
+    make_client,
+    make_master,
+    make_order,
+    master_actor,
+    outbox,
+)
+from sqlalchemy import select, update
+
+from bot.domain.clock import DeskHours
+from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.rules import Actor
+from bot.services.base import Context
+from bot.services.deadlines import fire_due, pause_clocks, resume_clocks, sla_board
+from bot.services.offers import accept_offer, offer_order
+from bot.services.work import confirm_with_code, report_completion
+from db.engine import make_engine, make_sessionmaker
+from db.models import Deadline, Order
+
+CLIENT = 100
+
+
+async def deadlines(ctx: Context, order_id: int) -> dict[str, tuple[str, datetime]]:
+    async with ctx.tx() as s:
+        rows = (await s.scalars(select(Deadline).where(Deadline.order_id == order_id)
+                                .order_by(Deadline.id))).all()
+    return {r.kind: (r.state, r.due_at) for r in rows}  # the latest row of each kind
+
+
+def kinds(box: list, kind: str) -> list:
+    return [b for b in box if b[0] == kind]
+
+
+async def test_triage_fires_at_its_time_not_before_and_once(ctx: Context,
+                                                            clock: FixedClock) -> None:
+    order = await make_order(ctx, CLIENT)
+    state, due = (await deadlines(ctx, order.id))["triage"]
+    assert state == "pending" and due == START + timedelta(minutes=30)
+    clock.set(due - timedelta(seconds=1))
+    assert await fire_due(ctx) == 0
+    clock.set(due)
+    assert await fire_due(ctx) == 1
+    clock.advance(hours=5)
+    assert await fire_due(ctx) == 0
+    box = await outbox(ctx)
+    assert len(kinds(box, "desk_sla")) == 1 and kinds(box, "desk_sla")[0][3]["kind"] == "triage"
+    row = await load_row(ctx, Order, order.id)
+    assert (row.sla_state, row.sla_kind) == ("breach", "triage")
+    assert (await deadlines(ctx, order.id))["triage"][0] == "fired"
+
+
+async def test_triage_counts_desk_hours_only(ctx: Context, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 3, 2, 20, 45, tzinfo=UTC))  # 15 min before the desk closes
+    order = await make_order(ctx, CLIENT)
+    assert (await deadlines(ctx, order.id))["triage"][1] == datetime(2026, 3, 3, 8, 15,
+                                                                     tzinfo=UTC)
+
+
+async def test_a_met_deadline_never_fires(ctx: Context, clock: FixedClock) -> None:
+    master = await make_master(ctx, 2001)
+    order = await make_order(ctx, CLIENT)
+    clock.advance(minutes=10)
+    await offer_order(ctx, DESK, order.id, master.id)  # meets triage
+    clock.advance(minutes=10)
+    await accept_offer(ctx, master_actor(master), order.id)  # meets the offer expiry
+    d = await deadlines(ctx, order.id)
+    assert d["triage"][0] == d["offer"][0] == "cancelled"
+    assert d["callback"] == ("pending", START + timedelta(minutes=20, hours=2))
+    assert d["completion"] == ("pending", START + timedelta(minutes=20, hours=48))
+    clock.advance(hours=1, minutes=29)
+    assert await fire_due(ctx) == 0
+    box_before = len(await outbox(ctx))
+    await report_completion(ctx, master_actor(master), order.id, ["p1"], Decimal("100"))
+    d = await deadlines(ctx, order.id)
+    assert d["callback"][0] == d["callback_reminder"][0] == d["completion"][0] == "cancelled"
+    assert d["confirmation"][0] == "pending"
+    clock.advance(hours=60)
+    assert await fire_due(ctx) == 1  # only the confirmation reminder
+    box = (await outbox(ctx))[box_before:]
+    assert [b[0] for b in box if b[0].endswith("_sla")] == ["client_sla"]
+
+
+async def test_offer_expires_and_the_order_returns_to_the_desk(ctx: Context,
+                                                               clock: FixedClock) -> None:
+    master = await make_master(ctx, 2001)
+    order = await make_order(ctx, CLIENT)
+    await offer_order(ctx, DESK, order.id, master.id)
+    clock.advance(minutes=14, seconds=59)
+    assert await fire_due(ctx) == 0
+    clock.advance(seconds=1)
+    assert await fire_due(ctx) == 1
+    row = await load_row(ctx, Order, order.id)
+    assert (row.status, row.offered_master_id) == ("submitted", None)
+    box = await outbox(ctx)
+    assert [(b[1], b[3]["kind"]) for b in kinds(box, "master_sla")] == [(2001, "offer")]
+    assert [b[3]["kind"] for b in kinds(box, "desk_sla")] == ["offer"]
+    d = await deadlines(ctx, order.id)
+    assert d["offer"][0] == "fired" and d["triage"][0] == "pending"  # a fresh triage clock
+    with pytest.raises(DomainError):  # the expired offer can no longer be taken
+        await accept_offer(ctx, master_actor(master), order.id)
+
+
+async def test_callback_reminder_then_breach(ctx: Context, clock: FixedClock) -> None:
+    master = await make_master(ctx, 2001)
+    order = await make_order(ctx, CLIENT)
+    await offer_order(ctx, DESK, order.id, master.id)
+    await accept_offer(ctx, master_actor(master), order.id)
+    clock.advance(minutes=90)
+    assert await fire_due(ctx) == 1
+    row = await load_row(ctx, Order, order.id)
+    assert row.sla_state == "risk"
+    box = await outbox(ctx)
+    assert [(b[1], b[3]["kind"]) for b in kinds(box, "master_sla")] == [
+        (2001, "callback_reminder")]
+    clock.advance(minutes=30)
+    assert await fire_due(ctx) == 1
+    assert (await load_row(ctx, Order, order.id)).sla_state == "breach"
+    desk = [b[3]["kind"] for b in kinds(await outbox(ctx), "desk_sla")]
+    assert desk == ["callback_reminder", "callback"]
+    board = await sla_board(ctx, DESK)
+    assert [(line.order.id, line.kind) for line in board] == [(order.id, "callback")]
+
+
+async def test_an_at_risk_notice_waits_for_desk_hours_a_breach_does_not(
+        ctx: Context, clock: FixedClock) -> None:
+    master = await make_master(ctx, 2001)
+    clock.set(datetime(2026, 3, 2, 19, 50, tzinfo=UTC))
+    order = await make_order(ctx, CLIENT)
+    await offer_order(ctx, DESK, order.id, master.id)
+    await accept_offer(ctx, master_actor(master), order.id)
+    clock.set(datetime(2026, 3, 2, 21, 20, tzinfo=UTC))  # reminder due; desk closed
+    assert await fire_due(ctx) == 1
+    async with ctx.tx() as s:
+        from db.models import OutboxMessage
+
+        rows = (await s.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind.in_(["desk_sla", "master_sla"])))).all()
+        at = {r.kind: r.next_attempt_at for r in rows}
+    assert at["master_sla"] == datetime(2026, 3, 2, 21, 20, tzinfo=UTC)  # the master: now
+    assert at["desk_sla"] == datetime(2026, 3, 3, 8, 0, tzinfo=UTC)  # the desk: at opening
+    clock.set(datetime(2026, 3, 2, 21, 50, tzinfo=UTC))  # the callback is breached
+    assert await fire_due(ctx) == 1
+    async with ctx.tx() as s:
+        rows = (await s.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "desk_sla").order_by(OutboxMessage.id))).all()
+    assert rows[-1].payload["kind"] == "callback"
+    assert rows[-1].next_attempt_at == datetime(2026, 3, 2, 21, 50, tzinfo=UTC)
+
+
+async def test_pause_and_resume_add_the_held_time_back(ctx: Context, clock: FixedClock) -> None:
+    order = await make_order(ctx, CLIENT)
+    due = START + timedelta(minutes=30)
+    clock.advance(minutes=10)
+    async with ctx.tx() as s:
+        await pause_clocks(s, order.id, clock())
+    clock.set(due + timedelta(minutes=5))
+    assert await fire_due(ctx) == 0  # held
+    clock.set(START + timedelta(minutes=70))  # resumed one hour after the pause
+    async with ctx.tx() as s:
+        await resume_clocks(ctx, s, order.id, clock())
+    assert (await deadlines(ctx, order.id))["triage"] == ("pending", due + timedelta(hours=1))
+    clock.set(due + timedelta(hours=1) - timedelta(seconds=1))
+    assert await fire_due(ctx) == 0
+    clock.advance(seconds=1)
+    assert await fire_due(ctx) == 1
+
+
+async def test_a_deadline_missed_while_down_fires_late_and_says_so(ctx: Context,
+                                                                   clock: FixedClock) -> None:
+    order = await make_order(ctx, CLIENT)
+    clock.advance(hours=3)  # the bot was down when triage fell due
+    assert await fire_due(ctx) == 1
+    async with ctx.tx() as s:
+        d = await s.scalar(select(Deadline).where(Deadline.order_id == order.id))
+    assert d is not None and d.late_seconds == 150 * 60
+    assert kinds(await outbox(ctx), "desk_sla")[0][3]["late"] == 150 * 60
+
+
+async def test_confirmation_reminder_and_a_confirmed_order_stops_the_clocks(
+        ctx: Context, clock: FixedClock) -> None:
+    master = await make_master(ctx, 2001)
+    order = await make_order(ctx, CLIENT)
+    await offer_order(ctx, DESK, order.id, master.id)
+    await accept_offer(ctx, master_actor(master), order.id)
+    await report_completion(ctx, master_actor(master), order.id, ["p"], Decimal("10"))
+    code = kinds(await outbox(ctx), "client_code")[0][3]["code"]
+    await confirm_with_code(ctx, master_actor(master), order.id, code)
+    clock.advance(days=30)
+    assert await fire_due(ctx) == 0
+    assert {s for s, _ in (await deadlines(ctx, order.id)).values()} <= {"cancelled"}
+
+
+async def test_two_processes_fire_each_deadline_once(db_url: str, ctx: Context,
+                                                     clock: FixedClock) -> None:
+    await make_client(ctx, CLIENT)
+    for _ in range(40):
+        await make_order(ctx, CLIENT)
+    clock.advance(hours=1)
+    other_engine = make_engine(db_url)  # a second bot process: its own engine and pool
+    try:
+        other = replace(ctx, sessions=make_sessionmaker(other_engine))
+        counts = await asyncio.gather(*(fire_due(c, limit=7) for c in (ctx, other) * 6))
+        while sum(await asyncio.gather(fire_due(ctx, limit=7), fire_due(other, limit=7))):
+            pass
+    finally:
+        await other_engine.dispose()
+    assert sum(counts) <= 40
+    notes = kinds(await outbox(ctx), "desk_sla")
+    assert len(notes) == 40 and len({n[2] for n in notes}) == 40  # each order once
+    async with ctx.tx() as s:
+        states = (await s.scalars(select(Deadline.state))).all()
+    assert states == ["fired"] * 40
+
+
+async def test_desk_hours_in_another_time_zone(ctx: Context, clock: FixedClock) -> None:
+    warsaw = DeskHours(time(8), time(21), ZoneInfo("Europe/Warsaw"))
+    ctx.policy.timing = replace(ctx.policy.timing, desk=warsaw)
+    clock.set(datetime(2026, 3, 2, 19, 50, tzinfo=UTC))  # 20:50 in Warsaw
+    order = await make_order(ctx, CLIENT)
+    # 10 minutes today, 20 tomorrow from 08:00 Warsaw (07:00 UTC)
+    assert (await deadlines(ctx, order.id))["triage"][1] == datetime(2026, 3, 3, 7, 20,
+                                                                     tzinfo=UTC)
+
+
+async def test_the_board_is_for_the_desk_only(ctx: Context) -> None:
+    with pytest.raises(NotAllowed):
+        await sla_board(ctx, Actor(CLIENT))
+    async with ctx.tx() as s:
+        await s.execute(update(Order).values(sla_state="breach"))
+    assert await sla_board(ctx, DESK) == []
