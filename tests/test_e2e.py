@@ -296,3 +296,88 @@ async def test_webhook_mode(fake: FakeTelegram, tmp_path: Path) -> None:
         assert len([m for m in fake.sent(CLIENT) if "What would you like" in m["text"]]) == 1
     finally:
         await proc.stop()
+
+
+async def place_and_offer(fake: FakeTelegram) -> int:
+    await approve_master(fake)
+    await order_until_phone(fake)
+    order_id = await finish_order(fake)
+    card = await fake.wait_for_message(DESK, f"Order #{order_id}")
+    click(fake, MANAGER, card, "Assign")
+    await fake.wait_for(lambda: "Ivan Petrov ✅" in fake.buttons(msg(fake, DESK,
+                                                                   card["message_id"])))
+    click(fake, MANAGER, msg(fake, DESK, card["message_id"]), "Ivan Petrov")
+    await fake.wait_for_message(MASTER, "New job offer")
+    return order_id
+
+
+async def test_a_deadline_due_while_the_bot_is_down_fires_once_after_restart(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    proc = BotProcess(bot_env(fake, tmp_path, OFFER_MINUTES="0.1"), tmp_path / "bot.log")
+    await proc.start()
+    try:
+        await fake.wait_for(lambda: fake.calls("setMyCommands"), timeout=30)
+        order_id = await place_and_offer(fake)
+        await proc.stop()  # the offer falls due (6 s) while the bot is down
+        await asyncio.sleep(17)
+        assert not [m for m in fake.sent(MASTER) if "expired" in m["text"]]
+        await proc.start()
+        expired = await fake.wait_for_message(MASTER, f"order #{order_id} has expired",
+                                              timeout=30)
+        assert expired
+        note = await fake.wait_for_message(DESK, "did not answer the offer", timeout=30)
+        assert "late" in note["text"] and "offline" in note["text"]  # marked late
+        await asyncio.sleep(2)  # a second firing would show up by now
+        assert len([m for m in fake.sent(MASTER) if "has expired" in m["text"]]) == 1
+        assert len([m for m in fake.sent(DESK) if "did not answer" in m["text"]]) == 1
+        card = [m for m in fake.sent(DESK) if f"Order #{order_id}" in m["text"]][0]
+        assert "New — waiting for a master" in card["text"]  # back at the desk
+    finally:
+        await proc.stop()
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL not set")
+async def test_two_bot_processes_on_one_postgres_fire_each_deadline_once(
+        fake: FakeTelegram, tmp_path: Path, postgres_url: str) -> None:
+    from conftest import reset_postgres
+    from sqlalchemy import func, select
+
+    from db.engine import make_engine
+    from db.models import AuditEntry
+
+    await reset_postgres(postgres_url)
+    env = bot_env(fake, tmp_path, DATABASE_URL=postgres_url, TRIAGE_MINUTES="0.1",
+                  DESK_HOURS_START="00:00", DESK_HOURS_END="00:00", CLOCK_TICK_SECONDS="1")
+    first = BotProcess(env, tmp_path / "first.log")
+    await first.start()
+    # The second process shares the database (orders, deadlines, outbox) but talks to a Bot
+    # API of its own, so the two never compete for the same updates.
+    async with FakeTelegram(token=TOKEN) as other:
+        other.add_forum(DESK, "Masterdesk", admins=[MANAGER])
+        second = BotProcess({**env, "TELEGRAM_API_BASE": other.base_url},
+                            tmp_path / "second.log")
+        await second.start()
+        try:
+            await fake.wait_for(lambda: fake.calls("setMyCommands"), timeout=30)
+            await other.wait_for(lambda: other.calls("setMyCommands"), timeout=30)
+            for _ in range(3):
+                await order_until_phone(fake)
+                await finish_order(fake)
+
+            def overdue() -> list[dict[str, Any]]:
+                return [m for f in (fake, other) for m in f.sent(DESK) if "Overdue" in m["text"]]
+
+            await fake.wait_for(lambda: len(overdue()) >= 3, timeout=40)
+            await asyncio.sleep(3)  # a second firing would show up by now
+            assert len(overdue()) == 3
+            engine = make_engine(postgres_url)
+            try:
+                async with engine.connect() as conn:
+                    fired = await conn.scalar(select(func.count()).select_from(AuditEntry)
+                                              .where(AuditEntry.action == "deadline:triage"))
+            finally:
+                await engine.dispose()
+            assert fired == 3
+        finally:
+            await second.stop()
+            await first.stop()

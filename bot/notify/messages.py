@@ -155,7 +155,7 @@ def _when(p: dict[str, Any], r: Renderer, key: str = "deadline") -> str:
 
 def _offline(p: dict[str, Any]) -> str:
     late = int(p.get("late", 0))
-    if late < 60:
+    if late < 10:  # on time is within a second; 10 s late means the bot was not running
         return ""
     return "\n" + _("(noticed {span} late: the bot was offline)").format(
         span=fmt_span(timedelta(seconds=late)))
