@@ -50,8 +50,9 @@ class DeadlineClock:
                 and self._next_wake > datetime.now(UTC):
             return
         self._next_wake = when
+        # Several wake-ups may overlap a running pass; the lock queues them, none is skipped.
         self.scheduler.add_job(self.run, "date", run_date=max(when, datetime.now(UTC)),
-                               id="wake", replace_existing=True)
+                               id="wake", replace_existing=True, max_instances=5)
 
     async def run(self) -> int:
         async with self._lock:

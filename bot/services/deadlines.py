@@ -4,10 +4,11 @@ once, pause and resume, and the desk's SLA board."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import lateness, resume
@@ -18,7 +19,7 @@ from bot.domain.states import Action, Role, Status, can
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.views import order_view
-from db.models import Deadline, Master, Order
+from db.models import AuditEntry, Deadline, Master, Order, OutboxMessage
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -31,11 +32,12 @@ async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> No
     own transaction, so a step and its clocks commit together."""
     status = Status(order.status)
     starts = STARTS.get(status, ())
-    await s.execute(
-        update(Deadline)
-        .where(Deadline.order_id == order.id, Deadline.state == "pending",
-               Deadline.kind.in_([k.value for k in (*kinds_to_cancel(status), *starts)]))
-        .values(state="cancelled"))
+    with s.no_autoflush:  # new rows go in together at commit, not one flush per step
+        await s.execute(
+            update(Deadline)
+            .where(Deadline.order_id == order.id, Deadline.state == "pending",
+                   Deadline.kind.in_([k.value for k in (*kinds_to_cancel(status), *starts)]))
+            .values(state="cancelled").execution_options(synchronize_session=False))
     for kind in starts:
         due = due_at(kind, now, ctx.policy.timing, order.visit_at)
         if due is None:
@@ -52,36 +54,86 @@ async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> No
 async def fire_due(ctx: Context, limit: int = BATCH) -> int:
     """Fire up to `limit` due deadlines; returns how many. Claiming (pending → fired) and the
     effects commit in one transaction, so a deadline fires once even with several processes;
-    one that fell due while the bot was down fires now and is marked late."""
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        pick = (select(Deadline.id)
-                .where(Deadline.state == "pending", Deadline.paused_at.is_(None),
-                       Deadline.due_at <= now)
-                .order_by(Deadline.due_at, Deadline.id).limit(limit))
-        if s.bind.dialect.name == "postgresql":
-            pick = pick.with_for_update(skip_locked=True)
-        claimed = (await s.execute(
-            update(Deadline)
-            .where(Deadline.id.in_(pick.scalar_subquery()), Deadline.state == "pending")
-            .values(state="fired", fired_at=now)
-            .returning(Deadline.id, Deadline.order_id, Deadline.kind, Deadline.due_at)
-        )).all()
-        if not claimed:
-            return 0
-        orders = {o.id: o for o in (await s.scalars(
-            select(Order).where(Order.id.in_({c.order_id for c in claimed})))).all()}
-        for row in claimed:
-            late = lateness(row.due_at, now)
-            try:
-                async with s.begin_nested():
-                    await _fire(ctx, s, orders[row.order_id], Kind(row.kind), row.due_at, now,
-                                int(late.total_seconds()))
-                    await s.execute(update(Deadline).where(Deadline.id == row.id)
-                                    .values(late_seconds=int(late.total_seconds())))
-            except Exception:  # one bad row must not hold back the others
-                logger.exception("deadline %s (%s) failed to fire", row.id, row.kind)
-        return len(claimed)
+    one that fell due while the bot was down fires now and is marked late. A batch that fails
+    is retried one deadline at a time, so one bad row cannot hold back the others."""
+    try:
+        async with ctx.tx() as s:
+            claimed = await _claim(s, ctx.clock(), limit)
+            await _fire_batch(ctx, s, claimed, ctx.clock())
+            return len(claimed)
+    except Exception:
+        logger.exception("a batch of deadlines failed; firing them one by one")
+    fired = 0
+    for _ in range(limit):
+        ids: list[int] = []
+        try:
+            async with ctx.tx() as s:
+                claimed = await _claim(s, ctx.clock(), 1)
+                if not claimed:
+                    break
+                ids = [claimed[0].id]
+                await _fire_batch(ctx, s, claimed, ctx.clock())
+            fired += 1
+        except Exception:
+            logger.exception("deadline %s failed to fire; marked failed", ids)
+            async with ctx.tx() as s:
+                await s.execute(update(Deadline).where(Deadline.id.in_(ids),
+                                                       Deadline.state == "pending")
+                                .values(state="failed", fired_at=ctx.clock()))
+    return fired
+
+
+async def _claim(s: AsyncSession, now: datetime, limit: int) -> list[Any]:
+    pick = (select(Deadline.id)
+            .where(Deadline.state == "pending", Deadline.paused_at.is_(None),
+                   Deadline.due_at <= now)
+            .order_by(Deadline.due_at, Deadline.id).limit(limit))
+    if s.bind.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)  # two processes never wait on each other
+    return list((await s.execute(
+        update(Deadline)
+        .where(Deadline.id.in_(pick.scalar_subquery()), Deadline.state == "pending")
+        .values(state="fired", fired_at=now)
+        .returning(Deadline.id, Deadline.order_id, Deadline.kind, Deadline.due_at)
+    )).all())
+
+
+async def _fire_batch(ctx: Context, s: AsyncSession, claimed: list[Any],
+                      now: datetime) -> None:
+    """The effects of a batch, with a fixed number of statements per batch rather than per
+    deadline (1,000 falling due in one second must fire within it)."""
+    if not claimed:
+        return
+    orders = {o.id: o for o in (await s.scalars(
+        select(Order).where(Order.id.in_({c.order_id for c in claimed})))).all()}
+    master_ids = {o.master_id for o in orders.values() if o.master_id}
+    masters = dict((await s.execute(select(Master.id, Master.user_id)
+                                    .where(Master.id.in_(master_ids)))).all()) \
+        if master_ids else {}
+    by_late: dict[int, list[int]] = {}
+    sla_updates: dict[tuple[Sla, str, datetime], list[int]] = {}
+    fx = _Effects(now)
+    for row in claimed:
+        late = int(lateness(row.due_at, now).total_seconds())
+        by_late.setdefault(late, []).append(row.id)
+        order, kind = orders[row.order_id], Kind(row.kind)
+        sla = await _fire(ctx, s, fx, order, masters.get(order.master_id), kind, row.due_at,
+                          late)
+        if sla is not None:
+            sla_updates.setdefault((sla, kind.value, row.due_at), []).append(order.id)
+    if fx.audit:
+        await s.execute(insert(AuditEntry), fx.audit)
+    if fx.outbox:
+        await s.execute(insert(OutboxMessage), fx.outbox)
+    for late, ids in by_late.items():
+        await s.execute(update(Deadline).where(Deadline.id.in_(ids))
+                        .values(late_seconds=late))
+    for (sla, kind, due), ids in sla_updates.items():
+        stmt = update(Order).where(Order.id.in_(ids))
+        if sla is not Sla.BREACH:  # a risk never hides a breach
+            stmt = stmt.where(Order.sla_state != Sla.BREACH.value)
+        await s.execute(stmt.values(sla_state=sla.value, sla_kind=kind, sla_due_at=due)
+                        .execution_options(synchronize_session=False))
 
 
 async def next_due(ctx: Context) -> datetime | None:
@@ -92,37 +144,51 @@ async def next_due(ctx: Context) -> datetime | None:
             .order_by(Deadline.due_at).limit(1))
 
 
-async def _fire(ctx: Context, s: AsyncSession, order: Order, kind: Kind, due: datetime,
-                now: datetime, late: int) -> None:
-    master_uid = await s.scalar(select(Master.user_id).where(Master.id == order.master_id)) \
-        if order.master_id else None
-    t = ctx.policy.timing
+@dataclass
+class _Effects:
+    """Rows a batch writes, inserted in bulk at the end (one statement per table)."""
+
+    now: datetime
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+
+    def send(self, kind: str, /, *, chat_id: int | None = None, order_id: int,
+             not_before: datetime | None = None, **payload: Any) -> None:
+        self.outbox.append(dict(kind=kind, chat_id=chat_id, order_id=order_id,
+                                payload=payload, status="pending", attempts=0,
+                                next_attempt_at=max(not_before or self.now, self.now),
+                                created_at=self.now))
+
+
+async def _fire(ctx: Context, s: AsyncSession, fx: _Effects, order: Order,
+                master_uid: int | None, kind: Kind, due: datetime, late: int) -> Sla | None:
+    """One deadline's messages; returns the SLA state it puts the order in, if any."""
+    t, now = ctx.policy.timing, fx.now
     # The promise a reminder is about: the call itself, the visit itself.
     deadline = {Kind.CALLBACK_REMINDER: due + (t.callback - t.callback_reminder),
                 Kind.VISIT_REMINDER: order.visit_at or due}.get(kind, due)
     common = {"kind": kind.value, "due": due.isoformat(), "late": late,
               "deadline": deadline.isoformat()}
-    audit(s, now, actor_id=None, role=Role.SYSTEM, action=f"deadline:{kind.value}",
-          order_id=order.id, reason=f"late {late}s")
+    fx.audit.append(dict(actor_id=None, actor_role=Role.SYSTEM.value,
+                         action=f"deadline:{kind.value}", order_id=order.id,
+                         reason=f"late {late}s", created_at=now))
     if kind is Kind.OFFER:
         await _expire_offer(ctx, s, order, now, common)
-        return
+        return None
     sla = SLA_WHEN_FIRED.get(kind)
-    if sla is not None and (order.sla_state != Sla.BREACH or sla is Sla.BREACH):
-        order.sla_state, order.sla_kind, order.sla_due_at = sla, kind.value, due
-        if order.topic_id is not None:
-            enqueue(s, now, "order_title", order_id=order.id)
-    desk = ctx.policy.timing.desk
+    if sla is not None and order.topic_id is not None and (
+            order.sla_state != Sla.BREACH or sla is Sla.BREACH):
+        fx.send("order_title", order_id=order.id)
     if sla is Sla.BREACH:
-        enqueue(s, now, "desk_sla", order_id=order.id, **common)
+        fx.send("desk_sla", order_id=order.id, **common)
     elif sla is Sla.RISK:  # not a breach: the desk hears of it when the desk is open
-        enqueue(s, now, "desk_sla", order_id=order.id, not_before=desk.next_opening(now),
-                **common)
+        fx.send("desk_sla", order_id=order.id, not_before=t.desk.next_opening(now), **common)
     if master_uid is not None and kind in (Kind.CALLBACK_REMINDER, Kind.CALLBACK,
                                            Kind.VISIT_REMINDER, Kind.COMPLETION):
-        enqueue(s, now, "master_sla", chat_id=master_uid, order_id=order.id, **common)
+        fx.send("master_sla", chat_id=master_uid, order_id=order.id, **common)
     if kind in (Kind.VISIT_REMINDER, Kind.ARRIVAL, Kind.CONFIRMATION):
-        enqueue(s, now, "client_sla", chat_id=order.client_id, order_id=order.id, **common)
+        fx.send("client_sla", chat_id=order.client_id, order_id=order.id, **common)
+    return sla
 
 
 async def _expire_offer(ctx: Context, s: AsyncSession, order: Order, now: datetime,
