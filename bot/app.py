@@ -41,7 +41,7 @@ class App:
     clock: DeadlineClock
 
     async def close(self) -> None:
-        self.clock.shutdown()
+        await self.clock.shutdown()
         await self.storage.close()
         await self.engine.dispose()
 

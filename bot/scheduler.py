@@ -38,9 +38,12 @@ class DeadlineClock:
         self.scheduler.add_job(self.run, "interval", seconds=self.tick, id="safety")
         await self.run()  # what fell due while we were down fires now
 
-    def shutdown(self) -> None:
+    async def shutdown(self) -> None:
+        """Stop waking; let a pass that is firing finish its transaction first."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        async with self._lock:
+            pass
 
     def wake_at(self, when: datetime) -> None:
         """Be woken at `when` unless an earlier wake-up is already set."""

@@ -31,10 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select  # noqa: E402
 
+import bot.scheduler as scheduler_module  # noqa: E402
 from bot.domain.clock import DeskHours  # noqa: E402
 from bot.domain.deadlines import Timing  # noqa: E402
-
-import bot.scheduler as scheduler_module  # noqa: E402
 from bot.domain.states import Status  # noqa: E402
 from bot.scheduler import DeadlineClock  # noqa: E402
 from bot.services.base import Context  # noqa: E402
@@ -127,8 +126,8 @@ async def bench(size: int, url: str | None) -> dict[str, float]:
             if sum(n for _, n in done) >= BURST:
                 break
     finally:
+        await clock.shutdown()
         scheduler_module.fire_due = real_fire  # type: ignore[assignment]
-        clock.shutdown()
     late: list[float] = []
     for t, n in done:
         late += [t - due.timestamp()] * n

@@ -25,10 +25,17 @@ from conftest import (
 from sqlalchemy import select, update
 
 from bot.domain.clock import DeskHours
+from bot.domain.deadlines import Kind
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.rules import Actor
 from bot.services.base import Context
-from bot.services.deadlines import fire_due, pause_clocks, resume_clocks, sla_board
+from bot.services.deadlines import (
+    fire_due,
+    move_deadline,
+    pause_clocks,
+    resume_clocks,
+    sla_board,
+)
 from bot.services.offers import accept_offer, offer_order
 from bot.services.work import confirm_with_code, report_completion
 from db.engine import make_engine, make_sessionmaker
@@ -245,3 +252,21 @@ async def test_the_board_is_for_the_desk_only(ctx: Context) -> None:
     async with ctx.tx() as s:
         await s.execute(update(Order).values(sla_state="breach"))
     assert await sla_board(ctx, DESK) == []
+
+
+async def test_an_extension_moves_the_completion_deadline(ctx: Context,
+                                                          clock: FixedClock) -> None:
+    master = await make_master(ctx, 2001)
+    order = await make_order(ctx, CLIENT)
+    await offer_order(ctx, DESK, order.id, master.id)
+    await accept_offer(ctx, master_actor(master), order.id)
+    new_due = START + timedelta(hours=72)
+    async with ctx.tx() as s:
+        assert await move_deadline(ctx, s, order.id, Kind.COMPLETION, new_due)
+        assert not await move_deadline(ctx, s, order.id, Kind.TRIAGE, new_due)  # none pending
+    clock.set(START + timedelta(hours=49))
+    await fire_due(ctx)  # the callback ones fire; completion does not
+    assert (await deadlines(ctx, order.id))["completion"] == ("pending", new_due)
+    clock.set(new_due)
+    assert await fire_due(ctx) == 1
+    assert (await deadlines(ctx, order.id))["completion"][0] == "fired"

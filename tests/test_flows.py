@@ -348,3 +348,34 @@ async def test_unknown_language_falls_back_to_the_default(h: Harness) -> None:
     c = h.person(115, "Hans", language="de")
     await c.send("/start")
     assert "What would you like to do?" in c.last().text
+
+
+async def test_an_overdue_order_is_escalated_marked_and_listed_by_sla(h: Harness) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from db.models import Deadline
+
+    c = h.person(116, "Pavel")
+    order_id = await place_order(h, c)
+    thread, card = card_of(h, order_id)
+    async with h.app.ctx.tx() as s:  # half an hour of desk time has passed
+        await s.execute(update(Deadline).where(Deadline.kind == "triage")
+                        .values(due_at=datetime.now(UTC) - timedelta(minutes=25)))
+    assert await h.app.clock.run() == 1
+    await h.flush()
+    note = h.session.to(DESK, thread)[-1].text
+    assert note.startswith("🔴 Overdue: the order is waiting for a master.")
+    assert "late by 25 minutes" in note
+    renames = [call for call in h.session.calls if type(call).__name__ == "EditForumTopic"]
+    assert [r.name for r in renames] == [f"🔴 #{order_id} Plumbing — Lenina 5"]
+    assert await h.app.clock.run() == 0  # once
+    mgr = h.manager(MANAGER)
+    await mgr.send("/sla")
+    board = h.session.last(DESK).text
+    assert f"#{order_id} Plumbing" in board and f"/{thread}\"" in board
+    assert "the order is waiting for a master, overdue by 25 minutes" in board
+    stranger = h.manager(667, "Stranger")
+    await stranger.send("/sla")
+    assert h.session.last(DESK).text == "Only desk members can do this."

@@ -210,6 +210,19 @@ async def _expire_offer(ctx: Context, s: AsyncSession, order: Order, now: dateti
     enqueue(s, now, "order_card", order_id=order.id)
 
 
+async def move_deadline(ctx: Context, s: AsyncSession, order_id: int, kind: Kind,
+                        new_due: datetime) -> bool:
+    """Move a pending deadline (an approved extension moves the completion deadline [C 4(1)]).
+    False when there is none pending to move."""
+    result = await s.execute(
+        update(Deadline).where(Deadline.order_id == order_id, Deadline.kind == kind.value,
+                               Deadline.state == "pending")
+        .values(due_at=new_due).execution_options(synchronize_session=False))
+    if result.rowcount and ctx.on_deadline is not None:
+        ctx.on_deadline(new_due)
+    return bool(result.rowcount)
+
+
 async def pause_clocks(s: AsyncSession, order_id: int, now: datetime) -> None:
     """Hold an order's clocks (a stopped job): pending deadlines stop counting."""
     await s.execute(update(Deadline)
