@@ -30,6 +30,11 @@ ERRORS = {
     "error.already_decided": N_("This application has already been decided."),
     "error.desk_only": N_("Only desk members can do this."),
     "error.outdated": N_("This button is outdated."),
+    "error.visit_format": N_("Type the visit time as HH:MM for today or DD.MM HH:MM, for "
+                             "example 25.12 14:30."),
+    "error.visit_range": N_("The visit must be in the future and within 30 days."),
+    "error.job_stopped": N_("The client has stopped this job. Wait for the desk."),
+    "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
 }
 
 

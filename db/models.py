@@ -128,6 +128,8 @@ class Order(Base):
     code_attempts: Mapped[int] = mapped_column(Integer, default=0)
     code_locked: Mapped[bool] = mapped_column(Boolean, default=False)
     visit_at: Mapped[datetime | None]  # the agreed visit time (scheduled)
+    checked_in_at: Mapped[datetime | None]  # on site [C 3(2)]
+    stopped: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     sla_state: Mapped[str] = mapped_column(String(8), default="ok", server_default="ok")
     sla_kind: Mapped[str | None] = mapped_column(String(24))  # the deadline behind sla_state
     sla_due_at: Mapped[datetime | None]

@@ -28,3 +28,7 @@ class Report(StatesGroup):
 
 class Code(StatesGroup):
     entering = State()
+
+
+class Visit(StatesGroup):
+    when = State()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram import F, Router
 
 from handlers import common, errors
-from handlers.client import my_orders, new_order
+from handlers.client import my_orders, new_order, stop
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
 from handlers.desk import sla as desk_sla
-from handlers.master import jobs, onboarding
+from handlers.master import field, jobs, onboarding
 
 
 def _detached(*routers: Router) -> tuple[Router, ...]:
@@ -30,5 +30,6 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(*_detached(common.router, new_order.router, my_orders.router,
-                                       onboarding.router, jobs.router, common.fallback))
+                                       stop.router, onboarding.router, jobs.router,
+                                       field.router, common.fallback))
     return [*_detached(errors.router), desk, private]

@@ -379,3 +379,69 @@ async def test_an_overdue_order_is_escalated_marked_and_listed_by_sla(h: Harness
     stranger = h.manager(667, "Stranger")
     await stranger.send("/sla")
     assert h.session.last(DESK).text == "Only desk members can do this."
+
+
+async def assigned_job(h: Harness, client: Person, master_uid: int,
+                       master_name: str) -> tuple[int, Person, Sent, int]:
+    master = await approved_master(h, master_uid, master_name)
+    order_id = await place_order(h, client)
+    thread, card = card_of(h, order_id)
+    mgr = h.manager(MANAGER, thread_id=thread)
+    await mgr.click(card, "Assign")
+    await mgr.click(card, master_name)
+    await master.click(master.last(), "Accept")
+    return order_id, master, card, thread  # type: ignore[return-value]
+
+
+async def test_the_field_workflow_call_visit_and_check_in(h: Harness) -> None:
+    from datetime import datetime, timedelta
+
+    from db.models import Deadline
+
+    c = h.person(117, "Rita")
+    order_id, master, card, thread = await assigned_job(h, c, 204, "Stas")
+    await master.click(master.last(), "I have called the client")
+    assert (await order_row(h, order_id)).status == "contacted"
+    assert "has called the client" in h.session.to(DESK, thread)[-1].text
+    await master.click(master.last(), "Set the visit time")
+    await master.send("yesterday")
+    assert "HH:MM" in master.last().text
+    visit = datetime.now(h.app.renderer.tz) + timedelta(days=1)
+    await master.send(visit.strftime("%d.%m %H:%M"))
+    order = await order_row(h, order_id)
+    assert order.status == "scheduled" and order.visit_at is not None
+    assert "will come for order" in c.last().text and "Stop the job" in c.last().buttons()[0]
+    async with h.app.ctx.tx() as s:
+        kinds = {d.kind: d.state for d in (await s.scalars(
+            select(Deadline).where(Deadline.order_id == order_id))).all()}
+    assert kinds["callback"] == "cancelled" and kinds["arrival"] == "pending"
+    await master.click(master.last(), "I am on site")
+    order = await order_row(h, order_id)
+    assert order.status == "on_site" and order.checked_in_at is not None
+    assert "checked in at your place" in c.last().text
+    assert "outside the ±1 h window" in h.session.to(DESK, thread)[-1].text  # a day early
+    async with h.app.ctx.tx() as s:
+        arrival = await s.scalar(select(Deadline.state).where(
+            Deadline.order_id == order_id, Deadline.kind == "arrival"))
+    assert arrival == "cancelled"
+
+
+async def test_the_client_stops_the_job_and_only_the_desk_resumes(h: Harness) -> None:
+    c = h.person(118, "Sofia")
+    order_id, master, card, thread = await assigned_job(h, c, 205, "Timur")
+    job = master.last()
+    stop_msg = next(m for m in reversed(h.session.to(c.id)) if "Stop the job" in str(m.buttons()))
+    await c.click(stop_msg, "Stop the job")
+    await c.click(c.last(), "Yes, stop the job now")
+    assert (await order_row(h, order_id)).stopped
+    assert "stopped the job" in master.last().text
+    assert "STOPPED the job" in h.session.to(DESK, thread)[-1].text
+    assert "▶️ Resume the job" in card.buttons()
+    await master.click(job, "I have called the client")  # a master action while stopped
+    assert h.session.alerts()[-1] == "The client has stopped this job. Wait for the desk."
+    assert (await order_row(h, order_id)).status == "assigned"
+    await c.click_data(card, f"v1:dres:{order_id}:0")  # the client cannot resume
+    assert (await order_row(h, order_id)).stopped
+    await h.manager(MANAGER, thread_id=thread).click(card, "Resume the job")
+    assert not (await order_row(h, order_id)).stopped
+    assert "resumed" in master.last().text and "resumed" in c.last().text

@@ -139,6 +139,36 @@ def slots_left(day: date, now: datetime) -> list[str]:
     return [s for s in SLOTS if int(s[:2]) > now.hour]
 
 
+ARRIVAL_WINDOW = timedelta(hours=1)  # [C 3(2)] on site within ±1 h of the agreed time
+
+
+def parse_visit(text: str, now_local: datetime) -> datetime:
+    """The agreed visit as typed by the master: "HH:MM" (today) or "DD.MM HH:MM", local time;
+    in the future and at most 30 days ahead. Returns an aware local datetime."""
+    parts = text.strip().split()
+    try:
+        if len(parts) == 1:
+            day = now_local.date()
+            clock = parts[0]
+        elif len(parts) == 2:
+            day = parse_date(parts[0], now_local.date() - timedelta(days=1))
+            clock = parts[1]
+        else:
+            raise ValueError
+        hour, minute = (int(x) for x in clock.replace(".", ":").split(":"))
+        value = datetime(day.year, day.month, day.day, hour, minute, tzinfo=now_local.tzinfo)
+    except (ValueError, InvalidInput):
+        raise InvalidInput("error.visit_format") from None
+    if value <= now_local or value > now_local + timedelta(days=30):
+        raise InvalidInput("error.visit_range")
+    return value
+
+
+def arrival_deviation(visit_at: datetime, checked_in_at: datetime) -> timedelta:
+    """Positive: late; negative: early."""
+    return checked_in_at - visit_at
+
+
 def surcharge(price: Decimal, percent: int) -> Decimal:
     return (price * percent / 100).quantize(Decimal("0.01"))
 

@@ -63,6 +63,8 @@ class OrderView:
     created_at: datetime
     sla_state: str = "ok"
     visit_at: datetime | None = None
+    checked_in_at: datetime | None = None
+    stopped: bool = False
     client_name: str = ""
     master_name: str | None = None
     master_user_id: int | None = None

@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.views import OrderView
 from bot.i18n import N_, _, fmt_datetime, fmt_span
-from bot.notify.render import CANCEL_REASON_NAMES, REJECT_REASON_NAMES, Renderer, q
+from bot.notify.render import CANCEL_REASON_NAMES, REJECT_REASON_NAMES, Renderer, button, q
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,48 @@ def _client_cancelled(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
                  .format(number=o.id, reason=reason))
 
 
+def stop_keyboard(order_id: int) -> InlineKeyboardMarkup:
+    """[H] the client can stop the job at any moment."""
+    return InlineKeyboardMarkup(inline_keyboard=[[button(_("⛔ Stop the job"), "stop", order_id)]])
+
+
 def _client_assigned(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     o = _order(t)
     return Draft("\n".join([
         _("Good news: a master has taken your order #{number}.").format(number=o.id),
         _("Master: <b>{name}</b> ✅ verified").format(name=q(o.master_name or "")),
         _("The master will call you to agree on the visit."),
-    ]))
+    ]), stop_keyboard(o.id))
+
+
+def _client_visit(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    o = _order(t)
+    when = fmt_datetime(o.visit_at, r.tz) if o.visit_at else "—"
+    return Draft(_("📅 The master {name} will come for order #{number} at {time}.").format(
+        name=q(o.master_name or ""), number=o.id, time=when), stop_keyboard(o.id))
+
+
+def _client_arrived(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    o = _order(t)
+    return Draft(_("📍 The master {name} has checked in at your place (order #{number}).")
+                 .format(name=q(o.master_name or ""), number=o.id), stop_keyboard(o.id))
+
+
+def _client_resumed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(_("▶️ The desk has resumed the work on order #{number}.").format(
+        number=_order(t).id))
+
+
+def _master_stopped(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(_("⛔ The client has stopped the job on order #{number}. Stop work now and "
+                   "wait for the desk.").format(number=_order(t).id))
+
+
+def _master_resumed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    o = _order(t)
+    text, kb = r.job(o)
+    return Draft(_("▶️ The desk has resumed order #{number}. You may continue.").format(
+        number=o.id) + "\n\n" + text, kb)
 
 
 def _client_code(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -114,19 +149,30 @@ def _master_decision(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
                    "/become_master."))
 
 
-DESK_NOTES = {
-    "assigned": lambda o: _("✅ {master} accepted the order.").format(master=q(o.master_name)),
-    "declined": lambda o: _("❌ The master declined the offer. Choose another one."),
-    "reported": lambda o: _("🏁 The master filed the completion report; the client got the "
+DESK_NOTES: dict[str, Any] = {
+    "contacted": lambda o, p: _("📞 The master has called the client."),
+    "scheduled": lambda o, p: _("📅 Visit agreed for {time}.").format(
+        time=fmt_datetime(o.visit_at, p["tz"]) if o.visit_at else "—"),
+    "on_site": lambda o, p: _("📍 The master checked in on site ({minutes} min from the agreed "
+                              "time).").format(minutes=p.get("minutes", 0)),
+    "on_site_outside": lambda o, p: _("⚠️ The master checked in outside the ±1 h window: "
+                                      "{minutes} min from the agreed time.").format(
+        minutes=p.get("minutes", 0)),
+    "stopped": lambda o, p: _("🚨 The client has STOPPED the job. The master has been told to "
+                              "stop; the clocks are on hold. Resume or cancel the order."),
+
+    "assigned": lambda o, p: _("✅ {master} accepted the order.").format(master=q(o.master_name)),
+    "declined": lambda o, p: _("❌ The master declined the offer. Choose another one."),
+    "reported": lambda o, p: _("🏁 The master filed the completion report; the client got the "
                             "confirmation code."),
-    "completed": lambda o: _("🎉 The order is completed: the client's code was confirmed."),
-    "code_locked": lambda o: _("🚨 Too many wrong confirmation codes: the order is locked. "
+    "completed": lambda o, p: _("🎉 The order is completed: the client's code was confirmed."),
+    "code_locked": lambda o, p: _("🚨 Too many wrong confirmation codes: the order is locked. "
                                "Check with the client and send a new code."),
 }
 
 
 def _desk_note(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
-    return Draft(DESK_NOTES[p["note"]](_order(t)))
+    return Draft(DESK_NOTES[p["note"]](_order(t), {**p, "tz": r.tz}))
 
 
 def _desk_client_cancelled(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -222,4 +268,9 @@ COMPOSERS = {
     "desk_sla": _desk_sla,
     "master_sla": _master_sla,
     "client_sla": _client_sla,
+    "client_visit": _client_visit,
+    "client_arrived": _client_arrived,
+    "client_resumed": _client_resumed,
+    "master_stopped": _master_stopped,
+    "master_resumed": _master_resumed,
 }

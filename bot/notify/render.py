@@ -18,7 +18,16 @@ from bot.callbacks import cb
 from bot.domain.rules import clip
 from bot.domain.states import Action, Role, Status, actions_for
 from bot.domain.views import MasterView, OrderView
-from bot.i18n import N_, _, current_locale, fmt_date, fmt_money, fmt_percent, fmt_slot
+from bot.i18n import (
+    N_,
+    _,
+    current_locale,
+    fmt_date,
+    fmt_datetime,
+    fmt_money,
+    fmt_percent,
+    fmt_slot,
+)
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -142,8 +151,11 @@ class Renderer:
             lines.append(_("Reason: {reason}").format(reason=_(REJECT_REASON_NAMES[o.reason])))
         if o.status == Status.CANCELLED and o.reason in CANCEL_REASON_NAMES:
             lines.append(_("Reason: {reason}").format(reason=_(CANCEL_REASON_NAMES[o.reason])))
+        lines += self.visit_lines(o)
         if o.code_locked:
             lines.append(_("⚠️ Confirmation locked after too many wrong codes"))
+        if o.stopped:
+            lines.append(_("⛔ STOPPED BY THE CLIENT — the clocks are on hold"))
         # Every part is bounded (the description is cut before escaping), so the card stays
         # within 4096 visible characters; clipping the HTML itself could break a tag.
         lines += ["", q(clip(o.description, CARD_DESCRIPTION))]
@@ -160,6 +172,8 @@ class Renderer:
             buttons.append(button(_("↩️ Withdraw the offer"), "dwd", o.id))
         if o.status == Status.AWAITING_CONFIRMATION and o.code_locked:
             buttons.append(button(_("🔑 Send a new code"), "dcode", o.id))
+        if o.stopped:
+            buttons.append(button(_("▶️ Resume the job"), "dres", o.id))
         if Action.CANCEL in allowed:
             buttons.append(button(_("✖️ Cancel the order"), "dcan", o.id))
         return InlineKeyboardMarkup(inline_keyboard=rows(*buttons)) if buttons else None
@@ -190,17 +204,35 @@ class Renderer:
             _("Client: {name}, {phone}").format(name=q(o.client_name), phone=q(o.phone)),
             _("Address: {address}").format(address=self.place(o)),
             _("When: {when}").format(when=self.when(o)),
+            *self.visit_lines(o),
             _("Payment: {payment}").format(payment=_(PAYMENT_NAMES[o.payment])),
             "",
             q(clip(o.description, 1500)),
         ])
+        if o.stopped:
+            return text + "\n\n" + _("⛔ The client has stopped the job. Stop work and wait "
+                                       "for the desk."), None
+        steps = {
+            Status.ASSIGNED: [button(_("📞 I have called the client"), "cont", o.id)],
+            Status.CONTACTED: [button(_("📅 Set the visit time"), "sched", o.id)],
+            Status.SCHEDULED: [button(_("📍 I am on site"), "chk", o.id),
+                               button(_("📅 Change the visit time"), "sched", o.id)],
+        }
+        kb = [steps[o.status]] if o.status in steps else []
         if o.status in (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE):
-            kb = [[button(_("🏁 Done — file the report"), "done", o.id)]]
+            kb.append([button(_("🏁 Done — file the report"), "done", o.id)])
         elif o.status == Status.AWAITING_CONFIRMATION:
-            kb = [[button(_("🔑 Enter the client's code"), "code", o.id)]]
-        else:
-            return text, None
-        return text, InlineKeyboardMarkup(inline_keyboard=kb)
+            kb.append([button(_("🔑 Enter the client's code"), "code", o.id)])
+        return text, InlineKeyboardMarkup(inline_keyboard=kb) if kb else None
+
+    def visit_lines(self, o: OrderView) -> list[str]:
+        lines = []
+        if o.visit_at is not None:
+            lines.append(_("Visit: {time}").format(time=fmt_datetime(o.visit_at, self.tz)))
+        if o.checked_in_at is not None:
+            lines.append(_("On site since: {time}").format(
+                time=fmt_datetime(o.checked_in_at, self.tz)))
+        return lines
 
     # --- what clients see ------------------------------------------------------------------
 

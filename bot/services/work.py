@@ -30,6 +30,8 @@ async def report_completion(
         order = await load_order(s, order_id)
         prev = order.status
         role, to = authorize(actor, parties(order), Action.REPORT)
+        if order.stopped:
+            raise NotAllowed("error.job_stopped")
         await cas_status(ctx, s, order, to, now, final_price=price,
                          report_photos=list(photos[:MAX_PHOTOS]),
                          code_hash=hash_code(order.id, code), code_attempts=0, code_locked=False)
@@ -50,6 +52,8 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
         order = await load_order(s, order_id)
         prev = order.status
         role, to = authorize(actor, parties(order), Action.CONFIRM_CODE)
+        if order.stopped:
+            raise NotAllowed("error.job_stopped")
         if order.code_locked:
             raise NotAllowed("error.code_locked")
         if code_matches(order.id, code, order.code_hash):

@@ -12,6 +12,7 @@ from bot.domain.rules import Actor
 from bot.i18n import _
 from bot.notify.render import CANCEL_REASON_NAMES, REJECT_REASON_NAMES, Renderer, button
 from bot.services.base import Context
+from bot.services.field import resume_job
 from bot.services.offers import candidates, offer_order, withdraw_offer
 from bot.services.orders import (
     CANCEL_REASONS,
@@ -23,7 +24,7 @@ from bot.services.orders import (
 from bot.services.work import reissue_code
 
 router = Router(name="desk_orders")
-DESK_ACTIONS = {"dasg", "dpick", "drej", "drr", "dcan", "dcr", "dwd", "dcode", "dback"}
+DESK_ACTIONS = {"dasg", "dpick", "drej", "drr", "dcan", "dcr", "dwd", "dcode", "dback", "dres"}
 
 
 @router.callback_query(Cb.filter(F.a.in_(DESK_ACTIONS)))
@@ -74,6 +75,11 @@ async def desk_action(query: CallbackQuery, callback_data: Cb, ctx: Context, act
     elif a == "dwd":
         order = await withdraw_offer(ctx, actor, order_id)
         await query.answer(_("The offer is withdrawn."))
+        await _redraw(query.message, renderer, order)
+        return
+    elif a == "dres":
+        order = await resume_job(ctx, actor, order_id)
+        await query.answer(_("The job is resumed; the master and the client have been told."))
         await _redraw(query.message, renderer, order)
         return
     elif a == "dcode":

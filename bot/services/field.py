@@ -1,0 +1,147 @@
+"""The field workflow: the master calls the client, the visit is agreed, the master checks in
+on site; the client may stop the job at any moment and only the desk resumes it [H]."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+
+from bot.domain.errors import Conflict, NotAllowed
+from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation, authorize
+from bot.domain.states import Action, Role, Status
+from bot.domain.views import OrderView
+from bot.services.base import Context, audit, enqueue
+from bot.services.common import cas_status, load_order, master_user_id, parties
+from bot.services.deadlines import pause_clocks, plan, resume_clocks
+from bot.services.views import order_view
+from db.models import Order
+
+IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
+
+
+def _not_stopped(order: Order) -> None:
+    if order.stopped:
+        raise NotAllowed("error.job_stopped")
+
+
+async def mark_contacted(ctx: Context, actor: Actor, order_id: int) -> OrderView:
+    """[C 2(1)] the master confirms he has called the client (meets the 2-hour callback)."""
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        prev = order.status
+        role, to = authorize(actor, parties(order), Action.CONTACT)
+        _not_stopped(order)
+        await cas_status(ctx, s, order, to, now)
+        audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONTACT,
+              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
+        enqueue(s, now, "desk_note", order_id=order.id, note="contacted")
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
+
+
+async def schedule_visit(ctx: Context, actor: Actor, order_id: int,
+                         visit_at: datetime) -> OrderView:
+    """The visit time agreed on the call is recorded; both sides and the desk see it. Setting
+    it again reschedules (the visit reminder and arrival clocks restart)."""
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        prev = order.status
+        role, to = authorize(actor, parties(order), Action.SCHEDULE)
+        _not_stopped(order)
+        if prev == Status.SCHEDULED:  # the same state again: CAS on the visit instead
+            result = await s.execute(
+                update(Order).where(Order.id == order.id, Order.status == prev,
+                                    Order.visit_at == order.visit_at)
+                .values(visit_at=visit_at, updated_at=now)
+                .execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                raise Conflict("error.conflict")
+            await s.refresh(order)
+            await plan(ctx, s, order, now)
+        else:
+            await cas_status(ctx, s, order, to, now, visit_at=visit_at)
+        audit(s, now, actor_id=actor.user_id, role=role, action=Action.SCHEDULE,
+              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
+              reason=visit_at.isoformat())
+        enqueue(s, now, "client_visit", chat_id=order.client_id, order_id=order.id)
+        enqueue(s, now, "desk_note", order_id=order.id, note="scheduled")
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
+
+
+async def check_in(ctx: Context, actor: Actor, order_id: int) -> tuple[OrderView, int]:
+    """[C 3(2)] the master is on site; returns the order and the minutes late (negative:
+    early) against the agreed time. Outside the ±1 h window the desk is told."""
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        prev = order.status
+        role, to = authorize(actor, parties(order), Action.CHECK_IN)
+        _not_stopped(order)
+        await cas_status(ctx, s, order, to, now, checked_in_at=now)
+        deviation = arrival_deviation(order.visit_at or now, now)
+        minutes = int(deviation.total_seconds() // 60)
+        audit(s, now, actor_id=actor.user_id, role=role, action=Action.CHECK_IN,
+              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
+              reason=f"{minutes:+d} min")
+        enqueue(s, now, "client_arrived", chat_id=order.client_id, order_id=order.id)
+        in_window = abs(deviation) <= ARRIVAL_WINDOW
+        enqueue(s, now, "desk_note", order_id=order.id,
+                note="on_site" if in_window else "on_site_outside", minutes=minutes)
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order), minutes
+
+
+async def stop_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
+    """[H] The client stops the job for safety: frozen, the master told to stop, the desk
+    alerted at once; the clocks hold until the desk resumes or cancels."""
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        if order.client_id != actor.user_id:
+            raise NotAllowed("error.not_allowed")
+        if order.status not in (*IN_WORK, Status.AWAITING_CONFIRMATION):
+            raise NotAllowed("error.wrong_state")
+        result = await s.execute(
+            update(Order).where(Order.id == order.id, Order.stopped.is_(False),
+                                Order.status == order.status)
+            .values(stopped=True, updated_at=now).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict("error.already_stopped")
+        await pause_clocks(s, order.id, now)
+        audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action="stop",
+              order_id=order.id, master_id=order.master_id)
+        if order.master_id:
+            enqueue(s, now, "master_stopped", chat_id=await master_user_id(s, order.master_id),
+                    order_id=order.id)
+        enqueue(s, now, "desk_note", order_id=order.id, note="stopped")
+        enqueue(s, now, "order_card", order_id=order.id)
+        await s.refresh(order)
+        return await order_view(s, order)
+
+
+async def resume_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
+    """Only the desk resumes a stopped job; the held time is added back to its clocks."""
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        result = await s.execute(
+            update(Order).where(Order.id == order.id, Order.stopped.is_(True))
+            .values(stopped=False, updated_at=now).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict("error.conflict")
+        await resume_clocks(ctx, s, order.id, now)
+        audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="resume",
+              order_id=order.id, master_id=order.master_id)
+        if order.master_id:
+            enqueue(s, now, "master_resumed", chat_id=await master_user_id(s, order.master_id),
+                    order_id=order.id)
+        enqueue(s, now, "client_resumed", chat_id=order.client_id, order_id=order.id)
+        enqueue(s, now, "order_card", order_id=order.id)
+        await s.refresh(order)
+        return await order_view(s, order)
