@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Offer, Order
-from tests.flowkit import DESK, Harness, Person, harness, visible_length
+from tests.flowkit import DESK, Harness, Person, Sent, harness, visible_length
 
 MANAGER = 7
 
