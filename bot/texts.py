@@ -33,6 +33,8 @@ ERRORS = {
     "error.visit_format": N_("Type the visit time as HH:MM for today or DD.MM HH:MM, for "
                              "example 25.12 14:30."),
     "error.visit_range": N_("The visit must be in the future and within 30 days."),
+    "error.request_open": N_("You already have a request open on this order; the desk will "
+                             "answer it."),
     "error.job_stopped": N_("The client has stopped this job. Wait for the desk."),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
 }

@@ -130,6 +130,9 @@ class Order(Base):
     visit_at: Mapped[datetime | None]  # the agreed visit time (scheduled)
     checked_in_at: Mapped[datetime | None]  # on site [C 3(2)]
     stopped: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A master's open request to the desk: "extension" or "release", with its reason code.
+    request: Mapped[str | None] = mapped_column(String(16))
+    request_reason: Mapped[str | None] = mapped_column(String(24))
     sla_state: Mapped[str] = mapped_column(String(8), default="ok", server_default="ok")
     sla_kind: Mapped[str | None] = mapped_column(String(24))  # the deadline behind sla_state
     sla_due_at: Mapped[datetime | None]

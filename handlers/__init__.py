@@ -9,7 +9,7 @@ from handlers.client import my_orders, new_order, stop
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
 from handlers.desk import sla as desk_sla
-from handlers.master import field, jobs, onboarding
+from handlers.master import field, jobs, onboarding, requests
 
 
 def _detached(*routers: Router) -> tuple[Router, ...]:
@@ -31,5 +31,5 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(*_detached(common.router, new_order.router, my_orders.router,
                                        stop.router, onboarding.router, jobs.router,
-                                       field.router, common.fallback))
+                                       field.router, requests.router, common.fallback))
     return [*_detached(errors.router), desk, private]

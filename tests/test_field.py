@@ -122,3 +122,48 @@ async def test_the_client_stops_the_job_and_the_clocks_hold(ctx: Context,
     await mark_contacted(ctx, master, order_id)
     assert (await load_row(ctx, Order, order_id)).status == "contacted"
     assert clock().tzinfo == UTC
+
+
+async def test_extension_request_moves_the_completion_deadline(ctx: Context,
+                                                               clock: FixedClock) -> None:
+    from bot.services.requests import ask, decide_extension
+
+    order_id, master, other = await assigned(ctx)
+    with pytest.raises(NotAllowed):
+        await ask(ctx, other, order_id, "extension", "weather")
+    with pytest.raises(InvalidInput):
+        await ask(ctx, master, order_id, "extension", "bored")
+    await ask(ctx, master, order_id, "extension", "parts")
+    with pytest.raises(Conflict):  # one open request at a time
+        await ask(ctx, master, order_id, "release", "illness")
+    with pytest.raises(NotAllowed):
+        await decide_extension(ctx, Actor(CLIENT), order_id, 24)
+    await decide_extension(ctx, DESK, order_id, 24)
+    with pytest.raises(Conflict):  # decided once
+        await decide_extension(ctx, DESK, order_id, 48)
+    async with ctx.tx() as s:
+        due = await s.scalar(select(Deadline.due_at).where(
+            Deadline.order_id == order_id, Deadline.kind == "completion",
+            Deadline.state == "pending"))
+    assert due == START + timedelta(hours=48 + 24)
+    box = await outbox(ctx)
+    assert [b[3]["approved"] for b in box if b[0] == "master_request"] == [True]
+
+
+async def test_release_returns_the_order_to_matching_and_is_recorded(ctx: Context) -> None:
+    from conftest import audit
+
+    from bot.services.requests import ask, decide_release
+
+    order_id, master, _other = await assigned(ctx)
+    await ask(ctx, master, order_id, "release", "illness")
+    await decide_release(ctx, DESK, order_id, approve=False)
+    assert (await load_row(ctx, Order, order_id)).status == "assigned"  # he stays on the job
+    await ask(ctx, master, order_id, "release", "emergency")
+    await decide_release(ctx, DESK, order_id, approve=True)
+    row = await load_row(ctx, Order, order_id)
+    assert (row.status, row.master_id, row.request) == ("submitted", None, None)
+    actions = [a[0] for a in await audit(ctx, order_id)]
+    assert "refuse_release" in actions and "release" in actions
+    assert (await states(ctx, order_id))["triage"] == "pending"  # back at the desk's clock
+    assert ("client_rematch", CLIENT) in [(b[0], b[1]) for b in await outbox(ctx)]

@@ -445,3 +445,25 @@ async def test_the_client_stops_the_job_and_only_the_desk_resumes(h: Harness) ->
     await h.manager(MANAGER, thread_id=thread).click(card, "Resume the job")
     assert not (await order_row(h, order_id)).stopped
     assert "resumed" in master.last().text and "resumed" in c.last().text
+
+
+async def test_the_master_asks_for_more_time_and_to_be_released(h: Harness) -> None:
+    c = h.person(119, "Uliana")
+    order_id, master, card, thread = await assigned_job(h, c, 206, "Vadim")
+    await master.click(master.last(), "Ask for more time")
+    await master.click(master.last(), "Parts are on order")
+    assert "sent to the desk" in master.last().text
+    assert "asks for more time: Parts are on order" in h.session.to(DESK, thread)[-1].text
+    mgr = h.manager(MANAGER, thread_id=thread)
+    await mgr.click(card, "+48 h")
+    assert "gave you more time" in master.last().text
+    job = next(m for m in reversed(h.session.to(master.id)) if "Ask to be released"
+               in str(m.buttons()))
+    await master.click(job, "Ask to be released")
+    await master.click(master.last(), "Illness")
+    await mgr.click(card, "Release the master")
+    assert "released you" in master.last().text
+    assert "finding you another master" in c.last().text
+    order = await order_row(h, order_id)
+    assert (order.status, order.master_id) == ("submitted", None)
+    assert "👷 Assign" in card.buttons()

@@ -65,6 +65,8 @@ class OrderView:
     visit_at: datetime | None = None
     checked_in_at: datetime | None = None
     stopped: bool = False
+    request: str | None = None
+    request_reason: str | None = None
     client_name: str = ""
     master_name: str | None = None
     master_user_id: int | None = None

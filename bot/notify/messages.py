@@ -10,7 +10,15 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.views import OrderView
 from bot.i18n import N_, _, fmt_datetime, fmt_span
-from bot.notify.render import CANCEL_REASON_NAMES, REJECT_REASON_NAMES, Renderer, button, q
+from bot.notify.render import (
+    CANCEL_REASON_NAMES,
+    EXTENSION_REASON_NAMES,
+    REJECT_REASON_NAMES,
+    RELEASE_REASON_NAMES,
+    Renderer,
+    button,
+    q,
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,26 @@ def _client_resumed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
         number=_order(t).id))
 
 
+def _master_request(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    o = _order(t)
+    if p["kind"] == "extension":
+        if p.get("approved"):
+            return Draft(_("⏳ The desk gave you more time for order #{number}: finish by "
+                           "{time}.").format(number=o.id, time=fmt_datetime(
+                               datetime.fromisoformat(p["due"]), r.tz)))
+        return Draft(_("The desk did not extend the time for order #{number}.").format(
+            number=o.id))
+    if p.get("approved"):
+        return Draft(_("🙋 The desk has released you from order #{number}. Please do not go to "
+                       "the client.").format(number=o.id))
+    return Draft(_("The desk asks you to stay on order #{number}.").format(number=o.id))
+
+
+def _client_rematch(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(_("The master can no longer do order #{number}. We are finding you another "
+                   "master and will write here.").format(number=_order(t).id))
+
+
 def _master_stopped(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     return Draft(_("⛔ The client has stopped the job on order #{number}. Stop work now and "
                    "wait for the desk.").format(number=_order(t).id))
@@ -158,6 +186,12 @@ DESK_NOTES: dict[str, Any] = {
     "on_site_outside": lambda o, p: _("⚠️ The master checked in outside the ±1 h window: "
                                       "{minutes} min from the agreed time.").format(
         minutes=p.get("minutes", 0)),
+    "ask_extension": lambda o, p: _("⏳ The master asks for more time: {reason}. Decide on "
+                                    "the card.").format(
+        reason=_(EXTENSION_REASON_NAMES.get(p.get("reason", ""), "Weather"))),
+    "ask_release": lambda o, p: _("🙋 The master asks to be released: {reason}. Decide on the "
+                                  "card.").format(
+        reason=_(RELEASE_REASON_NAMES.get(p.get("reason", ""), "Another reason"))),
     "stopped": lambda o, p: _("🚨 The client has STOPPED the job. The master has been told to "
                               "stop; the clocks are on hold. Resume or cancel the order."),
 
@@ -272,5 +306,7 @@ COMPOSERS = {
     "client_arrived": _client_arrived,
     "client_resumed": _client_resumed,
     "master_stopped": _master_stopped,
+    "master_request": _master_request,
+    "client_rematch": _client_rematch,
     "master_resumed": _master_resumed,
 }

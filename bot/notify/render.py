@@ -61,6 +61,17 @@ CANCEL_REASON_NAMES = {
     "price": N_("The price does not suit"),
     "other": N_("Another reason"),
 }
+EXTENSION_REASON_NAMES = {
+    "weather": N_("Weather"),
+    "client_unavailable": N_("The client is unavailable"),
+    "parts": N_("Parts are on order"),
+}
+RELEASE_REASON_NAMES = {
+    "illness": N_("Illness"),
+    "emergency": N_("An emergency"),
+    "job_differs": N_("The job differs from the description"),
+    "other": N_("Another reason"),
+}
 PAYMENT_NAMES = {
     "cash": N_("Cash after completion"),
     "card": N_("Card after completion"),
@@ -156,6 +167,12 @@ class Renderer:
             lines.append(_("⚠️ Confirmation locked after too many wrong codes"))
         if o.stopped:
             lines.append(_("⛔ STOPPED BY THE CLIENT — the clocks are on hold"))
+        if o.request == "extension":
+            lines.append(_("⏳ The master asks for more time: {reason}").format(
+                reason=_(EXTENSION_REASON_NAMES.get(o.request_reason or "", "Weather"))))
+        elif o.request == "release":
+            lines.append(_("🙋 The master asks to be released: {reason}").format(
+                reason=_(RELEASE_REASON_NAMES.get(o.request_reason or "", "Another reason"))))
         # Every part is bounded (the description is cut before escaping), so the card stays
         # within 4096 visible characters; clipping the HTML itself could break a tag.
         lines += ["", q(clip(o.description, CARD_DESCRIPTION))]
@@ -174,6 +191,13 @@ class Renderer:
             buttons.append(button(_("🔑 Send a new code"), "dcode", o.id))
         if o.stopped:
             buttons.append(button(_("▶️ Resume the job"), "dres", o.id))
+        if o.request == "extension":
+            buttons += [button(_("⏳ +{hours} h").format(hours=h), "dext", o.id, h)
+                        for h in (24, 48, 72)]
+            buttons.append(button(_("✋ Refuse more time"), "dext", o.id, 0))
+        elif o.request == "release":
+            buttons += [button(_("🙋 Release the master"), "drel", o.id, 1),
+                        button(_("✋ Keep the master"), "drel", o.id, 0)]
         if Action.CANCEL in allowed:
             buttons.append(button(_("✖️ Cancel the order"), "dcan", o.id))
         return InlineKeyboardMarkup(inline_keyboard=rows(*buttons)) if buttons else None
@@ -221,6 +245,9 @@ class Renderer:
         kb = [steps[o.status]] if o.status in steps else []
         if o.status in (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE):
             kb.append([button(_("🏁 Done — file the report"), "done", o.id)])
+            if o.request is None:
+                kb.append([button(_("⏳ Ask for more time"), "ext", o.id),
+                           button(_("🙋 Ask to be released"), "rel", o.id)])
         elif o.status == Status.AWAITING_CONFIRMATION:
             kb.append([button(_("🔑 Enter the client's code"), "code", o.id)])
         return text, InlineKeyboardMarkup(inline_keyboard=kb) if kb else None

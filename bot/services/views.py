@@ -36,6 +36,7 @@ async def order_view(s: AsyncSession, o: Order) -> OrderView:
         report_photos=tuple(o.report_photos or ()), code_attempts=o.code_attempts,
         code_locked=o.code_locked, created_at=o.created_at, sla_state=o.sla_state,
         visit_at=o.visit_at, checked_in_at=o.checked_in_at, stopped=o.stopped,
+        request=o.request, request_reason=o.request_reason,
         client_name=client.first_name if client else "",
         master_name=master.name if master else None,
         master_user_id=master.user_id if master else None,

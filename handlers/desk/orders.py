@@ -21,10 +21,12 @@ from bot.services.orders import (
     get_order,
     reject_order,
 )
+from bot.services.requests import decide_extension, decide_release
 from bot.services.work import reissue_code
 
 router = Router(name="desk_orders")
-DESK_ACTIONS = {"dasg", "dpick", "drej", "drr", "dcan", "dcr", "dwd", "dcode", "dback", "dres"}
+DESK_ACTIONS = {"dasg", "dpick", "drej", "drr", "dcan", "dcr", "dwd", "dcode", "dback", "dres",
+                "dext", "drel"}
 
 
 @router.callback_query(Cb.filter(F.a.in_(DESK_ACTIONS)))
@@ -75,6 +77,16 @@ async def desk_action(query: CallbackQuery, callback_data: Cb, ctx: Context, act
     elif a == "dwd":
         order = await withdraw_offer(ctx, actor, order_id)
         await query.answer(_("The offer is withdrawn."))
+        await _redraw(query.message, renderer, order)
+        return
+    elif a == "dext":
+        order = await decide_extension(ctx, actor, order_id, x or None)
+        await query.answer(_("Done; the master has been told."))
+        await _redraw(query.message, renderer, order)
+        return
+    elif a == "drel":
+        order = await decide_release(ctx, actor, order_id, bool(x))
+        await query.answer(_("Done; the master has been told."))
         await _redraw(query.message, renderer, order)
         return
     elif a == "dres":
