@@ -97,3 +97,24 @@ async def test_schema_check_sees_a_drift(db_url):
                    if isinstance(d, tuple)), found
     finally:
         await engine.dispose()
+
+
+async def test_two_processes_migrating_at_once_take_turns(db_url) -> None:
+    """Bot processes starting together on one database must not race to create tables."""
+    import asyncio
+
+    from bot.services.base import Context
+    from bot.services.users import catalogue, seed_catalogue
+    from db.engine import make_engine, make_sessionmaker
+    from db.migrate import migrate
+
+    engines = [make_engine(db_url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(migrate(e) for e in engines))
+        ctxs = [Context(sessions=make_sessionmaker(e)) for e in engines]
+        seeded = await asyncio.gather(*(seed_catalogue(c) for c in ctxs))
+        assert sorted(seeded)[-1] == 6 and sum(seeded) == 6
+        assert len(await catalogue(ctxs[0])) == 6
+    finally:
+        for e in engines:
+            await e.dispose()

@@ -71,6 +71,13 @@ async def set_locale(ctx: Context, user_id: int, locale: str) -> None:
 
 async def seed_catalogue(ctx: Context, path: Path = DEFAULT_CATALOGUE) -> int:
     """Fill the catalogue from JSON when it is empty; an edited table is never overwritten."""
+    try:
+        return await _seed(ctx, path)
+    except IntegrityError:  # another process starting at the same moment seeded it
+        return 0
+
+
+async def _seed(ctx: Context, path: Path) -> int:
     async with ctx.tx() as s:
         if await s.scalar(select(func.count()).select_from(Service)):
             return 0
