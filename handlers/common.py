@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKey
 from bot.callbacks import Cb
 from bot.config import LOCALES
 from bot.domain.views import MasterView
-from bot.i18n import _
+from bot.i18n import _, _current
 from bot.notify.render import button, q
 from bot.services.base import Context
 from bot.services.users import set_locale
@@ -79,16 +79,13 @@ async def language_menu(query: CallbackQuery) -> None:
 
 
 @router.callback_query(Cb.filter(F.a == "setl"))
-async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context,
-                       i18n_middleware: object) -> None:
+async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context) -> None:
     if not 0 <= callback_data.x < len(LOCALES):
         await query.answer(_("This button is outdated."), show_alert=True)
         return
     locale = LOCALES[callback_data.x]
     await set_locale(ctx, query.from_user.id, locale)
-    from bot.i18n import _current
-
-    with _current().use_locale(locale):
+    with _current().use_locale(locale):  # answer in the language just chosen
         await query.answer()
         if isinstance(query.message, Message):
             await query.message.edit_text(_("Language: {name}").format(

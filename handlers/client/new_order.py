@@ -59,12 +59,8 @@ def local_now(tz: ZoneInfo) -> datetime:
 async def ask_service(message: Message, ctx: Context, state: FSMContext) -> None:
     items = await catalogue(ctx)
     await state.set_state(NewOrder.service)
-    rows = [[button(item.name(_current_locale()), "svc", x=i)] for i, item in enumerate(items)]
+    rows = [[button(item.name(current_locale()), "svc", x=i)] for i, item in enumerate(items)]
     await message.answer(_("Which service do you need?"), reply_markup=with_cancel(*rows))
-
-
-def _current_locale() -> str:
-    return current_locale()
 
 
 @router.callback_query(Cb.filter(F.a == "new"))
@@ -94,7 +90,7 @@ async def got_service(query: CallbackQuery, callback_data: Cb, ctx: Context,
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.edit_text(_("Service: {service}").format(
-        service=q(items[callback_data.x].name(_current_locale()))))
+        service=q(items[callback_data.x].name(current_locale()))))
     await next_step(query.message, state, draft, renderer, policy)
 
 
@@ -431,7 +427,7 @@ async def next_step(message: Message, state: FSMContext, draft: OrderDraft,
 
 def summary_text(draft: OrderDraft, renderer: Renderer, policy: Policy) -> str:
     names = renderer.services.get(draft.service or "", {})
-    service = names.get(_current_locale()) or names.get("en") or ""
+    service = names.get(current_locale()) or names.get("en") or ""
     if draft.time_kind == "urgent":
         when = _("Urgent — within 24 hours (+{percent})").format(
             percent=fmt_percent(policy.urgent_surcharge_percent))

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.callbacks import Cb
 from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
+from bot.domain.views import OrderView
 from bot.i18n import _
 from bot.notify.render import CANCEL_REASON_NAMES, REJECT_REASON_NAMES, Renderer, button
 from bot.services.base import Context
@@ -105,9 +106,6 @@ async def desk_action(query: CallbackQuery, callback_data: Cb, ctx: Context, act
     await query.answer()
 
 
-async def _redraw(message: Message, renderer: Renderer, order: object) -> None:
+async def _redraw(message: Message, renderer: Renderer, order: OrderView) -> None:
     """Show the card's own buttons again at once; the outbox brings the full text."""
-    from bot.domain.views import OrderView
-
-    assert isinstance(order, OrderView)
     await message.edit_reply_markup(reply_markup=renderer.card_keyboard(order))
