@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from aiogram.types import Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.domain.rules import MAX_PHOTOS, normalize_phone, same_person_contact
 from bot.i18n import _, ngettext
 from handlers.keyboards import share_contact
+
+
+def message_of(query: CallbackQuery) -> Message:
+    """The bot's message a button was pressed on (always there for our own buttons)."""
+    assert isinstance(query.message, Message)
+    return query.message
 
 
 async def take_photo(message: Message, photos: list[str]) -> bool:

@@ -18,14 +18,10 @@ from bot.services.field import check_in, mark_contacted, schedule_visit
 from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.states import Visit
+from handlers.inputs import message_of
 from handlers.keyboards import cancel_button
 
 router = Router(name="master_field")
-
-
-def _msg(query: CallbackQuery) -> Message:
-    assert isinstance(query.message, Message)
-    return query.message
 
 
 @router.callback_query(Cb.filter(F.a == "cont"))
@@ -34,7 +30,7 @@ async def contacted(query: CallbackQuery, callback_data: Cb, ctx: Context, actor
     order = await mark_contacted(ctx, actor, callback_data.o)
     await query.answer(_("Noted: you have called the client."))
     text, kb = renderer.job(order)
-    await _msg(query).edit_text(text, reply_markup=kb)
+    await message_of(query).edit_text(text, reply_markup=kb)
 
 
 @router.callback_query(Cb.filter(F.a == "sched"))
@@ -42,9 +38,9 @@ async def ask_visit(query: CallbackQuery, callback_data: Cb, ctx: Context, actor
                     state: FSMContext) -> None:
     order = await get_order(ctx, actor, callback_data.o)  # only his own job
     await state.set_state(Visit.when)
-    await state.set_data({"order_id": order.id, "job_message": _msg(query).message_id})
+    await state.set_data({"order_id": order.id, "job_message": message_of(query).message_id})
     await query.answer()
-    await _msg(query).answer(
+    await message_of(query).answer(
         _("When will you come? Type the time agreed with the client: HH:MM for today or "
           "DD.MM HH:MM, for example 25.12 14:30."),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button()]]))
@@ -77,4 +73,4 @@ async def on_site(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: 
     order, minutes = await check_in(ctx, actor, callback_data.o)
     await query.answer(_("Checked in. The client has been told."))
     text, kb = renderer.job(order)
-    await _msg(query).edit_text(text, reply_markup=kb)
+    await message_of(query).edit_text(text, reply_markup=kb)

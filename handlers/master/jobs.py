@@ -19,15 +19,10 @@ from bot.services.work import confirm_with_code, report_completion
 from bot.texts import error_text
 from fsm.draft import ReportDraft
 from fsm.states import Code, Report
-from handlers.inputs import take_photo
+from handlers.inputs import message_of, take_photo
 from handlers.keyboards import cancel_button
 
 router = Router(name="master_jobs")
-
-
-def _msg(query: CallbackQuery) -> Message:
-    assert isinstance(query.message, Message)
-    return query.message
 
 
 @router.callback_query(Cb.filter(F.a == "acc"))
@@ -36,14 +31,14 @@ async def accept(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: A
     order = await accept_offer(ctx, actor, callback_data.o)
     await query.answer(_("The job is yours."))
     text, kb = renderer.job(order)
-    await _msg(query).edit_text(text, reply_markup=kb)
+    await message_of(query).edit_text(text, reply_markup=kb)
 
 
 @router.callback_query(Cb.filter(F.a == "dec"))
 async def decline(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor) -> None:
     await decline_offer(ctx, actor, callback_data.o)
     await query.answer()
-    await _msg(query).edit_text(_("You declined order #{number}.").format(
+    await message_of(query).edit_text(_("You declined order #{number}.").format(
         number=callback_data.o))
 
 
@@ -61,7 +56,7 @@ async def start_report(query: CallbackQuery, callback_data: Cb, ctx: Context, ac
     await state.set_state(Report.photos)
     await state.set_data({"report": ReportDraft(order_id=order.id).model_dump(mode="json")})
     await query.answer()
-    await _msg(query).answer(
+    await message_of(query).answer(
         ngettext("Report for order #{number}. Send photos of the finished work (at least one, "
                  "up to {n}), then press «Continue».",
                  "Report for order #{number}. Send photos of the finished work (at least one, "
@@ -103,8 +98,8 @@ async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
         return
     await state.set_state(Report.price)
     await query.answer()
-    await _msg(query).edit_reply_markup(reply_markup=None)
-    await _msg(query).answer(_("Enter the final price for the client (a number):"))
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await message_of(query).answer(_("Enter the final price for the client (a number):"))
 
 
 @router.message(Report.price, F.text)
@@ -139,7 +134,7 @@ async def code_button(query: CallbackQuery, callback_data: Cb, ctx: Context, act
     await state.set_state(Code.entering)
     await state.set_data({"order_id": order.id})
     await query.answer()
-    await _msg(query).answer(_("Type the client's confirmation code for order #{number}:")
+    await message_of(query).answer(_("Type the client's confirmation code for order #{number}:")
                              .format(number=order.id))
 
 
