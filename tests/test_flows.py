@@ -467,3 +467,23 @@ async def test_the_master_asks_for_more_time_and_to_be_released(h: Harness) -> N
     order = await order_row(h, order_id)
     assert (order.status, order.master_id) == ("submitted", None)
     assert "👷 Assign" in card.buttons()
+
+
+async def test_the_client_accepts_the_work_with_a_tap(h: Harness) -> None:
+    c = h.person(120, "Yana")
+    order_id, master, card, thread = await assigned_job(h, c, 207, "Zakhar")
+    await master.click(master.last(), "Done")
+    await master.photo()
+    await master.click(master.last(), "Continue")
+    await master.send("900")
+    code_msg = c.last()
+    stranger = h.person(121, "Stranger")
+    await stranger.click_data(code_msg, code_msg.data("Accept the work"))
+    assert (await order_row(h, order_id)).status == "awaiting_confirmation"
+    await c.click(code_msg, "Accept the work")
+    assert (await order_row(h, order_id)).status == "completed"
+    assert "accepted the work" in master.last().text
+    assert "Thank you" in c.last().text
+    await c.click_data(code_msg, code_msg.data("Accept the work") if code_msg.markup
+                       else f"v1:accw:{order_id}:0")
+    assert (await order_row(h, order_id)).status == "completed"

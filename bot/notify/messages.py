@@ -110,6 +110,11 @@ def _master_request(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     return Draft(_("The desk asks you to stay on order #{number}.").format(number=o.id))
 
 
+def _master_accepted(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(_("✅ The client has accepted the work on order #{number}. It is completed; "
+                   "thank you!").format(number=_order(t).id))
+
+
 def _client_rematch(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     return Draft(_("The master can no longer do order #{number}. We are finding you another "
                    "master and will write here.").format(number=_order(t).id))
@@ -140,7 +145,8 @@ def _client_code(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
             code=q(p["code"])),
         _("Do not share it before the work is done."),
     ]
-    return Draft("\n".join(lines))
+    kb = InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Accept the work"), "accw", o.id)]])
+    return Draft("\n".join(lines), kb)
 
 
 def _client_completed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -192,6 +198,7 @@ DESK_NOTES: dict[str, Any] = {
     "ask_release": lambda o, p: _("🙋 The master asks to be released: {reason}. Decide on the "
                                   "card.").format(
         reason=_(RELEASE_REASON_NAMES.get(p.get("reason", ""), "Another reason"))),
+    "accepted": lambda o, p: _("🎉 The client accepted the work: the order is completed."),
     "stopped": lambda o, p: _("🚨 The client has STOPPED the job. The master has been told to "
                               "stop; the clocks are on hold. Resume or cancel the order."),
 
@@ -308,5 +315,6 @@ COMPOSERS = {
     "master_stopped": _master_stopped,
     "master_request": _master_request,
     "client_rematch": _client_rematch,
+    "master_accepted": _master_accepted,
     "master_resumed": _master_resumed,
 }

@@ -81,6 +81,26 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
         return CodeResult(False, max(limit - attempts, 0), locked)
 
 
+async def accept_work(ctx: Context, actor: Actor, order_id: int) -> OrderView:
+    """The client accepts the work with a tap instead of giving the code [C 二.8]."""
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        prev = order.status
+        role, to = authorize(actor, parties(order), Action.ACCEPT_WORK)
+        if order.stopped:
+            raise NotAllowed("error.job_stopped")
+        await cas_status(ctx, s, order, to, now, completed_at=now, code_hash=None)
+        audit(s, now, actor_id=actor.user_id, role=role, action=Action.ACCEPT_WORK,
+              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
+        if order.master_id:
+            enqueue(s, now, "master_accepted", chat_id=await master_user_id(s, order.master_id),
+                    order_id=order.id)
+        enqueue(s, now, "desk_note", order_id=order.id, note="accepted")
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
+
+
 async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """The desk unlocks a locked order: a fresh code goes to the client, attempts restart."""
     if not actor.is_desk:

@@ -1,4 +1,5 @@
-"""[H] The client stops the job at any moment: one confirmation, then everything holds."""
+"""The client's taps on a job: stop it at any moment [H] (one confirmation, then everything
+holds), or accept the finished work instead of giving the code [C 二.8]."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.i18n import _
 from bot.notify.render import button
 from bot.services.base import Context
 from bot.services.field import stop_job
+from bot.services.work import accept_work
 
 router = Router(name="client_stop")
 
@@ -41,3 +43,13 @@ async def keep(query: CallbackQuery) -> None:
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.edit_text(_("The job continues."))
+
+
+@router.callback_query(Cb.filter(F.a == "accw"))
+async def accept(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor) -> None:
+    await accept_work(ctx, actor, callback_data.o)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(_("✅ Thank you! Order #{number} is completed.").format(
+        number=callback_data.o))
