@@ -167,12 +167,3 @@ def parse_visit(text: str, now_local: datetime) -> datetime:
 def arrival_deviation(visit_at: datetime, checked_in_at: datetime) -> timedelta:
     """Positive: late; negative: early."""
     return checked_in_at - visit_at
-
-
-def surcharge(price: Decimal, percent: int) -> Decimal:
-    return (price * percent / 100).quantize(Decimal("0.01"))
-
-
-def ensure(condition: bool, key: str) -> None:
-    if not condition:
-        raise NotAllowed(key)

@@ -39,11 +39,6 @@ LEASE = timedelta(seconds=60)
 BATCH = 100
 
 
-class Retry(Exception):
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
-
-
 @dataclass
 class SenderConfig:
     desk_chat_id: int
@@ -146,8 +141,8 @@ class OutboxSender:
             logger.warning("429 from Telegram, waiting %s s", exc.retry_after)
             await self._postpone(row, exc.retry_after, f"429 retry_after={exc.retry_after}")
             return "429"
-        except (TelegramNetworkError, TelegramServerError, TimeoutError, Retry) as exc:
-            delay = exc.delay if isinstance(exc, Retry) else min(2.0 ** row.attempts, 300.0)
+        except (TelegramNetworkError, TelegramServerError, TimeoutError) as exc:
+            delay = min(2.0 ** row.attempts, 300.0)
             logger.warning("outbox %s: %s, retrying in %.0f s", row.id, type(exc).__name__, delay)
             await self._postpone(row, delay, repr(exc)[:500])
             return "retry"

@@ -15,7 +15,7 @@ from bot.domain.clock import lateness, resume
 from bot.domain.deadlines import SLA_WHEN_FIRED, STARTS, Kind, Sla, due_at, kinds_to_cancel
 from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
-from bot.domain.states import Action, Role, Status, can
+from bot.domain.states import TERMINAL, Action, Role, Status, can
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.views import order_view
@@ -23,7 +23,6 @@ from db.models import AuditEntry, Deadline, Master, Order, OutboxMessage
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-TERMINAL = (Status.REJECTED, Status.CANCELLED)
 
 
 async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> None:
