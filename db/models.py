@@ -70,6 +70,8 @@ class Service(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     names: Mapped[dict[str, Any]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # [C 三.2] the shortest warranty a completion report may give (installation: 3 months)
+    warranty_min_months: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Master(Base):
@@ -83,6 +85,17 @@ class Master(Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    legal_form: Mapped[str | None] = mapped_column(String(16))  # [R §1] self_employed, sole_trader
+    tax_id: Mapped[str | None] = mapped_column(String(32))
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # Documents as "photo:<file_id>" / "document:<file_id>" [R §4]
+    documents: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    photo: Mapped[str | None] = mapped_column(String(256))  # file_id of the profile photo
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    reject_reason: Mapped[str | None] = mapped_column(String(32))
+    block_reason: Mapped[str | None] = mapped_column(Text)
+    question: Mapped[str | None] = mapped_column(Text)  # the desk's open question to him
+    answer: Mapped[str | None] = mapped_column(Text)  # his answer, shown on the card
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
@@ -110,6 +123,7 @@ class Order(Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     area: Mapped[str] = mapped_column(String(64))
+    district: Mapped[str | None] = mapped_column(String(64))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     surcharge_percent: Mapped[int] = mapped_column(Integer, default=0)
     visit_date: Mapped[date | None] = mapped_column(Date)
@@ -133,6 +147,15 @@ class Order(Base):
     # A master's open request to the desk: "extension" or "release", with its reason code.
     request: Mapped[str | None] = mapped_column(String(16))
     request_reason: Mapped[str | None] = mapped_column(String(24))
+    # Auto matching: an expired or declined offer goes on to the next candidate [R §4].
+    auto_offer: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    warranty_months: Mapped[int | None] = mapped_column(Integer)
+    report_notes: Mapped[str | None] = mapped_column(Text)
+    # A new visit time proposed by one side ("client" / "master"), waiting for the other.
+    proposed_visit_at: Mapped[datetime | None]
+    proposed_by: Mapped[str | None] = mapped_column(String(8))
+    checkin_lat: Mapped[float | None]
+    checkin_lon: Mapped[float | None]
     sla_state: Mapped[str] = mapped_column(String(8), default="ok", server_default="ok")
     sla_kind: Mapped[str | None] = mapped_column(String(24))  # the deadline behind sla_state
     sla_due_at: Mapped[datetime | None]
@@ -151,6 +174,39 @@ class Offer(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
+
+
+class PriceItem(Base):
+    """The price agreed in the bot [C 一.3, 五.2; V]: a quote, then extras, each proposed by
+    the master and accepted or declined by the client."""
+
+    __tablename__ = "price_items"
+    __table_args__ = (Index("ix_price_items_order", "order_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # quote / extra
+    item: Mapped[str] = mapped_column(String(200), default="")
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="proposed")  # accepted/declined
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+
+class Review(Base):
+    """The client's stars for a completed order (one per order) [H, Q]."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_master", "master_id", "service"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    master_id: Mapped[int] = mapped_column(ForeignKey("masters.id"))
+    service: Mapped[str] = mapped_column(String(32))
+    stars: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class AuditEntry(Base):

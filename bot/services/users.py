@@ -22,6 +22,7 @@ DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "services.
 class ServiceItem:
     code: str
     names: dict[str, str]
+    warranty_min_months: int = 1
 
     def name(self, locale: str) -> str:
         return self.names.get(locale) or self.names.get("en") or self.code
@@ -83,7 +84,8 @@ async def _seed(ctx: Context, path: Path) -> int:
             return 0
         items = json.loads(path.read_text(encoding="utf-8"))
         for pos, item in enumerate(items):
-            s.add(Service(code=item["code"], position=pos, names=item["names"], active=True))
+            s.add(Service(code=item["code"], position=pos, names=item["names"], active=True,
+                          warranty_min_months=int(item.get("warranty_min_months", 1))))
         return len(items)
 
 
@@ -92,4 +94,4 @@ async def catalogue(ctx: Context) -> list[ServiceItem]:
         rows = (await s.scalars(
             select(Service).where(Service.active.is_(True)).order_by(Service.position)
         )).all()
-        return [ServiceItem(r.code, dict(r.names)) for r in rows]
+        return [ServiceItem(r.code, dict(r.names), r.warranty_min_months) for r in rows]
