@@ -59,13 +59,15 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     engine = make_engine(settings.database_url)
     await migrate(engine)
     policy = Policy(urgent_surcharge_percent=settings.urgent_surcharge_percent,
-                    max_code_attempts=settings.max_code_attempts, timing=settings.timing)
+                    max_code_attempts=settings.max_code_attempts, timing=settings.timing,
+                    districts=tuple(settings.districts))
     ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}
     i18n = make_i18n(settings.default_locale)
     i18n.set_current(i18n)
-    renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz)
+    renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz,
+                        districts=tuple(settings.districts))
     limiter = limiter or Limiter()
     bot.session.middleware(Throttle(limiter))
     sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(

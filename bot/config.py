@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     completion_hours: float = Field(default=48, gt=0)
     confirmation_hours: float = Field(default=24, gt=0)
     clock_tick_seconds: float = Field(default=30, gt=0, le=3600)
+    # Matching [R §4]: the city's districts, comma-separated; empty: one area, served by all.
+    districts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
 
     @field_validator("redis_url", "desk_locale", "webhook_url", "webhook_secret", mode="before")
@@ -81,6 +83,21 @@ class Settings(BaseSettings):
                 return [int(p) for p in parts]
             except ValueError:
                 raise ValueError("must be Telegram user ids separated by commas") from None
+        return v
+
+    @field_validator("districts", mode="before")
+    @classmethod
+    def _districts(cls, v: object) -> object:
+        if isinstance(v, str):
+            parts = [" ".join(p.split()) for p in v.split(",")]
+            names = [p for p in parts if p]
+            if any(len(p) > 40 for p in names):
+                raise ValueError("each district name must be at most 40 characters")
+            if len(set(names)) != len(names):
+                raise ValueError("a district is named twice")
+            if len(names) > 30:
+                raise ValueError("at most 30 districts")
+            return names
         return v
 
     @field_validator("default_locale", "desk_locale")

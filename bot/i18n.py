@@ -18,7 +18,7 @@ from aiogram.utils.i18n import I18n
 from babel.dates import format_date, format_datetime, format_interval, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from bot.config import LOCALES
 
@@ -79,6 +79,11 @@ def fmt_money(amount: Decimal, currency: str) -> str:
     return format_currency(amount, currency, locale=current_locale())
 
 
+def fmt_decimal(value: float) -> str:
+    """4.6 → "4.6" in English, "4,6" in Russian."""
+    return format_decimal(value, format="0.0", locale=current_locale())
+
+
 def fmt_percent(percent: int) -> str:
     """30 → "30%" in English, "30 %" in Czech."""
     return format_percent(percent / 100, locale=current_locale())
@@ -89,8 +94,11 @@ def fmt_slot(start: time, end: time) -> str:
     return format_interval(start, end, "Hm", locale=current_locale())
 
 
-def fmt_date(value: date) -> str:
-    return format_date(value, format="EEE d MMM", locale=current_locale())
+def fmt_date(value: date, year: bool = False) -> str:
+    """A near date ("Tue 2 Mar"); with `year` the locale's medium form, for dates months
+    away such as a warranty's end ("Mar 2, 2027", "2027年3月2日")."""
+    return format_date(value, format="medium" if year else "EEE d MMM",
+                       locale=current_locale())
 
 
 def fmt_datetime(value: datetime, tz: ZoneInfo) -> str:

@@ -39,7 +39,8 @@ class ActorMiddleware(BaseMiddleware):
         data["master"] = master
         data["in_desk"] = in_desk
         data["actor"] = Actor(tg_user.id, is_desk=is_desk,
-                              master_id=master.id if master else None)
+                              master_id=master.id if master else None,
+                              blocked=bool(master and master.blocked))
         data["locale"] = self.desk_locale if in_desk else resolve_locale(
             user.locale, user.language_code, self.default_locale)
         return await handler(event, data)

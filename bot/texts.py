@@ -36,7 +36,48 @@ ERRORS = {
     "error.request_open": N_("You already have a request open on this order; the desk will "
                              "answer it."),
     "error.job_stopped": N_("The client has stopped this job. Wait for the desk."),
+    "error.legal_form": N_("Only the self-employed and sole traders can register as masters."),
+    "error.tax_id": N_("Type the tax id as 8 to 20 digits and letters, for example "
+                       "7707083893."),
+    "error.districts_empty": N_("Choose at least one district."),
+    "error.documents_empty": N_("Send at least one document (your passport)."),
+    "error.documents_many": N_("That is the most documents one application can hold."),
+    "error.master_not_found": N_("This master was not found."),
+    "error.not_a_master": N_("You are not a registered master. Apply with /become_master."),
+    "error.question_empty": N_("Type the question as text."),
+    "error.answer_empty": N_("Type an answer or send a file first."),
+    "error.no_question": N_("The desk has no open question for you."),
+    "error.block_reason": N_("Type the reason for blocking as text."),
+    "error.block_usage": N_("Use: /block <master number> <reason>, or /unblock <master "
+                            "number>."),
+    "error.already_blocked": N_("This master is already blocked."),
+    "error.not_blocked": N_("This master is not blocked."),
+    "error.master_blocked": N_("Your master account is blocked: you cannot act on orders. "
+                               "Contact the desk."),
+    "error.master_not_blocked": N_("The master of this order is not blocked."),
+    "error.no_candidates": N_("No candidate is available for Auto (on duty, serving the "
+                              "district, not tried before). Choose a master by hand."),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
+    "error.price_above_cap": N_("The final price cannot be more than the agreed price (the "
+                                "accepted quote plus the approved extras). To charge more, "
+                                "propose an extra and wait for the client's approval."),
+    "error.warranty_range": N_("The warranty must be from {min} to {max} months for this "
+                               "service."),
+    "error.text_length": N_("Please type from 1 to {limit} characters."),
+    "error.quote_accepted": N_("The client has already accepted a quote for this order. To "
+                               "charge more, propose an extra."),
+    "error.quote_needed": N_("Extras can be proposed only after the client has accepted a "
+                             "quote."),
+    "error.too_many_prices": N_("Too many price proposals on this order. Please contact the "
+                                "desk."),
+    "error.order_stopped": N_("This job is stopped. The desk will contact you first."),
+    "error.price_withdrawn": N_("The master has replaced or withdrawn this proposal."),
+    "error.price_decided": N_("You have already answered this."),
+    "error.visit_propose": N_("The visit time is already agreed. To change it, propose "
+                              "another time; the other side has to accept it."),
+    "error.visit_same": N_("This is the time already agreed. Propose a different time."),
+    "error.own_proposal": N_("This is your own proposal: the other side has to answer it."),
+    "error.proposal_gone": N_("This proposal has already been answered or replaced."),
 }
 
 
@@ -45,4 +86,10 @@ def generic_error() -> str:
 
 
 def error_text(exc: DomainError) -> str:
-    return _(ERRORS.get(exc.key, ERRORS["error.generic"]))
+    text = _(ERRORS.get(exc.key, ERRORS["error.generic"]))
+    if not exc.params:
+        return text
+    try:  # a rule's numbers ({min}, {limit}); a translation that lost one still reads
+        return text.format(**exc.params)
+    except (KeyError, IndexError, ValueError):
+        return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +20,8 @@ class OrderDraft(BaseModel):
     address: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    district: str | None = None
+    district_asked: bool = False
     time_kind: str | None = None
     visit_date: date | None = None
     visit_slot: str | None = None
@@ -42,11 +45,52 @@ class OrderDraft(BaseModel):
 
 
 class MasterDraft(BaseModel):
+    """The onboarding application being filled in (SPEC §2.5); kept in FSM storage, so it
+    survives a restart and can be resumed or corrected before sending."""
+
     name: str | None = None
     phone: str | None = None
+    legal_form: str | None = None
+    tax_id: str | None = None
     services: list[str] = Field(default_factory=list)
+    services_done: bool = False
+    districts: list[str] = Field(default_factory=list)
+    districts_done: bool = False
+    documents: list[str] = Field(default_factory=list)  # "photo:<id>" / "document:<id>"
+    documents_done: bool = False
+
+    def next_step(self, with_districts: bool) -> str | None:
+        """The first step still to fill in, or None when the summary can be shown."""
+        if not self.name:
+            return "name"
+        if not self.phone:
+            return "phone"
+        if not self.legal_form:
+            return "legal_form"
+        if not self.tax_id:
+            return "tax_id"
+        if not self.services or not self.services_done:
+            return "services"
+        if with_districts and (not self.districts or not self.districts_done):
+            return "districts"
+        if not self.documents or not self.documents_done:
+            return "documents"
+        return None
 
 
 class ReportDraft(BaseModel):
     order_id: int
     photos: list[str] = Field(default_factory=list)
+    price: Decimal | None = None
+    warranty_months: int | None = None
+
+
+class QuoteDraft(BaseModel):
+    order_id: int
+    amount: Decimal | None = None
+
+
+class ExtraDraft(BaseModel):
+    order_id: int
+    item: str | None = None
+    amount: Decimal | None = None

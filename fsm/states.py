@@ -12,18 +12,52 @@ class NewOrder(StatesGroup):
     slot = State()
     phone = State()
     payment = State()
+    district = State()
     summary = State()
 
 
 class MasterSignup(StatesGroup):
     name = State()
     phone = State()
+    legal_form = State()
+    tax_id = State()
     services = State()
+    districts = State()
+    documents = State()
+    summary = State()
+
+
+class MasterAnswer(StatesGroup):
+    collect = State()  # the applicant answers the desk's question
+
+
+class Profile(StatesGroup):
+    services = State()
+    districts = State()
+    photo = State()
+
+
+class DeskInput(StatesGroup):
+    question = State()  # a manager types a question to an applicant
+    block_reason = State()  # a manager types why a master is blocked
 
 
 class Report(StatesGroup):
     photos = State()
     price = State()
+    warranty = State()
+    notes = State()
+
+
+class Quote(StatesGroup):
+    amount = State()
+    note = State()
+
+
+class Extra(StatesGroup):
+    item = State()
+    amount = State()
+    reason = State()
 
 
 class Code(StatesGroup):
@@ -31,4 +65,6 @@ class Code(StatesGroup):
 
 
 class Visit(StatesGroup):
-    when = State()
+    when = State()  # the master types the time agreed on the call
+    propose = State()  # either side types a new time to propose
+    checkin = State()  # the master shares his location to check in

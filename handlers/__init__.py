@@ -5,11 +5,12 @@ from __future__ import annotations
 from aiogram import F, Router
 
 from handlers import common, errors
-from handlers.client import my_orders, new_order, stop
+from handlers.client import my_orders, new_order, stop, visit
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
 from handlers.desk import sla as desk_sla
 from handlers.master import field, jobs, onboarding, requests
+from handlers.master import profile as master_profile
 
 
 def _detached(*routers: Router) -> tuple[Router, ...]:
@@ -30,6 +31,8 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(*_detached(common.router, new_order.router, my_orders.router,
-                                       stop.router, onboarding.router, jobs.router,
-                                       field.router, requests.router, common.fallback))
+                                       stop.router, onboarding.router, master_profile.router,
+                                       jobs.router,
+                                       field.router, requests.router, visit.router,
+                                       common.fallback))
     return [*_detached(errors.router), desk, private]

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.domain.masters import Application
 from bot.domain.rules import Actor
 from bot.domain.views import MasterView, OrderView, UserView
 from bot.services.base import Context, Policy
@@ -172,14 +173,28 @@ async def make_master(
     approve: bool | None = True,
     desk: Actor = DESK,
     name: str | None = None,
+    districts: tuple[str, ...] = (),
 ) -> MasterView:
     """A master who applied; approved (True), rejected (False) or left pending (None)."""
     await touch_user(ctx, user_id, name or f"Master{user_id}", None, "en")
-    master = await apply_master(ctx, user_id, name or f"Master {user_id}",
-                                f"+4860000{user_id:04d}", list(services))
+    master = await apply_master(ctx, user_id, application(
+        name or f"Master {user_id}", f"+4860000{user_id:04d}", services, districts))
     if approve is not None:
-        master = await decide_master(ctx, desk, master.id, approve)
+        master = await decide_master(ctx, desk, master.id, approve,
+                                     None if approve else "documents")
     return master
+
+
+def application(name: str = "Jan Kowalski", phone: str = "+48600111222",
+                services: tuple[str, ...] | list[str] = ("plumbing",),
+                districts: tuple[str, ...] = (), **overrides: Any) -> Application:
+    """A complete, valid master application; override a field to make it invalid."""
+    fields: dict[str, Any] = dict(name=name, phone=phone, legal_form="self_employed",
+                                  tax_id="7707083893", services=tuple(services),
+                                  districts=tuple(districts),
+                                  documents=("photo:passport-1",))
+    fields.update(overrides)
+    return Application(**fields)
 
 
 def master_actor(master: MasterView) -> Actor:

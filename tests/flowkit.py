@@ -21,7 +21,10 @@ from aiogram.methods import (
     EditMessageText,
     GetChatAdministrators,
     GetMe,
+    SendDocument,
+    SendMediaGroup,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.types import (
@@ -122,6 +125,33 @@ class RecordingSession(BaseSession):
                                      type="private" if int(method.chat_id) > 0 else "supergroup"),
                            from_user=BOT_USER, text=method.text, reply_markup=markup,
                            message_thread_id=method.message_thread_id)
+        if isinstance(method, SendPhoto | SendDocument):
+            caption = method.caption or ""
+            assert visible_length(caption) <= 1024, "Telegram: caption is too long"
+            mid = next(self._ids)
+            markup = method.reply_markup if isinstance(method.reply_markup,
+                                                       InlineKeyboardMarkup) else None
+            kind = "photo" if isinstance(method, SendPhoto) else "document"
+            self.messages.append(Sent(kind, int(method.chat_id), caption,
+                                      method.message_thread_id, mid, markup,
+                                      method.model_dump()))
+            return Message(message_id=mid, date=datetime.now(UTC),
+                           chat=Chat(id=int(method.chat_id),
+                                     type="private" if int(method.chat_id) > 0 else "supergroup"),
+                           from_user=BOT_USER, caption=caption, reply_markup=markup,
+                           message_thread_id=method.message_thread_id)
+        if isinstance(method, SendMediaGroup):
+            out = []
+            for item in method.media:
+                mid = next(self._ids)
+                self.messages.append(Sent("media_" + item.type, int(method.chat_id),
+                                          item.caption or "", method.message_thread_id, mid,
+                                          None, item.model_dump()))
+                out.append(Message(message_id=mid, date=datetime.now(UTC),
+                                   chat=Chat(id=int(method.chat_id), type="supergroup"
+                                             if int(method.chat_id) < 0 else "private"),
+                                   from_user=BOT_USER, caption=item.caption))
+            return out
         if isinstance(method, EditMessageText):
             for m in self.messages:
                 if m.message_id == method.message_id:

@@ -362,3 +362,60 @@ def test_forbidden_scan_can_fail(tmp_path: Path):
                       "def f():\n    import db.models\n")
     assert _imported_modules(sample) == {"aiogram.types", "sqlalchemy", "db.models"}
 
+
+
+# --- the visit: distance of a check-in, who answers a proposal --------------------------
+
+def test_distance_m_on_known_arcs():
+    from math import pi
+
+    from bot.domain.geo import EARTH_RADIUS_M, distance_m
+
+    degree = 2 * pi * EARTH_RADIUS_M / 360  # 111 195 m
+    assert distance_m(52.2297, 21.0122, 52.2297, 21.0122) == 0.0
+    assert distance_m(0.0, 0.0, 1.0, 0.0) == pytest.approx(degree, rel=1e-9)  # a meridian
+    assert distance_m(0.0, 0.0, 0.0, 1.0) == pytest.approx(degree, rel=1e-9)  # the equator
+    # at 60° north a degree of longitude is half as long (not the flat-map 111 km)
+    assert distance_m(60.0, 10.0, 60.0, 11.0) == pytest.approx(degree / 2, rel=1e-3)
+    assert distance_m(0.0, 0.0, 0.0, 180.0) == pytest.approx(pi * EARTH_RADIUS_M)
+    # a check-in 100 m north of the client's point, in Warsaw
+    assert distance_m(52.2297, 21.0122, 52.2297 + 100 / degree, 21.0122) == pytest.approx(100)
+    # across the antimeridian the short way round, and symmetric
+    assert distance_m(0.0, 179.5, 0.0, -179.5) == pytest.approx(degree, rel=1e-9)
+    assert distance_m(50.06, 19.94, 52.23, 21.01) == distance_m(52.23, 21.01, 50.06, 19.94)
+    assert distance_m(50.0614, 19.9366, 52.2297, 21.0122) == pytest.approx(252_000, rel=0.01)
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(90.5, 0.0), (-91.0, 0.0), (0.0, 180.1),
+                                          (0.0, -200.0), (float("nan"), 0.0)])
+def test_distance_m_refuses_points_off_the_map(lat: float, lon: float):
+    from bot.domain.geo import distance_m
+
+    with pytest.raises(InvalidInput):
+        distance_m(lat, lon, 0.0, 0.0)
+
+
+def test_only_the_other_side_answers_a_visit_proposal():
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain.visits import answering_side, proposal_stamp, proposing_side
+
+    order = OrderParties(Status.SCHEDULED, client_id=10, master_id=3, offered_master_id=None)
+    master, client = Actor(20, master_id=3), Actor(10)
+    assert (proposing_side(master, order), proposing_side(client, order)) == ("master",
+                                                                              "client")
+    assert answering_side(client, order, "master") == "client"
+    assert answering_side(master, order, "client") == "master"
+    for own, by in ((master, "master"), (client, "client")):
+        with pytest.raises(NotAllowed) as e:
+            answering_side(own, order, by)
+        assert e.value.key == "error.own_proposal"
+    for stranger in (Actor(20, master_id=4), Actor(99), Actor(99, is_desk=True)):
+        with pytest.raises(NotAllowed) as e:
+            answering_side(stranger, order, "master")
+        assert e.value.key == "error.not_allowed"
+        with pytest.raises(NotAllowed):
+            proposing_side(stranger, order)
+    at = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
+    assert proposal_stamp(at) == proposal_stamp(at + timedelta(seconds=59))
+    assert proposal_stamp(at) != proposal_stamp(at + timedelta(minutes=1))

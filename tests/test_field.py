@@ -70,18 +70,18 @@ async def test_visit_and_check_in_inside_and_outside_the_window(ctx: Context,
     assert (row.status, row.visit_at) == ("scheduled", visit)
     assert ("client_visit", CLIENT) in [(b[0], b[1]) for b in await outbox(ctx)]
     later = visit + timedelta(hours=2)
-    await schedule_visit(ctx, master, order_id, later)  # rescheduled: clocks restart
-    async with ctx.tx() as s:
-        arrival = (await s.scalars(select(Deadline).where(
-            Deadline.order_id == order_id, Deadline.kind == "arrival")
-            .order_by(Deadline.id))).all()
-    assert [(d.state, d.due_at) for d in arrival] == [
-        ("cancelled", visit + timedelta(hours=1)), ("pending", later + timedelta(hours=1))]
-    clock.set(later + timedelta(minutes=70))  # 70 minutes late: outside the window
+    with pytest.raises(NotAllowed) as e:  # agreed: now only by a proposal the client accepts
+        await schedule_visit(ctx, master, order_id, later)
+    assert e.value.key == "error.visit_propose"
+    assert (await load_row(ctx, Order, order_id)).visit_at == visit
+    clock.set(visit + timedelta(minutes=70))  # 70 minutes late: outside the window
     _view, minutes = await check_in(ctx, master, order_id)
     assert minutes == 70
     notes = [b[3] for b in await outbox(ctx) if b[0] == "desk_note"]
-    assert notes[-1] == {"note": "on_site_outside", "minutes": 70}
+    assert notes[-1] == {"note": "on_site_outside", "minutes": 70, "located": False,
+                         "distance": None}
+    row = await load_row(ctx, Order, order_id)
+    assert (row.checkin_lat, row.checkin_lon) == (None, None)
     assert (await states(ctx, order_id))["arrival"] == "cancelled"
 
 

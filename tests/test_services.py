@@ -16,9 +16,9 @@ from bot.domain.errors import Conflict, DomainError, InvalidInput, NotAllowed, N
 from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.services.masters import apply_master, decide_master
+from bot.services.matching import candidates
 from bot.services.offers import (
     accept_offer,
-    candidates,
     decline_offer,
     offer_order,
     withdraw_offer,
@@ -31,6 +31,7 @@ from db.models import Master, Order
 try:
     from conftest import (
         DESK,
+        application,
         audit,
         complete_draft,
         load_row,
@@ -46,6 +47,7 @@ try:
 except ImportError:  # tests/ became a package
     from tests.conftest import (
         DESK,
+        application,
         audit,
         complete_draft,
         load_row,
@@ -257,7 +259,9 @@ async def test_offer_then_accept_assigns(ctx):
     assert (row.status, row.master_id, row.offered_master_id) == ("assigned", master.id, None)
     assert await offers_of(ctx, order.id) == [(master.id, "accepted")]
     box = await outbox(ctx)
-    assert rows_of(box, "client_assigned") == [("client_assigned", CLIENT, order.id, {})]
+    # the master's card for the client: photo, verified badge, rating, jobs done [H, Q]
+    assert rows_of(box, "client_assigned") == [("client_assigned", CLIENT, order.id, {
+        "photo": None, "verified": True, "rating": None, "reviews": 0, "jobs": 0})]
     assert [a for a, *_ in await audit(ctx, order.id)] == ["submit", "offer", "accept"]
 
 
@@ -391,8 +395,9 @@ async def test_candidates_are_verified_masters_of_the_service(ctx):
     busy_order = await make_order(ctx, OTHER_CLIENT)
     await offer_order(ctx, DESK, busy_order.id, busy.id)
     await accept_offer(ctx, master_actor(busy), busy_order.id)
-    found = await candidates(ctx, DESK, order.id)
-    assert [m.id for m in found] == [good.id, busy.id]  # the least busy first
+    found = (await candidates(ctx, DESK, order.id)).candidates
+    assert [m.master_id for m in found] == [good.id, busy.id]  # the least busy first
+    assert [m.load for m in found] == [0, 1]
 
 
 async def test_decline_returns_to_submitted(ctx):
@@ -543,8 +548,8 @@ async def test_concurrent_wrong_codes_are_all_counted(ctx):
 
 async def test_apply_and_approve_master(ctx, clock):
     await make_client(ctx, 2001)
-    pending = await apply_master(ctx, 2001, "Jan Kowalski", "+48600111222",
-                                 ["plumbing", "electrical"])
+    pending = await apply_master(ctx, 2001, application(
+        services=("plumbing", "electrical")))
     assert (pending.status, pending.verified) == ("pending", False)
     assert pending.services == ("electrical", "plumbing")
 
@@ -562,22 +567,22 @@ async def test_apply_and_approve_master(ctx, clock):
     box = await outbox(ctx)
     decisions = rows_of(box, "master_decision")
     assert decisions == [("master_decision", 2001, None,
-                          {"master_id": pending.id, "approved": True})]
+                          {"master_id": pending.id, "approved": True, "reason": None})]
 
     with pytest.raises(Conflict):
-        await decide_master(ctx, DESK, pending.id, False)
+        await decide_master(ctx, DESK, pending.id, False, "documents")
     assert (await load_row(ctx, Master, pending.id)).status == "approved"
     assert len(rows_of(await outbox(ctx), "master_decision")) == 1
 
 
 async def test_two_managers_decide_concurrently(ctx, backend):
     await make_client(ctx, 2001)
-    pending = await apply_master(ctx, 2001, "Jan Kowalski", "+48600111222", ["plumbing"])
+    pending = await apply_master(ctx, 2001, application())
     desk2 = Actor(998, is_desk=True)
     race = lockstep(ctx, 2)  # both managers read the pending master before either writes
     results = await asyncio.gather(
         decide_master(race, DESK, pending.id, True),
-        decide_master(race, desk2, pending.id, False),
+        decide_master(race, desk2, pending.id, False, "documents"),
         return_exceptions=True,
     )
     ok = [r for r in results if not isinstance(r, BaseException)]
@@ -593,7 +598,7 @@ async def test_double_tap_apply_master(ctx, backend):
     await make_client(ctx, 2001)
     race = lockstep(ctx, 2, steps=2)  # both look for an existing master before inserting
     results = await asyncio.gather(
-        *(apply_master(race, 2001, "Jan Kowalski", "+48600111222", ["plumbing"])
+        *(apply_master(race, 2001, application())
           for _ in range(2)),
         return_exceptions=True,
     )
@@ -617,20 +622,26 @@ async def test_reject_master_and_apply_again(ctx):
     rejected = await make_master(ctx, 2001, approve=False)
     assert (rejected.status, rejected.verified) == ("rejected", False)
     assert rows_of(await outbox(ctx), "master_decision") == [
-        ("master_decision", 2001, None, {"master_id": rejected.id, "approved": False})]
-    again = await apply_master(ctx, 2001, "Jan Again", "+48600111222", ["cleaning"])
+        ("master_decision", 2001, None, {"master_id": rejected.id, "approved": False,
+                                          "reason": "documents"})]
+    again = await apply_master(ctx, 2001, application("Jan Again", services=("cleaning",)))
     assert again.id == rejected.id
     assert (again.status, again.services) == ("pending", ("cleaning",))
     # a pending or approved master cannot apply twice
     with pytest.raises(Conflict):
-        await apply_master(ctx, 2001, "Jan Again", "+48600111222", ["cleaning"])
+        await apply_master(ctx, 2001, application("Jan Again", services=("cleaning",)))
 
 
 async def test_apply_master_refuses_bad_input(ctx):
     await make_client(ctx, 2001)
-    for name, services in (("J", ["plumbing"]), ("Jan", []), ("Jan", ["astrology"])):
+    bad = [dict(name="J"), dict(services=()), dict(services=("astrology",)),
+           dict(legal_form="employee"), dict(legal_form=""), dict(tax_id="12"),
+           dict(tax_id="ABCDEFGHIJ"), dict(documents=()),
+           dict(documents=tuple(f"photo:{i}" for i in range(11))),
+           dict(districts=("Nowhere",))]
+    for fields in bad:
         with pytest.raises(InvalidInput):
-            await apply_master(ctx, 2001, name, "+48600111222", services)
+            await apply_master(ctx, 2001, application(**fields))
     assert (await row_counts(ctx))["masters"] == 0
 
 

@@ -25,6 +25,7 @@ class Actor:
     user_id: int
     is_desk: bool = False
     master_id: int | None = None  # set when the user is a registered master
+    blocked: bool = False  # a blocked master cannot act on any order [R §8]
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,15 @@ class OrderParties:
 def role_for(actor: Actor, order: OrderParties, action: Action) -> Role:
     """The role in which `actor` may attempt `action` on the order, or NotAllowed.
 
-    A master is a party only to his own job; the offered master only to accept or decline.
+    A master is a party only to his own job; the offered master only to accept or decline;
+    a blocked master to nothing.
     """
     if action in (Action.ACCEPT, Action.DECLINE):
         if actor.master_id is not None and actor.master_id == order.offered_master_id:
-            return Role.MASTER
+            return _master(actor)
     elif actor.master_id is not None and actor.master_id == order.master_id:
         if action not in (Action.CANCEL, Action.ACCEPT_WORK, Action.DISPUTE):
-            return Role.MASTER
+            return _master(actor)
     if actor.user_id == order.client_id and action in (
         Action.CANCEL, Action.ACCEPT_WORK, Action.DISPUTE
     ):
@@ -53,6 +55,19 @@ def role_for(actor: Actor, order: OrderParties, action: Action) -> Role:
     if actor.is_desk:
         return Role.MANAGER
     raise NotAllowed("error.not_allowed")
+
+
+def _master(actor: Actor) -> Role:
+    if actor.blocked:
+        raise NotAllowed("error.master_blocked")
+    return Role.MASTER
+
+
+def own_job(actor: Actor, order: OrderParties) -> None:
+    """The actor is the master assigned to this order and may act on it."""
+    if actor.master_id is None or actor.master_id != order.master_id:
+        raise NotAllowed("error.not_allowed")
+    _master(actor)
 
 
 def authorize(actor: Actor, order: OrderParties, action: Action) -> tuple[Role, Status]:

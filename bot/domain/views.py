@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from bot.domain.pricing import ACCEPTED, EXTRA, QUOTE, Breakdown, PriceItemView, breakdown
 from bot.domain.rules import OrderParties
 from bot.domain.states import Status
 
@@ -31,6 +32,25 @@ class MasterView:
     blocked: bool
     services: tuple[str, ...] = ()
     card_message_id: int | None = None
+    legal_form: str | None = None
+    tax_id: str | None = None
+    districts: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    photo: str | None = None
+    on_duty: bool = True
+    reject_reason: str | None = None
+    block_reason: str | None = None
+    question: str | None = None
+    answer: str | None = None
+
+
+@dataclass(frozen=True)
+class MasterStats:
+    """What the client and the desk are shown of a master's record [H, Q]."""
+
+    rating: float | None  # Bayesian in the category; None without reviews
+    reviews: int
+    jobs_done: int
 
 
 @dataclass(frozen=True)
@@ -68,9 +88,38 @@ class OrderView:
     request: str | None = None
     request_reason: str | None = None
     client_name: str = ""
+    district: str | None = None
+    auto_offer: bool = False
+    master_blocked: bool = False
     master_name: str | None = None
     master_user_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # The price agreed in the bot, oldest first: quotes and extras [C 一.3, 五.2; V].
+    price_items: tuple[PriceItemView, ...] = ()
+    warranty_months: int | None = None
+    report_notes: str | None = None
+
+    @property
+    def breakdown(self) -> Breakdown:
+        return breakdown(self.price_items)
+
+    @property
+    def quote(self) -> PriceItemView | None:
+        """The quote that counts: the accepted one, else the latest."""
+        quotes = [i for i in self.price_items if i.kind == QUOTE]
+        return next((i for i in quotes if i.status == ACCEPTED), quotes[-1] if quotes else None)
+
+    @property
+    def extras(self) -> tuple[PriceItemView, ...]:
+        return tuple(i for i in self.price_items if i.kind == EXTRA)
+
+    def price_item(self, item_id: int) -> PriceItemView | None:
+        return next((i for i in self.price_items if i.id == item_id), None)
+    # A new visit time proposed by one side ("master" / "client"), waiting for the other.
+    proposed_visit_at: datetime | None = None
+    proposed_by: str | None = None
+    checkin_lat: float | None = None  # where the master checked in, when he shared it
+    checkin_lon: float | None = None
 
     @property
     def parties(self) -> OrderParties:

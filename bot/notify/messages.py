@@ -8,11 +8,16 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.domain.pricing import PriceItemView
 from bot.domain.views import OrderView
-from bot.i18n import N_, _, fmt_datetime, fmt_span
+from bot.domain.visits import MASTER, proposal_stamp
+from bot.i18n import N_, _, fmt_datetime, fmt_span, ngettext
+from bot.notify import prices
+from bot.notify.client_view import client_keyboard
 from bot.notify.render import (
     CANCEL_REASON_NAMES,
     EXTENSION_REASON_NAMES,
+    MASTER_REJECT_REASON_NAMES,
     REJECT_REASON_NAMES,
     RELEASE_REASON_NAMES,
     Renderer,
@@ -34,6 +39,7 @@ class Target:
 class Draft:
     text: str
     markup: InlineKeyboardMarkup | None = None
+    photo: str | None = None  # a file_id: sent as a photo with the text as its caption
 
 
 def _order(t: Target) -> OrderView:
@@ -69,19 +75,81 @@ def stop_keyboard(order_id: int) -> InlineKeyboardMarkup:
 
 
 def _client_assigned(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """The master's card [H, Q]: who comes to the door, with his photo when he has one."""
     o = _order(t)
+    rating = p.get("rating")
     return Draft("\n".join([
         _("Good news: a master has taken your order #{number}.").format(number=o.id),
-        _("Master: <b>{name}</b> ✅ verified").format(name=q(o.master_name or "")),
+        r.master_public(o.master_name or "", bool(p.get("verified", True)),
+                        float(rating) if rating is not None else None,
+                        int(p.get("reviews", 0)), int(p.get("jobs", 0))),
         _("The master will call you to agree on the visit."),
-    ]), stop_keyboard(o.id))
+    ]), stop_keyboard(o.id), photo=p.get("photo"))
 
 
 def _client_visit(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     o = _order(t)
     when = fmt_datetime(o.visit_at, r.tz) if o.visit_at else "—"
     return Draft(_("📅 The master {name} will come for order #{number} at {time}.").format(
-        name=q(o.master_name or ""), number=o.id, time=when), stop_keyboard(o.id))
+        name=q(o.master_name or ""), number=o.id, time=when), client_keyboard(o))
+
+
+def _at(p: dict[str, Any], r: Renderer, key: str = "at") -> str:
+    return fmt_datetime(datetime.fromisoformat(p[key]), r.tz)
+
+
+def _agreed(o: OrderView, r: Renderer) -> str:
+    return fmt_datetime(o.visit_at, r.tz) if o.visit_at else "—"
+
+
+def _visit_proposal(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """To the other side: the proposed time, with Accept / Keep for exactly this proposal."""
+    o = _order(t)
+    if p.get("by") == MASTER:
+        text = _("🔄 The master {name} proposes to move the visit for order #{number} to "
+                 "{time} (agreed now: {current}).").format(
+            name=q(o.master_name or ""), number=o.id, time=_at(p, r), current=_agreed(o, r))
+    else:
+        text = _("🔄 The client proposes to move the visit for order #{number} to {time} "
+                 "(agreed now: {current}).").format(number=o.id, time=_at(p, r),
+                                                    current=_agreed(o, r))
+    if p.get("replaces"):
+        text += "\n" + _("This replaces your proposal of {time}.").format(
+            time=_at(p, r, "replaces"))
+    text += "\n" + _("Until you accept, the agreed time stands.")
+    stamp = proposal_stamp(datetime.fromisoformat(p["at"]))
+    return Draft(text, InlineKeyboardMarkup(inline_keyboard=[[
+        button(_("✅ Accept the new time"), "vacc", o.id, stamp),
+        button(_("❌ Keep the old time"), "vdec", o.id, stamp)]]))
+
+
+def _visit_answer(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """To the proposer: the other side accepted (the visit moved) or kept the old time."""
+    o = _order(t)
+    to_master = p.get("by") == MASTER
+    if p.get("accepted"):
+        text = (_("✅ The client accepted your proposal: the visit for order #{number} is now "
+                  "at {time}.") if to_master else
+                _("✅ The master accepted your proposal: the visit for order #{number} is now "
+                  "at {time}.")).format(number=o.id, time=_at(p, r))
+    else:
+        text = (_("The client kept the agreed time for order #{number}: the visit stays at "
+                  "{current}.") if to_master else
+                _("The master kept the agreed time for order #{number}: the visit stays at "
+                  "{current}.")).format(number=o.id, current=_agreed(o, r))
+    if to_master:
+        job, kb = r.job(o)
+        return Draft(text + "\n\n" + job, kb)
+    return Draft(text, client_keyboard(o))
+
+
+def _checkin_where(p: dict[str, Any]) -> str:
+    if not p.get("located"):
+        return _("No location shared (checked in with the button).")
+    if p.get("distance") is None:
+        return _("Location shared; the order has no point on the map to compare it with.")
+    return _("Location shared: {metres} m from the client's point.").format(
+        metres=p["distance"])
 
 
 def _client_arrived(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -133,12 +201,15 @@ def _master_resumed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 
 def _client_code(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """The completion act with the one-time code [C 二.8]: the work, the price and how it was
+    agreed, the warranty and the master's notes."""
     o = _order(t)
+    done = datetime.fromisoformat(p["done_at"]).astimezone(r.tz).date() if p.get(
+        "done_at") else None
     lines = [
         _("The master reports that the work on order #{number} is done.").format(number=o.id),
+        *prices.act_lines(r, o, done),
     ]
-    if o.final_price is not None:
-        lines.append(_("Final price: {price}").format(price=r.money(o.final_price)))
     lines += [
         "",
         _("If you are satisfied, tell the master this confirmation code: <b>{code}</b>").format(
@@ -147,6 +218,30 @@ def _client_code(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     ]
     kb = InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Accept the work"), "accw", o.id)]])
     return Draft("\n".join(lines), kb)
+
+
+def _price_item(p: dict[str, Any], t: Target) -> tuple[OrderView, PriceItemView]:
+    o = _order(t)
+    item = o.price_item(int(p["item_id"]))
+    if item is None:
+        raise ValueError("this message needs a price item of its order")
+    return o, item
+
+
+def _client_quote(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(*prices.client_quote(r, *_price_item(p, t)))
+
+
+def _client_extra(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(*prices.client_extra(r, *_price_item(p, t)))
+
+
+def _master_price(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(*prices.master_price(r, *_price_item(p, t)))
+
+
+def _desk_price(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(prices.desk_price(r, *_price_item(p, t), p["event"]))
 
 
 def _client_completed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -178,9 +273,36 @@ def _master_code_reissued(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 def _master_decision(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     if p.get("approved"):
-        return Draft(_("Your application is approved ✅ You will now receive job offers."))
-    return Draft(_("Sorry, your application was not approved. You can apply again with "
-                   "/become_master."))
+        return Draft(_("Your application is approved ✅ You are a verified master and will "
+                       "now receive job offers. Your profile: /profile"))
+    reason = _(MASTER_REJECT_REASON_NAMES.get(p.get("reason") or "", "Another reason"))
+    return Draft(_("Sorry, your application was not approved.\nReason: {reason}\nYou can "
+                   "apply again with /become_master.").format(reason=reason))
+
+
+def _master_question(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    question = p.get("question") or ""
+    return Draft(_("❓ The desk has a question about your application:\n\n{question}\n\n"
+                   "Press «Answer» and send your reply (text, photos or files).").format(
+        question=q(question)),
+        InlineKeyboardMarkup(inline_keyboard=[[button(_("✍️ Answer"), "mans")]]))
+
+
+def _desk_master_answer(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    files = len(p.get("files") or ())
+    text = _("✍️ {name} (master #{number}) answered the desk's question: {answer}").format(
+        name=q(p.get("name", "")), number=p.get("master_id"), answer=q(p.get("answer") or "—"))
+    if files:
+        text += "\n" + ngettext("{n} new file is attached below.",
+                                "{n} new files are attached below.", files).format(n=files)
+    return Draft(text)
+
+
+def _master_blocked(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    if p.get("blocked"):
+        return Draft(_("🚫 Your master account is blocked: you get no offers and cannot act "
+                       "on jobs. Reason: {reason}").format(reason=q(p.get("reason") or "")))
+    return Draft(_("✅ Your master account is unblocked. You will receive offers again."))
 
 
 DESK_NOTES: dict[str, Any] = {
@@ -188,10 +310,23 @@ DESK_NOTES: dict[str, Any] = {
     "scheduled": lambda o, p: _("📅 Visit agreed for {time}.").format(
         time=fmt_datetime(o.visit_at, p["tz"]) if o.visit_at else "—"),
     "on_site": lambda o, p: _("📍 The master checked in on site ({minutes} min from the agreed "
-                              "time).").format(minutes=p.get("minutes", 0)),
+                              "time).").format(minutes=p.get("minutes", 0))
+    + "\n" + _checkin_where(p),
     "on_site_outside": lambda o, p: _("⚠️ The master checked in outside the ±1 h window: "
                                       "{minutes} min from the agreed time.").format(
-        minutes=p.get("minutes", 0)),
+        minutes=p.get("minutes", 0)) + "\n" + _checkin_where(p),
+    "visit_proposed": lambda o, p: (
+        _("🔄 The master proposes to move the visit to {time}; waiting for the client.")
+        if p.get("by") == MASTER else
+        _("🔄 The client proposes to move the visit to {time}; waiting for the master.")
+    ).format(time=fmt_datetime(datetime.fromisoformat(p["at"]), p["tz"])),
+    "visit_moved": lambda o, p: _("📅 Both sides agreed: the visit moves to {time}.").format(
+        time=fmt_datetime(datetime.fromisoformat(p["at"]), p["tz"])),
+    "visit_declined": lambda o, p: (
+        _("↩️ The client kept the agreed time; the master's proposal of {time} is dropped.")
+        if p.get("by") == MASTER else
+        _("↩️ The master kept the agreed time; the client's proposal of {time} is dropped.")
+    ).format(time=fmt_datetime(datetime.fromisoformat(p["at"]), p["tz"])),
     "ask_extension": lambda o, p: _("⏳ The master asks for more time: {reason}. Decide on "
                                     "the card.").format(
         reason=_(EXTENSION_REASON_NAMES.get(p.get("reason", ""), "Weather"))),
@@ -203,6 +338,15 @@ DESK_NOTES: dict[str, Any] = {
                               "stop; the clocks are on hold. Resume or cancel the order."),
 
     "assigned": lambda o, p: _("✅ {master} accepted the order.").format(master=q(o.master_name)),
+    "auto_offered": lambda o, p: _("🤖 Auto: offered to {master}.").format(
+        master=q(p.get("master", ""))),
+    "auto_exhausted": lambda o, p: _("🤖 Auto stopped: no candidate is left (all declined, "
+                                     "let the offer expire, or are off duty). The order is "
+                                     "back at the desk."),
+    "offer_blocked": lambda o, p: _("🚫 The offered master was blocked; the offer is taken "
+                                    "back. Choose another master."),
+    "master_blocked": lambda o, p: _("🚫 The master of this order was blocked and cannot act "
+                                     "on it. Take the job away and reassign it."),
     "declined": lambda o, p: _("❌ The master declined the offer. Choose another one."),
     "reported": lambda o, p: _("🏁 The master filed the completion report; the client got the "
                             "confirmation code."),
@@ -251,6 +395,8 @@ def _offline(p: dict[str, Any]) -> str:
 def _desk_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     kind = p["kind"]
     if kind == "offer":
+        if p.get("auto"):
+            return Draft(_("⌛ The master did not answer the offer in time.") + _offline(p))
         return Draft(_("⌛ The master did not answer the offer in time; the order is back in "
                        "the queue. Choose another master.") + _offline(p))
     what = _(SLA_WHAT[kind])
@@ -310,11 +456,20 @@ COMPOSERS = {
     "master_sla": _master_sla,
     "client_sla": _client_sla,
     "client_visit": _client_visit,
+    "visit_proposal": _visit_proposal,
+    "visit_answer": _visit_answer,
     "client_arrived": _client_arrived,
     "client_resumed": _client_resumed,
     "master_stopped": _master_stopped,
     "master_request": _master_request,
     "client_rematch": _client_rematch,
     "master_accepted": _master_accepted,
+    "master_question": _master_question,
+    "desk_master_answer": _desk_master_answer,
+    "master_blocked": _master_blocked,
     "master_resumed": _master_resumed,
+    "client_quote": _client_quote,
+    "client_extra": _client_extra,
+    "master_price": _master_price,
+    "desk_price": _desk_price,
 }

@@ -6,27 +6,33 @@ every text is clipped to Telegram's limits, so Telegram never answers 400 to our
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
-from html import escape
+from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
+from bot.domain.geo import distance_m
+from bot.domain.masters import Candidate, Discipline
 from bot.domain.rules import clip
 from bot.domain.states import Action, Role, Status, actions_for
-from bot.domain.views import MasterView, OrderView
+from bot.domain.views import MasterStats, MasterView, OrderView
+from bot.domain.visits import MASTER, proposal_stamp
 from bot.i18n import (
     N_,
     _,
     current_locale,
     fmt_date,
     fmt_datetime,
+    fmt_decimal,
     fmt_money,
     fmt_percent,
     fmt_slot,
+    ngettext,
 )
 
 TEXT_LIMIT = 4096
@@ -77,6 +83,17 @@ PAYMENT_NAMES = {
     "card": N_("Card after completion"),
     "transfer": N_("Bank transfer after completion"),
 }
+LEGAL_FORM_NAMES = {
+    "self_employed": N_("Self-employed"),
+    "sole_trader": N_("Sole trader"),
+}
+MASTER_REJECT_REASON_NAMES = {
+    "documents": N_("The documents are missing or unreadable"),
+    "legal_form": N_("Not self-employed or a sole trader"),
+    "tax_id": N_("The tax id could not be verified"),
+    "experience": N_("Not enough experience for these services"),
+    "other": N_("Another reason"),
+}
 SLA_MARKS = {"risk": "🟡 ", "breach": "🔴 "}
 
 
@@ -86,6 +103,11 @@ def slot_name(code: str | None) -> str:
         return ""
     start, end = (int(h) for h in code.split("-"))
     return fmt_slot(time(start), time(end))
+
+
+def visible_length(html_text: str) -> int:
+    """Telegram counts the text after parsing entities: tags vanish, &lt; is one character."""
+    return len(unescape(re.sub(r"<[^>]+>", "", html_text)))
 
 
 def q(text: object) -> str:
@@ -101,6 +123,17 @@ def rows(*buttons: InlineKeyboardButton, width: int = 2) -> list[list[InlineKeyb
     return [list(buttons[i:i + width]) for i in range(0, len(buttons), width)]
 
 
+def answer_rows(o: OrderView, side: str) -> list[list[InlineKeyboardButton]]:
+    """Accept / Keep for the open visit proposal, drawn only for the side that did not make
+    it; they carry the proposal's version, so they never answer a later one."""
+    if (o.status != Status.SCHEDULED or o.stopped or o.proposed_visit_at is None
+            or o.proposed_by in (None, side)):
+        return []
+    stamp = proposal_stamp(o.proposed_visit_at)
+    return [[button(_("✅ Accept the new time"), "vacc", o.id, stamp),
+             button(_("❌ Keep the old time"), "vdec", o.id, stamp)]]
+
+
 @dataclass
 class Renderer:
     """Knows the catalogue and the money/time settings; renders for the current locale."""
@@ -108,6 +141,7 @@ class Renderer:
     services: dict[str, dict[str, str]]
     currency: str
     tz: ZoneInfo
+    districts: tuple[str, ...] = ()
 
     def service(self, code: str) -> str:
         names = self.services.get(code, {})
@@ -154,8 +188,14 @@ class Renderer:
         ]
         if o.photos:
             lines.append(_("Photos: {count}").format(count=len(o.photos)))
+        if o.district:
+            lines.append(_("District: {district}").format(district=q(o.district)))
         if o.master_name:
             lines.append(_("Master: {name}").format(name=q(o.master_name)))
+        if o.master_blocked:
+            lines.append(_("🚫 The master is blocked: reassign the job"))
+        if o.auto_offer:
+            lines.append(_("🤖 Auto: offers go down the candidate list"))
         if o.final_price is not None:
             lines.append(_("Final price: {price}").format(price=self.money(o.final_price)))
         if o.status == Status.REJECTED and o.reason in REJECT_REASON_NAMES:
@@ -163,6 +203,7 @@ class Renderer:
         if o.status == Status.CANCELLED and o.reason in CANCEL_REASON_NAMES:
             lines.append(_("Reason: {reason}").format(reason=_(CANCEL_REASON_NAMES[o.reason])))
         lines += self.visit_lines(o)
+        lines += self.price_lines(o)
         if o.code_locked:
             lines.append(_("⚠️ Confirmation locked after too many wrong codes"))
         if o.stopped:
@@ -183,6 +224,7 @@ class Renderer:
         buttons = []
         if Action.OFFER in allowed:
             buttons.append(button(_("👷 Assign"), "dasg", o.id))
+            buttons.append(button(_("🤖 Auto"), "dauto", o.id))
         if Action.REJECT in allowed:
             buttons.append(button(_("⛔ Reject"), "drej", o.id))
         if Action.WITHDRAW in allowed:
@@ -191,6 +233,8 @@ class Renderer:
             buttons.append(button(_("🔑 Send a new code"), "dcode", o.id))
         if o.stopped:
             buttons.append(button(_("▶️ Resume the job"), "dres", o.id))
+        if o.master_blocked and Action.RELEASE in allowed:
+            buttons.append(button(_("🔁 Take the job away"), "dtake", o.id))
         if o.request == "extension":
             buttons += [button(_("⏳ +{hours} h").format(hours=h), "dext", o.id, h)
                         for h in (24, 48, 72)]
@@ -230,6 +274,7 @@ class Renderer:
             _("When: {when}").format(when=self.when(o)),
             *self.visit_lines(o),
             _("Payment: {payment}").format(payment=_(PAYMENT_NAMES[o.payment])),
+            *self.price_lines(o),
             "",
             q(clip(o.description, 1500)),
         ])
@@ -240,9 +285,11 @@ class Renderer:
             Status.ASSIGNED: [button(_("📞 I have called the client"), "cont", o.id)],
             Status.CONTACTED: [button(_("📅 Set the visit time"), "sched", o.id)],
             Status.SCHEDULED: [button(_("📍 I am on site"), "chk", o.id),
-                               button(_("📅 Change the visit time"), "sched", o.id)],
+                               button(_("📅 Propose another time"), "vprop", o.id)],
         }
         kb = [steps[o.status]] if o.status in steps else []
+        kb += answer_rows(o, MASTER)
+        kb += self.price_buttons(o)
         if o.status in (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE):
             kb.append([button(_("🏁 Done — file the report"), "done", o.id)])
             if o.request is None:
@@ -252,13 +299,37 @@ class Renderer:
             kb.append([button(_("🔑 Enter the client's code"), "code", o.id)])
         return text, InlineKeyboardMarkup(inline_keyboard=kb) if kb else None
 
+    def price_lines(self, o: OrderView) -> list[str]:
+        from bot.notify.prices import price_lines  # it renders with this class
+
+        return price_lines(self, o)
+
+    def price_buttons(self, o: OrderView) -> list[list[InlineKeyboardButton]]:
+        from bot.notify.prices import price_buttons
+
+        return price_buttons(o)
+
     def visit_lines(self, o: OrderView) -> list[str]:
         lines = []
         if o.visit_at is not None:
             lines.append(_("Visit: {time}").format(time=fmt_datetime(o.visit_at, self.tz)))
+        if o.status == Status.SCHEDULED and o.proposed_visit_at is not None:
+            when = fmt_datetime(o.proposed_visit_at, self.tz)
+            lines.append(_("🔄 The master proposes {time} instead; waiting for the client.")
+                         .format(time=when) if o.proposed_by == MASTER else
+                         _("🔄 The client proposes {time} instead; waiting for the master.")
+                         .format(time=when))
         if o.checked_in_at is not None:
             lines.append(_("On site since: {time}").format(
                 time=fmt_datetime(o.checked_in_at, self.tz)))
+            if o.checkin_lat is not None and o.checkin_lon is not None:
+                if o.latitude is not None and o.longitude is not None:
+                    metres = round(distance_m(o.latitude, o.longitude, o.checkin_lat,
+                                              o.checkin_lon))
+                    lines.append(_("📍 Checked in with a location, {metres} m from the "
+                                   "client's point.").format(metres=metres))
+                else:
+                    lines.append(_("📍 Checked in with a location."))
         return lines
 
     # --- what clients see ------------------------------------------------------------------
@@ -267,18 +338,146 @@ class Renderer:
         return _("#{number} {service} — {status}").format(
             number=o.id, service=q(self.service(o.service)), status=self.status(o.status))
 
-    def master_card(self, m: MasterView) -> tuple[str, InlineKeyboardMarkup | None]:
-        status = {"pending": _("Waiting for verification"), "approved": _("Approved ✅"),
-                  "rejected": _("Rejected")}.get(m.status, m.status)
-        text = "\n".join([
-            _("<b>Master application</b>"),
-            _("Name: {name}").format(name=q(m.name)),
+    # --- masters ---------------------------------------------------------------------------
+
+    def rating(self, rating: float | None, reviews: int) -> str:
+        if rating is None or not reviews:
+            return _("no reviews yet")
+        return ngettext("★ {rating} from {n} review", "★ {rating} from {n} reviews",
+                        reviews).format(rating=fmt_decimal(round(rating, 1)), n=reviews)
+
+    def discipline(self, d: Discipline) -> str:
+        if not d.total:
+            return _("clean record")
+        parts = []
+        if d.late_callbacks:
+            parts.append(ngettext("{n} late callback", "{n} late callbacks",
+                                  d.late_callbacks).format(n=d.late_callbacks))
+        if d.missed_arrivals:
+            parts.append(ngettext("{n} missed arrival window", "{n} missed arrival windows",
+                                  d.missed_arrivals).format(n=d.missed_arrivals))
+        if d.releases:
+            parts.append(ngettext("{n} release", "{n} releases", d.releases).format(
+                n=d.releases))
+        if d.declined:
+            parts.append(ngettext("{n} declined or expired offer",
+                                  "{n} declined or expired offers", d.declined).format(
+                n=d.declined))
+        return ", ".join(parts)
+
+    def candidate_button(self, i: int, c: Candidate) -> str:
+        """One short line on a button: number, name and the facts at a glance."""
+        marks = [("🟢" if c.on_duty else "⚪")]
+        if c.serves_district is not None:
+            marks.append("📍" if c.serves_district else "✖📍")
+        marks.append(f"⭐{fmt_decimal(round(c.rating, 1))}" if c.reviews else "⭐—")
+        if c.discipline.total:
+            marks.append(f"⚠️{c.discipline.total}")
+        return f"{i}. {c.name} " + " ".join(marks)
+
+    def candidate_line(self, i: int, c: Candidate, o: OrderView) -> str:
+        """Why the candidate ranks where he does, in one line."""
+        parts = []
+        if c.serves_district is not None:
+            parts.append(_("serves {district}").format(district=q(o.district or ""))
+                         if c.serves_district else
+                         _("does not serve {district}").format(district=q(o.district or "")))
+        parts.append(_("on duty") if c.on_duty else _("off duty"))
+        parts.append(ngettext("{n} job in work", "{n} jobs in work", c.load).format(n=c.load))
+        parts.append(self.rating(c.rating if c.reviews else None, c.reviews))
+        parts.append(ngettext("{n} done in {service}", "{n} done in {service}",
+                              c.jobs_done).format(n=c.jobs_done,
+                                                  service=q(self.service(o.service))))
+        parts.append(self.discipline(c.discipline))
+        if c.tried:
+            parts.append(_("already declined or let this offer expire"))
+        return f"{i}. <b>{q(c.name)}</b> — " + " · ".join(parts)
+
+    def candidates(self, o: OrderView, found: list[Candidate]) -> str:
+        lines = [_("<b>Candidates for order #{number}</b>, best first:").format(number=o.id)]
+        lines += [self.candidate_line(i, c, o) for i, c in enumerate(found[:20], 1)]
+        lines += ["", _("🤖 Auto offers to the best one on duty; when an offer expires or is "
+                        "declined, the next one gets it.")]
+        return "\n".join(lines)
+
+    def master_public(self, name: str, verified: bool, rating: float | None, reviews: int,
+                      jobs: int) -> str:
+        """What the client sees of the master who comes to the door [H, Q]."""
+        badge = " ✅ " + _("verified") if verified else ""
+        return "\n".join([
+            _("Master: <b>{name}</b>").format(name=q(name)) + badge,
+            _("Rating: {rating}").format(rating=self.rating(rating, reviews)),
+            ngettext("{n} job done on the platform", "{n} jobs done on the platform",
+                     jobs).format(n=jobs),
+        ])
+
+    def master_lines(self, m: MasterView) -> list[str]:
+        return [
+            _("Name: {name}").format(name=q(m.name)) + (" ✅" if m.verified else ""),
             _("Phone: {phone}").format(phone=q(m.phone)),
+            _("Legal form: {form}").format(form=_(LEGAL_FORM_NAMES.get(m.legal_form or "",
+                                                                      N_("not given")))),
+            _("Tax id: {tax_id}").format(tax_id=q(m.tax_id or "—")),
             _("Services: {services}").format(
                 services=", ".join(q(self.service(c)) for c in m.services)),
-            _("Status: <b>{status}</b>").format(status=status),
-        ])
-        if m.status != "pending":
-            return text, None
-        kb = [[button(_("✅ Approve"), "mapp", m.id), button(_("❌ Reject"), "mrej", m.id)]]
-        return text, InlineKeyboardMarkup(inline_keyboard=kb)
+            *([_("Districts: {districts}").format(districts=q(", ".join(m.districts)))]
+              if self.districts else []),
+        ]
+
+    def master_card(self, m: MasterView, stats: MasterStats | None = None,
+                    record: Discipline | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
+        """The desk's card of a master: the application, then his register entry."""
+        status = {"pending": _("Waiting for verification"), "approved": _("Approved ✅"),
+                  "rejected": _("Rejected")}.get(m.status, m.status)
+        lines = [_("<b>Master #{number}</b>").format(number=m.id), *self.master_lines(m),
+                 ngettext("Documents: {n} file", "Documents: {n} files",
+                          len(m.documents)).format(n=len(m.documents)),
+                 _("Status: <b>{status}</b>").format(status=status)]
+        if m.status == "rejected" and m.reject_reason:
+            lines.append(_("Reason: {reason}").format(
+                reason=_(MASTER_REJECT_REASON_NAMES.get(m.reject_reason, N_("Another reason")))))
+        if m.status == "approved":
+            lines.append(_("On duty") if m.on_duty else _("Off duty"))
+        if stats is not None:
+            lines.append(_("Rating: {rating}").format(rating=self.rating(stats.rating,
+                                                                         stats.reviews)))
+            lines.append(ngettext("{n} job done", "{n} jobs done", stats.jobs_done).format(
+                n=stats.jobs_done))
+        if record is not None:
+            lines.append(_("Discipline: {record}").format(record=self.discipline(record)))
+        if m.blocked:
+            lines.append(_("🚫 Blocked: {reason}").format(reason=q(m.block_reason or "")))
+        if m.question:
+            lines.append(_("❓ Desk asked: {question}").format(question=q(m.question)))
+            lines.append(_("✍️ Answer: {answer}").format(answer=q(m.answer)) if m.answer
+                         else _("✍️ No answer yet"))
+        kb: list[InlineKeyboardButton] = []
+        if m.status == "pending":
+            kb = [button(_("✅ Approve"), "mapp", m.id), button(_("❌ Reject"), "mrej", m.id),
+                  button(_("❓ Ask for more"), "mask", m.id)]
+        elif m.status == "approved":
+            kb = [button(_("✅ Unblock"), "munb", m.id) if m.blocked
+                  else button(_("🚫 Block"), "mblk", m.id)]
+        kb.append(button(_("📎 Documents"), "mdoc", m.id))
+        return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows(*kb))
+
+    def profile(self, m: MasterView, stats: MasterStats,
+                record: Discipline) -> tuple[str, InlineKeyboardMarkup]:
+        """The master's own profile, with the switches he may change himself."""
+        lines = [_("<b>Your profile</b>"), *self.master_lines(m),
+                 _("Photo: {state}").format(state=_("set") if m.photo else _("none")),
+                 _("Rating: {rating}").format(rating=self.rating(stats.rating, stats.reviews)),
+                 ngettext("{n} job done", "{n} jobs done", stats.jobs_done).format(
+                     n=stats.jobs_done),
+                 _("Discipline: {record}").format(record=self.discipline(record)), "",
+                 _("🟢 You are on duty: you receive job offers.") if m.on_duty else
+                 _("⚪ You are off duty: no new offers until you switch back.")]
+        if m.blocked:
+            lines.append(_("🚫 Your account is blocked: {reason}").format(
+                reason=q(m.block_reason or "")))
+        kb = [button(_("⚪ Go off duty") if m.on_duty else _("🟢 Go on duty"), "pduty",
+                     x=0 if m.on_duty else 1),
+              button(_("🛠 Services"), "psvc"), button(_("📷 Photo"), "pphoto")]
+        if self.districts:
+            kb.insert(2, button(_("📍 Districts"), "pdist"))
+        return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows(*kb))

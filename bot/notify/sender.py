@@ -22,15 +22,16 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
 from sqlalchemy import func, or_, select, update
 
-from bot.i18n import PoI18n, resolve_locale
+from bot.i18n import PoI18n, _, resolve_locale
 from bot.notify.limiter import Limiter
 from bot.notify.messages import Draft, Target, compose
-from bot.notify.render import Renderer
+from bot.notify.render import CAPTION_LIMIT, Renderer, visible_length
 from bot.notify.throttle import IN_OUTBOX
 from bot.services.base import Context, enqueue
+from bot.services.matching import master_record
 from bot.services.views import master_view, order_view
 from db.models import Master, Order, OutboxMessage, User
 
@@ -169,12 +170,23 @@ class OutboxSender:
         if row.kind == "order_title":
             await self._order_title(row)
             return
+        if row.kind == "master_docs":
+            await self._files(self.config.desk_chat_id, list(row.payload.get("files") or ()),
+                              int(row.payload["master_id"]))
+            return
         target = await self._target(row)
         with self.i18n.use_locale(target.locale):
             draft = compose(row.kind, row.payload, target, self.renderer)
         await self._send_draft(target.chat_id, target.thread_id, draft)
 
     async def _send_draft(self, chat_id: int, thread_id: int | None, draft: Draft) -> None:
+        if draft.photo and visible_length(draft.text) <= CAPTION_LIMIT:
+            try:
+                await self.bot.send_photo(chat_id, draft.photo, caption=draft.text,
+                                          message_thread_id=thread_id, reply_markup=draft.markup)
+                return
+            except TelegramBadRequest as exc:  # a photo Telegram no longer knows: text only
+                logger.warning("photo refused (%s); sending the text alone", exc.message)
         try:
             await self.bot.send_message(chat_id, draft.text, message_thread_id=thread_id,
                                         reply_markup=draft.markup)
@@ -183,6 +195,26 @@ class OutboxSender:
                 raise
             # The topic was deleted by hand: the desk still gets the message, in General.
             await self.bot.send_message(chat_id, draft.text, reply_markup=draft.markup)
+
+    async def _files(self, chat_id: int, files: list[str], master_id: int) -> None:
+        """A master's documents for the desk [R §4]: photos and files in albums of up to
+        ten (Telegram does not mix the two in one album), each captioned with his number."""
+        with self.i18n.use_locale(self.config.desk_locale):
+            caption = _("Documents of master #{number}").format(number=master_id)
+        photos = [f.split(":", 1)[1] for f in files if f.startswith("photo:")]
+        docs = [f.split(":", 1)[1] for f in files if f.startswith("document:")]
+        for group, make in ((photos, InputMediaPhoto), (docs, InputMediaDocument)):
+            for i in range(0, len(group), 10):
+                chunk = group[i:i + 10]
+                if len(chunk) == 1:
+                    if make is InputMediaPhoto:
+                        await self.bot.send_photo(chat_id, chunk[0], caption=caption)
+                    else:
+                        await self.bot.send_document(chat_id, chunk[0], caption=caption)
+                    continue
+                await self.bot.send_media_group(chat_id, [
+                    make(media=f, caption=caption if j == 0 else None)  # type: ignore[operator]
+                    for j, f in enumerate(chunk)])
 
     async def _target(self, row: OutboxMessage) -> Target:
         async with self.ctx.tx() as s:
@@ -274,9 +306,10 @@ class OutboxSender:
             if m is None:
                 return
             mv = await master_view(s, m)
+        stats, record = await master_record(self.ctx, master_id)
         desk = self.config.desk_chat_id
         with self.i18n.use_locale(self.config.desk_locale):
-            text, markup = self.renderer.master_card(mv)
+            text, markup = self.renderer.master_card(mv, stats, record)
         if mv.card_message_id is not None and await self._edit(desk, mv.card_message_id, text,
                                                                markup):
             return

@@ -30,6 +30,7 @@ class Policy:
 
     urgent_surcharge_percent: int = 30
     max_code_attempts: int = 5
+    districts: tuple[str, ...] = ()  # the city's districts; empty: masters serve everywhere
     timing: Timing = field(default_factory=_default_timing)
 
 

@@ -168,9 +168,10 @@ async def _fire(ctx: Context, s: AsyncSession, fx: _Effects, order: Order,
                 Kind.VISIT_REMINDER: order.visit_at or due}.get(kind, due)
     common = {"kind": kind.value, "due": due.isoformat(), "late": late,
               "deadline": deadline.isoformat()}
+    # The master's id makes a missed callback or arrival count in his discipline record.
     fx.audit.append(dict(actor_id=None, actor_role=Role.SYSTEM.value,
                          action=f"deadline:{kind.value}", order_id=order.id,
-                         reason=f"late {late}s", created_at=now))
+                         master_id=order.master_id, reason=f"late {late}s", created_at=now))
     if kind is Kind.OFFER:
         await _expire_offer(ctx, s, order, now, common)
         return None
@@ -194,6 +195,7 @@ async def _expire_offer(ctx: Context, s: AsyncSession, order: Order, now: dateti
                         common: dict[str, object]) -> None:
     """The offer ran out: the order goes back to the desk, the master is told."""
     from bot.services.common import cas_status, close_pending_offers
+    from bot.services.matching import offer_next
 
     if order.status != Status.OFFERED or not can(Status.OFFERED, Action.EXPIRE, Role.SYSTEM):
         return
@@ -205,8 +207,9 @@ async def _expire_offer(ctx: Context, s: AsyncSession, order: Order, now: dateti
     uid = await s.scalar(select(Master.user_id).where(Master.id == master_id))
     if uid is not None:
         enqueue(s, now, "master_sla", chat_id=uid, order_id=order.id, **common)
-    enqueue(s, now, "desk_sla", order_id=order.id, **common)
+    enqueue(s, now, "desk_sla", order_id=order.id, auto=order.auto_offer, **common)
     enqueue(s, now, "order_card", order_id=order.id)
+    await offer_next(ctx, s, order, now)  # Auto: the next candidate gets it
 
 
 async def move_deadline(ctx: Context, s: AsyncSession, order_id: int, kind: Kind,

@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlalchemy import update
 
 from bot.domain.errors import Conflict, NotAllowed
+from bot.domain.geo import check_point, distance_m
 from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation, authorize
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, load_order, master_user_id, parties
-from bot.services.deadlines import pause_clocks, plan, resume_clocks
+from bot.services.deadlines import pause_clocks, resume_clocks
 from bot.services.views import order_view
 from db.models import Order
 
@@ -43,26 +44,19 @@ async def mark_contacted(ctx: Context, actor: Actor, order_id: int) -> OrderView
 
 async def schedule_visit(ctx: Context, actor: Actor, order_id: int,
                          visit_at: datetime) -> OrderView:
-    """The visit time agreed on the call is recorded; both sides and the desk see it. Setting
-    it again reschedules (the visit reminder and arrival clocks restart)."""
+    """The visit time agreed on the call is recorded directly; both sides and the desk see
+    it. Once agreed it moves only by a proposal the other side accepts (services.visits)."""
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         prev = order.status
         role, to = authorize(actor, parties(order), Action.SCHEDULE)
         _not_stopped(order)
-        if prev == Status.SCHEDULED:  # the same state again: CAS on the visit instead
-            result = await s.execute(
-                update(Order).where(Order.id == order.id, Order.status == prev,
-                                    Order.visit_at == order.visit_at)
-                .values(visit_at=visit_at, updated_at=now)
-                .execution_options(synchronize_session=False))
-            if result.rowcount != 1:
-                raise Conflict("error.conflict")
-            await s.refresh(order)
-            await plan(ctx, s, order, now)
-        else:
-            await cas_status(ctx, s, order, to, now, visit_at=visit_at)
+        if prev == Status.SCHEDULED:
+            raise NotAllowed("error.visit_propose")
+        # A proposal left over from an earlier master (released) has nothing to do with this.
+        await cas_status(ctx, s, order, to, now, visit_at=visit_at, proposed_visit_at=None,
+                         proposed_by=None)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.SCHEDULE,
               order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
               reason=visit_at.isoformat())
@@ -72,25 +66,43 @@ async def schedule_visit(ctx: Context, actor: Actor, order_id: int,
         return await order_view(s, order)
 
 
-async def check_in(ctx: Context, actor: Actor, order_id: int) -> tuple[OrderView, int]:
-    """[C 3(2)] the master is on site; returns the order and the minutes late (negative:
-    early) against the agreed time. Outside the ±1 h window the desk is told."""
+async def check_in(ctx: Context, actor: Actor, order_id: int, lat: float | None = None,
+                   lon: float | None = None) -> tuple[OrderView, int]:
+    """[C 3(2)] the master is on site, with his shared location or by the button; returns
+    the order and the minutes late (negative: early) against the agreed time. The desk note
+    says whether a location was shared and, when the client's point is known, how far from
+    it; outside the ±1 h window it is a warning. An open proposal of a new time lapses."""
+    if lat is None or lon is None:
+        lat = lon = None  # by the button: no location at all, never half of one
+    else:
+        check_point(lat, lon)
+    located = lat is not None
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         prev = order.status
         role, to = authorize(actor, parties(order), Action.CHECK_IN)
         _not_stopped(order)
-        await cas_status(ctx, s, order, to, now, checked_in_at=now)
+        await cas_status(ctx, s, order, to, now, checked_in_at=now,
+                         checkin_lat=lat, checkin_lon=lon,
+                         proposed_visit_at=None, proposed_by=None)
         deviation = arrival_deviation(order.visit_at or now, now)
         minutes = int(deviation.total_seconds() // 60)
+        distance = None
+        if lat is not None and lon is not None and order.latitude is not None \
+                and order.longitude is not None:
+            distance = round(distance_m(order.latitude, order.longitude, lat, lon))
+        reason = f"{minutes:+d} min"
+        if located:
+            reason += ", location" + (f" {distance} m away" if distance is not None else "")
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.CHECK_IN,
               order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
-              reason=f"{minutes:+d} min")
+              reason=reason)
         enqueue(s, now, "client_arrived", chat_id=order.client_id, order_id=order.id)
         in_window = abs(deviation) <= ARRIVAL_WINDOW
         enqueue(s, now, "desk_note", order_id=order.id,
-                note="on_site" if in_window else "on_site_outside", minutes=minutes)
+                note="on_site" if in_window else "on_site_outside", minutes=minutes,
+                located=located, distance=distance)
         enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order), minutes
 

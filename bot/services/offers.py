@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from bot.domain.errors import Conflict, InvalidInput, NotAllowed
+from bot.domain.errors import Conflict, InvalidInput
 from bot.domain.rules import Actor, authorize
-from bot.domain.states import Action, Status
-from bot.domain.views import MasterView, OrderView
+from bot.domain.states import Action
+from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import (
     cas_status,
@@ -16,40 +16,18 @@ from bot.services.common import (
     master_user_id,
     parties,
 )
-from bot.services.views import master_view, order_view
-from db.models import Master, MasterService, Offer, Order
-
-BUSY = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
-
-
-async def candidates(ctx: Context, actor: Actor, order_id: int) -> list[MasterView]:
-    """Verified, unblocked masters who do this service, the least busy first."""
-    if not actor.is_desk:
-        raise NotAllowed("error.not_allowed")
-    async with ctx.tx() as s:
-        order = await load_order(s, order_id)
-        load = (
-            select(Order.master_id, func.count().label("n"))
-            .where(Order.status.in_([st.value for st in BUSY]))
-            .group_by(Order.master_id).subquery()
-        )
-        rows = (await s.execute(
-            select(Master, func.coalesce(load.c.n, 0))
-            .join(MasterService, MasterService.master_id == Master.id)
-            .outerjoin(load, load.c.master_id == Master.id)
-            .where(MasterService.service == order.service, Master.verified.is_(True),
-                   Master.blocked.is_(False), Master.status == "approved")
-            .order_by(func.coalesce(load.c.n, 0), Master.id)
-        )).all()
-        return [await master_view(s, m) for m, _n in rows]
+from bot.services.matching import offer_next, send_offer, stats_for
+from bot.services.views import order_view
+from db.models import Master, MasterService, Offer
 
 
 async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int) -> OrderView:
+    """The desk offers the order to a chosen master (verified, not blocked, doing this
+    service); Auto stops."""
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.OFFER)
+        role, _to = authorize(actor, parties(order), Action.OFFER)
         master = await s.get(Master, master_id)
         serves = master is not None and await s.scalar(
             select(func.count()).select_from(MasterService)
@@ -58,12 +36,8 @@ async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int)
         if (master is None or not master.verified or master.blocked
                 or master.status != "approved" or not serves):
             raise InvalidInput("error.master_unavailable")
-        await cas_status(ctx, s, order, to, now, offered_master_id=master_id)
-        s.add(Offer(order_id=order.id, master_id=master_id, created_at=now))
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.OFFER, order_id=order.id,
-              master_id=master_id, from_status=prev, to_status=to)
-        enqueue(s, now, "master_offer", chat_id=master.user_id, order_id=order.id)
-        enqueue(s, now, "order_card", order_id=order.id)
+        await send_offer(ctx, s, order, master, now, actor_id=actor.user_id, role=role,
+                         auto=False)
         return await order_view(s, order)
 
 
@@ -73,7 +47,7 @@ async def withdraw_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView
         order = await load_order(s, order_id)
         prev, offered = order.status, order.offered_master_id
         role, to = authorize(actor, parties(order), Action.WITHDRAW)
-        await cas_status(ctx, s, order, to, now, offered_master_id=None)
+        await cas_status(ctx, s, order, to, now, offered_master_id=None, auto_offer=False)
         await close_pending_offers(s, order.id, "withdrawn", now)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.WITHDRAW,
               order_id=order.id, master_id=offered, from_status=prev, to_status=to)
@@ -93,7 +67,8 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         prev = order.status
         role, to = authorize(actor, parties(order), Action.ACCEPT)
         master_id = order.offered_master_id
-        await cas_status(ctx, s, order, to, now, master_id=master_id, offered_master_id=None)
+        await cas_status(ctx, s, order, to, now, master_id=master_id, offered_master_id=None,
+                         auto_offer=False)
         done = await s.execute(
             update(Offer).where(Offer.order_id == order.id, Offer.master_id == master_id,
                                 Offer.status == "pending")
@@ -103,7 +78,14 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
             raise Conflict("error.conflict")
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.ACCEPT, order_id=order.id,
               master_id=master_id, from_status=prev, to_status=to)
-        enqueue(s, now, "client_assigned", chat_id=order.client_id, order_id=order.id)
+        master = await s.get(Master, master_id)
+        assert master is not None
+        stats = (await stats_for(s, [master.id], order.service))[master.id][0]
+        # The master's card as he was when he took the job [H, Q]: the client can check who
+        # comes to the door.
+        enqueue(s, now, "client_assigned", chat_id=order.client_id, order_id=order.id,
+                photo=master.photo, verified=master.verified, rating=stats.rating,
+                reviews=stats.reviews, jobs=stats.jobs_done)
         enqueue(s, now, "desk_note", order_id=order.id, note="assigned")
         enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
@@ -121,4 +103,5 @@ async def decline_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
               order_id=order.id, master_id=master_id, from_status=prev, to_status=to)
         enqueue(s, now, "desk_note", order_id=order.id, note="declined")
         enqueue(s, now, "order_card", order_id=order.id)
+        await offer_next(ctx, s, order, now)
         return await order_view(s, order)

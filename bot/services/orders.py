@@ -53,12 +53,13 @@ async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
         if service is None or not service.active:
             raise InvalidInput("error.service_unknown")
         urgent = draft.time_kind == "urgent"
+        district = draft.district if draft.district in ctx.policy.districts else None
         order = Order(
             draft_token=draft.token, client_id=client_id, service=service.code,
             description=clip(draft.description or "", MAX_DESCRIPTION),
             photos=list(draft.photos), address=draft.address, latitude=draft.latitude,
-            longitude=draft.longitude, area=area_of(draft.address, draft.latitude,
-                                                    draft.longitude),
+            longitude=draft.longitude, district=district,
+            area=district or area_of(draft.address, draft.latitude, draft.longitude),
             urgent=urgent,
             surcharge_percent=ctx.policy.urgent_surcharge_percent if urgent else 0,
             visit_date=draft.visit_date, visit_slot=draft.visit_slot, phone=draft.phone or "",

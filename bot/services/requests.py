@@ -9,14 +9,14 @@ from sqlalchemy import select, update
 
 from bot.domain.deadlines import Kind
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
-from bot.domain.rules import Actor, authorize
+from bot.domain.rules import Actor, authorize, own_job
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.deadlines import move_deadline
 from bot.services.views import order_view
-from db.models import Deadline, Order
+from db.models import Deadline, Master, Order
 
 EXTENSION_REASONS = ("weather", "client_unavailable", "parts")  # [C 4(1)] exemptions
 RELEASE_REASONS = ("illness", "emergency", "job_differs", "other")
@@ -32,8 +32,7 @@ async def ask(ctx: Context, actor: Actor, order_id: int, kind: str, reason: str)
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        if actor.master_id is None or actor.master_id != order.master_id:
-            raise NotAllowed("error.not_allowed")
+        own_job(actor, parties(order))
         if order.status not in IN_WORK:
             raise NotAllowed("error.wrong_state")
         result = await s.execute(
@@ -126,5 +125,28 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
         if uid:
             enqueue(s, now, "master_request", chat_id=uid, order_id=order.id, kind="release",
                     approved=approve)
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
+
+
+async def take_away(ctx: Context, actor: Actor, order_id: int) -> OrderView:
+    """The desk takes a job from a blocked master: back to matching, the client told."""
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        master = await s.get(Master, order.master_id) if order.master_id else None
+        if master is None or not master.blocked:
+            raise NotAllowed("error.master_not_blocked")
+        prev = order.status
+        role, to = authorize(actor, parties(order), Action.RELEASE)
+        await cas_status(ctx, s, order, to, now, master_id=None, visit_at=None,
+                         checked_in_at=None, request=None, request_reason=None)
+        audit(s, now, actor_id=actor.user_id, role=role, action="take_away", order_id=order.id,
+              master_id=master.id, from_status=prev, to_status=to, reason="blocked")
+        enqueue(s, now, "client_rematch", chat_id=order.client_id, order_id=order.id)
+        enqueue(s, now, "master_request", chat_id=master.user_id, order_id=order.id,
+                kind="release", approved=True)
         enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.pricing import PriceItemView
 from bot.domain.states import Status
 from bot.domain.views import MasterView, OrderView, UserView
-from db.models import Master, MasterService, Order, User
+from db.models import Master, MasterService, Order, PriceItem, User
 
 
 def user_view(u: User) -> UserView:
@@ -19,7 +20,9 @@ async def master_view(s: AsyncSession, m: Master) -> MasterView:
         select(MasterService.service).where(MasterService.master_id == m.id)
     )).all()
     return MasterView(m.id, m.user_id, m.name, m.phone, m.status, m.verified, m.blocked,
-                      tuple(sorted(services)), m.card_message_id)
+                      tuple(sorted(services)), m.card_message_id, m.legal_form, m.tax_id,
+                      tuple(m.districts or ()), tuple(m.documents or ()), m.photo, m.on_duty,
+                      m.reject_reason, m.block_reason, m.question, m.answer)
 
 
 async def order_view(s: AsyncSession, o: Order) -> OrderView:
@@ -38,6 +41,24 @@ async def order_view(s: AsyncSession, o: Order) -> OrderView:
         visit_at=o.visit_at, checked_in_at=o.checked_in_at, stopped=o.stopped,
         request=o.request, request_reason=o.request_reason,
         client_name=client.first_name if client else "",
+        district=o.district, auto_offer=o.auto_offer,
+        master_blocked=bool(master and master.blocked),
         master_name=master.name if master else None,
         master_user_id=master.user_id if master else None,
+        proposed_visit_at=o.proposed_visit_at, proposed_by=o.proposed_by,
+        checkin_lat=o.checkin_lat, checkin_lon=o.checkin_lon,
+        price_items=await price_items(s, o.id), warranty_months=o.warranty_months,
+        report_notes=o.report_notes,
     )
+
+
+def price_item_view(p: PriceItem) -> PriceItemView:
+    return PriceItemView(p.id, p.kind, p.item, p.amount, p.reason, p.status, p.created_at)
+
+
+async def price_items(s: AsyncSession, order_id: int) -> tuple[PriceItemView, ...]:
+    rows = (await s.scalars(
+        select(PriceItem).where(PriceItem.order_id == order_id).order_by(PriceItem.id)
+        .execution_options(populate_existing=True)  # rows moved by compare-and-set UPDATEs
+    )).all()
+    return tuple(price_item_view(p) for p in rows)

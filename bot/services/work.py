@@ -4,26 +4,39 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
+from bot.domain.pricing import (
+    MAX_NOTES,
+    PROPOSED,
+    WITHDRAWN,
+    check_final_price,
+    check_text,
+    check_warranty,
+    price_cap,
+)
 from bot.domain.rules import MAX_PHOTOS, Actor, authorize, code_matches, hash_code, new_code
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import CodeResult, OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, load_order, master_user_id, parties
-from bot.services.views import order_view
-from db.models import Order
+from bot.services.views import order_view, price_items
+from db.models import AuditEntry, Order, PriceItem, Service
 
 
 async def report_completion(
-    ctx: Context, actor: Actor, order_id: int, photos: list[str], price: Decimal
+    ctx: Context, actor: Actor, order_id: int, photos: list[str], price: Decimal, *,
+    warranty_months: int, notes: str | None = None,
 ) -> OrderView:
-    """The master says the work is done. Only now does the client get the code."""
+    """The master says the work is done: photos, the final price (never above the accepted
+    quote plus approved extras), the warranty [R §2, C 三.2] and notes. Only now does the
+    client get the code, with the completion act."""
     if not photos:
         raise InvalidInput("error.report_needs_photo")
     if price <= 0:
         raise InvalidInput("error.price_format")
+    notes = check_text(notes, MAX_NOTES, required=False)
     now = ctx.clock()
     code = new_code()
     async with ctx.tx() as s:
@@ -32,12 +45,23 @@ async def report_completion(
         role, to = authorize(actor, parties(order), Action.REPORT)
         if order.stopped:
             raise NotAllowed("error.job_stopped")
+        service = await s.get(Service, order.service)
+        check_warranty(warranty_months, service.warranty_min_months if service else 1)
         await cas_status(ctx, s, order, to, now, final_price=price,
                          report_photos=list(photos[:MAX_PHOTOS]),
-                         code_hash=hash_code(order.id, code), code_attempts=0, code_locked=False)
+                         code_hash=hash_code(order.id, code), code_attempts=0, code_locked=False,
+                         warranty_months=warranty_months, report_notes=notes)
+        # The agreed price is read only now that the compare-and-set holds the order's row: a
+        # quote the client accepted a moment ago counts. A refusal rolls all of this back.
+        check_final_price(price, price_cap(await price_items(s, order.id)))
+        await s.execute(  # what the client never answered is closed with the report
+            update(PriceItem).where(PriceItem.order_id == order.id,
+                                    PriceItem.status == PROPOSED)
+            .values(status=WITHDRAWN, decided_at=now))
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.REPORT, order_id=order.id,
               master_id=order.master_id, from_status=prev, to_status=to, reason=str(price))
-        enqueue(s, now, "client_code", chat_id=order.client_id, order_id=order.id, code=code)
+        enqueue(s, now, "client_code", chat_id=order.client_id, order_id=order.id, code=code,
+                done_at=now.isoformat())
         enqueue(s, now, "desk_note", order_id=order.id, note="reported")
         enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
@@ -122,7 +146,10 @@ async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         await s.refresh(order)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="reissue_code",
               order_id=order.id)
-        enqueue(s, now, "client_code", chat_id=order.client_id, order_id=order.id, code=code)
+        reported = await s.scalar(select(func.max(AuditEntry.created_at)).where(
+            AuditEntry.order_id == order.id, AuditEntry.action == Action.REPORT))
+        enqueue(s, now, "client_code", chat_id=order.client_id, order_id=order.id, code=code,
+                done_at=(reported or now).isoformat())
         if order.master_id:
             enqueue(s, now, "master_code_reissued",
                     chat_id=await master_user_id(s, order.master_id), order_id=order.id)

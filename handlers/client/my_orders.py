@@ -4,34 +4,44 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
+from bot.domain.states import Status
 from bot.i18n import _
-from bot.notify.render import Renderer
+from bot.notify.render import Renderer, button, rows
 from bot.services.base import Context
 from bot.services.orders import my_orders
 
 router = Router(name="my_orders")
+IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
+           Status.AWAITING_CONFIRMATION)
 
 
-async def render_list(ctx: Context, renderer: Renderer, user_id: int) -> str:
+async def render_list(ctx: Context, renderer: Renderer,
+                      user_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The list, and a button per order in work that opens it (visit, stop, new time)."""
     orders = await my_orders(ctx, user_id)
     if not orders:
-        return _("You have no orders yet.")
+        return _("You have no orders yet."), None
     lines = [_("<b>Your orders</b>"), ""]
     lines += [renderer.client_order_line(o) for o in orders]
-    return "\n".join(lines)
+    open_ = [button(_("Order #{number}").format(number=o.id), "vord", o.id)
+             for o in orders if o.status in IN_WORK]
+    kb = InlineKeyboardMarkup(inline_keyboard=rows(*open_, width=3)) if open_ else None
+    return "\n".join(lines), kb
 
 
 @router.message(Command("orders"))
 async def orders_cmd(message: Message, ctx: Context, renderer: Renderer) -> None:
     assert message.from_user
-    await message.answer(await render_list(ctx, renderer, message.from_user.id))
+    text, kb = await render_list(ctx, renderer, message.from_user.id)
+    await message.answer(text, reply_markup=kb)
 
 
 @router.callback_query(Cb.filter(F.a == "my"))
 async def orders_button(query: CallbackQuery, ctx: Context, renderer: Renderer) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(await render_list(ctx, renderer, query.from_user.id))
+        text, kb = await render_list(ctx, renderer, query.from_user.id)
+        await query.message.answer(text, reply_markup=kb)

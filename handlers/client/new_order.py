@@ -192,7 +192,7 @@ async def got_location(message: Message, state: FSMContext, renderer: Renderer,
     assert message.location
     draft = await load(state)
     draft.latitude, draft.longitude = message.location.latitude, message.location.longitude
-    draft.address = None
+    draft.address, draft.district_asked = None, False
     await message.answer(_("Location received."), reply_markup=ReplyKeyboardRemove())
     await next_step(message, state, draft, renderer, policy)
 
@@ -209,6 +209,7 @@ async def got_address(message: Message, state: FSMContext, renderer: Renderer,
         return
     draft = await load(state)
     draft.address, draft.latitude, draft.longitude = text, None, None
+    draft.district_asked = False
     await message.answer(_("Address saved."), reply_markup=ReplyKeyboardRemove())
     await next_step(message, state, draft, renderer, policy)
 
@@ -216,6 +217,40 @@ async def got_address(message: Message, state: FSMContext, renderer: Renderer,
 @router.message(NewOrder.address)
 async def address_other(message: Message) -> None:
     await message.answer(_("Type the address as text or share a location."))
+
+
+# --- district (when the desk works with districts) -----------------------------------------
+
+async def ask_district(message: Message, state: FSMContext, draft: OrderDraft,
+                       renderer: Renderer) -> None:
+    await state.set_state(NewOrder.district)
+    await save(state, draft)
+    names = list(renderer.districts)
+    rows = [[button(n, "odst", x=i + j) for j, n in enumerate(names[i:i + 2])]
+            for i in range(0, len(names), 2)]
+    rows.append([button(_("I am not sure"), "odst", x=len(names))])
+    await message.answer(_("Which district is it in?"), reply_markup=with_cancel(*rows))
+
+
+@router.callback_query(NewOrder.district, Cb.filter(F.a == "odst"))
+async def got_district(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+                       renderer: Renderer, policy: Policy) -> None:
+    if not 0 <= callback_data.x <= len(renderer.districts):
+        await query.answer(_("This button is outdated."), show_alert=True)
+        return
+    draft = await load(state)
+    draft.district = (renderer.districts[callback_data.x]
+                      if callback_data.x < len(renderer.districts) else None)
+    draft.district_asked = True
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await next_step(query.message, state, draft, renderer, policy)
+
+
+@router.message(NewOrder.district)
+async def district_other(message: Message) -> None:
+    await message.answer(_("Please choose with the buttons above."))
 
 
 # --- time ----------------------------------------------------------------------------------
@@ -405,6 +440,9 @@ async def next_step(message: Message, state: FSMContext, draft: OrderDraft,
     """Ask for the first missing field; when nothing is missing go to the summary. Payment has
     a default, so it is asked once on the way (right after the phone) and later on demand."""
     missing = draft.missing()
+    if renderer.districts and not draft.district_asked and "address" not in missing:
+        await ask_district(message, state, draft, renderer)
+        return
     if not missing:
         if not draft.editing and await state.get_state() == NewOrder.phone.state:
             await ask_payment(message, state, draft)
@@ -444,6 +482,8 @@ def summary_text(draft: OrderDraft, renderer: Renderer, policy: Policy) -> str:
                                                                    1500))),
         _("Photos: {count}").format(count=len(draft.photos)),
         _("Address: {address}").format(address=place),
+        *([_("District: {district}").format(district=q(draft.district))]
+          if draft.district else []),
         _("When: {when}").format(when=when),
         _("Phone: {phone}").format(phone=q(draft.phone or "")),
         _("Payment: {payment}").format(payment=_(PAYMENT_NAMES[draft.payment])),

@@ -1,25 +1,168 @@
-"""The desk approves or rejects a master's application from its card."""
+"""The desk's masters: the verification queue (/masters), each applicant's card (approve,
+reject with a reason, ask for more), blocking (/block, /unblock, or the card's buttons)."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.masters import MASTER_REJECT_REASONS
 from bot.domain.rules import Actor
-from bot.i18n import _
+from bot.i18n import _, ngettext
+from bot.notify.render import MASTER_REJECT_REASON_NAMES, button, q
 from bot.services.base import Context
-from bot.services.masters import decide_master
+from bot.services.masters import (
+    ask_applicant,
+    block_master,
+    decide_master,
+    show_card,
+    unblock_master,
+    verification_queue,
+)
+from fsm.states import DeskInput
+from handlers.inputs import message_of
 
 router = Router(name="desk_masters")
 
 
-@router.callback_query(Cb.filter(F.a.in_({"mapp", "mrej"})))
-async def decide(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor) -> None:
+def _desk(actor: Actor) -> None:
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
-    approve = callback_data.a == "mapp"
-    await decide_master(ctx, actor, callback_data.o, approve)
-    await query.answer(_("The master is approved.") if approve else _("The application is "
-                                                                     "rejected."))
+
+
+@router.message(Command("masters"))
+async def queue(message: Message, actor: Actor, ctx: Context) -> None:
+    _desk(actor)
+    pending = await verification_queue(ctx, actor)
+    if not pending:
+        await message.answer(_("No applications are waiting for verification."))
+        return
+    text = ngettext("{n} application waits for verification, oldest first:",
+                    "{n} applications wait for verification, oldest first:",
+                    len(pending)).format(n=len(pending))
+    rows = [[button(f"#{m.id} {m.name}" + (" ✍️" if m.answer else ""), "mdoc", m.id)]
+            for m in pending]
+    await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+@router.callback_query(Cb.filter(F.a.in_({"mapp", "mrr", "munb", "mdoc"})))
+async def decide(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor) -> None:
+    _desk(actor)
+    a, master_id = callback_data.a, callback_data.o
+    if a == "mapp":
+        await decide_master(ctx, actor, master_id, True)
+        await query.answer(_("The master is approved."))
+    elif a == "mrr":
+        if not 0 <= callback_data.x < len(MASTER_REJECT_REASONS):
+            raise NotAllowed("error.outdated")
+        await decide_master(ctx, actor, master_id, False, MASTER_REJECT_REASONS[callback_data.x])
+        await query.answer(_("The application is rejected."))
+    elif a == "munb":
+        await unblock_master(ctx, actor, master_id)
+        await query.answer(_("The master is unblocked."))
+    else:
+        await show_card(ctx, actor, master_id)
+        await query.answer(_("The card and the documents are posted below."))
+
+
+@router.callback_query(Cb.filter(F.a == "mrej"))
+async def reject_reasons(query: CallbackQuery, callback_data: Cb, actor: Actor) -> None:
+    _desk(actor)
+    rows = [[button(_(MASTER_REJECT_REASON_NAMES[r]), "mrr", callback_data.o, i)]
+            for i, r in enumerate(MASTER_REJECT_REASONS)]
+    rows.append([button(_("⬅️ Back"), "mdoc", callback_data.o)])
+    await query.answer()
+    await message_of(query).edit_reply_markup(
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+@router.callback_query(Cb.filter(F.a.in_({"mask", "mblk"})))
+async def ask_text(query: CallbackQuery, callback_data: Cb, actor: Actor,
+                   state: FSMContext) -> None:
+    """The manager's next message in the desk is the question (or the block reason)."""
+    _desk(actor)
+    asking = callback_data.a == "mask"
+    await state.set_state(DeskInput.question if asking else DeskInput.block_reason)
+    await state.set_data({"master_id": callback_data.o})
+    await query.answer()
+    await message_of(query).answer(
+        (_("Type your question to master #{number} (or /cancel):") if asking
+         else _("Type why master #{number} is blocked (or /cancel):")).format(
+            number=callback_data.o))
+
+
+@router.message(Command("cancel"), DeskInput.question)
+@router.message(Command("cancel"), DeskInput.block_reason)
+async def cancel_input(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(_("Cancelled. Nothing was saved."))
+
+
+@router.message(DeskInput.question, F.text)
+async def got_question(message: Message, state: FSMContext, ctx: Context,
+                       actor: Actor) -> None:
+    master_id = int((await state.get_data())["master_id"])
+    await ask_applicant(ctx, actor, master_id, message.text or "")
+    await state.clear()
+    await message.answer(_("The question has been sent to master #{number}; the answer will "
+                           "appear on the card.").format(number=master_id))
+
+
+@router.message(DeskInput.block_reason, F.text)
+async def got_block_reason(message: Message, state: FSMContext, ctx: Context,
+                           actor: Actor) -> None:
+    master_id = int((await state.get_data())["master_id"])
+    await _block(message, ctx, actor, master_id, message.text or "")
+    await state.clear()
+
+
+@router.message(DeskInput.question)
+@router.message(DeskInput.block_reason)
+async def input_other(message: Message) -> None:
+    await message.answer(_("Please type it as text, or /cancel."))
+
+
+async def _block(message: Message, ctx: Context, actor: Actor, master_id: int,
+                 reason: str) -> None:
+    if reason.startswith("/"):
+        raise InvalidInput("error.block_reason")
+    touched = await block_master(ctx, actor, master_id, reason)
+    text = _("Master #{number} is blocked: {reason}").format(number=master_id,
+                                                             reason=q(reason.strip()))
+    if touched:
+        text += "\n" + ngettext("{n} open order of his needs the desk: see its topic.",
+                                "{n} open orders of his need the desk: see their topics.",
+                                len(touched)).format(n=len(touched))
+    await message.answer(text)
+
+
+def _master_number(command: CommandObject) -> tuple[int, str]:
+    parts = (command.args or "").split(maxsplit=1)
+    if not parts or not parts[0].lstrip("#").isdigit():
+        raise InvalidInput("error.block_usage")
+    return int(parts[0].lstrip("#")), parts[1] if len(parts) > 1 else ""
+
+
+@router.message(Command("block"))
+async def block_cmd(message: Message, command: CommandObject, ctx: Context,
+                    actor: Actor) -> None:
+    """/block <master number> <reason>"""
+    _desk(actor)
+    master_id, reason = _master_number(command)
+    if not reason.strip():
+        raise InvalidInput("error.block_usage")
+    await _block(message, ctx, actor, master_id, reason)
+
+
+@router.message(Command("unblock"))
+async def unblock_cmd(message: Message, command: CommandObject, ctx: Context,
+                      actor: Actor) -> None:
+    """/unblock <master number>"""
+    _desk(actor)
+    master_id, _reason = _master_number(command)
+    await unblock_master(ctx, actor, master_id)
+    await message.answer(_("Master #{number} is unblocked.").format(number=master_id))

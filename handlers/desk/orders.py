@@ -16,7 +16,8 @@ from bot.i18n import N_, _
 from bot.notify.render import CANCEL_REASON_NAMES, REJECT_REASON_NAMES, Renderer, button
 from bot.services.base import Context
 from bot.services.field import resume_job
-from bot.services.offers import candidates, offer_order, withdraw_offer
+from bot.services.matching import auto_offer, candidates
+from bot.services.offers import offer_order, withdraw_offer
 from bot.services.orders import (
     CANCEL_REASONS,
     REJECT_REASONS,
@@ -24,7 +25,7 @@ from bot.services.orders import (
     get_order,
     reject_order,
 )
-from bot.services.requests import decide_extension, decide_release
+from bot.services.requests import decide_extension, decide_release, take_away
 from bot.services.work import reissue_code
 
 router = Router(name="desk_orders")
@@ -50,6 +51,10 @@ CHANGES: dict[str, tuple[Act, str]] = {
              N_("Done; the master has been told.")),
     "drel": (lambda c, a, o, x: decide_release(c, a, o, bool(x)),
              N_("Done; the master has been told.")),
+    "dauto": (lambda c, a, o, x: auto_offer(c, a, o),
+              N_("Auto: the offer went to the best candidate.")),
+    "dtake": (lambda c, a, o, x: take_away(c, a, o),
+              N_("The job is taken away; the order is back in matching.")),
     "dres": (lambda c, a, o, x: resume_job(c, a, o),
              N_("The job is resumed; the master and the client have been told.")),
     "dcode": (lambda c, a, o, x: reissue_code(c, a, o),
@@ -75,11 +80,15 @@ async def desk_action(query: CallbackQuery, callback_data: Cb, ctx: Context, act
         await _redraw(query.message, renderer, order)
         return
     if a == "dasg":
-        masters = await candidates(ctx, actor, order_id)
-        if not masters:
+        ranked = await candidates(ctx, actor, order_id)
+        if not ranked.candidates:
             await query.answer(_("No verified masters do this service yet."), show_alert=True)
             return
-        rows = [[button(f"{m.name} ✅", "dpick", order_id, m.id)] for m in masters[:20]]
+        # Why each ranks where he does, in a line each, under the card in the topic.
+        await query.message.answer(renderer.candidates(ranked.order, ranked.candidates))
+        rows = [[button(renderer.candidate_button(i, c), "dpick", order_id, c.master_id)]
+                for i, c in enumerate(ranked.candidates[:20], 1)]
+        rows.append([button(_("🤖 Auto"), "dauto", order_id)])
     else:
         reasons, names, follow = CHOICES[a]
         rows = [[button(_(names[r]), follow, order_id, i)] for i, r in enumerate(reasons)]

@@ -1,25 +1,30 @@
-"""The master in the field: called the client, the agreed visit time, on site."""
+"""The master in the field: called the client, the agreed visit time, on site (with his
+shared location, or by a button when he cannot share it) [C 3(2)]."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
 from bot.callbacks import Cb
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.rules import Actor, parse_visit
+from bot.domain.states import Status
+from bot.domain.views import OrderView
 from bot.i18n import _
-from bot.notify.render import Renderer
+from bot.notify.render import Renderer, button
 from bot.services.base import Context
 from bot.services.field import check_in, mark_contacted, schedule_visit
 from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.states import Visit
+from handlers.client.visit import ask_proposal
 from handlers.inputs import message_of
-from handlers.keyboards import cancel_button
+from handlers.keyboards import cancel_button, share_location
 
 router = Router(name="master_field")
 
@@ -35,8 +40,12 @@ async def contacted(query: CallbackQuery, callback_data: Cb, ctx: Context, actor
 
 @router.callback_query(Cb.filter(F.a == "sched"))
 async def ask_visit(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                    state: FSMContext) -> None:
+                    state: FSMContext, renderer: Renderer) -> None:
     order = await get_order(ctx, actor, callback_data.o)  # only his own job
+    if order.status == Status.SCHEDULED:  # agreed already: a new time is a proposal now
+        await ask_proposal(message_of(query), state, ctx, actor, order.id, renderer)
+        await query.answer()
+        return
     await state.set_state(Visit.when)
     await state.set_data({"order_id": order.id, "job_message": message_of(query).message_id})
     await query.answer()
@@ -67,10 +76,83 @@ async def visit_other(message: Message) -> None:
     await message.answer(error_text(DomainError("error.visit_format")))
 
 
+# --- check-in ------------------------------------------------------------------------------
+
+def _without_location(order_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [button(_("✅ Check in without location"), "vnoloc", order_id)]])
+
+
+async def _ask_location(message: Message, order_id: int) -> int:
+    """The reply keyboard asks for the location; the inline button is the way without it.
+    Returns the id of the message carrying the inline button."""
+    await message.answer(_("📍 Share your location with the button below, so the desk sees "
+                           "you are at the client's place."), reply_markup=share_location())
+    prompt = await message.answer(_("Cannot share it? Check in without location:"),
+                                  reply_markup=_without_location(order_id))
+    return prompt.message_id
+
+
 @router.callback_query(Cb.filter(F.a == "chk"))
 async def on_site(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                  renderer: Renderer) -> None:
-    order, minutes = await check_in(ctx, actor, callback_data.o)
-    await query.answer(_("Checked in. The client has been told."))
+                  state: FSMContext) -> None:
+    order = await get_order(ctx, actor, callback_data.o)  # checked before asking
+    if order.master_id != actor.master_id:
+        raise NotAllowed("error.not_allowed")
+    if order.stopped:
+        raise NotAllowed("error.job_stopped")
+    if order.status != Status.SCHEDULED:
+        raise NotAllowed("error.wrong_state")
+    await query.answer()
+    prompt = await _ask_location(message_of(query), order.id)
+    await state.set_state(Visit.checkin)
+    await state.set_data({"order_id": order.id, "prompt": prompt})
+
+
+async def _checked_in(message: Message, renderer: Renderer, head: str,
+                      order: OrderView) -> None:
+    await message.answer(head, reply_markup=ReplyKeyboardRemove())
     text, kb = renderer.job(order)
-    await message_of(query).edit_text(text, reply_markup=kb)
+    await message.answer(text, reply_markup=kb)
+
+
+@router.message(Visit.checkin, F.location)
+async def checkin_location(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                           renderer: Renderer) -> None:
+    assert message.location is not None
+    data = await state.get_data()
+    order, _minutes = await check_in(ctx, actor, int(data["order_id"]),
+                                     message.location.latitude, message.location.longitude)
+    await state.clear()
+    if data.get("prompt") and message.bot is not None:
+        try:  # the way without a location is no longer needed
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=int(data["prompt"]), reply_markup=None)
+        except TelegramBadRequest:
+            pass
+    await _checked_in(message, renderer, _("📍 Checked in with your location. The client "
+                                           "has been told."), order)
+
+
+@router.message(Visit.checkin)
+async def checkin_other(message: Message, state: FSMContext) -> None:
+    """Text, a photo, anything but a location: ask again, nothing changes."""
+    data = await state.get_data()
+    await message.answer(_("That is not a location. Press «📍 Share my location» below, or "
+                           "«Check in without location»; /cancel to stop."),
+                         reply_markup=share_location())
+    prompt = await message.answer(_("Cannot share it? Check in without location:"),
+                                  reply_markup=_without_location(int(data["order_id"])))
+    await state.update_data(prompt=prompt.message_id)
+
+
+@router.callback_query(Cb.filter(F.a == "vnoloc"))
+async def checkin_button(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+                         state: FSMContext, renderer: Renderer) -> None:
+    order, _minutes = await check_in(ctx, actor, callback_data.o)
+    if await state.get_state() == Visit.checkin.state:
+        await state.clear()
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await _checked_in(message_of(query), renderer, _("✅ Checked in without a location. The "
+                                                     "client has been told."), order)

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
-from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.errors import DomainError, InvalidInput, NotAllowed
+from bot.domain.pricing import (
+    MAX_NOTES,
+    MAX_WARRANTY_MONTHS,
+    check_final_price,
+    check_text,
+    check_warranty,
+    parse_warranty,
+    warranty_choices,
+)
 from bot.domain.rules import MAX_PHOTOS, Actor, parse_price
 from bot.domain.states import Status
 from bot.i18n import _, ngettext
-from bot.notify.render import Renderer, button
+from bot.notify.render import Renderer, button, rows
 from bot.services.base import Context
 from bot.services.offers import accept_offer, decline_offer
 from bot.services.orders import get_order
+from bot.services.pricing import report_terms
 from bot.services.work import confirm_with_code, report_completion
 from bot.texts import error_text
 from fsm.draft import ReportDraft
@@ -103,24 +115,149 @@ async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
 
 
 @router.message(Report.price, F.text)
-async def report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor) -> None:
+async def report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                       renderer: Renderer) -> None:
+    draft = await _report(state)
     try:
         price = parse_price(message.text or "")
+        terms = await report_terms(ctx, actor, draft.order_id)
+        check_final_price(price, terms.cap)  # checked here, so he re-types only the price
     except DomainError as exc:
-        await message.answer(error_text(exc))
+        text, kb = price_refusal(exc, renderer, draft.order_id)
+        await message.answer(text, reply_markup=kb)
         return
-    draft = await _report(state)
-    order = await report_completion(ctx, actor, draft.order_id, draft.photos, price)
-    await state.set_state(Code.entering)
-    await state.set_data({"order_id": order.id})
-    await message.answer(_("Report sent. The client has received a confirmation code. Ask the "
-                           "client for it and type it here."))
+    draft.price = price
+    await state.update_data(report=draft.model_dump(mode="json"))
+    await state.set_state(Report.warranty)
+    await ask_warranty(message, terms.warranty_min_months)
 
 
 @router.message(Report.price)
 async def report_price_other(message: Message) -> None:
     await message.answer(_("Enter the price as a positive number, for example 2500 or "
                            "1 250.50."))
+
+
+def price_refusal(exc: DomainError, renderer: Renderer,
+                  order_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Above the agreed price: say the cap and how to raise it [C 五.2] (an extra)."""
+    if exc.key != "error.price_above_cap":
+        return error_text(exc), None
+    cap = exc.params.get("cap")
+    amount = renderer.money(cap) if isinstance(cap, Decimal) else "—"
+    return _("The final price cannot be more than {amount}: the quote the client accepted plus "
+             "the extras the client approved. Enter a price up to {amount}. To charge more, "
+             "press «➕ Propose an extra» (your report is kept) and enter the price again once "
+             "the client approves it.").format(amount=amount), InlineKeyboardMarkup(
+        inline_keyboard=[[button(_("➕ Propose an extra"), "xadd", order_id)]])
+
+
+def warranty_kb(service_min: int) -> InlineKeyboardMarkup:
+    buttons = [button(str(n), "rwar", x=n) for n in warranty_choices(service_min)]
+    return InlineKeyboardMarkup(inline_keyboard=[*rows(*buttons, width=6), [cancel_button()]])
+
+
+async def ask_warranty(message: Message, service_min: int) -> None:
+    low = warranty_choices(service_min)[0]
+    await message.answer(
+        _("Warranty on the work, in months (from {min} to {max} for this service): press a "
+          "number or type it.").format(min=low, max=MAX_WARRANTY_MONTHS),
+        reply_markup=warranty_kb(service_min))
+
+
+async def _set_warranty(state: FSMContext, ctx: Context, actor: Actor, months: int | str,
+                        target: Message) -> bool:
+    draft = await _report(state)
+    terms = await report_terms(ctx, actor, draft.order_id)
+    try:
+        draft.warranty_months = (parse_warranty(months, terms.warranty_min_months)
+                                 if isinstance(months, str)
+                                 else check_warranty(months, terms.warranty_min_months))
+    except DomainError as exc:
+        await target.answer(error_text(exc), reply_markup=warranty_kb(terms.warranty_min_months))
+        return False
+    await state.update_data(report=draft.model_dump(mode="json"))
+    await state.set_state(Report.notes)
+    await target.answer(
+        _("Notes for the client (what was done, care advice), up to {n} characters, or press "
+          "«Skip».").format(n=MAX_NOTES),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[
+            [button(_("Skip ▶️"), "rskip")], [cancel_button()]]))
+    return True
+
+
+@router.callback_query(Report.warranty, Cb.filter(F.a == "rwar"))
+async def report_warranty_button(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+                                 ctx: Context, actor: Actor) -> None:
+    await query.answer()
+    if await _set_warranty(state, ctx, actor, callback_data.x, message_of(query)):
+        await message_of(query).edit_reply_markup(reply_markup=None)
+
+
+@router.message(Report.warranty, F.text)
+async def report_warranty_typed(message: Message, state: FSMContext, ctx: Context,
+                                actor: Actor) -> None:
+    await _set_warranty(state, ctx, actor, message.text or "", message)
+
+
+@router.message(Report.warranty)
+async def report_warranty_other(message: Message, state: FSMContext, ctx: Context,
+                                actor: Actor) -> None:
+    terms = await report_terms(ctx, actor, (await _report(state)).order_id)
+    await ask_warranty(message, terms.warranty_min_months)
+
+
+@router.message(Report.notes, F.text)
+async def report_notes(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                       renderer: Renderer) -> None:
+    try:
+        notes = check_text(message.text, MAX_NOTES)
+    except DomainError as exc:
+        await message.answer(error_text(exc))
+        return
+    await _file_report(message, state, ctx, actor, renderer, notes)
+
+
+@router.callback_query(Report.notes, Cb.filter(F.a == "rskip"))
+async def report_skip_notes(query: CallbackQuery, state: FSMContext, ctx: Context,
+                            actor: Actor, renderer: Renderer) -> None:
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await _file_report(message_of(query), state, ctx, actor, renderer, None)
+
+
+@router.message(Report.notes)
+async def report_notes_other(message: Message) -> None:
+    await message.answer(_("Type the notes as text, or press «Skip»."))
+
+
+async def _file_report(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                       renderer: Renderer, notes: str | None) -> None:
+    draft = await _report(state)
+    if draft.price is None or draft.warranty_months is None:  # an old draft: ask again
+        await state.set_state(Report.price)
+        await message.answer(_("Enter the final price for the client (a number):"))
+        return
+    try:
+        order = await report_completion(ctx, actor, draft.order_id, draft.photos, draft.price,
+                                        warranty_months=draft.warranty_months, notes=notes)
+    except InvalidInput as exc:
+        # The agreed price or the service changed under the draft: back to that step, the
+        # rest of the report is kept.
+        if exc.key == "error.price_above_cap":
+            await state.set_state(Report.price)
+            text, kb = price_refusal(exc, renderer, draft.order_id)
+            await message.answer(text, reply_markup=kb)
+            return
+        if exc.key == "error.warranty_range":
+            await state.set_state(Report.warranty)
+            await message.answer(error_text(exc))
+            return
+        raise
+    await state.set_state(Code.entering)
+    await state.set_data({"order_id": order.id})
+    await message.answer(_("Report sent. The client has received a confirmation code. Ask the "
+                           "client for it and type it here."))
 
 
 # --- the client's code ---------------------------------------------------------------------

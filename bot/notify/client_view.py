@@ -1,0 +1,44 @@
+"""An order as its client sees it, and the client's buttons on the messages about it."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.states import Status
+from bot.domain.views import OrderView
+from bot.domain.visits import CLIENT
+from bot.i18n import _
+from bot.notify.render import Renderer, answer_rows, button, q
+
+_STOPPABLE = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
+              Status.AWAITING_CONFIRMATION)
+
+
+def client_keyboard(o: OrderView) -> InlineKeyboardMarkup | None:
+    """Stop the job at any moment [H]; once the visit is agreed, answer the master's proposal
+    of another time or propose one."""
+    kb: list[list[InlineKeyboardButton]] = []
+    if o.status in _STOPPABLE and not o.stopped:
+        kb.append([button(_("⛔ Stop the job"), "stop", o.id)])
+    if o.status == Status.SCHEDULED and not o.stopped:
+        kb += answer_rows(o, CLIENT)
+        kb.append([button(_("📅 Propose another time"), "vprop", o.id)])
+    return InlineKeyboardMarkup(inline_keyboard=kb) if kb else None
+
+
+def client_view(r: Renderer, o: OrderView) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The state, the master and the visit (with an open proposal), and the buttons that fit."""
+    lines = [
+        _("<b>Order #{number}</b> · {service}").format(number=o.id,
+                                                       service=q(r.service(o.service))),
+        _("Status: <b>{status}</b>").format(status=r.status(o.status)),
+        _("Address: {address}").format(address=r.place(o)),
+    ]
+    if o.master_name:
+        lines.append(_("Master: {name}").format(name=q(o.master_name)))
+    if o.visit_at is None:
+        lines.append(_("When: {when}").format(when=r.when(o)))
+    lines += r.visit_lines(o)
+    if o.stopped:
+        lines.append(_("⛔ You have stopped the job; the desk will contact you."))
+    return "\n".join(lines), client_keyboard(o)

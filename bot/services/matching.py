@@ -1,0 +1,182 @@
+"""Matching [R §4]: the ranked candidates for an order, a master's record (rating, jobs,
+discipline), and Auto — offers down the ranked list until someone accepts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.masters import (
+    DEFAULT_PRIOR,
+    DISCIPLINE_ACTIONS,
+    Candidate,
+    Discipline,
+    bayesian,
+    discipline_from,
+    next_for_auto,
+    rank,
+)
+from bot.domain.rules import Actor, authorize
+from bot.domain.states import Action, Role, Status
+from bot.domain.views import MasterStats, OrderView
+from bot.services.base import Context, audit, enqueue
+from bot.services.common import cas_status, load_order, parties
+from bot.services.views import order_view
+from db.models import AuditEntry, Master, MasterService, Offer, Order, Review
+
+BUSY = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
+DONE = (Status.COMPLETED, Status.DISPUTED)
+
+
+async def _prior(s: AsyncSession, service: str) -> float:
+    mean = await s.scalar(select(func.avg(Review.stars)).where(Review.service == service))
+    return float(mean) if mean is not None else DEFAULT_PRIOR
+
+
+async def _by_master(s: AsyncSession, stmt: object) -> dict[int, int]:
+    return {int(k): int(v) for k, v in (await s.execute(stmt)).all()}  # type: ignore[arg-type]
+
+
+async def stats_for(s: AsyncSession, master_ids: list[int],
+                    service: str) -> dict[int, tuple[MasterStats, Discipline, int]]:
+    """Rating in the category, jobs done in it, discipline record and current load, for
+    several masters at once (a fixed number of queries, whatever their number)."""
+    if not master_ids:
+        return {}
+    prior = await _prior(s, service)
+    reviews = {int(m): (int(total or 0), int(n)) for m, total, n in (await s.execute(
+        select(Review.master_id, func.sum(Review.stars), func.count())
+        .where(Review.master_id.in_(master_ids), Review.service == service)
+        .group_by(Review.master_id))).all()}
+    done = await _by_master(s, select(Order.master_id, func.count())
+                            .where(Order.master_id.in_(master_ids), Order.service == service,
+                                   Order.status.in_([st.value for st in DONE]))
+                            .group_by(Order.master_id))
+    load = await _by_master(s, select(Order.master_id, func.count())
+                            .where(Order.master_id.in_(master_ids),
+                                   Order.status.in_([st.value for st in BUSY]))
+                            .group_by(Order.master_id))
+    counts: dict[int, dict[str, int]] = {}
+    for mid, action, n in (await s.execute(
+            select(AuditEntry.master_id, AuditEntry.action, func.count())
+            .where(AuditEntry.master_id.in_(master_ids),
+                   AuditEntry.action.in_(list(DISCIPLINE_ACTIONS)))
+            .group_by(AuditEntry.master_id, AuditEntry.action))).all():
+        counts.setdefault(int(mid), {})[str(action)] = int(n)
+    out = {}
+    for mid in master_ids:
+        total, n = reviews.get(mid, (0, 0))
+        rating = bayesian(total, n, prior) if n else None
+        out[mid] = (MasterStats(rating, n, done.get(mid, 0)),
+                    discipline_from(counts.get(mid, {})), load.get(mid, 0))
+    return out
+
+
+async def master_stats(ctx: Context, master_id: int, service: str) -> MasterStats:
+    async with ctx.tx() as s:
+        return (await stats_for(s, [master_id], service))[master_id][0]
+
+
+async def master_record(ctx: Context, master_id: int) -> tuple[MasterStats, Discipline]:
+    """Across all categories: jobs done, reviews (plain mean), discipline (for his profile and
+    the desk's master card)."""
+    async with ctx.tx() as s:
+        total, n = (await s.execute(select(func.sum(Review.stars), func.count())
+                                    .where(Review.master_id == master_id))).one()
+        done = await s.scalar(select(func.count()).select_from(Order).where(
+            Order.master_id == master_id, Order.status.in_([st.value for st in DONE])))
+        counts = dict((await s.execute(
+            select(AuditEntry.action, func.count())
+            .where(AuditEntry.master_id == master_id,
+                   AuditEntry.action.in_(list(DISCIPLINE_ACTIONS)))
+            .group_by(AuditEntry.action))).all())
+        rating = float(total) / n if n else None
+        return (MasterStats(rating, int(n), int(done or 0)),
+                discipline_from({str(k): int(v) for k, v in counts.items()}))
+
+
+async def _candidates(s: AsyncSession, order: Order) -> list[Candidate]:
+    masters = (await s.scalars(
+        select(Master).join(MasterService, MasterService.master_id == Master.id)
+        .where(MasterService.service == order.service, Master.verified.is_(True),
+               Master.blocked.is_(False), Master.status == "approved"))).all()
+    ids = [m.id for m in masters]
+    stats = await stats_for(s, ids, order.service)
+    tried = set((await s.scalars(select(Offer.master_id).where(
+        Offer.order_id == order.id, Offer.status.in_(("declined", "expired"))))).all())
+    out = []
+    for m in masters:
+        st, disc, load = stats[m.id]
+        serves = None if not order.district else order.district in (m.districts or ())
+        out.append(Candidate(m.id, m.name, serves, m.on_duty, load, st.rating or 0.0,
+                             st.reviews, st.jobs_done, disc, m.id in tried))
+    return rank(out)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    order: OrderView
+    candidates: list[Candidate]
+
+
+async def candidates(ctx: Context, actor: Actor, order_id: int) -> Ranked:
+    """Verified, unblocked masters who do this service, best first, each with the facts that
+    put him there."""
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        return Ranked(await order_view(s, order), await _candidates(s, order))
+
+
+async def send_offer(ctx: Context, s: AsyncSession, order: Order, master: Master,
+                     now: datetime, *, actor_id: int | None, role: Role, auto: bool) -> None:
+    """Offer the order to one master, inside the caller's transaction."""
+    prev = order.status
+    await cas_status(ctx, s, order, Status.OFFERED, now, offered_master_id=master.id,
+                     auto_offer=auto)
+    s.add(Offer(order_id=order.id, master_id=master.id, created_at=now))
+    audit(s, now, actor_id=actor_id, role=role, action=Action.OFFER, order_id=order.id,
+          master_id=master.id, from_status=prev, to_status=Status.OFFERED,
+          reason="auto" if auto else None)
+    enqueue(s, now, "master_offer", chat_id=master.user_id, order_id=order.id)
+    enqueue(s, now, "order_card", order_id=order.id)
+
+
+async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> bool:
+    """Auto: the order is back at the desk after a decline or an expiry; offer it to the next
+    candidate. When nobody is left, Auto stops and the desk is told. Same transaction."""
+    if not order.auto_offer or order.status != Status.SUBMITTED:
+        return False
+    best = next_for_auto(await _candidates(s, order))
+    if best is None:
+        order.auto_offer = False
+        enqueue(s, now, "desk_note", order_id=order.id, note="auto_exhausted")
+        enqueue(s, now, "order_card", order_id=order.id)
+        return False
+    master = await s.get(Master, best.master_id)
+    assert master is not None
+    await send_offer(ctx, s, order, master, now, actor_id=None, role=Role.SYSTEM, auto=True)
+    enqueue(s, now, "desk_note", order_id=order.id, note="auto_offered", master=master.name)
+    return True
+
+
+async def auto_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
+    """The desk presses Auto: the best candidate gets the offer, and on expiry or decline the
+    next one does, until someone accepts or the list is exhausted."""
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        role, _to = authorize(actor, parties(order), Action.OFFER)
+        best = next_for_auto(await _candidates(s, order))
+        if best is None:
+            raise InvalidInput("error.no_candidates")
+        master = await s.get(Master, best.master_id)
+        assert master is not None
+        await send_offer(ctx, s, order, master, now, actor_id=actor.user_id, role=role,
+                         auto=True)
+        return await order_view(s, order)

@@ -1,0 +1,160 @@
+"""The price agreed in the bot [C 一.3, 五.2; V]: the master quotes, the client accepts or
+declines; after an accepted quote the price rises only by extras the client approves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.domain.pricing import (
+    ACCEPTED,
+    DECLINED,
+    EXTRA,
+    MAX_ITEM,
+    MAX_REASON,
+    PROPOSED,
+    QUOTE,
+    WITHDRAWN,
+    ReportTerms,
+    can_decide,
+    can_propose_extra,
+    can_quote,
+    check_text,
+    price_cap,
+)
+from bot.domain.rules import MAX_PRICE, Actor, own_job
+from bot.domain.states import Role, Status
+from bot.domain.views import OrderView
+from bot.services.base import Context, audit, enqueue
+from bot.services.common import load_order, master_user_id, parties
+from bot.services.views import order_view, price_item_view, price_items
+from db.models import Order, PriceItem, Service
+
+
+def _amount(amount: Decimal) -> Decimal:
+    if not amount.is_finite() or amount <= 0 or amount > MAX_PRICE:
+        raise InvalidInput("error.price_format")
+    return amount.quantize(Decimal("0.01"))
+
+
+async def lock_order(s: AsyncSession, order: Order, now: datetime) -> None:
+    """Take the order's row before reading its price items (compare-and-set on the status and
+    the stop): a new quote, the client's answer and the report of one order then run one after
+    another, so none of them decides on what another is changing."""
+    result = await s.execute(
+        update(Order).where(Order.id == order.id, Order.status == order.status,
+                            Order.stopped.is_(order.stopped))
+        .values(updated_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict("error.conflict")
+
+
+async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: Decimal,
+                     note: str | None = None) -> OrderView:
+    """The assigned master quotes after the call. A quote still waiting, or declined, is
+    replaced; once one is accepted the price only grows by approved extras."""
+    amount = _amount(amount)
+    note = check_text(note, MAX_ITEM, required=False, one_line=True)
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        own_job(actor, parties(order))
+        await lock_order(s, order, now)
+        can_quote(Status(order.status), order.stopped, await price_items(s, order.id))
+        await s.execute(
+            update(PriceItem).where(PriceItem.order_id == order.id, PriceItem.kind == QUOTE,
+                                    PriceItem.status == PROPOSED)
+            .values(status=WITHDRAWN, decided_at=now))
+        item = PriceItem(order_id=order.id, kind=QUOTE, item=note or "", amount=amount,
+                         status=PROPOSED, created_at=now)
+        s.add(item)
+        await s.flush()
+        audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="quote",
+              order_id=order.id, master_id=order.master_id, reason=str(amount))
+        enqueue(s, now, "client_quote", chat_id=order.client_id, order_id=order.id,
+                item_id=item.id)
+        enqueue(s, now, "desk_price", order_id=order.id, item_id=item.id, event=PROPOSED)
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
+
+
+async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, amount: Decimal,
+                        reason: str) -> OrderView:
+    """An extra on top of the accepted quote (a part to replace, more work found): it counts
+    only once the client approves it. Several may wait for the client at once."""
+    amount = _amount(amount)
+    what = check_text(item, MAX_ITEM, one_line=True) or ""
+    why = check_text(reason, MAX_REASON)
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        own_job(actor, parties(order))
+        await lock_order(s, order, now)
+        can_propose_extra(Status(order.status), order.stopped, await price_items(s, order.id))
+        row = PriceItem(order_id=order.id, kind=EXTRA, item=what, amount=amount, reason=why,
+                        status=PROPOSED, created_at=now)
+        s.add(row)
+        await s.flush()
+        audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="extra",
+              order_id=order.id, master_id=order.master_id, reason=f"{amount} {what}")
+        enqueue(s, now, "client_extra", chat_id=order.client_id, order_id=order.id,
+                item_id=row.id)
+        enqueue(s, now, "desk_price", order_id=order.id, item_id=row.id, event=PROPOSED)
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
+
+
+async def _decide(ctx: Context, actor: Actor, order_id: int, item_id: int, kind: str,
+                  accept: bool) -> OrderView:
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        row = await s.get(PriceItem, item_id)
+        if row is None or row.order_id != order.id or row.kind != kind:
+            raise NotFound("error.not_found")
+        if order.client_id != actor.user_id:
+            raise NotAllowed("error.not_allowed")
+        await lock_order(s, order, now)
+        await s.refresh(row)
+        can_decide(Status(order.status), order.stopped, price_item_view(row))
+        status = ACCEPTED if accept else DECLINED
+        result = await s.execute(
+            update(PriceItem).where(PriceItem.id == row.id, PriceItem.status == PROPOSED)
+            .values(status=status, decided_at=now).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict("error.price_decided")
+        audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action=f"{kind}_{status}",
+              order_id=order.id, master_id=order.master_id, reason=str(row.amount))
+        if order.master_id:
+            enqueue(s, now, "master_price", chat_id=await master_user_id(s, order.master_id),
+                    order_id=order.id, item_id=row.id)
+        enqueue(s, now, "desk_price", order_id=order.id, item_id=row.id, event=status)
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
+
+
+async def decide_quote(ctx: Context, actor: Actor, order_id: int, item_id: int,
+                       accept: bool) -> OrderView:
+    """The client accepts or declines the master's quote (only the order's client)."""
+    return await _decide(ctx, actor, order_id, item_id, QUOTE, accept)
+
+
+async def decide_extra(ctx: Context, actor: Actor, order_id: int, item_id: int,
+                       approve: bool) -> OrderView:
+    """The client's one-tap consent to an extra [V: consent before replacing parts]."""
+    return await _decide(ctx, actor, order_id, item_id, EXTRA, approve)
+
+
+async def report_terms(ctx: Context, actor: Actor, order_id: int) -> ReportTerms:
+    """What the master's report must respect: the price cap and the service's minimum
+    warranty [C 三.2]. Only for the order's own master."""
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        own_job(actor, parties(order))
+        service = await s.get(Service, order.service)
+        return ReportTerms(price_cap(await price_items(s, order.id)),
+                           service.warranty_min_months if service else 1)

@@ -1,0 +1,138 @@
+"""Moving an agreed visit: either side proposes a new time, only the other side accepts or
+declines it; until then the agreed time and its clocks stand [C 3(2)].
+
+One proposal is open at a time. A new one from the same side replaces it; one from the other
+side is a counter-proposal: it replaces the open one too (the first proposer is asked about
+the new time instead, which answers his proposal as well). Every step is a compare-and-set on
+the proposal as it was read, so a double tap or two people at once give one result.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.errors import Conflict, InvalidInput, NotAllowed
+from bot.domain.rules import Actor
+from bot.domain.states import Role, Status
+from bot.domain.views import OrderView
+from bot.domain.visits import (
+    CLIENT,
+    MASTER,
+    answering_side,
+    other_side,
+    proposal_stamp,
+    proposing_side,
+    sides_of,
+)
+from bot.services.base import Context, audit, enqueue
+from bot.services.common import load_order, master_user_id, parties
+from bot.services.deadlines import plan
+from bot.services.views import order_view
+from db.models import Order
+
+MAX_AHEAD = timedelta(days=30)  # as far ahead as a visit may be typed (rules.parse_visit)
+
+
+def _open_for_visits(order: Order) -> None:
+    if order.stopped:
+        raise NotAllowed("error.job_stopped")
+    if order.status != Status.SCHEDULED:
+        raise NotAllowed("error.wrong_state")
+
+
+async def _user_of(s: AsyncSession, order: Order, side: str) -> int:
+    if side == CLIENT:
+        return order.client_id
+    assert order.master_id is not None
+    return await master_user_id(s, order.master_id)
+
+
+def _as_read(order: Order) -> list[ColumnElement[bool]]:
+    """WHERE clauses: the order's visit and proposal are still what we read."""
+    return [
+        Order.id == order.id, Order.status == Status.SCHEDULED, Order.stopped.is_(False),
+        Order.visit_at == order.visit_at,
+        Order.proposed_visit_at.is_(None) if order.proposed_visit_at is None
+        else Order.proposed_visit_at == order.proposed_visit_at,
+        Order.proposed_by.is_(None) if order.proposed_by is None
+        else Order.proposed_by == order.proposed_by,
+    ]
+
+
+async def propose_visit(ctx: Context, actor: Actor, order_id: int,
+                        at: datetime) -> OrderView:
+    """The master or the client proposes `at` instead of the agreed time."""
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        side = proposing_side(actor, parties(order))
+        _open_for_visits(order)
+        if at <= now or at > now + MAX_AHEAD:
+            raise InvalidInput("error.visit_range")
+        if order.visit_at == at:
+            raise InvalidInput("error.visit_same")
+        replaced, replaced_by = order.proposed_visit_at, order.proposed_by
+        result = await s.execute(
+            update(Order).where(*_as_read(order))
+            .values(proposed_visit_at=at, proposed_by=side, updated_at=now)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict("error.conflict")
+        await s.refresh(order)
+        counter = replaced is not None and replaced_by != side
+        audit(s, now, actor_id=actor.user_id, role=Role(side), action="visit_propose",
+              order_id=order.id, master_id=order.master_id,
+              reason=f"{at.isoformat()}" + (" (counter)" if counter else ""))
+        enqueue(s, now, "visit_proposal", chat_id=await _user_of(s, order, other_side(side)),
+                order_id=order.id, by=side, at=at.isoformat(),
+                replaces=replaced.isoformat() if counter and replaced else None)
+        enqueue(s, now, "desk_note", order_id=order.id, note="visit_proposed", by=side,
+                at=at.isoformat())
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
+
+
+async def answer_proposal(ctx: Context, actor: Actor, order_id: int, stamp: int,
+                          accept: bool) -> OrderView:
+    """The other side accepts (the visit moves; its reminder and arrival clocks restart) or
+    declines (the proposal is dropped; the agreed time stands). `stamp` is the version the
+    button was drawn for: a replaced or answered proposal is not answered again."""
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        if not sides_of(actor, parties(order)):
+            raise NotAllowed("error.not_allowed")
+        _open_for_visits(order)
+        proposed, by = order.proposed_visit_at, order.proposed_by
+        if proposed is None or by not in (MASTER, CLIENT):
+            raise Conflict("error.proposal_gone")
+        side = answering_side(actor, parties(order), by)
+        if proposal_stamp(proposed) != stamp:
+            raise Conflict("error.proposal_gone")
+        values: dict[str, object] = dict(proposed_visit_at=None, proposed_by=None,
+                                         updated_at=now)
+        if accept:
+            values["visit_at"] = proposed
+        result = await s.execute(update(Order).where(*_as_read(order)).values(**values)
+                                 .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict("error.proposal_gone")
+        old = order.visit_at
+        await s.refresh(order)
+        if accept:
+            await plan(ctx, s, order, now)  # the visit reminder and arrival restart
+        audit(s, now, actor_id=actor.user_id, role=Role(side),
+              action="visit_accept" if accept else "visit_decline", order_id=order.id,
+              master_id=order.master_id, from_status=Status.SCHEDULED,
+              to_status=Status.SCHEDULED,
+              reason=f"{old.isoformat() if old else '-'} → {proposed.isoformat()}")
+        enqueue(s, now, "visit_answer", chat_id=await _user_of(s, order, by),
+                order_id=order.id, by=by, at=proposed.isoformat(), accepted=accept)
+        enqueue(s, now, "desk_note", order_id=order.id,
+                note="visit_moved" if accept else "visit_declined", by=by,
+                at=proposed.isoformat())
+        enqueue(s, now, "order_card", order_id=order.id)
+        return await order_view(s, order)
