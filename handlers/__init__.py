@@ -6,10 +6,12 @@ from aiogram import F, Router
 
 from handlers import common, errors
 from handlers.client import my_orders, new_order, stop, visit
+from handlers.client import pricing as client_pricing
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
 from handlers.desk import sla as desk_sla
 from handlers.master import field, jobs, onboarding, requests
+from handlers.master import pricing as master_pricing
 from handlers.master import profile as master_profile
 
 
@@ -34,5 +36,6 @@ def get_routers(desk_chat_id: int) -> list[Router]:
                                        stop.router, onboarding.router, master_profile.router,
                                        jobs.router,
                                        field.router, requests.router, visit.router,
+                                       master_pricing.router, client_pricing.router,
                                        common.fallback))
     return [*_detached(errors.router), desk, private]

@@ -51,14 +51,31 @@ async def count(h: Harness, model: type) -> int:
         return int(await s.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def approved_master(h: Harness, uid: int, name: str) -> Person:
-    m = h.person(uid, name)
+async def apply_as_master(h: Harness, m: Person, name: str,
+                          services: tuple[str, ...] = ("Plumbing",)) -> None:
+    """The whole onboarding conversation up to the summary (SPEC §2.5)."""
     await m.send("/become_master")
     await m.send(name)
     await m.contact("+48 111 222 333")
-    await m.click(m.last(), "Plumbing")
+    await m.click(m.last(), "Self-employed")
+    await m.send("770-708-3893")
+    for service in services:
+        await m.click(m.last(), service)
     await m.click(m.last(), "Done")
-    card = h.session.last(DESK)
+    if h.app.renderer.districts:
+        await m.click(m.last(), h.app.renderer.districts[0])
+        await m.click(m.last(), "Done")
+    await m.photo()  # the passport
+    await m.click(m.last(), "Continue")
+    assert "Please check your application" in m.last().text
+
+
+async def approved_master(h: Harness, uid: int, name: str,
+                          services: tuple[str, ...] = ("Plumbing",)) -> Person:
+    m = h.person(uid, name)
+    await apply_as_master(h, m, name, services)
+    await m.click(m.last(), "Send to the desk")
+    card = next(x for x in reversed(h.session.to(DESK)) if "Master #" in x.text)
     assert name in card.text and "Waiting for verification" in card.text
     await h.manager(MANAGER).click(card, "Approve")
     assert "approved" in m.last().text
@@ -85,7 +102,7 @@ async def test_client_orders_and_desk_gets_a_topic_with_the_card(h: Harness) -> 
     thread, card = card_of(h, order_id)
     assert thread == 500
     assert "Tap &lt;b&gt;leaks&lt;/b&gt; &amp; drips" in card.text  # escaped, never raw
-    assert card.buttons() == ["👷 Assign", "⛔ Reject", "✖️ Cancel the order"]
+    assert card.buttons() == ["👷 Assign", "🤖 Auto", "⛔ Reject", "✖️ Cancel the order"]
 
 
 async def test_phone_must_be_the_senders_own_contact(h: Harness) -> None:
@@ -221,7 +238,10 @@ async def test_assign_accept_done_and_code(h: Harness) -> None:
     thread, card = card_of(h, order_id)
     mgr = h.manager(MANAGER, thread_id=thread)
     await mgr.click(card, "Assign")
-    assert card.buttons() == ["Ivan Petrov ✅", "⬅️ Back"]
+    assert card.buttons() == ["1. Ivan Petrov 🟢 ⭐—", "🤖 Auto", "⬅️ Back"]
+    why = h.session.to(DESK, thread)[-1].text
+    assert why.startswith(f"<b>Candidates for order #{order_id}</b>")
+    assert "1. <b>Ivan Petrov</b> — on duty · 0 jobs in work · no reviews yet" in why
     await mgr.click(card, "Ivan Petrov")
     offer = master.last()
     assert "New job offer" in offer.text
@@ -242,8 +262,16 @@ async def test_assign_accept_done_and_code(h: Harness) -> None:
     await master.send("a lot")
     assert "positive number" in master.last().text
     await master.send("2 500")
+    assert "Warranty on the work" in master.last().text
+    assert master.last().buttons()[:2] == ["1", "2"]  # plumbing: from 1 month
+    await master.send("13")
+    assert "from 1 to 12 months" in master.last().text
+    await master.press(master.last(), "rwar", 2)  # 3 months
+    await master.send("Replaced the <gasket>")
     code = re.search(r"<b>(\d{6})</b>", c.last().text)
     assert code and "RUB2,500.00" in c.last().text
+    assert "Warranty: 3 months, until" in c.last().text
+    assert "Replaced the &lt;gasket&gt;" in c.last().text
     wrong = "000000" if code.group(1) != "000000" else "111111"
     await master.send(wrong)
     assert "4 attempts left" in master.last().text
@@ -268,6 +296,8 @@ async def test_five_wrong_codes_lock_the_order_and_alert_the_desk(h: Harness) ->
     await master.photo()
     await master.click(master.last(), "Continue")
     await master.send("1000")
+    await master.press(master.last(), "rwar")
+    await master.press(master.last(), "rskip")
     code = re.search(r"<b>(\d{6})</b>", c.last().text).group(1)  # type: ignore[union-attr]
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
@@ -416,10 +446,13 @@ async def test_the_field_workflow_call_visit_and_check_in(h: Harness) -> None:
             select(Deadline).where(Deadline.order_id == order_id))).all()}
     assert kinds["callback"] == "cancelled" and kinds["arrival"] == "pending"
     await master.click(master.last(), "I am on site")
+    assert (await order_row(h, order_id)).status == "scheduled"  # asked for a location first
+    await master.click(master.last(), "Check in without location")
     order = await order_row(h, order_id)
     assert order.status == "on_site" and order.checked_in_at is not None
     assert "checked in at your place" in c.last().text
-    assert "outside the ±1 h window" in h.session.to(DESK, thread)[-1].text  # a day early
+    note = h.session.to(DESK, thread)[-1].text
+    assert "outside the ±1 h window" in note and "No location shared" in note  # a day early
     async with h.app.ctx.tx() as s:
         arrival = await s.scalar(select(Deadline.state).where(
             Deadline.order_id == order_id, Deadline.kind == "arrival"))
@@ -476,6 +509,8 @@ async def test_the_client_accepts_the_work_with_a_tap(h: Harness) -> None:
     await master.photo()
     await master.click(master.last(), "Continue")
     await master.send("900")
+    await master.press(master.last(), "rwar")
+    await master.press(master.last(), "rskip")
     code_msg = c.last()
     stranger = h.person(121, "Stranger")
     await stranger.click_data(code_msg, code_msg.data("Accept the work"))

@@ -85,7 +85,9 @@ async def desk_action(query: CallbackQuery, callback_data: Cb, ctx: Context, act
             await query.answer(_("No verified masters do this service yet."), show_alert=True)
             return
         # Why each ranks where he does, in a line each, under the card in the topic.
-        await query.message.answer(renderer.candidates(ranked.order, ranked.candidates))
+        await query.bot.send_message(  # type: ignore[union-attr]
+            query.message.chat.id, renderer.candidates(ranked.order, ranked.candidates),
+            message_thread_id=query.message.message_thread_id)
         rows = [[button(renderer.candidate_button(i, c), "dpick", order_id, c.master_id)]
                 for i, c in enumerate(ranked.candidates[:20], 1)]
         rows.append([button(_("🤖 Auto"), "dauto", order_id)])

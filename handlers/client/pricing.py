@@ -1,0 +1,53 @@
+"""The client's one-tap answers to the master's quote and extras [C 一.3, 五.2; V: consent
+before the price rises]. The service re-checks that the order and the item are his."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery
+
+from bot.callbacks import Cb
+from bot.domain.rules import Actor
+from bot.i18n import _
+from bot.notify.render import Renderer
+from bot.services.base import Context
+from bot.services.pricing import decide_extra, decide_quote
+from handlers.inputs import message_of
+
+router = Router(name="client_pricing")
+
+
+@router.callback_query(Cb.filter(F.a.in_({"qacc", "qdec"})))
+async def answer_quote(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+                       renderer: Renderer) -> None:
+    accept = callback_data.a == "qacc"
+    order = await decide_quote(ctx, actor, callback_data.o, callback_data.x, accept)
+    await query.answer()
+    item = order.price_item(callback_data.x)
+    amount = renderer.money(item.amount) if item else "—"
+    if accept:
+        text = _("✅ You accepted the quote of {amount} for order #{number}. From now on the "
+                 "price can rise only by extras you approve.")
+    else:
+        text = _("You declined the quote of {amount} for order #{number}. The master has been "
+                 "told and may send a new one.")
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await message_of(query).answer(text.format(amount=amount, number=order.id))
+
+
+@router.callback_query(Cb.filter(F.a.in_({"xacc", "xdec"})))
+async def answer_extra(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+                       renderer: Renderer) -> None:
+    approve = callback_data.a == "xacc"
+    order = await decide_extra(ctx, actor, callback_data.o, callback_data.x, approve)
+    await query.answer()
+    cap = order.breakdown.cap
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    if approve:
+        text = _("✅ Extra approved. The agreed price for order #{number} is now up to "
+                 "{amount}.").format(number=order.id,
+                                     amount=renderer.money(cap) if cap is not None else "—")
+    else:
+        text = _("You declined the extra on order #{number}. The master has been told.").format(
+            number=order.id)
+    await message_of(query).answer(text)
