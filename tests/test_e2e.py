@@ -131,20 +131,55 @@ async def finish_order(fake: FakeTelegram) -> int:
     return int(number.group(1))
 
 
-async def approve_master(fake: FakeTelegram) -> None:
-    fake.user_sends_command(MASTER, "/become_master")
-    await fake.wait_for_message(MASTER, "full name")
-    fake.user_sends_text(MASTER, "Ivan Petrov")
-    await fake.wait_for_message(MASTER, "Share your phone number")
-    fake.user_sends_contact(MASTER, "+48111222333")
-    services = await fake.wait_for_message(MASTER, "Which services")
-    click(fake, MASTER, services, "Plumbing")
-    await fake.wait_for(lambda: "✅" in str(fake.buttons(msg(fake, MASTER,
+async def approve_master(fake: FakeTelegram, user_id: int = MASTER,
+                         name: str = "Ivan Petrov") -> None:
+    """The whole onboarding in the master's chat, then the desk's approval on his card."""
+    fake.user_sends_command(user_id, "/become_master")
+    await fake.wait_for_message(user_id, "full name")
+    fake.user_sends_text(user_id, name)
+    await fake.wait_for_message(user_id, "Share your phone number")
+    fake.user_sends_contact(user_id, "+48111222333")
+    form = await fake.wait_for_message(user_id, "How do you work?")
+    click(fake, user_id, form, "Self-employed")
+    await fake.wait_for_message(user_id, "tax identification number")
+    fake.user_sends_text(user_id, "7707083893")
+    services = await fake.wait_for_message(user_id, "Which services")
+    click(fake, user_id, services, "Plumbing")
+    await fake.wait_for(lambda: "✅" in str(fake.buttons(msg(fake, user_id,
                                                             services["message_id"]))))
-    click(fake, MASTER, msg(fake, MASTER, services["message_id"]), "Done")
-    card = await fake.wait_for_message(DESK, "Master application")
+    click(fake, user_id, msg(fake, user_id, services["message_id"]), "Done")
+    await fake.wait_for_message(user_id, "Send your documents")
+    fake.user_sends_photo(user_id)
+    added = await fake.wait_for_message(user_id, "Document 1 of 10")
+    click(fake, user_id, added, "Continue")
+    summary = await fake.wait_for_message(user_id, "Please check your application")
+    click(fake, user_id, summary, "Send to the desk")
+    card = await fake.wait_for_message(DESK, name)
+    await fake.wait_for(lambda: [m for m in fake.sent(DESK)  # his passport reached the desk
+                                 if "Documents of master" in (m.get("caption") or "")])
     click(fake, MANAGER, card, "Approve")
-    await fake.wait_for_message(MASTER, "approved")
+    await fake.wait_for_message(user_id, "approved")
+
+
+async def report_and_confirm(fake: FakeTelegram, master: int, job_id: int, price: str) -> None:
+    """The completion report from the job message, then the client's code typed back."""
+    click(fake, master, msg(fake, master, job_id), "Done")
+    await fake.wait_for_message(master, "Send photos of the finished work")
+    fake.user_sends_photo(master)
+    added = await fake.wait_for_message(master, "Photo 1 of 10")
+    click(fake, master, added, "Continue")
+    await fake.wait_for_message(master, "final price")
+    fake.user_sends_text(master, price)
+    months = await fake.wait_for_message(master, "Warranty on the work")
+    click(fake, master, months, "6")
+    await fake.wait_for_message(master, "Notes for the client")
+    fake.user_sends_text(master, "Replaced the cartridge <ok>")
+    code_msg = await fake.wait_for_message(CLIENT, "confirmation code")
+    assert "6" in code_msg["text"] and "Replaced the cartridge <ok>" in code_msg["text"]
+    code = re.search(r"\b(\d{6})\b", code_msg["text"])
+    assert code
+    await fake.wait_for_message(master, "Report sent")
+    fake.user_sends_text(master, code.group(1))
 
 
 def no_unexpected_errors(fake: FakeTelegram) -> None:
@@ -164,8 +199,8 @@ async def test_a_whole_order_from_start_to_completed(fake: FakeTelegram,
     thread = topic[0]["message_thread_id"]
     card = await fake.wait_for_message(DESK, f"Order #{order_id}", thread_id=thread)
     click(fake, MANAGER, card, "Assign")
-    await fake.wait_for(lambda: "Ivan Petrov ✅" in fake.buttons(msg(fake, DESK,
-                                                                   card["message_id"])))
+    await fake.wait_for(lambda: "1. Ivan Petrov" in str(fake.buttons(msg(fake, DESK,
+                                                                     card["message_id"]))))
     click(fake, MANAGER, msg(fake, DESK, card["message_id"]), "Ivan Petrov")
 
     offer = await fake.wait_for_message(MASTER, "New job offer")
@@ -176,18 +211,7 @@ async def test_a_whole_order_from_start_to_completed(fake: FakeTelegram,
     assert job
     await fake.wait_for_message(CLIENT, "a master has taken your order")
 
-    click(fake, MASTER, msg(fake, MASTER, offer["message_id"]), "Done")
-    await fake.wait_for_message(MASTER, "Send photos of the finished work")
-    fake.user_sends_photo(MASTER)
-    added = await fake.wait_for_message(MASTER, "Photo 1 of 10")
-    click(fake, MASTER, added, "Continue")
-    await fake.wait_for_message(MASTER, "final price")
-    fake.user_sends_text(MASTER, "3500")
-    code_msg = await fake.wait_for_message(CLIENT, "confirmation code")
-    code = re.search(r"\b(\d{6})\b", code_msg["text"])
-    assert code
-    await fake.wait_for_message(MASTER, "Report sent")
-    fake.user_sends_text(MASTER, code.group(1))
+    await report_and_confirm(fake, MASTER, offer["message_id"], "3500")
     await fake.wait_for_message(MASTER, f"Order #{order_id} is completed")
     await fake.wait_for_message(CLIENT, f"Order #{order_id} is completed")
     await fake.wait_for(lambda: "Completed" in msg(fake, DESK, card["message_id"])["text"])
@@ -293,7 +317,7 @@ async def test_webhook_mode(fake: FakeTelegram, tmp_path: Path) -> None:
                     "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as r:
                 assert r.status == 200
         await fake.wait_for_message(CLIENT, "What would you like to do?")
-        assert len([m for m in fake.sent(CLIENT) if "What would you like" in m["text"]]) == 1
+        assert len([m for m in fake.sent(CLIENT) if "What would you like" in (m["text"] or "")]) == 1
     finally:
         await proc.stop()
 
@@ -304,8 +328,8 @@ async def place_and_offer(fake: FakeTelegram) -> int:
     order_id = await finish_order(fake)
     card = await fake.wait_for_message(DESK, f"Order #{order_id}")
     click(fake, MANAGER, card, "Assign")
-    await fake.wait_for(lambda: "Ivan Petrov ✅" in fake.buttons(msg(fake, DESK,
-                                                                   card["message_id"])))
+    await fake.wait_for(lambda: "1. Ivan Petrov" in str(fake.buttons(msg(fake, DESK,
+                                                                     card["message_id"]))))
     click(fake, MANAGER, msg(fake, DESK, card["message_id"]), "Ivan Petrov")
     await fake.wait_for_message(MASTER, "New job offer")
     return order_id
@@ -320,7 +344,7 @@ async def test_a_deadline_due_while_the_bot_is_down_fires_once_after_restart(
         order_id = await place_and_offer(fake)
         await proc.stop()  # the offer falls due (6 s) while the bot is down
         await asyncio.sleep(17)
-        assert not [m for m in fake.sent(MASTER) if "expired" in m["text"]]
+        assert not [m for m in fake.sent(MASTER) if "expired" in (m["text"] or "")]
         await proc.start()
         expired = await fake.wait_for_message(MASTER, f"order #{order_id} has expired",
                                               timeout=30)
@@ -328,9 +352,9 @@ async def test_a_deadline_due_while_the_bot_is_down_fires_once_after_restart(
         note = await fake.wait_for_message(DESK, "did not answer the offer", timeout=30)
         assert "late" in note["text"] and "offline" in note["text"]  # marked late
         await asyncio.sleep(2)  # a second firing would show up by now
-        assert len([m for m in fake.sent(MASTER) if "has expired" in m["text"]]) == 1
-        assert len([m for m in fake.sent(DESK) if "did not answer" in m["text"]]) == 1
-        card = [m for m in fake.sent(DESK) if f"Order #{order_id}" in m["text"]][0]
+        assert len([m for m in fake.sent(MASTER) if "has expired" in (m["text"] or "")]) == 1
+        assert len([m for m in fake.sent(DESK) if "did not answer" in (m["text"] or "")]) == 1
+        card = [m for m in fake.sent(DESK) if f"Order #{order_id}" in (m["text"] or "")][0]
         assert "New — waiting for a master" in card["text"]  # back at the desk
     finally:
         await proc.stop()
@@ -365,7 +389,7 @@ async def test_two_bot_processes_on_one_postgres_fire_each_deadline_once(
                 await finish_order(fake)
 
             def overdue() -> list[dict[str, Any]]:
-                return [m for f in (fake, other) for m in f.sent(DESK) if "Overdue" in m["text"]]
+                return [m for f in (fake, other) for m in f.sent(DESK) if "Overdue" in (m["text"] or "")]
 
             await fake.wait_for(lambda: len(overdue()) >= 3, timeout=40)
             await asyncio.sleep(3)  # a second firing would show up by now
@@ -381,3 +405,45 @@ async def test_two_bot_processes_on_one_postgres_fire_each_deadline_once(
         finally:
             await second.stop()
             await first.stop()
+
+
+async def test_a_whole_order_with_two_masters_where_the_first_lets_the_offer_expire(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    """Auto [R §4]: the best candidate gets the offer; he lets it expire, so the next one gets
+    it, accepts, does the job and the client's code completes it."""
+    second = 7004
+    fake.add_user(second, "Boris", language_code="en")
+    proc = BotProcess(bot_env(fake, tmp_path, OFFER_MINUTES="0.05", CLOCK_TICK_SECONDS="1"),
+                      tmp_path / "bot.log")
+    await proc.start()
+    try:
+        await fake.wait_for(lambda: fake.calls("setMyCommands"), timeout=30)
+        await approve_master(fake, MASTER, "Ivan Petrov")
+        await approve_master(fake, second, "Boris Kot")
+        await order_until_phone(fake)
+        order_id = await finish_order(fake)
+        card = await fake.wait_for_message(DESK, f"Order #{order_id}")
+        click(fake, MANAGER, card, "Auto")
+        first = await fake.wait_for_message(MASTER, "New job offer")
+        assert "flat 3" not in first["text"]  # the district and the job, not the address
+        assert not [m for m in fake.sent(second) if "New job offer" in (m["text"] or "")]
+        # Ivan does not answer: after 3 s the offer expires and Boris gets it
+        await fake.wait_for_message(MASTER, f"order #{order_id} has expired", timeout=30)
+        offer = await fake.wait_for_message(second, "New job offer", timeout=30)
+        await fake.wait_for_message(DESK, "Auto: offered to Boris Kot")
+        click(fake, MASTER, first, "Accept")  # too late: refused, nothing changes
+        await fake.wait_for(lambda: [c for c in fake.calls("answerCallbackQuery")
+                                     if c.params.get("show_alert")])
+        click(fake, second, offer, "Accept")
+        await fake.wait_for(lambda: "+79990001122" in msg(fake, second,
+                                                          offer["message_id"])["text"])
+        told = await fake.wait_for_message(CLIENT, "a master has taken your order")
+        assert "Boris Kot" in told["text"] and "verified" in told["text"]
+        await report_and_confirm(fake, second, offer["message_id"], "2800")
+        await fake.wait_for_message(second, f"Order #{order_id} is completed")
+        await fake.wait_for_message(CLIENT, f"Order #{order_id} is completed")
+        await fake.wait_for(lambda: "Completed" in msg(fake, DESK, card["message_id"])["text"])
+        assert not [m for m in fake.sent(MASTER) if "+79990001122" in (m["text"] or "")]
+        no_unexpected_errors(fake)
+    finally:
+        await proc.stop()

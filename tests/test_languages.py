@@ -68,10 +68,17 @@ async def test_everyone_hears_their_own_language(db_url: str, lang: str) -> None
         await master.send("/become_master")
         await master.send("Ivan Petrov")
         await master.contact("+48111222333")
+        await master.press(master.last(), "mlf", 0)
+        await master.send("12")  # a bad tax id: refused in the master's language
+        await master.send("7707083893")
         await master.press(master.last(), "msvc", 0)
         await master.press(master.last(), "mdone")
+        await master.photo()
+        await master.press(master.last(), "mdocs")
+        await master.press(master.last(), "msend")
         mgr = h.manager(MANAGER)
-        await mgr.press(h.session.last(DESK), "mapp")
+        card = next(m for m in reversed(h.session.to(DESK)) if m.markup is not None)
+        await mgr.press(card, "mapp")
 
         client = Person(h, 100, "Anna", CODES[lang])
         order_id = await order(h, client)
@@ -85,6 +92,8 @@ async def test_everyone_hears_their_own_language(db_url: str, lang: str) -> None
         await master.press(master.last(), "rnext")
         await master.send("abc")  # refused in the master's language
         await master.send("1500")
+        await master.press(master.last(), "rwar", 2)
+        await master.send("XQZ-1 ~~ XQZ-2")  # the notes: typed, not the bot's language
         code = re.search(r"<b>(\d{6})</b>", client.last().text).group(1)  # type: ignore
         await master.send("000000" if code != "000000" else "111111")
         await master.send(code)

@@ -440,3 +440,123 @@ async def test_the_longest_act_fits_one_telegram_message(ctx: Context) -> None:
     assert "Warranty: 12 months, until Mar 2, 2027" in draft.text
     assert draft.markup is not None and "Accept the work" in draft.markup.inline_keyboard[0][
         0].text
+
+
+# --- layer 3: the dispatcher flow ----------------------------------------------------------
+
+@pytest.fixture
+async def h(db_url: str):  # type: ignore[no-untyped-def]
+    from tests.flowkit import harness
+    from tests.test_flows import MANAGER
+
+    async with harness(db_url, admin_ids=[MANAGER]) as h:
+        yield h
+
+
+async def test_quote_extra_cap_and_the_completion_act(h) -> None:  # type: ignore[no-untyped-def]
+    import re
+    from datetime import datetime
+
+    from babel.dates import format_date
+
+    from tests.flowkit import DESK
+    from tests.test_flows import MANAGER, approved_master, card_of, place_order
+
+    c = h.person(130, "Vera")
+    master = await approved_master(h, 230, "Gleb")
+    order_id = await place_order(h, c)
+    thread, card = card_of(h, order_id)
+    mgr = h.manager(MANAGER, thread_id=thread)
+    await mgr.click(card, "Assign")
+    await mgr.click(card, "Gleb")
+    await master.click(master.last(), "Accept")
+    job = master.last()
+    assert "💬 Send a quote" not in job.buttons()  # not before the call
+    await master.click(job, "I have called the client")
+    assert "💬 Send a quote" in job.buttons()
+
+    # a first quote, declined; a second one, accepted
+    await master.click(job, "Send a quote")
+    await master.send("a lot")
+    assert "positive number" in master.last().text
+    await master.send("3 000")
+    await master.click(master.last(), "Skip")
+    assert "has been sent to the client" in master.last().text
+    await c.click(c.last(), "Decline")
+    assert "declined your quote of RUB3,000.00" in master.last().text
+    await master.click(master.last(), "Send a quote")
+    await master.send("2000")
+    await master.send("Labour and <parts>")
+    quote_msg = c.last()
+    assert "quotes <b>RUB2,000.00</b>" in quote_msg.text
+    assert "Labour and &lt;parts&gt;" in quote_msg.text
+    await h.person(131, "Stranger").click_data(quote_msg, quote_msg.data("Accept the quote"))
+    assert h.session.alerts()[-1] == "You cannot do this."
+    await c.click(quote_msg, "Accept the quote")
+    assert "You accepted the quote of RUB2,000.00" in c.last().text
+    assert quote_msg.buttons() == []
+    assert "accepted your quote of RUB2,000.00" in master.last().text
+    assert "accepted the quote of RUB2,000.00" in h.session.to(DESK, thread)[-1].text
+    assert "Quote: RUB2,000.00" in card.text and "(accepted)" in card.text
+
+    # an extra, approved with one tap
+    await master.click(master.last(), "Propose an extra")
+    await master.send("Siphon")
+    await master.send("five hundred")
+    assert "positive number" in master.last().text
+    await master.send("500")
+    await master.send("The old one is cracked")
+    assert "sent to the client for approval" in master.last().text
+    extra_msg = c.last()
+    assert "Siphon" in extra_msg.text and "with this extra: RUB2,500.00" in extra_msg.text
+    await c.click(extra_msg, "Approve the extra")
+    assert "up to RUB2,500.00" in c.last().text
+    assert "approved the extra «Siphon»" in master.last().text
+
+    # the report: above the cap is refused at the price step, nothing typed is lost
+    await master.click(master.last(), "Done")
+    await master.photo()
+    await master.click(master.last(), "Continue")
+    await master.send("2 600")
+    refusal = master.last()
+    assert "cannot be more than RUB2,500.00" in refusal.text and "Propose an extra" in (
+        refusal.text)
+    assert (await h.app.storage.get_state(_key(master))) == "Report:price"
+    await master.click(refusal, "Propose an extra")  # raise the cap from inside the report
+    await master.send("Valve")
+    await master.send("100")
+    await master.send("Worn out")
+    assert "Your report is kept" in master.last().text
+    await c.click(c.last(), "Approve the extra")
+    await master.send("2 600")
+    assert "Warranty on the work" in master.last().text
+    assert (await h.app.storage.get_data(_key(master)))["report"]["photos"]  # kept
+    await master.press(master.last(), "rwar", 5)  # 6 months
+    await master.send("Siphon and valve replaced")
+
+    act = c.last()
+    until = format_date(add_months(datetime.now(h.app.renderer.tz).date(), 6), format="medium",
+                        locale="en")
+    for line in ("Work: Plumbing", "Final price: RUB2,600.00", "Price breakdown:",
+                 "• Quote: RUB2,000.00 — Labour and &lt;parts&gt;",
+                 "• Extra: Siphon — RUB500.00", "• Extra: Valve — RUB100.00",
+                 "Agreed total: RUB2,600.00", f"Warranty: 6 months, until {until}",
+                 "Master's notes: Siphon and valve replaced"):
+        assert line in act.text, (line, act.text)
+    assert re.search(r"<b>(\d{6})</b>", act.text) and act.buttons() == ["✅ Accept the work"]
+    async with h.app.ctx.tx() as s:
+        row = await s.get(Order, order_id)
+    assert row is not None and (row.status, row.final_price, row.warranty_months,
+                                row.report_notes) == ("awaiting_confirmation",
+                                                      Decimal("2600"), 6,
+                                                      "Siphon and valve replaced")
+    assert "Warranty: 6 months" in card.text and "Extra: Valve" in card.text
+    await c.click(act, "Accept the work")
+    async with h.app.ctx.tx() as s:
+        assert (await s.get(Order, order_id)).status == "completed"  # type: ignore[union-attr]
+
+
+def _key(p):  # type: ignore[no-untyped-def]
+    from aiogram.fsm.storage.base import StorageKey
+
+    return StorageKey(bot_id=42, chat_id=p.id, user_id=p.id)

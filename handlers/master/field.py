@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKey
 
 from bot.callbacks import Cb
 from bot.domain.errors import DomainError, NotAllowed
-from bot.domain.rules import Actor, parse_visit
+from bot.domain.rules import Actor, own_job, parse_visit
 from bot.domain.states import Status
 from bot.domain.views import OrderView
 from bot.i18n import _
@@ -64,7 +64,11 @@ async def got_visit(message: Message, state: FSMContext, ctx: Context, actor: Ac
         await message.answer(error_text(exc))
         return
     data = await state.get_data()
-    order = await schedule_visit(ctx, actor, int(data["order_id"]), visit_at)
+    try:
+        order = await schedule_visit(ctx, actor, int(data["order_id"]), visit_at)
+    except DomainError:
+        await state.clear()  # the job moved on (agreed, stopped, taken away): nothing to ask
+        raise
     await state.clear()
     text, kb = renderer.job(order)
     await message.answer(_("📅 The visit is set. The client has been told.") + "\n\n" + text,
@@ -97,8 +101,7 @@ async def _ask_location(message: Message, order_id: int) -> int:
 async def on_site(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
                   state: FSMContext) -> None:
     order = await get_order(ctx, actor, callback_data.o)  # checked before asking
-    if order.master_id != actor.master_id:
-        raise NotAllowed("error.not_allowed")
+    own_job(actor, order.parties)
     if order.stopped:
         raise NotAllowed("error.job_stopped")
     if order.status != Status.SCHEDULED:
@@ -121,9 +124,11 @@ async def checkin_location(message: Message, state: FSMContext, ctx: Context, ac
                            renderer: Renderer) -> None:
     assert message.location is not None
     data = await state.get_data()
-    order, _minutes = await check_in(ctx, actor, int(data["order_id"]),
-                                     message.location.latitude, message.location.longitude)
-    await state.clear()
+    try:
+        order, _minutes = await check_in(ctx, actor, int(data["order_id"]),
+                                         message.location.latitude, message.location.longitude)
+    finally:  # checked in, or the job moved on (stopped, taken away): nothing more to ask
+        await state.clear()
     if data.get("prompt") and message.bot is not None:
         try:  # the way without a location is no longer needed
             await message.bot.edit_message_reply_markup(
