@@ -48,8 +48,8 @@ ERRORS = {
     "error.answer_empty": N_("Type an answer or send a file first."),
     "error.no_question": N_("The desk has no open question for you."),
     "error.block_reason": N_("Type the reason for blocking as text."),
-    "error.block_usage": N_("Use: /block <master number> <reason>, or /unblock <master "
-                            "number>."),
+    "error.block_usage": N_("Use: /block 12 reason, or /unblock 12, with the master's number "
+                            "from his card."),
     "error.already_blocked": N_("This master is already blocked."),
     "error.not_blocked": N_("This master is not blocked."),
     "error.master_blocked": N_("Your master account is blocked: you cannot act on orders. "

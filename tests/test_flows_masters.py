@@ -155,7 +155,7 @@ async def test_block_by_command_freezes_the_master_and_the_desk_takes_the_job(h:
     job = ivan.last()
     row = await master_row(h, 304)
     await h.manager(MANAGER).send("/block")
-    assert "Use: /block" in h.session.last(DESK).text
+    assert "Use: /block 12 reason" in h.session.last(DESK).text
     await h.manager(MANAGER).send(f"/block {row.id} No-show twice")
     told = next(x.text for x in h.session.to(DESK) if x.text.startswith("Master #"))
     assert told.startswith(f"Master #{row.id} is blocked: No-show twice")
