@@ -85,6 +85,7 @@ class Master(Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_digest: Mapped[str | None] = mapped_column(String(40))  # what the card shows now
     legal_form: Mapped[str | None] = mapped_column(String(16))  # [R §1] self_employed, sole_trader
     tax_id: Mapped[str | None] = mapped_column(String(32))
     districts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
@@ -135,6 +136,7 @@ class Order(Base):
     offered_master_id: Mapped[int | None] = mapped_column(ForeignKey("masters.id"))
     topic_id: Mapped[int | None] = mapped_column(BigInteger)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_digest: Mapped[str | None] = mapped_column(String(40))  # what the card shows now
     reason: Mapped[str | None] = mapped_column(String(32))  # reject / cancel reason code
     final_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     report_photos: Mapped[list[str]] = mapped_column(JSON, default=list)

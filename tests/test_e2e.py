@@ -317,7 +317,8 @@ async def test_webhook_mode(fake: FakeTelegram, tmp_path: Path) -> None:
                     "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as r:
                 assert r.status == 200
         await fake.wait_for_message(CLIENT, "What would you like to do?")
-        assert len([m for m in fake.sent(CLIENT) if "What would you like" in (m["text"] or "")]) == 1
+        assert len([m for m in fake.sent(CLIENT)
+                    if "What would you like" in (m["text"] or "")]) == 1
     finally:
         await proc.stop()
 
@@ -389,7 +390,8 @@ async def test_two_bot_processes_on_one_postgres_fire_each_deadline_once(
                 await finish_order(fake)
 
             def overdue() -> list[dict[str, Any]]:
-                return [m for f in (fake, other) for m in f.sent(DESK) if "Overdue" in (m["text"] or "")]
+                return [m for f in (fake, other) for m in f.sent(DESK)
+                        if "Overdue" in (m["text"] or "")]
 
             await fake.wait_for(lambda: len(overdue()) >= 3, timeout=40)
             await asyncio.sleep(3)  # a second firing would show up by now

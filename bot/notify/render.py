@@ -415,8 +415,8 @@ class Renderer:
         return [
             _("Name: {name}").format(name=q(m.name)) + (" ✅" if m.verified else ""),
             _("Phone: {phone}").format(phone=q(m.phone)),
-            _("Legal form: {form}").format(form=_(LEGAL_FORM_NAMES.get(m.legal_form or "",
-                                                                      N_("not given")))),
+            _("Legal form: {form}").format(form=_(LEGAL_FORM_NAMES[m.legal_form])
+                                           if m.legal_form in LEGAL_FORM_NAMES else "—"),
             _("Tax id: {tax_id}").format(tax_id=q(m.tax_id or "—")),
             _("Services: {services}").format(
                 services=", ".join(q(self.service(c)) for c in m.services)),

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +47,13 @@ class SenderConfig:
     desk_locale: str
     default_locale: str
     poll_seconds: float = 0.5
+
+
+def card_digest(text: str, markup: InlineKeyboardMarkup | None) -> str:
+    """What a card shows, in 40 characters: the same digest means an edit would change
+    nothing."""
+    raw = text + "\x00" + (markup.model_dump_json(exclude_none=True) if markup else "")
+    return hashlib.sha1(raw.encode()).hexdigest()
 
 
 class OutboxSender:
@@ -244,10 +252,14 @@ class OutboxSender:
                 if newer is not None:
                     return  # a later row draws the same card: one edit is enough
             ov = await order_view(s, order)
+            shown = order.card_digest
         desk = self.config.desk_chat_id
         with self.i18n.use_locale(self.config.desk_locale):
             text, markup = self.renderer.card(ov)
             name = self.renderer.topic_name(ov)
+        digest = card_digest(text, markup)
+        if ov.card_message_id is not None and shown == digest:
+            return  # the card already shows this: an edit would get 400 "not modified"
         topic_id = ov.topic_id
         if topic_id is None and ov.card_message_id is None:
             try:
@@ -261,6 +273,7 @@ class OutboxSender:
                 await self._save_order(ov.id, topic_id=topic_id)
         if ov.card_message_id is not None:
             if await self._edit(desk, ov.card_message_id, text, markup):
+                await self._save_order(ov.id, card_digest=digest)
                 return
         try:
             msg = await self.bot.send_message(desk, text, message_thread_id=topic_id,
@@ -272,7 +285,7 @@ class OutboxSender:
             topic_id = await self._reopen_topic(ov.id, name)
             msg = await self.bot.send_message(desk, text, message_thread_id=topic_id,
                                               reply_markup=markup)
-        await self._save_order(ov.id, card_message_id=msg.message_id)
+        await self._save_order(ov.id, card_message_id=msg.message_id, card_digest=digest)
 
     async def _reopen_topic(self, order_id: int, name: str) -> int | None:
         try:
@@ -306,17 +319,21 @@ class OutboxSender:
             if m is None:
                 return
             mv = await master_view(s, m)
+            shown = m.card_digest
         stats, record = await master_record(self.ctx, master_id)
         desk = self.config.desk_chat_id
         with self.i18n.use_locale(self.config.desk_locale):
             text, markup = self.renderer.master_card(mv, stats, record)
-        if mv.card_message_id is not None and await self._edit(desk, mv.card_message_id, text,
-                                                               markup):
+        digest = card_digest(text, markup)
+        if mv.card_message_id is not None and shown == digest:
             return
-        msg = await self.bot.send_message(desk, text, reply_markup=markup)
+        values: dict[str, object] = {"card_digest": digest}
+        if mv.card_message_id is None or not await self._edit(desk, mv.card_message_id, text,
+                                                              markup):
+            msg = await self.bot.send_message(desk, text, reply_markup=markup)
+            values["card_message_id"] = msg.message_id
         async with self.ctx.tx() as s:
-            await s.execute(update(Master).where(Master.id == master_id)
-                            .values(card_message_id=msg.message_id))
+            await s.execute(update(Master).where(Master.id == master_id).values(**values))
 
     async def _edit(self, chat_id: int, message_id: int, text: str,
                     markup: InlineKeyboardMarkup | None) -> bool:
