@@ -32,6 +32,7 @@ async def set_commands(bot: Bot) -> None:
         BotCommand(command="orders", description="My orders"),
         BotCommand(command="language", description="Language"),
         BotCommand(command="become_master", description="Become a master"),
+        BotCommand(command="profile", description="My master profile"),
         BotCommand(command="cancel", description="Cancel"),
     ])
 

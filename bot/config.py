@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     arrival_grace_minutes: float = Field(default=60, gt=0)
     completion_hours: float = Field(default=48, gt=0)
     confirmation_hours: float = Field(default=24, gt=0)
+    review_hours: float = Field(default=2, gt=0)
     clock_tick_seconds: float = Field(default=30, gt=0, le=3600)
     # Matching [R §4]: the city's districts, comma-separated; empty: one area, served by all.
     districts: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -154,6 +155,7 @@ class Settings(BaseSettings):
             arrival_grace=timedelta(minutes=self.arrival_grace_minutes),
             completion=timedelta(hours=self.completion_hours),
             confirmation=timedelta(hours=self.confirmation_hours),
+            review=timedelta(hours=self.review_hours),
         )
 
     @property

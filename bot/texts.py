@@ -57,6 +57,13 @@ ERRORS = {
     "error.master_not_blocked": N_("The master of this order is not blocked."),
     "error.no_candidates": N_("No candidate is available for Auto (on duty, serving the "
                               "district, not tried before). Choose a master by hand."),
+    "error.review_reason": N_("Please tell us in a few words what went wrong: the desk will "
+                              "look into it."),
+    "error.review_text": N_("Type the comment as text."),
+    "error.review_long": N_("The comment is too long: at most 1000 characters."),
+    "error.already_reviewed": N_("This order already has your review. Thank you!"),
+    "error.no_review": N_("This order has no review yet."),
+    "error.review_usage": N_("Use: /review 12 the corrected text, with the order's number."),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
     "error.price_above_cap": N_("The final price cannot be more than the agreed price (the "
                                 "accepted quote plus the approved extras). To charge more, "

@@ -68,3 +68,7 @@ class Visit(StatesGroup):
     when = State()  # the master types the time agreed on the call
     propose = State()  # either side types a new time to propose
     checkin = State()  # the master shares his location to check in
+
+
+class ReviewStep(StatesGroup):
+    comment = State()  # the client's comment (or, for 1–2 stars, the required reason)

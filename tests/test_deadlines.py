@@ -212,8 +212,12 @@ async def test_confirmation_reminder_and_a_confirmed_order_stops_the_clocks(
     code = kinds(await outbox(ctx), "client_code")[0][3]["code"]
     await confirm_with_code(ctx, master_actor(master), order.id, code)
     clock.advance(days=30)
+    # the work's clocks are met; completion starts only the review request (SPEC §4), once
+    assert await fire_due(ctx) == 1
+    assert kinds(await outbox(ctx), "client_sla")[-1][3]["kind"] == "review"
     assert await fire_due(ctx) == 0
-    assert {s for s, _ in (await deadlines(ctx, order.id)).values()} <= {"cancelled"}
+    states = await deadlines(ctx, order.id)
+    assert {kind for kind, (st, _) in states.items() if st != "cancelled"} == {"review"}
 
 
 async def test_two_processes_fire_each_deadline_once(db_url: str, ctx: Context,

@@ -443,9 +443,16 @@ async def test_a_whole_order_with_two_masters_where_the_first_lets_the_offer_exp
         assert "Boris Kot" in told["text"] and "verified" in told["text"]
         await report_and_confirm(fake, second, offer["message_id"], "2800")
         await fake.wait_for_message(second, f"Order #{order_id} is completed")
-        await fake.wait_for_message(CLIENT, f"Order #{order_id} is completed")
+        done = await fake.wait_for_message(CLIENT, f"Order #{order_id} is completed")
         await fake.wait_for(lambda: "Completed" in msg(fake, DESK, card["message_id"])["text"])
         assert not [m for m in fake.sent(MASTER) if "+79990001122" in (m["text"] or "")]
+        click(fake, CLIENT, done, "5⭐")  # the client rates Boris
+        ask = await fake.wait_for_message(CLIENT, "Add a few words")
+        click(fake, CLIENT, ask, "Skip")
+        await fake.wait_for_message(CLIENT, "Thank you for your review")
+        await fake.wait_for_message(second, "rated your work")
+        await fake.wait_for(lambda: "Review: ★★★★★" in msg(fake, DESK,
+                                                           card["message_id"])["text"])
         no_unexpected_errors(fake)
     finally:
         await proc.stop()

@@ -20,6 +20,7 @@ class Kind(StrEnum):
     ARRIVAL = "arrival"  # [C 3(2)] slot + 1 h without check-in
     COMPLETION = "completion"  # [C 4(1)] 48 h from assignment
     CONFIRMATION = "confirmation"  # the client has not confirmed within 24 h
+    REVIEW = "review"  # ask the client for a review 2 h after completion, once (SPEC §2.3)
 
 
 class Sla(StrEnum):
@@ -40,6 +41,7 @@ ACTIVE_IN: dict[Kind, frozenset[Status]] = {
     Kind.ARRIVAL: frozenset({Status.SCHEDULED}),
     Kind.COMPLETION: IN_WORK,
     Kind.CONFIRMATION: frozenset({Status.AWAITING_CONFIRMATION}),
+    Kind.REVIEW: frozenset({Status.COMPLETED}),
 }
 # Entering a state starts these (re-entering restarts them: an order back at the desk after a
 # declined offer gets a fresh triage clock).
@@ -49,6 +51,7 @@ STARTS: dict[Status, tuple[Kind, ...]] = {
     Status.ASSIGNED: (Kind.CALLBACK_REMINDER, Kind.CALLBACK, Kind.COMPLETION),
     Status.SCHEDULED: (Kind.VISIT_REMINDER, Kind.ARRIVAL),
     Status.AWAITING_CONFIRMATION: (Kind.CONFIRMATION,),
+    Status.COMPLETED: (Kind.REVIEW,),
 }
 SLA_WHEN_FIRED: dict[Kind, Sla] = {
     Kind.TRIAGE: Sla.BREACH,
@@ -73,6 +76,7 @@ class Timing:
     arrival_grace: timedelta = timedelta(hours=1)
     completion: timedelta = timedelta(hours=48)
     confirmation: timedelta = timedelta(hours=24)
+    review: timedelta = timedelta(hours=2)
 
 
 def kinds_to_cancel(status: Status) -> list[Kind]:
@@ -94,6 +98,8 @@ def due_at(kind: Kind, entered: datetime, t: Timing,
         return add_wall(entered, t.completion)
     if kind is Kind.CONFIRMATION:
         return add_wall(entered, t.confirmation)
+    if kind is Kind.REVIEW:
+        return add_wall(entered, t.review)
     if visit_at is None:
         return None
     if kind is Kind.VISIT_REMINDER:

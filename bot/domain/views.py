@@ -89,6 +89,8 @@ class OrderView:
     request_reason: str | None = None
     client_name: str = ""
     district: str | None = None
+    review_stars: int | None = None
+    review_comment: str | None = None
     auto_offer: bool = False
     master_blocked: bool = False
     master_name: str | None = None

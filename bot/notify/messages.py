@@ -9,6 +9,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.pricing import PriceItemView
+from bot.domain.reviews import stars_line
 from bot.domain.views import OrderView
 from bot.domain.visits import MASTER, proposal_stamp
 from bot.i18n import N_, _, fmt_datetime, fmt_span, ngettext
@@ -244,9 +245,34 @@ def _desk_price(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     return Draft(prices.desk_price(r, *_price_item(p, t), p["event"]))
 
 
+def stars_keyboard(order_id: int) -> InlineKeyboardMarkup:
+    """SPEC §2.3: 1–5 stars, one tap."""
+    return InlineKeyboardMarkup(inline_keyboard=[[button(f"{n}⭐", "rv", order_id, n)
+                                                  for n in range(1, 6)]])
+
+
 def _client_completed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     o = _order(t)
-    return Draft(_("Order #{number} is completed. Thank you for choosing us!").format(number=o.id))
+    return Draft(_("Order #{number} is completed. Thank you for choosing us!").format(number=o.id)
+                 + "\n\n" + _("How did the master do? Rate the work:"),
+                 stars_keyboard(o.id))
+
+
+def _desk_review(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    stars = int(p.get("stars", 0))
+    comment = p.get("comment")
+    if p.get("alert"):
+        text = _("🚨 Quality alert: the client rated the order {stars}. Reason: {comment}")
+    else:
+        text = _("⭐ The client rated the order {stars}. Comment: {comment}")
+    return Draft(text.format(stars=stars_line(stars), comment=q(comment or "—")))
+
+
+def _master_review(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    stars = int(p.get("stars", 0))
+    return Draft(_("The client rated your work on order #{number}: {stars}").format(
+        number=_order(t).id, stars=stars_line(stars))
+        + ("\n" + q(p["comment"]) if p.get("comment") else ""))
 
 
 def _master_offer(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -434,6 +460,9 @@ def _client_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     if kind == "arrival":
         return Draft(_("The master is late for order #{number}. The desk knows and will "
                        "contact you.").format(number=n))
+    if kind == "review":
+        return Draft(_("How did it go with order #{number}? Your stars help other clients "
+                       "choose a master.").format(number=n), stars_keyboard(n))
     return Draft(_("Is the work on order #{number} done? If so, give the master your "
                    "confirmation code; if something is wrong, write to us.").format(number=n))
 
@@ -465,6 +494,8 @@ COMPOSERS = {
     "client_rematch": _client_rematch,
     "master_accepted": _master_accepted,
     "master_question": _master_question,
+    "desk_review": _desk_review,
+    "master_review": _master_review,
     "desk_master_answer": _desk_master_answer,
     "master_blocked": _master_blocked,
     "master_resumed": _master_resumed,

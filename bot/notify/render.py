@@ -18,6 +18,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import cb
 from bot.domain.geo import distance_m
 from bot.domain.masters import Candidate, Discipline
+from bot.domain.reviews import stars_line
 from bot.domain.rules import clip
 from bot.domain.states import Action, Role, Status, actions_for
 from bot.domain.views import MasterStats, MasterView, OrderView
@@ -206,6 +207,10 @@ class Renderer:
         lines += self.price_lines(o)
         if o.code_locked:
             lines.append(_("⚠️ Confirmation locked after too many wrong codes"))
+        if o.review_stars is not None:
+            lines.append(_("Review: {stars} {comment}").format(
+                stars=stars_line(o.review_stars),
+                comment=q(clip(o.review_comment or "", 300))).rstrip())
         if o.stopped:
             lines.append(_("⛔ STOPPED BY THE CLIENT — the clocks are on hold"))
         if o.request == "extension":

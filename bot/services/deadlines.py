@@ -186,7 +186,7 @@ async def _fire(ctx: Context, s: AsyncSession, fx: _Effects, order: Order,
     if master_uid is not None and kind in (Kind.CALLBACK_REMINDER, Kind.CALLBACK,
                                            Kind.VISIT_REMINDER, Kind.COMPLETION):
         fx.send("master_sla", chat_id=master_uid, order_id=order.id, **common)
-    if kind in (Kind.VISIT_REMINDER, Kind.ARRIVAL, Kind.CONFIRMATION):
+    if kind in (Kind.VISIT_REMINDER, Kind.ARRIVAL, Kind.CONFIRMATION, Kind.REVIEW):
         fx.send("client_sla", chat_id=order.client_id, order_id=order.id, **common)
     return sla
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.pricing import PriceItemView
 from bot.domain.states import Status
 from bot.domain.views import MasterView, OrderView, UserView
-from db.models import Master, MasterService, Order, PriceItem, User
+from db.models import Master, MasterService, Order, PriceItem, Review, User
 
 
 def user_view(u: User) -> UserView:
@@ -28,6 +28,8 @@ async def master_view(s: AsyncSession, m: Master) -> MasterView:
 async def order_view(s: AsyncSession, o: Order) -> OrderView:
     client = await s.get(User, o.client_id)
     master = await s.get(Master, o.master_id) if o.master_id else None
+    review = await s.scalar(select(Review).where(Review.order_id == o.id)) \
+        if o.status in (Status.COMPLETED, Status.DISPUTED) else None
     return OrderView(
         id=o.id, client_id=o.client_id, service=o.service, description=o.description,
         photos=tuple(o.photos or ()), address=o.address, latitude=o.latitude,
@@ -42,6 +44,8 @@ async def order_view(s: AsyncSession, o: Order) -> OrderView:
         request=o.request, request_reason=o.request_reason,
         client_name=client.first_name if client else "",
         district=o.district, auto_offer=o.auto_offer,
+        review_stars=review.stars if review else None,
+        review_comment=review.comment if review else None,
         master_blocked=bool(master and master.blocked),
         master_name=master.name if master else None,
         master_user_id=master.user_id if master else None,

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.callbacks import Cb
 from bot.domain.rules import Actor
 from bot.i18n import _
+from bot.notify.messages import stars_keyboard
 from bot.notify.render import button
 from bot.services.base import Context
 from bot.services.field import stop_job
@@ -52,4 +53,5 @@ async def accept(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: A
     assert isinstance(query.message, Message)
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(_("✅ Thank you! Order #{number} is completed.").format(
-        number=callback_data.o))
+        number=callback_data.o) + "\n\n" + _("How did the master do? Rate the work:"),
+        reply_markup=stars_keyboard(callback_data.o))

@@ -1,0 +1,70 @@
+"""Reviews (SPEC §2.3): the client rates a completed order once; a low mark alerts the desk
+[H]; the desk may correct the text, never delete the review [R §7]. The stars feed the
+masters' Bayesian rating per category [Q]."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.domain.deadlines import Kind
+from bot.domain.errors import Conflict, InvalidInput, NotAllowed
+from bot.domain.reviews import LOW, MAX_COMMENT, check_review
+from bot.domain.rules import Actor, clip
+from bot.domain.states import Role, Status
+from bot.services.base import Context, audit, enqueue
+from bot.services.common import load_order, master_user_id
+from db.models import Deadline, Review
+
+REVIEWABLE = (Status.COMPLETED, Status.DISPUTED)
+
+
+async def leave_review(ctx: Context, actor: Actor, order_id: int, stars: int,
+                       comment: str | None) -> None:
+    """The order's client rates it, once."""
+    text = check_review(stars, comment)
+    now = ctx.clock()
+    try:
+        async with ctx.tx() as s:
+            order = await load_order(s, order_id)
+            if order.client_id != actor.user_id:
+                raise NotAllowed("error.not_allowed")
+            if order.status not in REVIEWABLE or order.master_id is None:
+                raise NotAllowed("error.wrong_state")
+            if await s.scalar(select(Review.id).where(Review.order_id == order.id)):
+                raise Conflict("error.already_reviewed")
+            s.add(Review(order_id=order.id, master_id=order.master_id, service=order.service,
+                         stars=stars, comment=text, created_at=now))
+            await s.flush()  # the unique order_id settles a double tap here
+            # The review is in: the reminder that would ask for it is met.
+            await s.execute(update(Deadline).where(
+                Deadline.order_id == order.id, Deadline.kind == Kind.REVIEW.value,
+                Deadline.state == "pending").values(state="cancelled"))
+            audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action="review",
+                  order_id=order.id, master_id=order.master_id, reason=f"{stars} {text or ''}")
+            enqueue(s, now, "desk_review", order_id=order.id, stars=stars, comment=text,
+                    alert=stars <= LOW)
+            enqueue(s, now, "master_review", chat_id=await master_user_id(s, order.master_id),
+                    order_id=order.id, stars=stars, comment=text)
+            enqueue(s, now, "order_card", order_id=order.id)
+    except IntegrityError:
+        raise Conflict("error.already_reviewed") from None
+
+
+async def correct_review(ctx: Context, actor: Actor, order_id: int, text: str) -> None:
+    """[R §7] a review cannot be deleted; the desk replaces its text (the old one stays in
+    the audit log)."""
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidInput("error.review_text")
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        review = await s.scalar(select(Review).where(Review.order_id == order_id))
+        if review is None:
+            raise NotAllowed("error.no_review")
+        audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="review_corrected",
+              order_id=order_id, master_id=review.master_id, reason=review.comment)
+        review.comment = clip(text, MAX_COMMENT)
+        enqueue(s, now, "order_card", order_id=order_id)

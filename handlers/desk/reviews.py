@@ -1,0 +1,29 @@
+"""/review N text: the desk corrects a review's text; a review is never deleted [R §7]."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.rules import Actor
+from bot.i18n import _
+from bot.services.base import Context
+from bot.services.reviews import correct_review
+
+router = Router(name="desk_reviews")
+
+
+@router.message(Command("review"))
+async def correct(message: Message, command: CommandObject, ctx: Context,
+                  actor: Actor) -> None:
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+    parts = (command.args or "").split(maxsplit=1)
+    if len(parts) != 2 or not parts[0].lstrip("#").isdigit():
+        raise InvalidInput("error.review_usage")
+    order_id = int(parts[0].lstrip("#"))
+    await correct_review(ctx, actor, order_id, parts[1])
+    await message.answer(_("The review of order #{number} is corrected; the old text stays in "
+                           "the audit log.").format(number=order_id))
