@@ -5,10 +5,8 @@ Revises: 0001
 Create Date: 2026-11-23 16:22:31.504639
 """
 
-from alembic import op
 import sqlalchemy as sa
-
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'
@@ -37,7 +35,8 @@ def upgrade() -> None:
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('visit_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('sla_state', sa.String(length=8), server_default='ok', nullable=False))
+        batch_op.add_column(sa.Column('sla_state', sa.String(length=8), server_default='ok',
+                                      nullable=False))
         batch_op.add_column(sa.Column('sla_kind', sa.String(length=24), nullable=True))
         batch_op.add_column(sa.Column('sla_due_at', sa.DateTime(timezone=True), nullable=True))
 
