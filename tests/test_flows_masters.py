@@ -138,9 +138,18 @@ async def test_the_desk_asks_for_more_the_answer_returns_to_the_card(h: Harness)
     assert any("answered the desk's question: Attached" in x.text for x in h.session.to(DESK))
 
     await mgr.click(card, "Reject")
+    await mgr.click(card, "Back")  # changed his mind: the card's own buttons again
+    assert card.buttons()[:3] == ["✅ Approve", "❌ Reject", "❓ Ask for more"]
+    await mgr.click(card, "Reject")
     await mgr.click(card, "Not enough experience")
     assert "Reason: Not enough experience for these services" in m.last().text
     assert (await master_row(h, 303)).status == "rejected"
+    assert "Status: <b>Rejected</b>" in card.text
+
+    await apply_as_master(h, m, "Jan Novák")  # he applies again: a new card below
+    await m.click(m.last(), "Send to the desk")
+    again = master_card(h)
+    assert again.message_id != card.message_id and "Waiting for verification" in again.text
 
 
 async def test_block_by_command_freezes_the_master_and_the_desk_takes_the_job(h: Harness):

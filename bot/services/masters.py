@@ -76,9 +76,11 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
                 await s.flush()
             except IntegrityError:  # a second tap got there first
                 raise Conflict("error.master_exists") from None
-        else:  # a rejected applicant applies again: the same record, a fresh review
+        else:  # a rejected applicant applies again: the same record, a fresh review and a
+            # new card at the bottom of the desk (the old one stays as history)
             for key, value in fields.items():
                 setattr(master, key, value)
+            master.card_message_id = master.card_digest = None
             await s.flush()
         await _set_services(s, master.id, app.services)
         audit(s, now, actor_id=user_id, role=Role.MASTER, action="apply", master_id=master.id)
@@ -174,6 +176,13 @@ async def verification_queue(ctx: Context, actor: Actor, limit: int = 30) -> lis
         rows = (await s.scalars(select(Master).where(Master.status == "pending")
                                 .order_by(Master.created_at, Master.id).limit(limit))).all()
         return [await master_view(s, m) for m in rows]
+
+
+async def desk_master(ctx: Context, actor: Actor, master_id: int) -> MasterView:
+    """A master as the desk sees him (to redraw his card's buttons)."""
+    _desk(actor)
+    async with ctx.tx() as s:
+        return await master_view(s, await _load(s, master_id))
 
 
 async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:

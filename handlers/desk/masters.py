@@ -13,12 +13,13 @@ from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.masters import MASTER_REJECT_REASONS
 from bot.domain.rules import Actor
 from bot.i18n import _, ngettext
-from bot.notify.render import MASTER_REJECT_REASON_NAMES, button, q
+from bot.notify.render import MASTER_REJECT_REASON_NAMES, Renderer, button, q
 from bot.services.base import Context
 from bot.services.masters import (
     ask_applicant,
     block_master,
     decide_master,
+    desk_master,
     show_card,
     unblock_master,
     verification_queue,
@@ -74,10 +75,18 @@ async def reject_reasons(query: CallbackQuery, callback_data: Cb, actor: Actor) 
     _desk(actor)
     rows = [[button(_(MASTER_REJECT_REASON_NAMES[r]), "mrr", callback_data.o, i)]
             for i, r in enumerate(MASTER_REJECT_REASONS)]
-    rows.append([button(_("⬅️ Back"), "mdoc", callback_data.o)])
+    rows.append([button(_("⬅️ Back"), "mback", callback_data.o)])
     await query.answer()
     await message_of(query).edit_reply_markup(
         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+@router.callback_query(Cb.filter(F.a == "mback"))
+async def back(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+               renderer: Renderer) -> None:
+    m = await desk_master(ctx, actor, callback_data.o)
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=renderer.master_card(m)[1])
 
 
 @router.callback_query(Cb.filter(F.a.in_({"mask", "mblk"})))
