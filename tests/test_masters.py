@@ -384,3 +384,17 @@ async def test_offer_expiry_without_auto_returns_to_the_desk(ctx, clock):
     assert (row.status, row.offered_master_id) == ("submitted", None)
     assert [m for m, _ in await offers_of(ctx, order.id)] == [a.id]  # nobody else offered
     assert timedelta(0) <= clock() - row.updated_at
+
+
+async def test_auto_spreads_offers_instead_of_piling_them_on_the_best_master(ctx):
+    best = await make_master(ctx, 2001)
+    other = await make_master(ctx, 2002)
+    await _with_review(ctx, best.id, 5, 3000)
+    first = await make_order(ctx, CLIENT)
+    second = await make_order(ctx, 1002)
+    await auto_offer(ctx, DESK, first.id)
+    await auto_offer(ctx, DESK, second.id)
+    assert (await load_row(ctx, Order, first.id)).offered_master_id == best.id
+    assert (await load_row(ctx, Order, second.id)).offered_master_id == other.id
+    ranked = (await candidates(ctx, DESK, second.id)).candidates
+    assert {c.master_id: c.offered for c in ranked} == {best.id: 1, other.id: 0}

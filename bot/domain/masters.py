@@ -134,6 +134,7 @@ class Candidate:
     jobs_done: int  # completed in this category
     discipline: Discipline = field(default_factory=Discipline)
     tried: bool = False  # already offered this order (declined or let it expire)
+    offered: int = 0  # offers of other orders waiting for his answer now
 
     @property
     def eligible_for_auto(self) -> bool:
@@ -142,10 +143,11 @@ class Candidate:
 
 
 def rank_key(c: Candidate) -> tuple[object, ...]:
-    """Better first: serves the district, on duty, not tried, least busy, best rated, most
-    experienced in the category, cleanest record."""
-    return (c.serves_district is False, not c.on_duty, c.tried, c.load, -round(c.rating, 2),
-            -c.jobs_done, c.discipline.total, c.master_id)
+    """Better first: serves the district, on duty, not tried, least busy (jobs in work and
+    offers waiting for his answer: Auto does not pile offers on one master), best rated,
+    most experienced in the category, cleanest record."""
+    return (c.serves_district is False, not c.on_duty, c.tried, c.load + c.offered,
+            -round(c.rating, 2), -c.jobs_done, c.discipline.total, c.master_id)
 
 
 def rank(candidates: list[Candidate]) -> list[Candidate]:

@@ -389,6 +389,10 @@ class Renderer:
                          _("does not serve {district}").format(district=q(o.district or "")))
         parts.append(_("on duty") if c.on_duty else _("off duty"))
         parts.append(ngettext("{n} job in work", "{n} jobs in work", c.load).format(n=c.load))
+        if c.offered:
+            parts.append(ngettext("{n} other offer waiting for his answer",
+                                  "{n} other offers waiting for his answer", c.offered).format(
+                n=c.offered))
         parts.append(self.rating(c.rating if c.reviews else None, c.reviews))
         parts.append(ngettext("{n} done in {service}", "{n} done in {service}",
                               c.jobs_done).format(n=c.jobs_done,

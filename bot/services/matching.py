@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -99,21 +100,38 @@ async def master_record(ctx: Context, master_id: int) -> tuple[MasterStats, Disc
                 discipline_from({str(k): int(v) for k, v in counts.items()}))
 
 
+async def _pool(s: AsyncSession, service: str) -> tuple[list[Any], dict[int, Any]]:
+    """The service's eligible masters and their records. Kept for the rest of the
+    transaction (`Session.info`): when the clock expires a hundred Auto offers in one batch,
+    the masters and their records are read once, not once per order."""
+    cache: dict[str, tuple[list[Any], dict[int, Any]]] = s.info.setdefault("matching", {})
+    if service not in cache:
+        masters = list((await s.execute(
+            select(Master.id, Master.name, Master.districts, Master.on_duty)
+            .join(MasterService, MasterService.master_id == Master.id)
+            .where(MasterService.service == service, Master.verified.is_(True),
+                   Master.blocked.is_(False), Master.status == "approved"))).all())
+        cache[service] = (masters, await stats_for(s, [m.id for m in masters], service))
+    return cache[service]
+
+
 async def _candidates(s: AsyncSession, order: Order) -> list[Candidate]:
-    masters = (await s.scalars(
-        select(Master).join(MasterService, MasterService.master_id == Master.id)
-        .where(MasterService.service == order.service, Master.verified.is_(True),
-               Master.blocked.is_(False), Master.status == "approved"))).all()
-    ids = [m.id for m in masters]
-    stats = await stats_for(s, ids, order.service)
+    masters, stats = await _pool(s, order.service)
     tried = set((await s.scalars(select(Offer.master_id).where(
         Offer.order_id == order.id, Offer.status.in_(("declined", "expired"))))).all())
+    # Read fresh each time: an offer made earlier in this transaction counts already.
+    waiting = await _by_master(s, select(Order.offered_master_id, func.count())
+                               .where(Order.status == Status.OFFERED.value,
+                                      Order.offered_master_id.is_not(None),
+                                      Order.id != order.id)
+                               .group_by(Order.offered_master_id))
     out = []
     for m in masters:
         st, disc, load = stats[m.id]
         serves = None if not order.district else order.district in (m.districts or ())
         out.append(Candidate(m.id, m.name, serves, m.on_duty, load, st.rating or 0.0,
-                             st.reviews, st.jobs_done, disc, m.id in tried))
+                             st.reviews, st.jobs_done, disc, m.id in tried,
+                             waiting.get(m.id, 0)))
     return rank(out)
 
 
