@@ -1,8 +1,8 @@
 """Benchmark of matching (not a test): python tests/bench_matching.py [--masters 100 1000 5000]
 [--database-url URL]
 
-For each number M of verified masters doing one service (each with 10 reviews, 5 completed
-jobs and some discipline entries) it prints:
+For each number M of verified masters doing one service (each with 5 completed, reviewed
+jobs and some with a declined offer in their record) it prints:
 - rank: the time the desk waits for *Assign* — `matching.candidates` ranking all M (p50 / max
   of 20 calls), and the number of SQL statements one call runs (fixed, whatever M is);
 - auto: 100 Auto offers expiring in the same second, each handed to the next candidate inside
