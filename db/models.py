@@ -152,6 +152,7 @@ class Order(Base):
     # Auto matching: an expired or declined offer goes on to the next candidate [R §4].
     auto_offer: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     warranty_months: Mapped[int | None] = mapped_column(Integer)
+    reported_at: Mapped[datetime | None]  # the completion report: the warranty runs from it
     report_notes: Mapped[str | None] = mapped_column(Text)
     # A new visit time proposed by one side ("client" / "master"), waiting for the other.
     proposed_visit_at: Mapped[datetime | None]

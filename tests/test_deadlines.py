@@ -212,12 +212,19 @@ async def test_confirmation_reminder_and_a_confirmed_order_stops_the_clocks(
     code = kinds(await outbox(ctx), "client_code")[0][3]["code"]
     await confirm_with_code(ctx, master_actor(master), order.id, code)
     clock.advance(days=30)
-    # the work's clocks are met; completion starts only the review request (SPEC §4), once
+    # the work's clocks are met; completion starts only the review request and the
+    # warranty's end (SPEC §4), each once
     assert await fire_due(ctx) == 1
     assert kinds(await outbox(ctx), "client_sla")[-1][3]["kind"] == "review"
     assert await fire_due(ctx) == 0
     states = await deadlines(ctx, order.id)
-    assert {kind for kind, (st, _) in states.items() if st != "cancelled"} == {"review"}
+    assert {kind: st for kind, (st, _) in states.items() if st != "cancelled"} == {
+        "review": "fired", "warranty_end": "pending"}
+    # a month's warranty from the report on Mon 2 March (UTC desk): through 2 April
+    assert states["warranty_end"][1] == datetime(2026, 4, 3, tzinfo=UTC)
+    clock.set(datetime(2026, 4, 3, 0, 0, 1, tzinfo=UTC))
+    assert await fire_due(ctx) == 1
+    assert kinds(await outbox(ctx), "client_sla")[-1][3]["kind"] == "warranty_end"
 
 
 async def test_two_processes_fire_each_deadline_once(db_url: str, ctx: Context,
@@ -276,3 +283,22 @@ async def test_an_extension_moves_the_completion_deadline(ctx: Context,
     clock.set(new_due)
     assert await fire_due(ctx) == 1
     assert (await deadlines(ctx, order.id))["completion"][0] == "fired"
+
+
+def test_the_warranty_ends_after_the_local_day_the_act_promised() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.clock import DeskHours
+    from bot.domain.deadlines import Kind, Timing, due_at, warranty_ends_at
+
+    warsaw = ZoneInfo("Europe/Warsaw")
+    reported = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)  # already 1 February in Warsaw
+    end = warranty_ends_at(reported, 3, warsaw)
+    assert end == datetime(2026, 5, 2, 0, 0, tzinfo=warsaw).astimezone(UTC)  # through 1 May
+    assert end == datetime(2026, 5, 1, 22, 0, tzinfo=UTC)  # summer time
+    assert warranty_ends_at(reported, None, warsaw) is None
+    assert warranty_ends_at(None, 3, warsaw) is None
+    timing = Timing(desk=DeskHours(time(8), time(21), warsaw))
+    assert due_at(Kind.WARRANTY_END, reported, timing, warranty_end=end) == end
+    # back to completed after it ended (a resolved dispute): it does not close twice
+    assert due_at(Kind.WARRANTY_END, end + timedelta(days=1), timing, warranty_end=end) is None

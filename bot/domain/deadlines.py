@@ -4,10 +4,12 @@ alive, and when it falls due. Services create and cancel the rows; the clock fir
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot.domain.clock import DeskHours, add_wall
+from bot.domain.pricing import add_months
 from bot.domain.states import Status
 
 
@@ -21,6 +23,7 @@ class Kind(StrEnum):
     COMPLETION = "completion"  # [C 4(1)] 48 h from assignment
     CONFIRMATION = "confirmation"  # the client has not confirmed within 24 h
     REVIEW = "review"  # ask the client for a review 2 h after completion, once (SPEC §2.3)
+    WARRANTY_END = "warranty_end"  # the warranty window closes [R §2, C 三.2]
 
 
 class Sla(StrEnum):
@@ -42,6 +45,7 @@ ACTIVE_IN: dict[Kind, frozenset[Status]] = {
     Kind.COMPLETION: IN_WORK,
     Kind.CONFIRMATION: frozenset({Status.AWAITING_CONFIRMATION}),
     Kind.REVIEW: frozenset({Status.COMPLETED}),
+    Kind.WARRANTY_END: frozenset({Status.COMPLETED, Status.DISPUTED}),
 }
 # Entering a state starts these (re-entering restarts them: an order back at the desk after a
 # declined offer gets a fresh triage clock).
@@ -51,7 +55,7 @@ STARTS: dict[Status, tuple[Kind, ...]] = {
     Status.ASSIGNED: (Kind.CALLBACK_REMINDER, Kind.CALLBACK, Kind.COMPLETION),
     Status.SCHEDULED: (Kind.VISIT_REMINDER, Kind.ARRIVAL),
     Status.AWAITING_CONFIRMATION: (Kind.CONFIRMATION,),
-    Status.COMPLETED: (Kind.REVIEW,),
+    Status.COMPLETED: (Kind.REVIEW, Kind.WARRANTY_END),
 }
 SLA_WHEN_FIRED: dict[Kind, Sla] = {
     Kind.TRIAGE: Sla.BREACH,
@@ -83,10 +87,23 @@ def kinds_to_cancel(status: Status) -> list[Kind]:
     return [k for k, states in ACTIVE_IN.items() if status not in states]
 
 
-def due_at(kind: Kind, entered: datetime, t: Timing,
-           visit_at: datetime | None = None) -> datetime | None:
+def warranty_ends_at(reported_at: datetime | None, months: int | None,
+                     tz: ZoneInfo) -> datetime | None:
+    """The end of the warranty the completion act promised: through the local day `months`
+    after the report, so at the next local midnight."""
+    if reported_at is None or not months:
+        return None
+    until = add_months(reported_at.astimezone(tz).date(), months) + timedelta(days=1)
+    return datetime(until.year, until.month, until.day, tzinfo=tz).astimezone(UTC)
+
+
+def due_at(kind: Kind, entered: datetime, t: Timing, visit_at: datetime | None = None,
+           warranty_end: datetime | None = None) -> datetime | None:
     """When a deadline started at `entered` falls due; None when it does not apply (a visit
-    deadline without a recorded visit time)."""
+    deadline without a recorded visit time, a warranty without months, or one already over:
+    an order coming back to `completed` does not close its warranty twice)."""
+    if kind is Kind.WARRANTY_END:
+        return warranty_end if warranty_end is not None and warranty_end > entered else None
     if kind is Kind.TRIAGE:
         return t.desk.add(entered, t.triage)
     if kind is Kind.OFFER:

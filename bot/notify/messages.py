@@ -460,6 +460,9 @@ def _client_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     if kind == "arrival":
         return Draft(_("The master is late for order #{number}. The desk knows and will "
                        "contact you.").format(number=n))
+    if kind == "warranty_end":
+        return Draft(_("The warranty on the work of order #{number} ended today. If you need "
+                       "the service again, place a new order with /new.").format(number=n))
     if kind == "review":
         return Draft(_("How did it go with order #{number}? Your stars help other clients "
                        "choose a master.").format(number=n), stars_keyboard(n))

@@ -12,7 +12,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import lateness, resume
-from bot.domain.deadlines import SLA_WHEN_FIRED, STARTS, Kind, Sla, due_at, kinds_to_cancel
+from bot.domain.deadlines import (
+    SLA_WHEN_FIRED,
+    STARTS,
+    Kind,
+    Sla,
+    due_at,
+    kinds_to_cancel,
+    warranty_ends_at,
+)
 from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.states import TERMINAL, Action, Role, Status, can
@@ -38,7 +46,8 @@ async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> No
                    Deadline.kind.in_([k.value for k in (*kinds_to_cancel(status), *starts)]))
             .values(state="cancelled").execution_options(synchronize_session=False))
     for kind in starts:
-        due = due_at(kind, now, ctx.policy.timing, order.visit_at)
+        due = due_at(kind, now, ctx.policy.timing, order.visit_at, warranty_ends_at(
+            order.reported_at, order.warranty_months, ctx.policy.timing.desk.tz))
         if due is None:
             continue
         s.add(Deadline(order_id=order.id, kind=kind, due_at=due, created_at=now))
@@ -186,7 +195,8 @@ async def _fire(ctx: Context, s: AsyncSession, fx: _Effects, order: Order,
     if master_uid is not None and kind in (Kind.CALLBACK_REMINDER, Kind.CALLBACK,
                                            Kind.VISIT_REMINDER, Kind.COMPLETION):
         fx.send("master_sla", chat_id=master_uid, order_id=order.id, **common)
-    if kind in (Kind.VISIT_REMINDER, Kind.ARRIVAL, Kind.CONFIRMATION, Kind.REVIEW):
+    if kind in (Kind.VISIT_REMINDER, Kind.ARRIVAL, Kind.CONFIRMATION, Kind.REVIEW,
+                Kind.WARRANTY_END):
         fx.send("client_sla", chat_id=order.client_id, order_id=order.id, **common)
     return sla
 

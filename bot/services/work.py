@@ -50,7 +50,7 @@ async def report_completion(
         await cas_status(ctx, s, order, to, now, final_price=price,
                          report_photos=list(photos[:MAX_PHOTOS]),
                          code_hash=hash_code(order.id, code), code_attempts=0, code_locked=False,
-                         warranty_months=warranty_months, report_notes=notes)
+                         warranty_months=warranty_months, report_notes=notes, reported_at=now)
         # The agreed price is read only now that the compare-and-set holds the order's row: a
         # quote the client accepted a moment ago counts. A refusal rolls all of this back.
         check_final_price(price, price_cap(await price_items(s, order.id)))
