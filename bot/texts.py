@@ -64,6 +64,7 @@ ERRORS = {
     "error.already_reviewed": N_("This order already has your review. Thank you!"),
     "error.no_review": N_("This order has no review yet."),
     "error.review_usage": N_("Use: /review 12 the corrected text, with the order's number."),
+    "error.already_rated": N_("You have already rated this client. Thank you!"),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
     "error.price_above_cap": N_("The final price cannot be more than the agreed price (the "
                                 "accepted quote plus the approved extras). To charge more, "

@@ -153,6 +153,7 @@ class Order(Base):
     auto_offer: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     warranty_months: Mapped[int | None] = mapped_column(Integer)
     reported_at: Mapped[datetime | None]  # the completion report: the warranty runs from it
+    client_stars: Mapped[int | None] = mapped_column(Integer)  # the master rates the client [H]
     report_notes: Mapped[str | None] = mapped_column(Text)
     # A new visit time proposed by one side ("client" / "master"), waiting for the other.
     proposed_visit_at: Mapped[datetime | None]

@@ -156,3 +156,44 @@ async def test_the_client_rates_from_the_completion_message(h: Harness) -> None:
     await h.manager(MANAGER).send(f"/review {order_id} Water on the floor")
     assert "corrected" in h.session.last(DESK_CHAT).text
     assert (await order_row(h, order_id)).status == "completed"
+
+
+async def test_the_master_rates_the_client_once(ctx):
+    from bot.services.reviews import rate_client
+
+    order, master = await completed(ctx)
+    other = await make_master(ctx, 2002)
+    for actor in (master_actor(other), Actor(CLIENT), DESK):
+        with pytest.raises(NotAllowed):
+            await rate_client(ctx, actor, order.id, 4)
+    with pytest.raises(InvalidInput):
+        await rate_client(ctx, master_actor(master), order.id, 9)
+    await rate_client(ctx, master_actor(master), order.id, 2)
+    with pytest.raises(Conflict):
+        await rate_client(ctx, master_actor(master), order.id, 5)
+    async with ctx.tx() as s:
+        from db.models import Order
+
+        assert (await s.get(Order, order.id)).client_stars == 2
+    assert kinds(await outbox(ctx), "desk_client_rated") == [
+        ("desk_client_rated", None, order.id, {"stars": 2, "alert": True})]
+
+
+async def test_the_master_rates_the_client_after_the_code(h: Harness) -> None:
+    import re
+
+    c = h.person(131, "Iga")
+    order_id, master, card, thread = await assigned_job(h, c, 231, "Tomasz")
+    await master.click(master.last(), "Done")
+    await master.photo()
+    await master.click(master.last(), "Continue")
+    await master.send("900")
+    await master.press(master.last(), "rwar")
+    await master.press(master.last(), "rskip")
+    code = re.search(r"<b>(\d{6})</b>", c.last().text).group(1)  # type: ignore[union-attr]
+    await master.send(code)
+    done = master.last()
+    assert "is completed" in done.text and "How was the client?" in done.text
+    await master.click(done, "4⭐")
+    assert (await order_row(h, order_id)).client_stars == 4
+    assert "The master rated the client: ★★★★☆" in card.text

@@ -91,6 +91,7 @@ class OrderView:
     district: str | None = None
     review_stars: int | None = None
     review_comment: str | None = None
+    client_stars: int | None = None
     auto_offer: bool = False
     master_blocked: bool = False
     master_name: str | None = None

@@ -179,9 +179,26 @@ def _master_request(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     return Draft(_("The desk asks you to stay on order #{number}.").format(number=o.id))
 
 
+def client_stars_keyboard(order_id: int) -> InlineKeyboardMarkup:
+    """[H] the master rates the client, one tap."""
+    return InlineKeyboardMarkup(inline_keyboard=[[button(f"{n}⭐", "rc", order_id, n)
+                                                  for n in range(1, 6)]])
+
+
 def _master_accepted(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    o = _order(t)
     return Draft(_("✅ The client has accepted the work on order #{number}. It is completed; "
-                   "thank you!").format(number=_order(t).id))
+                   "thank you!").format(number=o.id) + "\n\n" + _("How was the client? "
+                                                                   "Rate them:"),
+                 client_stars_keyboard(o.id))
+
+
+def _desk_client_rated(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    stars = stars_line(int(p.get("stars", 0)))
+    if p.get("alert"):
+        return Draft(_("⚠️ The master rated the client low: {stars}. Ask the master what "
+                       "happened.").format(stars=stars))
+    return Draft(_("The master rated the client: {stars}").format(stars=stars))
 
 
 def _client_rematch(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -498,6 +515,7 @@ COMPOSERS = {
     "master_accepted": _master_accepted,
     "master_question": _master_question,
     "desk_review": _desk_review,
+    "desk_client_rated": _desk_client_rated,
     "master_review": _master_review,
     "desk_master_answer": _desk_master_answer,
     "master_blocked": _master_blocked,

@@ -211,6 +211,9 @@ class Renderer:
             lines.append(_("Review: {stars} {comment}").format(
                 stars=stars_line(o.review_stars),
                 comment=q(clip(o.review_comment or "", 300))).rstrip())
+        if o.client_stars is not None:
+            lines.append(_("The master rated the client: {stars}").format(
+                stars=stars_line(o.client_stars)))
         if o.stopped:
             lines.append(_("⛔ STOPPED BY THE CLIENT — the clocks are on hold"))
         if o.request == "extension":

@@ -9,12 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.domain.deadlines import Kind
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
-from bot.domain.reviews import LOW, MAX_COMMENT, check_review
-from bot.domain.rules import Actor, clip
+from bot.domain.reviews import LOW, MAX_COMMENT, MAX_STARS, MIN_STARS, check_review
+from bot.domain.rules import Actor, clip, own_job
 from bot.domain.states import Role, Status
 from bot.services.base import Context, audit, enqueue
-from bot.services.common import load_order, master_user_id
-from db.models import Deadline, Review
+from bot.services.common import load_order, master_user_id, parties
+from db.models import Deadline, Order, Review
 
 REVIEWABLE = (Status.COMPLETED, Status.DISPUTED)
 
@@ -68,3 +68,26 @@ async def correct_review(ctx: Context, actor: Actor, order_id: int, text: str) -
               order_id=order_id, master_id=review.master_id, reason=review.comment)
         review.comment = clip(text, MAX_COMMENT)
         enqueue(s, now, "order_card", order_id=order_id)
+
+
+async def rate_client(ctx: Context, actor: Actor, order_id: int, stars: int) -> None:
+    """[H] the master rates the client of his completed job, once, with one tap; a low mark
+    is shown to the desk in the order's topic."""
+    if not MIN_STARS <= stars <= MAX_STARS:
+        raise InvalidInput("error.invalid_input")
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        own_job(actor, parties(order))
+        if order.status not in REVIEWABLE:
+            raise NotAllowed("error.wrong_state")
+        done = await s.execute(
+            update(Order).where(Order.id == order.id, Order.client_stars.is_(None))
+            .values(client_stars=stars).execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise Conflict("error.already_rated")
+        audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="rate_client",
+              order_id=order.id, master_id=order.master_id, reason=str(stars))
+        enqueue(s, now, "desk_client_rated", order_id=order.id, stars=stars,
+                alert=stars <= LOW)
+        enqueue(s, now, "order_card", order_id=order.id)

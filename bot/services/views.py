@@ -45,7 +45,7 @@ async def order_view(s: AsyncSession, o: Order) -> OrderView:
         client_name=client.first_name if client else "",
         district=o.district, auto_offer=o.auto_offer,
         review_stars=review.stars if review else None,
-        review_comment=review.comment if review else None,
+        review_comment=review.comment if review else None, client_stars=o.client_stars,
         master_blocked=bool(master and master.blocked),
         master_name=master.name if master else None,
         master_user_id=master.user_id if master else None,

@@ -22,11 +22,13 @@ from bot.domain.pricing import (
 from bot.domain.rules import MAX_PHOTOS, Actor, parse_price
 from bot.domain.states import Status
 from bot.i18n import _, ngettext
+from bot.notify.messages import client_stars_keyboard
 from bot.notify.render import Renderer, button, rows
 from bot.services.base import Context
 from bot.services.offers import accept_offer, decline_offer
 from bot.services.orders import get_order
 from bot.services.pricing import report_terms
+from bot.services.reviews import rate_client
 from bot.services.work import confirm_with_code, report_completion
 from bot.texts import error_text
 from fsm.draft import ReportDraft
@@ -282,7 +284,9 @@ async def code_entered(message: Message, state: FSMContext, ctx: Context, actor:
     if result.completed:
         await state.clear()
         await message.answer(_("✅ Order #{number} is completed. Thank you for your work!")
-                             .format(number=order_id))
+                             .format(number=order_id) + "\n\n" + _("How was the client? "
+                                                                     "Rate them:"),
+                             reply_markup=client_stars_keyboard(order_id))
     elif result.locked:
         await state.clear()
         await message.answer(_("Too many wrong codes: confirmation is locked and the desk has "
@@ -296,3 +300,12 @@ async def code_entered(message: Message, state: FSMContext, ctx: Context, actor:
 @router.message(Code.entering)
 async def code_other(message: Message) -> None:
     await message.answer(_("Type the code as digits."))
+
+
+@router.callback_query(Cb.filter(F.a == "rc"))
+async def rate_the_client(query: CallbackQuery, callback_data: Cb, ctx: Context,
+                          actor: Actor) -> None:
+    """[H] the master's one tap on the client."""
+    await rate_client(ctx, actor, callback_data.o, callback_data.x)
+    await query.answer(_("Thank you: your rating is saved."))
+    await message_of(query).edit_reply_markup(reply_markup=None)
