@@ -269,3 +269,18 @@ def key(h: Harness, uid: int):
     from aiogram.fsm.storage.base import StorageKey
 
     return StorageKey(bot_id=42, chat_id=uid, user_id=uid)
+
+
+async def test_a_redraw_after_a_menu_on_the_card_brings_its_buttons_back(h: Harness):
+    from bot.services.base import enqueue
+
+    await approved_master(h, 309, "Ivan Petrov")
+    c = h.person(124, "Fiona")
+    order_id = await place_order(h, c)
+    thread, card = card_of(h, order_id)
+    await h.manager(MANAGER, thread_id=thread).click(card, "Assign")
+    assert card.buttons()[0].startswith("1. Ivan Petrov")
+    async with h.app.ctx.tx() as s:  # something redraws the unchanged card
+        enqueue(s, h.app.ctx.clock(), "order_card", order_id=order_id)
+    await h.flush()
+    assert card.buttons() == ["👷 Assign", "🤖 Auto", "⛔ Reject", "✖️ Cancel the order"]

@@ -60,3 +60,15 @@ async def close_pending_offers(s: AsyncSession, order_id: int, status: str,
         update(Offer).where(Offer.order_id == order_id, Offer.status == "pending")
         .values(status=status, decided_at=now)
     )
+
+
+async def card_menu_shown(ctx: Context, *, order_id: int | None = None,
+                          master_id: int | None = None) -> None:
+    """A desk handler put a menu (candidates, reasons) on a card in place of its buttons: the
+    card no longer shows what its digest says, so the next redraw must edit it."""
+    async with ctx.tx() as s:
+        if order_id is not None:
+            await s.execute(update(Order).where(Order.id == order_id).values(card_digest=None))
+        if master_id is not None:
+            await s.execute(update(Master).where(Master.id == master_id)
+                            .values(card_digest=None))

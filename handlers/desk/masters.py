@@ -15,6 +15,7 @@ from bot.domain.rules import Actor
 from bot.i18n import _, ngettext
 from bot.notify.render import MASTER_REJECT_REASON_NAMES, Renderer, button, q
 from bot.services.base import Context
+from bot.services.common import card_menu_shown
 from bot.services.masters import (
     ask_applicant,
     block_master,
@@ -71,8 +72,10 @@ async def decide(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: A
 
 
 @router.callback_query(Cb.filter(F.a == "mrej"))
-async def reject_reasons(query: CallbackQuery, callback_data: Cb, actor: Actor) -> None:
+async def reject_reasons(query: CallbackQuery, callback_data: Cb, actor: Actor,
+                         ctx: Context) -> None:
     _desk(actor)
+    await card_menu_shown(ctx, master_id=callback_data.o)
     rows = [[button(_(MASTER_REJECT_REASON_NAMES[r]), "mrr", callback_data.o, i)]
             for i, r in enumerate(MASTER_REJECT_REASONS)]
     rows.append([button(_("⬅️ Back"), "mback", callback_data.o)])

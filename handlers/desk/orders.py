@@ -15,6 +15,7 @@ from bot.domain.views import OrderView
 from bot.i18n import N_, _
 from bot.notify.render import CANCEL_REASON_NAMES, REJECT_REASON_NAMES, Renderer, button
 from bot.services.base import Context
+from bot.services.common import card_menu_shown
 from bot.services.field import resume_job
 from bot.services.matching import auto_offer, candidates
 from bot.services.offers import offer_order, withdraw_offer
@@ -95,6 +96,7 @@ async def desk_action(query: CallbackQuery, callback_data: Cb, ctx: Context, act
         reasons, names, follow = CHOICES[a]
         rows = [[button(_(names[r]), follow, order_id, i)] for i, r in enumerate(reasons)]
     back = [button(_("⬅️ Back"), "dback", order_id)]
+    await card_menu_shown(ctx, order_id=order_id)
     await query.message.edit_reply_markup(
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[*rows, back]))
     await query.answer()
