@@ -65,6 +65,9 @@ ERRORS = {
     "error.no_review": N_("This order has no review yet."),
     "error.review_usage": N_("Use: /review 12 the corrected text, with the order's number."),
     "error.already_rated": N_("You have already rated this client. Thank you!"),
+    "error.cancel_too_late": N_("The master is already at work on this order, so it can no "
+                                "longer be cancelled here. If something is wrong, press «⛔ "
+                                "Stop the job»: the desk will contact you."),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
     "error.price_above_cap": N_("The final price cannot be more than the agreed price (the "
                                 "accepted quote plus the approved extras). To charge more, "

@@ -72,3 +72,7 @@ class Visit(StatesGroup):
 
 class ReviewStep(StatesGroup):
     comment = State()  # the client's comment (or, for 1–2 stars, the required reason)
+
+
+class CancelOrder(StatesGroup):
+    other = State()  # the client's own words for "another reason"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 
 from handlers import common, errors
-from handlers.client import my_orders, new_order, review, stop, visit
+from handlers.client import cancel, my_orders, new_order, review, stop, visit
 from handlers.client import pricing as client_pricing
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
@@ -35,7 +35,8 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(*_detached(common.router, new_order.router, my_orders.router,
-                                       stop.router, review.router, onboarding.router,
+                                       stop.router, review.router, cancel.router,
+                                       onboarding.router,
                                        master_profile.router, jobs.router, field.router,
                                        requests.router, visit.router,
                                        master_pricing.router, client_pricing.router,

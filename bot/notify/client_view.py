@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.states import Status
+from bot.domain.states import Action, Role, Status, can
 from bot.domain.views import OrderView
 from bot.domain.visits import CLIENT
 from bot.i18n import _
@@ -14,15 +14,18 @@ _STOPPABLE = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SIT
               Status.AWAITING_CONFIRMATION)
 
 
-def client_keyboard(o: OrderView) -> InlineKeyboardMarkup | None:
+def client_keyboard(o: OrderView, with_cancel: bool = False) -> InlineKeyboardMarkup | None:
     """Stop the job at any moment [H]; once the visit is agreed, answer the master's proposal
-    of another time or propose one."""
+    of another time or propose one; in his own view of the order, cancel it while he may
+    (SPEC §2.2)."""
     kb: list[list[InlineKeyboardButton]] = []
     if o.status in _STOPPABLE and not o.stopped:
         kb.append([button(_("⛔ Stop the job"), "stop", o.id)])
     if o.status == Status.SCHEDULED and not o.stopped:
         kb += answer_rows(o, CLIENT)
         kb.append([button(_("📅 Propose another time"), "vprop", o.id)])
+    if with_cancel and can(o.status, Action.CANCEL, Role.CLIENT):
+        kb.append([button(_("✖️ Cancel the order"), "ccan", o.id)])
     return InlineKeyboardMarkup(inline_keyboard=kb) if kb else None
 
 
@@ -41,4 +44,4 @@ def client_view(r: Renderer, o: OrderView) -> tuple[str, InlineKeyboardMarkup | 
     lines += r.visit_lines(o)
     if o.stopped:
         lines.append(_("⛔ You have stopped the job; the desk will contact you."))
-    return "\n".join(lines), client_keyboard(o)
+    return "\n".join(lines), client_keyboard(o, with_cancel=True)

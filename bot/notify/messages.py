@@ -405,7 +405,13 @@ def _desk_note(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 def _desk_client_cancelled(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     reason = _(CANCEL_REASON_NAMES.get(p.get("reason", ""), "Another reason"))
-    return Draft(_("✖️ The client cancelled the order. Reason: {reason}").format(reason=reason))
+    text = _("✖️ The client cancelled the order. Reason: {reason}").format(reason=reason)
+    if p.get("note"):
+        text += "\n" + _("In the client's words: {note}").format(note=q(p["note"]))
+    if p.get("late"):
+        text = _("⚠️ Cancelled after the visit was agreed: the master may already be on his "
+                 "way.") + "\n" + text
+    return Draft(text)
 
 
 def _desk_unreachable(p: dict[str, Any], t: Target, r: Renderer) -> Draft:

@@ -113,9 +113,14 @@ async def reject_order(ctx: Context, actor: Actor, order_id: int, reason: str) -
         return await order_view(s, order)
 
 
-async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str) -> OrderView:
+async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str,
+                       note: str | None = None) -> OrderView:
+    """Cancel with a reason (SPEC §2.2; "other" may carry the client's words in `note`). A
+    client cancelling once the visit is agreed (the master may be on his way) is flagged to
+    the desk."""
     if reason not in CANCEL_REASONS:
         raise InvalidInput("error.invalid_input")
+    note = clip(" ".join(note.split()), 300) if note and note.strip() else None
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
@@ -124,7 +129,8 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str) -
         master_id, offered = order.master_id, order.offered_master_id
         await cas_status(ctx, s, order, to, now, reason=reason, offered_master_id=None)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.CANCEL,
-              order_id=order.id, from_status=prev, to_status=to, reason=reason)
+              order_id=order.id, from_status=prev, to_status=to,
+              reason=f"{reason}: {note}" if note else reason)
         await close_pending_offers(s, order.id, "cancelled", now)
         for mid in {m for m in (master_id, offered) if m}:
             uid = await master_user_id(s, mid)
@@ -133,6 +139,10 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str) -
             enqueue(s, now, "client_cancelled", chat_id=order.client_id, order_id=order.id,
                     reason=reason)
         else:
-            enqueue(s, now, "desk_client_cancelled", order_id=order.id, reason=reason)
+            extra = {"note": note} if note else {}
+            if prev == Status.SCHEDULED:
+                extra["late"] = True  # the visit was agreed: the master may be on his way
+            enqueue(s, now, "desk_client_cancelled", order_id=order.id, reason=reason,
+                    **extra)
         enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)

@@ -14,20 +14,20 @@ from bot.services.base import Context
 from bot.services.orders import my_orders
 
 router = Router(name="my_orders")
-IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
-           Status.AWAITING_CONFIRMATION)
+OPEN = (Status.SUBMITTED, Status.OFFERED, Status.ASSIGNED, Status.CONTACTED,
+        Status.SCHEDULED, Status.ON_SITE, Status.AWAITING_CONFIRMATION)
 
 
 async def render_list(ctx: Context, renderer: Renderer,
                       user_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The list, and a button per order in work that opens it (visit, stop, new time)."""
+    """The list, and a button per open order that opens it (visit, stop, new time, cancel)."""
     orders = await my_orders(ctx, user_id)
     if not orders:
         return _("You have no orders yet."), None
     lines = [_("<b>Your orders</b>"), ""]
     lines += [renderer.client_order_line(o) for o in orders]
     open_ = [button(_("Order #{number}").format(number=o.id), "vord", o.id)
-             for o in orders if o.status in IN_WORK]
+             for o in orders if o.status in OPEN]
     kb = InlineKeyboardMarkup(inline_keyboard=rows(*open_, width=3)) if open_ else None
     return "\n".join(lines), kb
 
