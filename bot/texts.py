@@ -68,6 +68,10 @@ ERRORS = {
     "error.cancel_too_late": N_("The master is already at work on this order, so it can no "
                                 "longer be cancelled here. If something is wrong, press «⛔ "
                                 "Stop the job»: the desk will contact you."),
+    "error.relay_empty": N_("Type a message, or send a photo or a file."),
+    "error.relay_closed": N_("This order is closed. For anything new, place a new order."),
+    "error.relay_no_master": N_("This order has no master to write to (none assigned, or "
+                                "blocked)."),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
     "error.price_above_cap": N_("The final price cannot be more than the agreed price (the "
                                 "accepted quote plus the approved extras). To charge more, "

@@ -111,7 +111,8 @@ class MasterService(Base):
 
 class Order(Base):
     __tablename__ = "orders"
-    __table_args__ = (Index("ix_orders_client", "client_id"), Index("ix_orders_status", "status"))
+    __table_args__ = (Index("ix_orders_client", "client_id"), Index("ix_orders_status", "status"),
+                      Index("ix_orders_topic", "topic_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The draft's token: a second Confirm of the same draft finds this row instead of a new one.

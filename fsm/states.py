@@ -76,3 +76,7 @@ class ReviewStep(StatesGroup):
 
 class CancelOrder(StatesGroup):
     other = State()  # the client's own words for "another reason"
+
+
+class Relay(StatesGroup):
+    writing = State()  # everything the user sends goes to the desk (SPEC §2.4)

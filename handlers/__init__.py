@@ -5,10 +5,11 @@ from __future__ import annotations
 from aiogram import F, Router
 
 from handlers import common, errors
-from handlers.client import cancel, my_orders, new_order, review, stop, visit
+from handlers.client import cancel, my_orders, new_order, relay, review, stop, visit
 from handlers.client import pricing as client_pricing
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
+from handlers.desk import relay as desk_relay
 from handlers.desk import reviews as desk_reviews
 from handlers.desk import sla as desk_sla
 from handlers.master import field, jobs, onboarding, requests
@@ -29,13 +30,14 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     desk.message.filter(F.chat.id == desk_chat_id)
     desk.callback_query.filter(F.message.chat.id == desk_chat_id)
     desk.include_routers(*_detached(desk_orders.router, desk_masters.router,
-                                    desk_reviews.router, desk_sla.router))
+                                    desk_reviews.router, desk_sla.router,
+                                    desk_relay.router))
 
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(*_detached(common.router, new_order.router, my_orders.router,
-                                       stop.router, review.router, cancel.router,
+                                       stop.router, review.router, cancel.router, relay.router,
                                        onboarding.router,
                                        master_profile.router, jobs.router, field.router,
                                        requests.router, visit.router,

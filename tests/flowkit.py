@@ -32,6 +32,7 @@ from aiogram.types import (
     Chat,
     ChatMemberAdministrator,
     Contact,
+    Document,
     ForumTopic,
     InlineKeyboardMarkup,
     Location,
@@ -225,6 +226,12 @@ class Person:
         n = next(self.harness.ids)
         await self.harness.feed(Update(update_id=n, message=self._message(
             photo=[PhotoSize(file_id=f"ph{n}", file_unique_id=f"u{n}", width=800, height=600)],
+            caption=caption)))
+
+    async def document(self, caption: str | None = None, name: str = "receipt.pdf") -> None:
+        n = next(self.harness.ids)
+        await self.harness.feed(Update(update_id=n, message=self._message(
+            document=Document(file_id=f"doc{n}", file_unique_id=f"d{n}", file_name=name),
             caption=caption)))
 
     async def contact(self, phone: str, user_id: int | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.states import Action, Role, Status, can
+from bot.domain.states import TERMINAL, Action, Role, Status, can
 from bot.domain.views import OrderView
 from bot.domain.visits import CLIENT
 from bot.i18n import _
@@ -24,6 +24,8 @@ def client_keyboard(o: OrderView, with_cancel: bool = False) -> InlineKeyboardMa
     if o.status == Status.SCHEDULED and not o.stopped:
         kb += answer_rows(o, CLIENT)
         kb.append([button(_("📅 Propose another time"), "vprop", o.id)])
+    if with_cancel and o.status not in TERMINAL:
+        kb.append([button(_("💬 Write to the manager"), "wrm", o.id)])
     if with_cancel and can(o.status, Action.CANCEL, Role.CLIENT):
         kb.append([button(_("✖️ Cancel the order"), "ccan", o.id)])
     return InlineKeyboardMarkup(inline_keyboard=kb) if kb else None

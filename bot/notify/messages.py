@@ -41,6 +41,7 @@ class Draft:
     text: str
     markup: InlineKeyboardMarkup | None = None
     photo: str | None = None  # a file_id: sent as a photo with the text as its caption
+    document: str | None = None  # a file_id: sent as a file with the text as its caption
 
 
 def _order(t: Target) -> OrderView:
@@ -493,7 +494,29 @@ def _client_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
                    "confirmation code; if something is wrong, write to us.").format(number=n))
 
 
+def reply_keyboard(order_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[button(_("↩️ Reply"), "rply", order_id)]])
+
+
+def _relay(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """SPEC §2.4: a message relayed between the desk and the order's client or master."""
+    o = _order(t)
+    body = q(p.get("text") or "")
+    if t.is_desk:
+        head = (_("💬 The client {name} writes:") if p.get("side") == "client"
+                else _("🔧 The master {name} writes:")).format(name=q(p.get("name", "")))
+        markup = None
+    else:
+        head = _("💬 The desk about order #{number}:").format(number=o.id)
+        markup = reply_keyboard(o.id)
+    text = head + ("\n" + body if body else "")
+    kind, file_id = p.get("kind"), p.get("file_id")
+    return Draft(text, markup, photo=file_id if kind == "photo" else None,
+                 document=file_id if kind == "document" else None)
+
+
 COMPOSERS = {
+    "relay": _relay,
     "client_rejected": _client_rejected,
     "client_cancelled": _client_cancelled,
     "client_assigned": _client_assigned,

@@ -20,7 +20,7 @@ from bot.domain.geo import distance_m
 from bot.domain.masters import Candidate, Discipline
 from bot.domain.reviews import stars_line
 from bot.domain.rules import clip
-from bot.domain.states import Action, Role, Status, actions_for
+from bot.domain.states import TERMINAL, Action, Role, Status, actions_for
 from bot.domain.views import MasterStats, MasterView, OrderView
 from bot.domain.visits import MASTER, proposal_stamp
 from bot.i18n import (
@@ -305,6 +305,8 @@ class Renderer:
                            button(_("🙋 Ask to be released"), "rel", o.id)])
         elif o.status == Status.AWAITING_CONFIRMATION:
             kb.append([button(_("🔑 Enter the client's code"), "code", o.id)])
+        if o.status not in TERMINAL:
+            kb.append([button(_("💬 Write to the desk"), "wrm", o.id)])
         return text, InlineKeyboardMarkup(inline_keyboard=kb) if kb else None
 
     def price_lines(self, o: OrderView) -> list[str]:

@@ -14,6 +14,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -188,21 +189,29 @@ class OutboxSender:
         await self._send_draft(target.chat_id, target.thread_id, draft)
 
     async def _send_draft(self, chat_id: int, thread_id: int | None, draft: Draft) -> None:
+        if draft.document:  # a relayed file: it arrives as the file
+            await self._in_thread(self.bot.send_document, chat_id, thread_id, draft.document,
+                                  caption=draft.text, reply_markup=draft.markup)
+            return
         if draft.photo and visible_length(draft.text) <= CAPTION_LIMIT:
             try:
-                await self.bot.send_photo(chat_id, draft.photo, caption=draft.text,
-                                          message_thread_id=thread_id, reply_markup=draft.markup)
+                await self._in_thread(self.bot.send_photo, chat_id, thread_id, draft.photo,
+                                      caption=draft.text, reply_markup=draft.markup)
                 return
             except TelegramBadRequest as exc:  # a photo Telegram no longer knows: text only
                 logger.warning("photo refused (%s); sending the text alone", exc.message)
+        await self._in_thread(self.bot.send_message, chat_id, thread_id, draft.text,
+                              reply_markup=draft.markup)
+
+    async def _in_thread(self, send: Any, chat_id: int, thread_id: int | None, *args: Any,
+                         **kwargs: Any) -> None:
+        """Send into the topic; into General when someone deleted the topic by hand."""
         try:
-            await self.bot.send_message(chat_id, draft.text, message_thread_id=thread_id,
-                                        reply_markup=draft.markup)
+            await send(chat_id, *args, message_thread_id=thread_id, **kwargs)
         except TelegramBadRequest as exc:
             if thread_id is None or "thread not found" not in exc.message:
                 raise
-            # The topic was deleted by hand: the desk still gets the message, in General.
-            await self.bot.send_message(chat_id, draft.text, reply_markup=draft.markup)
+            await send(chat_id, *args, **kwargs)
 
     async def _files(self, chat_id: int, files: list[str], master_id: int) -> None:
         """A master's documents for the desk [R §4]: photos and files in albums of up to

@@ -1,0 +1,87 @@
+"""The manager chat (SPEC §2.4): what the client (or the master) writes about an order goes
+into the order's topic; what a manager writes in the topic goes back to the client, or to the
+master with /m. Every relayed message goes through the outbox, so none is lost."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.rules import Actor, clip
+from bot.domain.states import TERMINAL, Status
+from bot.services.base import Context, enqueue
+from bot.services.common import load_order, master_user_id
+from db.models import Master, Order, User
+
+KINDS = ("text", "photo", "document")
+MAX_TEXT = 3500  # room for the header within Telegram's 4096
+MAX_CAPTION = 900  # within the 1024 of a caption
+# A client may still write about an order for a while after it ended (a question about the
+# warranty, a receipt): only rejected and cancelled orders are closed to the chat.
+CLOSED = TERMINAL
+
+
+def _content(kind: str, text: str | None, file_id: str | None) -> tuple[str, str | None]:
+    if kind not in KINDS or (kind != "text") != bool(file_id):
+        raise InvalidInput("error.invalid_input")
+    body = (text or "").strip()
+    if kind == "text" and not body:
+        raise InvalidInput("error.relay_empty")
+    return clip(body, MAX_TEXT if kind == "text" else MAX_CAPTION), file_id
+
+
+async def write_to_desk(ctx: Context, actor: Actor, order_id: int, kind: str,
+                        text: str | None = None, file_id: str | None = None) -> str:
+    """The order's client or its master writes to the desk; returns who he is to the order
+    ("client" / "master")."""
+    body, file_id = _content(kind, text, file_id)
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await load_order(s, order_id)
+        if order.client_id == actor.user_id:
+            side = "client"
+        elif actor.master_id is not None and actor.master_id == order.master_id:
+            if actor.blocked:
+                raise NotAllowed("error.master_blocked")
+            side = "master"
+        else:
+            raise NotFound("error.not_found")
+        if Status(order.status) in CLOSED:
+            raise NotAllowed("error.relay_closed")
+        user = await s.get(User, actor.user_id)
+        enqueue(s, now, "relay", order_id=order.id, side=side, kind=kind, text=body,
+                file_id=file_id, name=user.first_name if user else "")
+        return side
+
+
+async def order_of_topic(ctx: Context, topic_id: int) -> int | None:
+    async with ctx.tx() as s:
+        return await s.scalar(select(Order.id).where(Order.topic_id == topic_id).limit(1))
+
+
+async def answer_from_desk(ctx: Context, actor: Actor, topic_id: int, kind: str,
+                           text: str | None = None, file_id: str | None = None,
+                           to_master: bool = False) -> int:
+    """A manager writes in an order's topic: to its client, or with /m to its master. Returns
+    the order's id; NotFound when the topic is not an order's."""
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+    body, file_id = _content(kind, text, file_id)
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await s.scalar(select(Order).where(Order.topic_id == topic_id).limit(1))
+        if order is None:
+            raise NotFound("error.not_found")
+        order = await load_order(s, order.id)
+        if to_master:
+            if order.master_id is None:
+                raise NotAllowed("error.relay_no_master")
+            chat = await master_user_id(s, order.master_id)
+            blocked = await s.scalar(select(Master.blocked).where(Master.id == order.master_id))
+            if blocked:
+                raise NotAllowed("error.relay_no_master")
+        else:
+            chat = order.client_id
+        enqueue(s, now, "relay", chat_id=chat, order_id=order.id, side="desk", kind=kind,
+                text=body, file_id=file_id, to_master=to_master)
+        return order.id

@@ -1,0 +1,70 @@
+"""Write to the manager (SPEC §2.4): the client (or the order's master) presses «Write to the
+manager» or «Reply»; everything he then sends — text, photos, files — goes into the order's
+topic, until he presses «Done»."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.callbacks import Cb
+from bot.domain.errors import NotFound
+from bot.domain.rules import Actor
+from bot.i18n import _
+from bot.notify.render import button
+from bot.services.base import Context
+from bot.services.orders import get_order
+from bot.services.relay import write_to_desk
+from fsm.states import Relay
+from handlers.inputs import message_of
+
+router = Router(name="relay")
+
+
+def done_kb() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Done"), "wrd")]])
+
+
+@router.callback_query(Cb.filter(F.a.in_({"wrm", "rply"})))
+async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+                state: FSMContext) -> None:
+    order = await get_order(ctx, actor, callback_data.o)  # his own order or job only
+    if order.client_id != actor.user_id and order.master_id != actor.master_id:
+        raise NotFound("error.not_found")
+    await state.set_state(Relay.writing)
+    await state.set_data({"order_id": order.id})
+    await query.answer()
+    await message_of(query).answer(
+        _("Write to the desk about order #{number}: text, photos or files. Everything you send "
+          "now goes to the desk, until you press «Done».").format(number=order.id),
+        reply_markup=done_kb())
+
+
+@router.message(Relay.writing, F.text | F.photo | F.document)
+async def relay(message: Message, state: FSMContext, ctx: Context, actor: Actor) -> None:
+    order_id = int((await state.get_data())["order_id"])
+    if message.photo:
+        await write_to_desk(ctx, actor, order_id, "photo", message.caption,
+                            message.photo[-1].file_id)
+    elif message.document:
+        await write_to_desk(ctx, actor, order_id, "document", message.caption,
+                            message.document.file_id)
+    else:
+        await write_to_desk(ctx, actor, order_id, "text", message.text)
+    await message.answer(_("✓ Sent to the desk. Write more, or press «Done»."),
+                         reply_markup=done_kb())
+
+
+@router.message(Relay.writing)
+async def relay_other(message: Message) -> None:
+    await message.answer(_("Only text, photos and files can be sent to the desk."),
+                         reply_markup=done_kb())
+
+
+@router.callback_query(Cb.filter(F.a == "wrd"))
+async def done(query: CallbackQuery, state: FSMContext) -> None:
+    if await state.get_state() == Relay.writing.state:
+        await state.clear()
+    await query.answer()
+    await message_of(query).edit_text(_("Thank you. The desk will answer here."))
