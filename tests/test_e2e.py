@@ -456,3 +456,31 @@ async def test_a_whole_order_with_two_masters_where_the_first_lets_the_offer_exp
         no_unexpected_errors(fake)
     finally:
         await proc.stop()
+
+
+async def test_the_client_and_the_desk_talk_through_the_topic(fake: FakeTelegram,
+                                                              bot: BotProcess) -> None:
+    """SPEC §2.4 through the real process: the client's text, photo and file reach the
+    order's topic; a manager's answer in the topic reaches the client."""
+    await order_until_phone(fake)
+    order_id = await finish_order(fake)
+    topic = await fake.wait_for(lambda: fake.topics(DESK))
+    thread = topic[0]["message_thread_id"]
+    await fake.wait_for_message(DESK, f"Order #{order_id}", thread_id=thread)
+    fake.user_sends_command(CLIENT, "/orders")
+    listing = await fake.wait_for_message(CLIENT, "Your orders")
+    click(fake, CLIENT, listing, f"Order #{order_id}")
+    view = await fake.wait_for_message(CLIENT, "Status:")
+    click(fake, CLIENT, view, "Write to the manager")
+    await fake.wait_for_message(CLIENT, "Write to the desk about order")
+    fake.user_sends_text(CLIENT, "Please call before <coming>")
+    fake.user_sends_photo(CLIENT, caption="The leak")
+    fake.user_sends_document(CLIENT, "receipt.pdf", caption="Receipt")
+    await fake.wait_for_message(DESK, "Please call before <coming>", thread_id=thread)
+    await fake.wait_for(lambda: [m for m in fake.sent(DESK, thread)
+                                 if "Receipt" in (m.get("caption") or "")], timeout=20)
+    assert [m for m in fake.sent(DESK, thread) if "The leak" in (m.get("caption") or "")]
+    fake.user_sends_text(MANAGER, "We will call at 9", chat_id=DESK, thread_id=thread)
+    answer = await fake.wait_for_message(CLIENT, "We will call at 9")
+    assert f"The desk about order #{order_id}" in answer["text"]
+    no_unexpected_errors(fake)
