@@ -72,6 +72,9 @@ ERRORS = {
     "error.relay_closed": N_("This order is closed. For anything new, place a new order."),
     "error.relay_no_master": N_("This order has no master to write to (none assigned, or "
                                 "blocked)."),
+    "error.order_usage": N_("Use: /order 12, with the order's number."),
+    "error.find_usage": N_("Use: /find and a number, a phone, a name or a part of the "
+                           "address."),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
     "error.price_above_cap": N_("The final price cannot be more than the agreed price (the "
                                 "accepted quote plus the approved extras). To charge more, "

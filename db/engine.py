@@ -29,9 +29,15 @@ def make_engine(url: str) -> AsyncEngine:
             cur.execute("PRAGMA busy_timeout=10000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+            # SQLite's lower() knows only ASCII: the desk's /find must match "Świat", "Петров".
+            dbapi_conn.create_function("casefold", 1, _casefold, deterministic=True)
 
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

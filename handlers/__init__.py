@@ -10,6 +10,7 @@ from handlers.client import pricing as client_pricing
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
 from handlers.desk import relay as desk_relay
+from handlers.desk import reports as desk_reports
 from handlers.desk import reviews as desk_reviews
 from handlers.desk import sla as desk_sla
 from handlers.master import field, jobs, onboarding, requests
@@ -31,7 +32,7 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     desk.callback_query.filter(F.message.chat.id == desk_chat_id)
     desk.include_routers(*_detached(desk_orders.router, desk_masters.router,
                                     desk_reviews.router, desk_sla.router,
-                                    desk_relay.router))
+                                    desk_reports.router, desk_relay.router))
 
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")

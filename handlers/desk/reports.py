@@ -1,0 +1,89 @@
+"""/order N, /find, /stats, /export in the desk (SPEC §3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.rules import Actor
+from bot.domain.states import Status
+from bot.domain.views import OrderView
+from bot.i18n import _, fmt_decimal, ngettext
+from bot.notify.render import Renderer, q
+from bot.services.base import Context
+from bot.services.reports import desk_stats, export_csv, find_orders, order_for_desk
+from handlers.desk.sla import topic_link
+
+router = Router(name="desk_reports")
+
+
+def _line(message: Message, renderer: Renderer, o: OrderView) -> str:
+    title = q(renderer.topic_name(o))
+    link = topic_link(message.chat.id, o.topic_id)
+    head = f'<a href="{link}">{title}</a>' if link else title
+    return f"{head} — {renderer.status(o.status)}"
+
+
+@router.message(Command("order"))
+async def order_cmd(message: Message, command: CommandObject, ctx: Context, actor: Actor,
+                    renderer: Renderer) -> None:
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+    arg = (command.args or "").strip().lstrip("#")
+    if not arg.isdigit():
+        raise InvalidInput("error.order_usage")
+    o = await order_for_desk(ctx, actor, int(arg))
+    text, _kb = renderer.card(o)
+    await message.answer(_line(message, renderer, o) + "\n\n" + text)
+
+
+@router.message(Command("find"))
+async def find_cmd(message: Message, command: CommandObject, ctx: Context, actor: Actor,
+                   renderer: Renderer) -> None:
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+    query = (command.args or "").strip()
+    if not query:
+        raise InvalidInput("error.find_usage")
+    found = await find_orders(ctx, actor, query)
+    if not found:
+        await message.answer(_("Nothing found for «{query}».").format(query=q(query[:100])))
+        return
+    out = [ngettext("{n} order found:", "{n} orders found:", len(found)).format(n=len(found))]
+    out += [_line(message, renderer, o) for o in found]
+    await message.answer("\n".join(out))
+
+
+@router.message(Command("stats"))
+async def stats_cmd(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:
+    st = await desk_stats(ctx, actor)
+    lines = [_("<b>Desk figures</b>"), ""]
+    for status in Status:
+        if st.by_state.get(status.value):
+            lines.append(f"{renderer.status(status)}: {st.by_state[status.value]}")
+    lines += [
+        "",
+        _("Open orders: {n}").format(n=st.open_orders),
+        _("Overdue now: {n}").format(n=st.overdue),
+        _("SLA breaches so far: {n}").format(n=st.breaches),
+        _("Average time to assign: {minutes} min").format(
+            minutes=fmt_decimal(st.minutes_to_assign)) if st.minutes_to_assign is not None
+        else _("Average time to assign: —"),
+        ngettext("Average rating: {rating} ({n} review)",
+                 "Average rating: {rating} ({n} reviews)", st.reviews).format(
+            rating=fmt_decimal(st.rating), n=st.reviews) if st.rating is not None
+        else _("Average rating: no reviews yet"),
+    ]
+    await message.answer("\n".join(lines))
+
+
+@router.message(Command("export"))
+async def export_cmd(message: Message, ctx: Context, actor: Actor) -> None:
+    data = await export_csv(ctx, actor)
+    name = f"orders-{datetime.now(UTC):%Y%m%d-%H%M}.csv"
+    await message.answer_document(BufferedInputFile(data, filename=name),
+                                  caption=_("All orders, without phones and addresses."))
