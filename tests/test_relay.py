@@ -105,6 +105,8 @@ async def test_client_and_desk_talk_through_the_orders_topic(h: Harness) -> None
     assert h.session.to(DESK, thread)[-1].text.endswith("Great, thanks")
 
     before = len(h.session.to(150))
+    await mgr.send("// note for managers: she called twice")  # stays in the topic
+    await mgr.photo(caption="// her photo of the meter, for us")  # a note too
     await h.manager(4444, thread_id=thread).send("I am not a manager")  # ignored
     await h.manager(MANAGER).send("General chatter")  # not in a topic: ignored
     await mgr.send("/m are you there?")  # no master yet: refused, nothing sent

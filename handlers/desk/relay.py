@@ -1,6 +1,7 @@
 """A manager writes in an order's topic (SPEC §2.4): the message goes to the order's client;
-`/m <text>` (or a photo or file captioned `/m …`) goes to its master instead. Registered last
-in the desk: commands and the desk's own prompts come first."""
+`/m <text>` (or a photo or file captioned `/m …`) goes to its master instead; a message that
+starts with `//` is a note among managers and goes to nobody. Registered last in the desk:
+commands and the desk's own prompts come first."""
 
 from __future__ import annotations
 
@@ -22,10 +23,15 @@ def _to_master(text: str | None) -> tuple[bool, str | None]:
     return False, text
 
 
+INTERNAL = "//"
+
+
 async def _relay(message: Message, ctx: Context, actor: Actor, to_master: bool,
                  text: str | None) -> None:
     if not actor.is_desk or message.message_thread_id is None:
         return  # chatter in General, or someone who is not a manager: not for the client
+    if (text or "").lstrip().startswith(INTERNAL):
+        return  # a note among managers
     if message.photo:
         kind, file_id = "photo", message.photo[-1].file_id
     elif message.document:
@@ -51,6 +57,6 @@ async def media(message: Message, ctx: Context, actor: Actor) -> None:
     await _relay(message, ctx, actor, master, caption)
 
 
-@router.message(F.text, ~F.text.startswith("/"))
+@router.message(F.text, ~F.text.startswith("/") | F.text.startswith(INTERNAL))
 async def text(message: Message, ctx: Context, actor: Actor) -> None:
     await _relay(message, ctx, actor, False, message.text)
