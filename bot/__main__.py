@@ -10,10 +10,11 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
 from bot.app import App, build_app
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import LOCALES, ConfigError, Settings, load_settings
+from bot.i18n import N_, PoI18n, _
 from bot.startup import StartupError, check_desk
 
 logger = logging.getLogger("bot")
@@ -25,16 +26,30 @@ def make_bot(settings: Settings) -> Bot:
                default=DefaultBotProperties(parse_mode="HTML"))
 
 
-async def set_commands(bot: Bot) -> None:
-    await bot.set_my_commands([
-        BotCommand(command="start", description="Menu"),
-        BotCommand(command="new", description="New order"),
-        BotCommand(command="orders", description="My orders"),
-        BotCommand(command="language", description="Language"),
-        BotCommand(command="become_master", description="Become a master"),
-        BotCommand(command="profile", description="My master profile"),
-        BotCommand(command="cancel", description="Cancel"),
-    ])
+PRIVATE_COMMANDS = (
+    ("start", N_("Menu")), ("new", N_("New order")), ("orders", N_("My orders")),
+    ("language", N_("Language")), ("become_master", N_("Become a master")),
+    ("profile", N_("My master profile")), ("cancel", N_("Cancel")),
+)
+DESK_COMMANDS = (
+    ("order", N_("An order by its number")), ("find", N_("Find orders")),
+    ("sla", N_("Orders at risk and overdue")), ("stats", N_("Desk figures")),
+    ("masters", N_("Applications to verify")), ("export", N_("All orders as CSV")),
+)
+
+
+async def set_commands(bot: Bot, i18n: PoI18n, settings: Settings) -> None:
+    """The command menus, translated: the private one in every language (Telegram shows the
+    user's), the desk's in the desk's language."""
+    for locale in LOCALES:
+        with i18n.use_locale(locale):
+            commands = [BotCommand(command=c, description=_(d)) for c, d in PRIVATE_COMMANDS]
+        await bot.set_my_commands(
+            commands, scope=BotCommandScopeAllPrivateChats(),
+            language_code=None if locale == settings.default_locale else locale)
+    with i18n.use_locale(settings.desk_language):
+        commands = [BotCommand(command=c, description=_(d)) for c, d in DESK_COMMANDS]
+    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=settings.desk_chat_id))
 
 
 async def serve(app: App, bot: Bot) -> None:
@@ -93,7 +108,7 @@ async def main() -> int:
             return 2
         app = await build_app(settings, bot)
         try:
-            await set_commands(bot)
+            await set_commands(bot, app.i18n, settings)
             logger.info("@%s is running the desk %s", me.username, settings.desk_chat_id)
             await serve(app, bot)
         finally:

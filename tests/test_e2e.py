@@ -190,6 +190,13 @@ def no_unexpected_errors(fake: FakeTelegram) -> None:
 
 async def test_a_whole_order_from_start_to_completed(fake: FakeTelegram,
                                                      bot: BotProcess) -> None:
+    menus = {(str(c.params.get("scope")), c.params.get("language_code")): c.params["commands"]
+             for c in await fake.wait_for(lambda: fake.calls("setMyCommands")
+                                          if len(fake.calls("setMyCommands")) >= 7 else None)}
+    ru = next(v for (scope, lang), v in menus.items() if lang == "ru")
+    assert "Новая заявка" in str(ru)  # the command menu speaks the user's language
+    desk = [v for (scope, _lang), v in menus.items() if str(DESK) in scope]
+    assert desk and "'find'" in str(desk[0])  # the desk has its own commands
     await approve_master(fake)
     await order_until_phone(fake)
     order_id = await finish_order(fake)
@@ -222,9 +229,10 @@ async def test_a_whole_order_from_start_to_completed(fake: FakeTelegram,
 async def test_a_restart_in_the_middle_of_a_new_order(fake: FakeTelegram,
                                                       bot: BotProcess) -> None:
     await order_until_phone(fake)
+    menus = len(fake.calls("setMyCommands"))
     await bot.stop(signal.SIGKILL)  # a crash, not a polite shutdown
     await bot.start()
-    await fake.wait_for(lambda: len(fake.calls("setMyCommands")) >= 2, timeout=30)
+    await fake.wait_for(lambda: len(fake.calls("setMyCommands")) >= 2 * menus, timeout=30)
     order_id = await finish_order(fake)  # the client carries on at the phone step
     assert order_id == 1
     card = await fake.wait_for_message(DESK, "The kitchen tap")
