@@ -75,6 +75,12 @@ ERRORS = {
     "error.order_usage": N_("Use: /order 12, with the order's number."),
     "error.find_usage": N_("Use: /find and a number, a phone, a name or a part of the "
                            "address."),
+    "error.no_warranty": N_("The warranty on this order has ended, so a claim cannot be made "
+                            "here. Place a new order if you need the master again."),
+    "error.claim_text": N_("Describe the problem in a few words (from 5 to 1500 characters)."),
+    "error.claim_long": N_("The description is too long: at most 1500 characters."),
+    "error.claim_photo": N_("Send at least one photo of the problem."),
+    "error.refund_too_big": N_("A partial refund must be less than the price the client paid."),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
     "error.price_above_cap": N_("The final price cannot be more than the agreed price (the "
                                 "accepted quote plus the approved extras). To charge more, "

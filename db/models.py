@@ -155,6 +155,13 @@ class Order(Base):
     warranty_months: Mapped[int | None] = mapped_column(Integer)
     reported_at: Mapped[datetime | None]  # the completion report: the warranty runs from it
     client_stars: Mapped[int | None] = mapped_column(Integer)  # the master rates the client [H]
+    # The client's warranty claim [R §5] and the desk's decision (SPEC §2.7).
+    complaint: Mapped[str | None] = mapped_column(Text)
+    complaint_photos: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    resolution: Mapped[str | None] = mapped_column(String(16))  # rework / refund / rejected
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    refund: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    rework_due: Mapped[datetime | None]
     report_notes: Mapped[str | None] = mapped_column(Text)
     # A new visit time proposed by one side ("client" / "master"), waiting for the other.
     proposed_visit_at: Mapped[datetime | None]

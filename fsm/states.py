@@ -40,6 +40,7 @@ class Profile(StatesGroup):
 class DeskInput(StatesGroup):
     question = State()  # a manager types a question to an applicant
     block_reason = State()  # a manager types why a master is blocked
+    refund = State()  # a manager types the partial refund on a claim
 
 
 class Report(StatesGroup):
@@ -80,3 +81,8 @@ class CancelOrder(StatesGroup):
 
 class Relay(StatesGroup):
     writing = State()  # everything the user sends goes to the desk (SPEC §2.4)
+
+
+class Claim(StatesGroup):
+    what = State()  # what is wrong
+    photos = State()  # photos of the problem, then «Send the claim»

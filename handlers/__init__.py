@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiogram import F, Router
 
 from handlers import common, errors
-from handlers.client import cancel, my_orders, new_order, relay, review, stop, visit
+from handlers.client import cancel, claim, my_orders, new_order, relay, review, stop, visit
 from handlers.client import pricing as client_pricing
+from handlers.desk import claims as desk_claims
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
 from handlers.desk import relay as desk_relay
@@ -30,7 +31,7 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     desk = Router(name="desk")
     desk.message.filter(F.chat.id == desk_chat_id)
     desk.callback_query.filter(F.message.chat.id == desk_chat_id)
-    desk.include_routers(*_detached(desk_orders.router, desk_masters.router,
+    desk.include_routers(*_detached(desk_orders.router, desk_masters.router, desk_claims.router,
                                     desk_reviews.router, desk_sla.router,
                                     desk_reports.router, desk_relay.router))
 
@@ -38,7 +39,8 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(*_detached(common.router, new_order.router, my_orders.router,
-                                       stop.router, review.router, cancel.router, relay.router,
+                                       stop.router, review.router, cancel.router, claim.router,
+                                       relay.router,
                                        onboarding.router,
                                        master_profile.router, jobs.router, field.router,
                                        requests.router, visit.router,

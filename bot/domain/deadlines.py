@@ -24,6 +24,7 @@ class Kind(StrEnum):
     CONFIRMATION = "confirmation"  # the client has not confirmed within 24 h
     REVIEW = "review"  # ask the client for a review 2 h after completion, once (SPEC §2.3)
     WARRANTY_END = "warranty_end"  # the warranty window closes [R §2, C 三.2]
+    REWORK = "rework"  # the rework the desk ordered on a claim is due (SPEC §2.7)
 
 
 class Sla(StrEnum):
@@ -46,7 +47,11 @@ ACTIVE_IN: dict[Kind, frozenset[Status]] = {
     Kind.CONFIRMATION: frozenset({Status.AWAITING_CONFIRMATION}),
     Kind.REVIEW: frozenset({Status.COMPLETED}),
     Kind.WARRANTY_END: frozenset({Status.COMPLETED, Status.DISPUTED}),
+    Kind.REWORK: frozenset({Status.COMPLETED}),
 }
+# Kinds planned once per order: an order back in `completed` after a claim is not asked for a
+# review again.
+ONCE = frozenset({Kind.REVIEW})
 # Entering a state starts these (re-entering restarts them: an order back at the desk after a
 # declined offer gets a fresh triage clock).
 STARTS: dict[Status, tuple[Kind, ...]] = {
@@ -58,6 +63,7 @@ STARTS: dict[Status, tuple[Kind, ...]] = {
     Status.COMPLETED: (Kind.REVIEW, Kind.WARRANTY_END),
 }
 SLA_WHEN_FIRED: dict[Kind, Sla] = {
+    Kind.REWORK: Sla.BREACH,
     Kind.TRIAGE: Sla.BREACH,
     Kind.CALLBACK_REMINDER: Sla.RISK,
     Kind.CALLBACK: Sla.BREACH,

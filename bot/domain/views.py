@@ -92,6 +92,13 @@ class OrderView:
     review_stars: int | None = None
     review_comment: str | None = None
     client_stars: int | None = None
+    reported_at: datetime | None = None
+    complaint: str | None = None
+    complaint_photos: tuple[str, ...] = ()
+    resolution: str | None = None
+    resolution_note: str | None = None
+    refund: Decimal | None = None
+    rework_due: datetime | None = None
     auto_offer: bool = False
     master_blocked: bool = False
     master_name: str | None = None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.deadlines import warranty_ends_at
 from bot.domain.states import TERMINAL, Action, Role, Status, can
 from bot.domain.views import OrderView
 from bot.domain.visits import CLIENT
@@ -14,7 +18,13 @@ _STOPPABLE = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SIT
               Status.AWAITING_CONFIRMATION)
 
 
-def client_keyboard(o: OrderView, with_cancel: bool = False) -> InlineKeyboardMarkup | None:
+def warranty_open(o: OrderView, tz: ZoneInfo) -> bool:
+    end = warranty_ends_at(o.reported_at, o.warranty_months, tz)
+    return end is not None and datetime.now(UTC) < end
+
+
+def client_keyboard(o: OrderView, with_cancel: bool = False,
+                    tz: ZoneInfo | None = None) -> InlineKeyboardMarkup | None:
     """Stop the job at any moment [H]; once the visit is agreed, answer the master's proposal
     of another time or propose one; in his own view of the order, cancel it while he may
     (SPEC §2.2)."""
@@ -24,6 +34,9 @@ def client_keyboard(o: OrderView, with_cancel: bool = False) -> InlineKeyboardMa
     if o.status == Status.SCHEDULED and not o.stopped:
         kb += answer_rows(o, CLIENT)
         kb.append([button(_("📅 Propose another time"), "vprop", o.id)])
+    if (with_cancel and tz is not None and o.status == Status.COMPLETED
+            and warranty_open(o, tz)):
+        kb.append([button(_("⚠️ Report a problem (warranty)"), "clm", o.id)])
     if with_cancel and o.status not in TERMINAL:
         kb.append([button(_("💬 Write to the manager"), "wrm", o.id)])
     if with_cancel and can(o.status, Action.CANCEL, Role.CLIENT):
@@ -46,4 +59,5 @@ def client_view(r: Renderer, o: OrderView) -> tuple[str, InlineKeyboardMarkup | 
     lines += r.visit_lines(o)
     if o.stopped:
         lines.append(_("⛔ You have stopped the job; the desk will contact you."))
-    return "\n".join(lines), client_keyboard(o, with_cancel=True)
+    lines += r.claim_lines(o)
+    return "\n".join(lines), client_keyboard(o, with_cancel=True, tz=r.tz)

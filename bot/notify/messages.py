@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
@@ -17,6 +18,7 @@ from bot.notify import prices
 from bot.notify.client_view import client_keyboard
 from bot.notify.render import (
     CANCEL_REASON_NAMES,
+    CLAIM_REJECT_NAMES,
     EXTENSION_REASON_NAMES,
     MASTER_REJECT_REASON_NAMES,
     REJECT_REASON_NAMES,
@@ -378,6 +380,9 @@ DESK_NOTES: dict[str, Any] = {
                                   "card.").format(
         reason=_(RELEASE_REASON_NAMES.get(p.get("reason", ""), "Another reason"))),
     "accepted": lambda o, p: _("🎉 The client accepted the work: the order is completed."),
+    "claim": lambda o, p: _("⚠️ Warranty claim from the client: {text}\nDecide on the card: a "
+                            "rework by a deadline, a partial refund, or reject it.").format(
+        text=q(p.get("text", ""))),
     "stopped": lambda o, p: _("🚨 The client has STOPPED the job. The master has been told to "
                               "stop; the clocks are on hold. Resume or cancel the order."),
 
@@ -422,6 +427,7 @@ def _desk_unreachable(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 
 SLA_WHAT = {
+    "rework": N_("the rework after the client's claim"),
     "triage": N_("the order is waiting for a master"),
     "callback_reminder": N_("the master has not called the client yet"),
     "callback": N_("the master has not called the client"),
@@ -515,7 +521,37 @@ def _relay(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
                  document=file_id if kind == "document" else None)
 
 
+def _master_claim(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(_("⚠️ The client of order #{number} reports a problem under the warranty: "
+                   "{text}\nThe desk will decide and tell you.").format(
+        number=_order(t).id, text=q(p.get("text", ""))))
+
+
+def _resolution(p: dict[str, Any], t: Target, r: Renderer, master: bool) -> Draft:
+    n, decision = _order(t).id, p.get("decision")
+    if decision == "rework":
+        when = fmt_datetime(datetime.fromisoformat(p["due"]), r.tz)
+        return Draft(_("🔧 The desk asks you to redo the work on order #{number} by {time}. "
+                       "Please contact the client.").format(number=n, time=when) if master
+                     else _("🔧 The desk has decided on your claim for order #{number}: the "
+                            "master will redo the work by {time}.").format(number=n, time=when))
+    if decision == "refund":
+        amount = r.money(Decimal(p["amount"]))
+        return Draft(_("💸 The desk has granted the client a partial refund of {amount} on "
+                       "order #{number}.").format(number=n, amount=amount) if master
+                     else _("💸 The desk has decided on your claim for order #{number}: a "
+                            "partial refund of {amount}.").format(number=n, amount=amount))
+    reason = _(CLAIM_REJECT_NAMES.get(p.get("reason") or "", "Another reason"))
+    return Draft(_("The client's claim on order #{number} was rejected. Reason: {reason}")
+                 .format(number=n, reason=reason) if master
+                 else _("The desk has rejected your claim for order #{number}. Reason: "
+                        "{reason}").format(number=n, reason=reason))
+
+
 COMPOSERS = {
+    "master_claim": _master_claim,
+    "client_resolution": lambda p, t, r: _resolution(p, t, r, master=False),
+    "master_resolution": lambda p, t, r: _resolution(p, t, r, master=True),
     "relay": _relay,
     "client_rejected": _client_rejected,
     "client_cancelled": _client_cancelled,

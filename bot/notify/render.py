@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
+from bot.domain.complaints import REWORK_HOURS
 from bot.domain.geo import distance_m
 from bot.domain.masters import Candidate, Discipline
 from bot.domain.reviews import stars_line
@@ -93,6 +94,12 @@ MASTER_REJECT_REASON_NAMES = {
     "legal_form": N_("Not self-employed or a sole trader"),
     "tax_id": N_("The tax id could not be verified"),
     "experience": N_("Not enough experience for these services"),
+    "other": N_("Another reason"),
+}
+CLAIM_REJECT_NAMES = {
+    "not_covered": N_("Not covered by the warranty"),
+    "misuse": N_("The damage comes from improper use"),
+    "no_defect": N_("No defect in the work was found"),
     "other": N_("Another reason"),
 }
 SLA_MARKS = {"risk": "🟡 ", "breach": "🔴 "}
@@ -211,6 +218,7 @@ class Renderer:
             lines.append(_("Review: {stars} {comment}").format(
                 stars=stars_line(o.review_stars),
                 comment=q(clip(o.review_comment or "", 300))).rstrip())
+        lines += self.claim_lines(o)
         if o.client_stars is not None:
             lines.append(_("The master rated the client: {stars}").format(
                 stars=stars_line(o.client_stars)))
@@ -241,6 +249,13 @@ class Renderer:
             buttons.append(button(_("🔑 Send a new code"), "dcode", o.id))
         if o.stopped:
             buttons.append(button(_("▶️ Resume the job"), "dres", o.id))
+        if Action.RESOLVE in allowed:  # a warranty claim waits for the desk (SPEC §2.7)
+            buttons += [button(_("🔧 Rework in {hours} h").format(hours=h), "dcw", o.id, h)
+                        for h in REWORK_HOURS]
+            buttons += [button(_("💸 Partial refund"), "dcf", o.id),
+                        button(_("✖️ Reject the claim"), "dcx", o.id)]
+        if o.status == Status.COMPLETED and o.rework_due is not None:
+            buttons.append(button(_("✅ Rework done"), "dcwd", o.id))
         if o.master_blocked and Action.RELEASE in allowed:
             buttons.append(button(_("🔁 Take the job away"), "dtake", o.id))
         if o.request == "extension":
@@ -253,6 +268,23 @@ class Renderer:
         if Action.CANCEL in allowed:
             buttons.append(button(_("✖️ Cancel the order"), "dcan", o.id))
         return InlineKeyboardMarkup(inline_keyboard=rows(*buttons)) if buttons else None
+
+    def claim_lines(self, o: OrderView) -> list[str]:
+        lines = []
+        if o.complaint:
+            lines.append(_("⚠️ Claim: {text}").format(text=q(clip(o.complaint, 500))))
+            if o.complaint_photos:
+                lines.append(_("Photos of the problem: {count}").format(
+                    count=len(o.complaint_photos)))
+        if o.resolution == "rework" and o.rework_due is not None:
+            lines.append(_("🔧 Rework due {time}").format(time=fmt_datetime(o.rework_due,
+                                                                           self.tz)))
+        elif o.resolution == "refund" and o.refund is not None:
+            lines.append(_("💸 Partial refund: {amount}").format(amount=self.money(o.refund)))
+        elif o.resolution == "rejected":
+            lines.append(_("The claim was rejected: {reason}").format(reason=_(
+                CLAIM_REJECT_NAMES.get(o.resolution_note or "", N_("Another reason")))))
+        return lines
 
     # --- what masters see ------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import lateness, resume
 from bot.domain.deadlines import (
+    ONCE,
     SLA_WHEN_FIRED,
     STARTS,
     Kind,
@@ -39,7 +40,12 @@ async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> No
     own transaction, so a step and its clocks commit together."""
     status = Status(order.status)
     starts = STARTS.get(status, ())
+    once = [k.value for k in starts if k in ONCE]
     with s.no_autoflush:  # new rows go in together at commit, not one flush per step
+        if once:  # planned before (pending, fired or met): not again
+            planned = set((await s.scalars(select(Deadline.kind).where(
+                Deadline.order_id == order.id, Deadline.kind.in_(once)))).all())
+            starts = tuple(k for k in starts if k.value not in planned)
         await s.execute(
             update(Deadline)
             .where(Deadline.order_id == order.id, Deadline.state == "pending",

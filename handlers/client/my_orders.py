@@ -7,27 +7,27 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
-from bot.domain.states import Status
+from bot.domain.states import TERMINAL
 from bot.i18n import _
 from bot.notify.render import Renderer, button, rows
 from bot.services.base import Context
 from bot.services.orders import my_orders
 
 router = Router(name="my_orders")
-OPEN = (Status.SUBMITTED, Status.OFFERED, Status.ASSIGNED, Status.CONTACTED,
-        Status.SCHEDULED, Status.ON_SITE, Status.AWAITING_CONFIRMATION)
+# Every order that is not rejected or cancelled opens: to follow it, stop it, cancel it, write
+# to the desk, or claim under the warranty once completed.
 
 
 async def render_list(ctx: Context, renderer: Renderer,
                       user_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The list, and a button per open order that opens it (visit, stop, new time, cancel)."""
+    """The list, and a button per live order that opens it with the buttons that fit."""
     orders = await my_orders(ctx, user_id)
     if not orders:
         return _("You have no orders yet."), None
     lines = [_("<b>Your orders</b>"), ""]
     lines += [renderer.client_order_line(o) for o in orders]
     open_ = [button(_("Order #{number}").format(number=o.id), "vord", o.id)
-             for o in orders if o.status in OPEN]
+             for o in orders if o.status not in TERMINAL]
     kb = InlineKeyboardMarkup(inline_keyboard=rows(*open_, width=3)) if open_ else None
     return "\n".join(lines), kb
 

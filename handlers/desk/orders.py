@@ -9,13 +9,21 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
+from bot.domain.complaints import REJECT_REASONS as CLAIM_REJECT_REASONS
 from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.views import OrderView
 from bot.i18n import N_, _
-from bot.notify.render import CANCEL_REASON_NAMES, REJECT_REASON_NAMES, Renderer, button
+from bot.notify.render import (
+    CANCEL_REASON_NAMES,
+    CLAIM_REJECT_NAMES,
+    REJECT_REASON_NAMES,
+    Renderer,
+    button,
+)
 from bot.services.base import Context
 from bot.services.common import card_menu_shown
+from bot.services.complaints import resolve_claim, rework_done
 from bot.services.field import resume_job
 from bot.services.matching import auto_offer, candidates
 from bot.services.offers import offer_order, withdraw_offer
@@ -60,11 +68,18 @@ CHANGES: dict[str, tuple[Act, str]] = {
              N_("The job is resumed; the master and the client have been told.")),
     "dcode": (lambda c, a, o, x: reissue_code(c, a, o),
               N_("A new code has been sent to the client.")),
+    "dcw": (lambda c, a, o, x: resolve_claim(c, a, o, "rework", hours=x),
+            N_("Rework ordered; the client and the master have been told.")),
+    "dcxr": (lambda c, a, o, x: resolve_claim(c, a, o, "rejected",
+                                              reason=_reason(CLAIM_REJECT_REASONS, x)),
+             N_("The claim is rejected; the client has been told why.")),
+    "dcwd": (lambda c, a, o, x: rework_done(c, a, o), N_("The rework is marked done.")),
     "dback": (lambda c, a, o, x: get_order(c, a, o), ""),
 }
 # Presses that only open a choice on the card: (the reasons, their names, the follow-up).
 CHOICES = {"drej": (REJECT_REASONS, REJECT_REASON_NAMES, "drr"),
-           "dcan": (CANCEL_REASONS, CANCEL_REASON_NAMES, "dcr")}
+           "dcan": (CANCEL_REASONS, CANCEL_REASON_NAMES, "dcr"),
+           "dcx": (CLAIM_REJECT_REASONS, CLAIM_REJECT_NAMES, "dcxr")}
 
 
 @router.callback_query(Cb.filter(F.a.in_({"dasg", *CHANGES, *CHOICES})))
