@@ -18,7 +18,7 @@ from bot.services.offers import accept_offer, offer_order
 from bot.services.work import accept_work, report_completion
 from db.models import Deadline, Order
 from tests.flowkit import DESK, Harness, harness
-from tests.test_flows import MANAGER, assigned_job, order_row
+from tests.test_flows import MANAGER, assigned_job, file_report, order_row
 
 try:
     from conftest import DESK as DESK_ACTOR
@@ -116,12 +116,7 @@ async def h(db_url: str):
 async def test_the_claim_conversation_and_the_desks_decision(h: Harness) -> None:
     c = h.person(170, "Hana")
     order_id, master, card, thread = await assigned_job(h, c, 270, "Jakub")
-    await master.click(master.last(), "Done")
-    await master.photo()
-    await master.click(master.last(), "Continue")
-    await master.send("900")
-    await master.press(master.last(), "rwar")
-    await master.press(master.last(), "rskip")
+    await file_report(master)
     await c.click(c.last(), "Accept the work")
     await c.send("/orders")
     await c.click(c.last(), f"Order #{order_id}")

@@ -82,6 +82,17 @@ async def approved_master(h: Harness, uid: int, name: str,
     return m
 
 
+async def file_report(master: Person, price: str = "900") -> None:
+    """The completion report from the master's job message: a photo, the price, the shortest
+    warranty, no notes; the client then has the act and the code."""
+    await master.click(master.last(), "Done")
+    await master.photo()
+    await master.click(master.last(), "Continue")
+    await master.send(price)
+    await master.press(master.last(), "rwar")
+    await master.press(master.last(), "rskip")
+
+
 def card_of(h: Harness, order_id: int) -> tuple[int, object]:
     topic = [m for m in h.session.to(DESK) if m.thread_id and f"Order #{order_id}<" in m.text]
     assert topic, "no card in the desk"
@@ -292,12 +303,7 @@ async def test_five_wrong_codes_lock_the_order_and_alert_the_desk(h: Harness) ->
     await mgr.click(card, "Assign")
     await mgr.click(card, "Oleg")
     await master.click(master.last(), "Accept")
-    await master.click(master.last(), "Done")
-    await master.photo()
-    await master.click(master.last(), "Continue")
-    await master.send("1000")
-    await master.press(master.last(), "rwar")
-    await master.press(master.last(), "rskip")
+    await file_report(master, "1000")
     code = re.search(r"<b>(\d{6})</b>", c.last().text).group(1)  # type: ignore[union-attr]
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
@@ -505,12 +511,7 @@ async def test_the_master_asks_for_more_time_and_to_be_released(h: Harness) -> N
 async def test_the_client_accepts_the_work_with_a_tap(h: Harness) -> None:
     c = h.person(120, "Yana")
     order_id, master, card, thread = await assigned_job(h, c, 207, "Zakhar")
-    await master.click(master.last(), "Done")
-    await master.photo()
-    await master.click(master.last(), "Continue")
-    await master.send("900")
-    await master.press(master.last(), "rwar")
-    await master.press(master.last(), "rskip")
+    await file_report(master, "900")
     code_msg = c.last()
     stranger = h.person(121, "Stranger")
     await stranger.click_data(code_msg, code_msg.data("Accept the work"))

@@ -19,7 +19,7 @@ from bot.services.work import accept_work, report_completion
 from db.models import AuditEntry, Review
 from tests.flowkit import DESK as DESK_CHAT
 from tests.flowkit import Harness, harness
-from tests.test_flows import MANAGER, assigned_job, order_row
+from tests.test_flows import MANAGER, assigned_job, file_report, order_row
 
 try:
     from conftest import DESK, make_master, make_order, master_actor, outbox
@@ -127,12 +127,7 @@ async def h(db_url: str):
 async def test_the_client_rates_from_the_completion_message(h: Harness) -> None:
     c = h.person(130, "Ola")
     order_id, master, card, thread = await assigned_job(h, c, 230, "Marek")
-    await master.click(master.last(), "Done")
-    await master.photo()
-    await master.click(master.last(), "Continue")
-    await master.send("900")
-    await master.press(master.last(), "rwar")
-    await master.press(master.last(), "rskip")
+    await file_report(master)
     await c.click(c.last(), "Accept the work")
     thanks = c.last()
     assert "Rate the work" in thanks.text and thanks.buttons() == [
@@ -184,12 +179,7 @@ async def test_the_master_rates_the_client_after_the_code(h: Harness) -> None:
 
     c = h.person(131, "Iga")
     order_id, master, card, thread = await assigned_job(h, c, 231, "Tomasz")
-    await master.click(master.last(), "Done")
-    await master.photo()
-    await master.click(master.last(), "Continue")
-    await master.send("900")
-    await master.press(master.last(), "rwar")
-    await master.press(master.last(), "rskip")
+    await file_report(master)
     code = re.search(r"<b>(\d{6})</b>", c.last().text).group(1)  # type: ignore[union-attr]
     await master.send(code)
     done = master.last()
