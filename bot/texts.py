@@ -48,8 +48,9 @@ ERRORS = {
     "error.answer_empty": N_("Type an answer or send a file first."),
     "error.no_question": N_("The desk has no open question for you."),
     "error.block_reason": N_("Type the reason for blocking as text."),
-    "error.block_usage": N_("Use: /block 12 reason, or /unblock 12, with the master's number "
-                            "from his card."),
+    "error.block_usage": N_("Use: /block 12 reason for master #12 (the number on his card), "
+                            "or /block client 34 reason for the client of order #34; "
+                            "/unblock the same way without a reason."),
     "error.already_blocked": N_("This master is already blocked."),
     "error.not_blocked": N_("This master is not blocked."),
     "error.master_blocked": N_("Your master account is blocked: you cannot act on orders. "
@@ -81,6 +82,9 @@ ERRORS = {
     "error.claim_long": N_("The description is too long: at most 1500 characters."),
     "error.claim_photo": N_("Send at least one photo of the problem."),
     "error.refund_too_big": N_("A partial refund must be less than the price the client paid."),
+    "error.client_blocked": N_("The desk has blocked new orders from your account. If you "
+                               "think this is a mistake, write to the manager from one of "
+                               "your orders."),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
     "error.price_above_cap": N_("The final price cannot be more than the agreed price (the "
                                 "accepted quote plus the approved extras). To charge more, "

@@ -58,6 +58,9 @@ class User(Base):
     language_code: Mapped[str | None] = mapped_column(String(16))
     locale: Mapped[str | None] = mapped_column(String(8))  # chosen with /language
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # [R §8, Q] a blocked client places no new orders
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    block_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
 

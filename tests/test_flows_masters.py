@@ -181,6 +181,15 @@ async def test_block_by_command_freezes_the_master_and_the_desk_takes_the_job(h:
     await h.manager(MANAGER).send(f"/unblock {row.id}")
     assert "unblocked" in ivan.last().text
 
+    await h.manager(MANAGER).send(f"/block client {order_id} Fake orders")
+    assert "is blocked: Fake orders" in h.session.last(DESK).text
+    assert "blocked new orders" in c.last().text
+    await c.send("/new")  # refused: no new order is started
+    assert "blocked new orders" in c.last().text
+    assert await h.app.storage.get_state(key(h, c.id)) is None
+    await h.manager(MANAGER).send(f"/unblock client {order_id}")
+    assert "you can place orders again" in c.last().text
+
 
 async def test_profile_duty_and_photo_and_the_clients_master_card(h: Harness):
     ivan = await approved_master(h, 305, "Ivan Petrov")

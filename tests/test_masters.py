@@ -398,3 +398,35 @@ async def test_auto_spreads_offers_instead_of_piling_them_on_the_best_master(ctx
     assert (await load_row(ctx, Order, second.id)).offered_master_id == other.id
     ranked = (await candidates(ctx, DESK, second.id)).candidates
     assert {c.master_id: c.offered for c in ranked} == {best.id: 1, other.id: 0}
+
+
+async def test_a_blocked_client_places_no_new_orders(ctx):
+    from bot.services.masters import set_client_blocked
+    from bot.services.orders import submit_order
+    from bot.services.relay import write_to_desk
+    from db.models import User
+
+    try:
+        from conftest import complete_draft
+    except ImportError:  # tests/ became a package
+        from tests.conftest import complete_draft
+
+    order = await make_order(ctx, CLIENT)
+    with pytest.raises(NotAllowed):
+        await set_client_blocked(ctx, Actor(CLIENT), order.id, True, "spam")
+    with pytest.raises(InvalidInput):
+        await set_client_blocked(ctx, DESK, order.id, True, " ")
+    assert await set_client_blocked(ctx, DESK, order.id, True, "False orders") == CLIENT
+    with pytest.raises(Conflict):
+        await set_client_blocked(ctx, DESK, order.id, True, "again")
+    before = await row_counts(ctx)
+    with pytest.raises(NotAllowed) as err:
+        await submit_order(ctx, CLIENT, complete_draft())
+    assert err.value.key == "error.client_blocked"
+    assert (await row_counts(ctx))["orders"] == before["orders"]
+    assert await write_to_desk(ctx, Actor(CLIENT), order.id, "text", "Why?") == "client"
+    assert kinds(await outbox(ctx), "client_blocked")[0][3] == {"blocked": True,
+                                                                 "reason": "False orders"}
+    await set_client_blocked(ctx, DESK, order.id, False)
+    assert (await load_row(ctx, User, CLIENT)).blocked is False
+    await submit_order(ctx, CLIENT, complete_draft())

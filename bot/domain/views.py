@@ -19,6 +19,7 @@ class UserView:
     language_code: str | None
     locale: str | None
     unreachable: bool = False
+    blocked: bool = False
 
 
 @dataclass(frozen=True)

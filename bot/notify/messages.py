@@ -548,7 +548,15 @@ def _resolution(p: dict[str, Any], t: Target, r: Renderer, master: bool) -> Draf
                         "{reason}").format(number=n, reason=reason))
 
 
+def _client_blocked(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    if p.get("blocked"):
+        return Draft(_("🚫 The desk has blocked new orders from your account. Reason: {reason}")
+                     .format(reason=q(p.get("reason") or "")))
+    return Draft(_("✅ Your account is unblocked: you can place orders again."))
+
+
 COMPOSERS = {
+    "client_blocked": _client_blocked,
     "master_claim": _master_claim,
     "client_resolution": lambda p, t, r: _resolution(p, t, r, master=False),
     "master_resolution": lambda p, t, r: _resolution(p, t, r, master=True),

@@ -21,7 +21,7 @@ from bot.domain.views import MasterView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, close_pending_offers
 from bot.services.views import master_view
-from db.models import Master, MasterService, Order, Service
+from db.models import Master, MasterService, Order, Service, User
 
 IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
            Status.AWAITING_CONFIRMATION)
@@ -308,3 +308,32 @@ async def unblock_master(ctx: Context, actor: Actor, master_id: int) -> MasterVi
                 blocked=False)
         enqueue(s, now, "master_card", master_id=master_id)
         return await master_view(s, master)
+
+
+# --- blocking a client [R §8, Q] ------------------------------------------------------------
+
+async def set_client_blocked(ctx: Context, actor: Actor, order_id: int, blocked: bool,
+                             reason: str = "") -> int:
+    """Block (or unblock) the client of an order: a blocked client places no new orders; his
+    orders stay, and he can still write to the desk about them. Returns his user id."""
+    _desk(actor)
+    reason = reason.strip()
+    if blocked and not reason:
+        raise InvalidInput("error.block_reason")
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        order = await s.get(Order, order_id)
+        if order is None:
+            raise NotFound("error.not_found")
+        done = await s.execute(
+            update(User).where(User.id == order.client_id, User.blocked.is_(not blocked))
+            .values(blocked=blocked, block_reason=clip(reason, 500) if blocked else None)
+            .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise Conflict("error.already_blocked" if blocked else "error.not_blocked")
+        audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
+              action="block_client" if blocked else "unblock_client", order_id=order.id,
+              reason=reason or None)
+        enqueue(s, now, "client_blocked", chat_id=order.client_id, order_id=order.id,
+                blocked=blocked, reason=reason)
+        return order.client_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.domain.errors import Conflict, InvalidInput, NotFound
+from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.rules import MAX_DESCRIPTION, Actor, area_of, authorize, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
@@ -19,7 +19,7 @@ from bot.services.common import (
 )
 from bot.services.deadlines import plan
 from bot.services.views import order_view
-from db.models import Order, Service
+from db.models import Order, Service, User
 from fsm.draft import OrderDraft
 
 REJECT_REASONS = ("forbidden", "job_request", "no_masters", "false_data", "technical")
@@ -49,6 +49,9 @@ async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
         existing = await s.scalar(select(Order).where(Order.draft_token == draft.token))
         if existing is not None:
             return await order_view(s, existing)
+        client = await s.get(User, client_id)
+        if client is not None and client.blocked:
+            raise NotAllowed("error.client_blocked")
         service = await s.get(Service, draft.service)
         if service is None or not service.active:
             raise InvalidInput("error.service_unknown")

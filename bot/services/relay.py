@@ -39,7 +39,7 @@ async def write_to_desk(ctx: Context, actor: Actor, order_id: int, kind: str,
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         if order.client_id == actor.user_id:
-            side = "client"
+            side = "client"  # a blocked client still talks to the desk about his orders
         elif actor.master_id is not None and actor.master_id == order.master_id:
             if actor.blocked:
                 raise NotAllowed("error.master_blocked")

@@ -12,7 +12,8 @@ from db.models import Master, MasterService, Order, PriceItem, Review, User
 
 
 def user_view(u: User) -> UserView:
-    return UserView(u.id, u.first_name, u.username, u.language_code, u.locale, u.unreachable)
+    return UserView(u.id, u.first_name, u.username, u.language_code, u.locale, u.unreachable,
+                    u.blocked)
 
 
 async def master_view(s: AsyncSession, m: Master) -> MasterView:

@@ -16,7 +16,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.callbacks import Cb
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.rules import (
     MAX_ADDRESS,
     MAX_DESCRIPTION,
@@ -26,6 +26,7 @@ from bot.domain.rules import (
     parse_date,
     slots_left,
 )
+from bot.domain.views import UserView
 from bot.i18n import _, current_locale, fmt_date, fmt_percent, ngettext
 from bot.notify.render import PAYMENT_NAMES, Renderer, button, q, slot_name
 from bot.services.base import Context, Policy
@@ -63,8 +64,15 @@ async def ask_service(message: Message, ctx: Context, state: FSMContext) -> None
     await message.answer(_("Which service do you need?"), reply_markup=with_cancel(*rows))
 
 
+def _not_blocked(user: UserView) -> None:
+    if user.blocked:  # [R §8] checked again when the order is submitted
+        raise NotAllowed("error.client_blocked")
+
+
 @router.callback_query(Cb.filter(F.a == "new"))
-async def start_new(query: CallbackQuery, ctx: Context, state: FSMContext) -> None:
+async def start_new(query: CallbackQuery, ctx: Context, state: FSMContext,
+                    user: UserView) -> None:
+    _not_blocked(user)
     await query.answer()
     await state.set_state(NewOrder.service)
     await save(state, OrderDraft())
@@ -73,7 +81,9 @@ async def start_new(query: CallbackQuery, ctx: Context, state: FSMContext) -> No
 
 
 @router.message(Command("new"))
-async def start_new_cmd(message: Message, ctx: Context, state: FSMContext) -> None:
+async def start_new_cmd(message: Message, ctx: Context, state: FSMContext,
+                        user: UserView) -> None:
+    _not_blocked(user)
     await save(state, OrderDraft())
     await ask_service(message, ctx, state)
 

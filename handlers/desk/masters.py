@@ -21,6 +21,7 @@ from bot.services.masters import (
     block_master,
     decide_master,
     desk_master,
+    set_client_blocked,
     show_card,
     unblock_master,
     verification_queue,
@@ -159,11 +160,28 @@ def _master_number(command: CommandObject) -> tuple[int, str]:
     return int(parts[0].lstrip("#")), parts[1] if len(parts) > 1 else ""
 
 
+def _client_order(command: CommandObject) -> tuple[int, str] | None:
+    """`client <order number> [reason]` — the client of that order; None for a master."""
+    parts = (command.args or "").split(maxsplit=2)
+    if not parts or parts[0].lower() != "client":
+        return None
+    if len(parts) < 2 or not parts[1].lstrip("#").isdigit():
+        raise InvalidInput("error.block_usage")
+    return int(parts[1].lstrip("#")), parts[2] if len(parts) > 2 else ""
+
+
 @router.message(Command("block"))
 async def block_cmd(message: Message, command: CommandObject, ctx: Context,
                     actor: Actor) -> None:
-    """/block <master number> <reason>"""
+    """/block <master number> <reason>, or /block client <order number> <reason>"""
     _desk(actor)
+    client = _client_order(command)
+    if client is not None:
+        order_id, reason = client
+        await set_client_blocked(ctx, actor, order_id, True, reason)
+        await message.answer(_("The client of order #{number} is blocked: {reason}").format(
+            number=order_id, reason=q(reason.strip())))
+        return
     master_id, reason = _master_number(command)
     if not reason.strip():
         raise InvalidInput("error.block_usage")
@@ -173,8 +191,14 @@ async def block_cmd(message: Message, command: CommandObject, ctx: Context,
 @router.message(Command("unblock"))
 async def unblock_cmd(message: Message, command: CommandObject, ctx: Context,
                       actor: Actor) -> None:
-    """/unblock <master number>"""
+    """/unblock <master number>, or /unblock client <order number>"""
     _desk(actor)
+    client = _client_order(command)
+    if client is not None:
+        await set_client_blocked(ctx, actor, client[0], False)
+        await message.answer(_("The client of order #{number} is unblocked.").format(
+            number=client[0]))
+        return
     master_id, _reason = _master_number(command)
     await unblock_master(ctx, actor, master_id)
     await message.answer(_("Master #{number} is unblocked.").format(number=master_id))
