@@ -7,11 +7,12 @@ one line naming the setting, so an operator never has to read a traceback.
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.clock import DeskHours
@@ -40,7 +41,8 @@ class Settings(BaseSettings):
     currency: str = "RUB"
     webhook_url: str | None = None
     webhook_secret: str | None = None
-    webhook_listen: str = "0.0.0.0:8080"
+    # Loopback by default: a reverse proxy with TLS in front is the documented way to expose it.
+    webhook_listen: str = "127.0.0.1:8080"
     urgent_surcharge_percent: int = Field(default=30, ge=0, le=500)
     max_code_attempts: int = Field(default=5, ge=1, le=20)
     desk_hours_start: time = time(8, 0)
@@ -66,6 +68,24 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, v: str | None) -> str | None:
+        # Telegram allows 1-256 of A-Z a-z 0-9 _ -; fewer than 16 could be guessed.
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", v):
+            raise ValueError("must be 16 to 256 characters of A-Z a-z 0-9 _ - "
+                             f"(e.g. {secrets.token_urlsafe(32)})")
+        return v
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        # Without it anyone who reaches the port could post updates as any user, desk included.
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError(
+                "WEBHOOK_SECRET is not set: webhook mode needs it, or anyone who reaches the "
+                f"port can act as any user (e.g. WEBHOOK_SECRET={secrets.token_urlsafe(32)})")
+        return self
 
     @field_validator("bot_token")
     @classmethod
@@ -135,7 +155,7 @@ class Settings(BaseSettings):
     @classmethod
     def _listen(cls, v: str) -> str:
         if not re.fullmatch(r"[^:\s]+:\d{1,5}", v):
-            raise ValueError("must be host:port, e.g. 0.0.0.0:8080")
+            raise ValueError("must be host:port, e.g. 127.0.0.1:8080")
         return v
 
     @property
@@ -173,4 +193,6 @@ def load_settings(**overrides: object) -> Settings:
             raise ConfigError(f"{name} is not set: add it to the environment or .env "
                               f"(see .env.example)") from None
         msg = str(err["msg"]).removeprefix("Value error, ")
+        if not err["loc"]:  # a rule across settings names them itself
+            raise ConfigError(msg) from None
         raise ConfigError(f"{name} is invalid: {msg}") from None

@@ -47,3 +47,40 @@ def test_a_bad_setting_is_named(field: str, value: str, message: str,
     with pytest.raises(ConfigError) as err:
         load_settings(**values)
     assert str(err.value).startswith(message) and "\n" not in str(err.value)
+
+
+# --- issue 9 item 1: webhook mode never runs open ----------------------------------------
+
+def test_webhook_mode_without_a_secret_refuses_to_start(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as err:
+        load_settings(bot_token=TOKEN, desk_chat_id="-100123",
+                      webhook_url="https://desk.example.com", webhook_secret="  ")
+    text = str(err.value)
+    assert text.startswith("WEBHOOK_SECRET is not set") and "\n" not in text
+    suggested = re.search(r"WEBHOOK_SECRET=([A-Za-z0-9_-]+)\)", text)
+    assert suggested and len(suggested.group(1)) >= 40  # a strong one, ready to paste
+    # ...and the suggestion is accepted as it is
+    s = load_settings(bot_token=TOKEN, desk_chat_id="-100123",
+                      webhook_url="https://desk.example.com", webhook_secret=suggested.group(1))
+    assert s.webhook_secret == suggested.group(1)
+
+
+@pytest.mark.parametrize("secret", ["short", "has space in it 12345", "ünïcödé-secret-123456",
+                                    "a" * 257, "semi;colon;secret;123"])
+def test_a_weak_or_malformed_webhook_secret_is_named(secret: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as err:
+        load_settings(bot_token=TOKEN, desk_chat_id="-100123",
+                      webhook_url="https://desk.example.com", webhook_secret=secret)
+    assert str(err.value).startswith("WEBHOOK_SECRET is invalid")
+
+
+def test_the_webhook_listens_on_loopback_by_default(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WEBHOOK_LISTEN", raising=False)
+    s = load_settings(bot_token=TOKEN, desk_chat_id="-100123")
+    assert s.webhook_listen.startswith("127.0.0.1:")

@@ -293,6 +293,15 @@ async def test_startup_names_what_to_fix(fake: FakeTelegram, tmp_path: Path) -> 
     assert proc.output().strip() == ("masterdesk: BOT_TOKEN is not set: add it to the "
                                      "environment or .env (see .env.example)")
 
+    # Webhook mode without a secret would let anyone who reaches the port act as anyone.
+    proc = BotProcess(bot_env(fake, tmp_path, WEBHOOK_URL="https://desk.example.com/tg"),
+                      tmp_path / "c.log")
+    await proc.start()
+    assert proc.proc is not None
+    assert await asyncio.wait_for(proc.proc.wait(), 30) == 2
+    assert proc.output().strip().startswith("masterdesk: WEBHOOK_SECRET is not set")
+    assert not fake.webhook_url
+
 
 async def test_webhook_mode(fake: FakeTelegram, tmp_path: Path) -> None:
     import socket
@@ -303,7 +312,7 @@ async def test_webhook_mode(fake: FakeTelegram, tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = bot_env(fake, tmp_path, WEBHOOK_URL="https://desk.example.com/tg",
-                  WEBHOOK_SECRET="s3cret-token", WEBHOOK_LISTEN=f"127.0.0.1:{port}")
+                  WEBHOOK_SECRET="s3cret-token-for-the-e2e-test", WEBHOOK_LISTEN=f"127.0.0.1:{port}")
     proc = BotProcess(env, tmp_path / "webhook.log")
     await proc.start()
     try:
@@ -322,7 +331,7 @@ async def test_webhook_mode(fake: FakeTelegram, tmp_path: Path) -> None:
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.1)
             async with http.post(url, json=update, headers={
-                    "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as r:
+                    "X-Telegram-Bot-Api-Secret-Token": "s3cret-token-for-the-e2e-test"}) as r:
                 assert r.status == 200
         await fake.wait_for_message(CLIENT, "What would you like to do?")
         assert len([m for m in fake.sent(CLIENT)
