@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.ids import is_id, parse_id
 from bot.domain.rules import MAX_PHOTOS, normalize_phone, same_person_contact
 from bot.i18n import _, ngettext
 from handlers.keyboards import share_contact
+
+
+def number_arg(token: str, usage: str, missing: str = "error.not_found") -> int:
+    """The order (or master) number a desk command was given: not a number → the command's
+    usage; a number no row can have → "not found"."""
+    n = parse_id(token)
+    if n is None:
+        raise InvalidInput(usage)
+    if not is_id(n):
+        raise NotFound(missing)
+    return n
 
 
 def message_of(query: CallbackQuery) -> Message:

@@ -312,7 +312,8 @@ async def test_webhook_mode(fake: FakeTelegram, tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = bot_env(fake, tmp_path, WEBHOOK_URL="https://desk.example.com/tg",
-                  WEBHOOK_SECRET="s3cret-token-for-the-e2e-test", WEBHOOK_LISTEN=f"127.0.0.1:{port}")
+                  WEBHOOK_SECRET="s3cret-token-for-the-e2e-test",
+                  WEBHOOK_LISTEN=f"127.0.0.1:{port}")
     proc = BotProcess(env, tmp_path / "webhook.log")
     await proc.start()
     try:

@@ -27,7 +27,7 @@ from bot.services.masters import (
     verification_queue,
 )
 from fsm.states import DeskInput
-from handlers.inputs import message_of
+from handlers.inputs import message_of, number_arg
 
 router = Router(name="desk_masters")
 
@@ -155,9 +155,10 @@ async def _block(message: Message, ctx: Context, actor: Actor, master_id: int,
 
 def _master_number(command: CommandObject) -> tuple[int, str]:
     parts = (command.args or "").split(maxsplit=1)
-    if not parts or not parts[0].lstrip("#").isdigit():
+    if not parts:
         raise InvalidInput("error.block_usage")
-    return int(parts[0].lstrip("#")), parts[1] if len(parts) > 1 else ""
+    return (number_arg(parts[0], "error.block_usage", "error.master_not_found"),
+            parts[1] if len(parts) > 1 else "")
 
 
 def _client_order(command: CommandObject) -> tuple[int, str] | None:
@@ -165,9 +166,9 @@ def _client_order(command: CommandObject) -> tuple[int, str] | None:
     parts = (command.args or "").split(maxsplit=2)
     if not parts or parts[0].lower() != "client":
         return None
-    if len(parts) < 2 or not parts[1].lstrip("#").isdigit():
+    if len(parts) < 2:
         raise InvalidInput("error.block_usage")
-    return int(parts[1].lstrip("#")), parts[2] if len(parts) > 2 else ""
+    return number_arg(parts[1], "error.block_usage"), parts[2] if len(parts) > 2 else ""
 
 
 @router.message(Command("block"))

@@ -17,6 +17,7 @@ from bot.notify.render import Renderer, q
 from bot.services.base import Context
 from bot.services.reports import desk_stats, export_csv, find_orders, order_for_desk
 from handlers.desk.sla import topic_link
+from handlers.inputs import number_arg
 
 router = Router(name="desk_reports")
 
@@ -33,10 +34,7 @@ async def order_cmd(message: Message, command: CommandObject, ctx: Context, acto
                     renderer: Renderer) -> None:
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
-    arg = (command.args or "").strip().lstrip("#")
-    if not arg.isdigit():
-        raise InvalidInput("error.order_usage")
-    o = await order_for_desk(ctx, actor, int(arg))
+    o = await order_for_desk(ctx, actor, number_arg(command.args or "", "error.order_usage"))
     text, _kb = renderer.card(o)
     await message.answer(_line(message, renderer, o) + "\n\n" + text)
 

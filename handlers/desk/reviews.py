@@ -11,6 +11,7 @@ from bot.domain.rules import Actor
 from bot.i18n import _
 from bot.services.base import Context
 from bot.services.reviews import correct_review
+from handlers.inputs import number_arg
 
 router = Router(name="desk_reviews")
 
@@ -21,9 +22,9 @@ async def correct(message: Message, command: CommandObject, ctx: Context,
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
     parts = (command.args or "").split(maxsplit=1)
-    if len(parts) != 2 or not parts[0].lstrip("#").isdigit():
+    if len(parts) != 2:
         raise InvalidInput("error.review_usage")
-    order_id = int(parts[0].lstrip("#"))
+    order_id = number_arg(parts[0], "error.review_usage")
     await correct_review(ctx, actor, order_id, parts[1])
     await message.answer(_("The review of order #{number} is corrected; the old text stays in "
                            "the audit log.").format(number=order_id))
