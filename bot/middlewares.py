@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.types import Chat, TelegramObject, User
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Chat, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 
 from bot.desk import DeskMembers
 from bot.domain.rules import Actor
-from bot.i18n import resolve_locale
+from bot.i18n import PoI18n, _, resolve_locale
 from bot.services.base import Context
 from bot.services.users import touch_user
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+logger = logging.getLogger(__name__)
+ANON_NOTICE_SECONDS = 600.0  # at most one explanation per anonymous sender per 10 minutes
+
+
+def _anonymous(event: TelegramObject, tg_user: User | None) -> Message | None:
+    """A message with no person behind it: an anonymous group admin, a linked channel, another
+    bot. Such a sender is nobody the desk can authorise or answer, so it acts on nothing."""
+    message = event.message if isinstance(event, Update) else None
+    if message is None:
+        return None
+    if tg_user is None or tg_user.is_bot or message.sender_chat is not None:
+        return message
+    return None
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -23,13 +39,18 @@ class ActorMiddleware(BaseMiddleware):
                  desk_locale: str) -> None:
         self.ctx, self.desk = ctx, desk
         self.default_locale, self.desk_locale = default_locale, desk_locale
+        self._told: dict[int, float] = {}
 
     async def __call__(self, handler: Handler, event: TelegramObject,
                        data: dict[str, Any]) -> Any:
         tg_user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
+        anonymous = _anonymous(event, tg_user)
+        if anonymous is not None:
+            await self._refuse_anonymous(anonymous, data["bot"])
+            return None
         if tg_user is None or tg_user.is_bot:
-            return await handler(event, data)
+            return None  # no person: nothing any handler could authorise
         user, master = await touch_user(self.ctx, tg_user.id, tg_user.full_name,
                                         tg_user.username, tg_user.language_code)
         in_desk = chat is not None and chat.id == self.desk.desk_chat_id
@@ -44,6 +65,28 @@ class ActorMiddleware(BaseMiddleware):
         data["locale"] = self.desk_locale if in_desk else resolve_locale(
             user.locale, user.language_code, self.default_locale)
         return await handler(event, data)
+
+    async def _refuse_anonymous(self, message: Message, bot: Bot) -> None:
+        """In the desk, say once in a while why nothing happens; a channel's automatic
+        forwards and service messages get no answer."""
+        if message.chat.id != self.desk.desk_chat_id or message.is_automatic_forward:
+            return
+        if not (message.text or message.caption or message.photo or message.document):
+            return
+        sender = message.sender_chat.id if message.sender_chat else 0
+        now = time.monotonic()
+        if now - self._told.get(sender, float("-inf")) < ANON_NOTICE_SECONDS:
+            return
+        self._told[sender] = now
+        i18n = PoI18n.get_current(no_error=False)  # the locale middleware has not run yet
+        with i18n.use_locale(self.desk_locale):
+            text = _("Messages sent anonymously or on behalf of a channel cannot act at the "
+                     "desk: nobody can tell who sent them. Turn off «Remain anonymous» in your "
+                     "administrator rights and write as yourself.")
+        try:
+            await message.reply(text)
+        except TelegramAPIError as exc:
+            logger.warning("could not answer an anonymous sender: %s", exc)
 
 
 class LocaleMiddleware(I18nMiddleware):

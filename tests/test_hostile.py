@@ -4,9 +4,17 @@ test that throws random updates at the production wiring. Each test here failed 
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime
+from typing import Any
 
+import pytest
+from aiogram.types import Chat, Message, Update, User
+from sqlalchemy import func, select
+
+from db.models import OutboxMessage
+from db.models import User as User_
 from tests.flowkit import DESK, Harness, harness
+from tests.test_flows import place_order
 
 MANAGER = 7
 CLIENT = 1001
@@ -57,4 +65,50 @@ async def test_a_desk_command_with_an_impossible_number_says_not_found(
     m = h.manager(MANAGER)
     await m.send(command)
     assert answer in h.session.last(DESK).text
+    assert generic_errors(h) == []
+
+
+# --- item 9: anonymous admins and channels in the desk ------------------------------------------
+
+ANON_ADMIN = User(id=1087968824, is_bot=True, first_name="Group", username="GroupAnonymousBot")
+CHANNEL_BOT = User(id=136817688, is_bot=True, first_name="Channel", username="Channel_Bot")
+
+
+async def desk_post(h: Harness, sender: User, sender_chat: Chat, text: str,
+                    thread_id: int | None = None, **extra: Any) -> None:
+    msg = Message(message_id=next(h.ids), date=datetime.now(UTC),
+                  chat=Chat(id=DESK, type="supergroup", is_forum=True), from_user=sender,
+                  sender_chat=sender_chat, text=text, message_thread_id=thread_id, **extra)
+    await h.feed(Update(update_id=next(h.ids), message=msg))
+
+
+@pytest.mark.parametrize("text", ["/block client 1 spam", "/order 1", "/stats", "/export",
+                                  "a note to the client", "/m hello master"])
+async def test_an_anonymous_admin_in_the_desk_acts_on_nothing_and_is_told_why(
+        h: Harness, text: str) -> None:
+    order_id = await place_order(h, h.person(CLIENT, "Anna"))
+    topic = next(m.thread_id for m in h.session.to(DESK) if m.thread_id)
+    before = len(h.session.to(CLIENT))
+    async with h.app.ctx.tx() as s:
+        before_rows = await s.scalar(select(func.count()).select_from(OutboxMessage))
+    await desk_post(h, ANON_ADMIN, Chat(id=DESK, type="supergroup", title="Desk"), text,
+                    thread_id=topic)
+    assert generic_errors(h) == []
+    assert "Remain anonymous" in h.session.last(DESK).text
+    assert len(h.session.to(CLIENT)) == before  # nothing relayed, nobody blocked
+    async with h.app.ctx.tx() as s:
+        assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == before_rows
+        assert not (await s.get(User_, CLIENT)).blocked
+    assert order_id
+
+
+async def test_the_anonymous_notice_is_not_repeated_and_channel_forwards_get_none(
+        h: Harness) -> None:
+    for _ in range(3):
+        await desk_post(h, ANON_ADMIN, Chat(id=DESK, type="supergroup", title="Desk"), "/stats")
+    assert sum("Remain anonymous" in m.text for m in h.session.to(DESK)) == 1
+    await desk_post(h, CHANNEL_BOT, Chat(id=-1009, type="channel", title="News"), "a post",
+                    is_automatic_forward=True)
+    await desk_post(h, CHANNEL_BOT, Chat(id=-1009, type="channel", title="News"), "/stats")
+    assert sum("Remain anonymous" in m.text for m in h.session.to(DESK)) == 2
     assert generic_errors(h) == []
