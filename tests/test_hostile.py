@@ -112,3 +112,39 @@ async def test_the_anonymous_notice_is_not_repeated_and_channel_forwards_get_non
     await desk_post(h, CHANNEL_BOT, Chat(id=-1009, type="channel", title="News"), "/stats")
     assert sum("Remain anonymous" in m.text for m in h.session.to(DESK)) == 2
     assert generic_errors(h) == []
+
+
+# --- item 12: bidi and zero-width spoofing ------------------------------------------------------
+
+SPOOF = "\u202e\u2066\u200b\u200d\u200e\u202a\u2069\ufeff"
+
+
+def shown(h: Harness) -> list[str]:
+    """Every text a reader sees: messages, captions, buttons, topic titles."""
+    out = [m.text for m in h.session.messages] + h.session.alerts()
+    out += [b for m in h.session.messages for b in m.buttons()]
+    out += [getattr(c, "name", "") or "" for c in h.session.calls
+            if type(c).__name__ in ("CreateForumTopic", "EditForumTopic")]
+    return out
+
+
+async def test_bidi_and_zero_width_controls_never_reach_a_card_button_or_title(
+        h: Harness) -> None:
+    from tests.test_flows import apply_as_master
+
+    c = h.person(CLIENT, f"Anna{SPOOF}#1000")
+    await place_order(h, c, description=f"tap{SPOOF} leaks",
+                      address=f"Lenina{SPOOF} 5, Moscow{SPOOF}")
+    m = h.person(2002, f"Jan{SPOOF}Kowalski")
+    await apply_as_master(h, m, f"Jan{SPOOF}Kowalski")
+    await m.click(m.last(), "Send to the desk")
+    application = next(x for x in reversed(h.session.to(DESK)) if "Master #" in x.text)
+    await h.manager(MANAGER).click(application, "Approve")
+    card = next(m for m in h.session.to(DESK) if "Order #" in m.text and m.markup)
+    await h.manager(MANAGER, thread_id=card.thread_id).click(card, "Assign")
+    texts = shown(h)
+    assert any("Kowalski" in t for t in texts) and any("Lenina" in t for t in texts)
+    spoofed = [t for t in texts if any(ch in t for ch in SPOOF)]
+    assert spoofed == []
+    async with h.app.ctx.tx() as s:
+        assert (await s.get(User_, CLIENT)).first_name == "Anna#1000"

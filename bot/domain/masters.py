@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.domain.errors import InvalidInput
+from bot.domain.spoof import visible
 
 LEGAL_FORMS = ("self_employed", "sole_trader")
 MAX_DOCUMENTS = 10
@@ -25,7 +26,7 @@ DEFAULT_PRIOR = 4.0  # a category with no reviews yet
 
 
 def check_name(name: str) -> str:
-    name = " ".join(name.split())
+    name = " ".join(visible(name).split())
     if not MIN_NAME <= len(name) <= MAX_NAME or name.startswith("/"):
         raise InvalidInput("error.name_length")
     return name

@@ -21,6 +21,7 @@ from bot.domain.geo import distance_m
 from bot.domain.masters import Candidate, Discipline
 from bot.domain.reviews import stars_line
 from bot.domain.rules import clip
+from bot.domain.spoof import visible
 from bot.domain.states import TERMINAL, Action, Role, Status, actions_for
 from bot.domain.views import MasterStats, MasterView, OrderView
 from bot.domain.visits import MASTER, proposal_stamp
@@ -119,12 +120,12 @@ def visible_length(html_text: str) -> int:
 
 
 def q(text: object) -> str:
-    """Escape user input for parse_mode=HTML."""
-    return escape(str(text), quote=False)
+    """Escape user input for parse_mode=HTML, without bidi/zero-width controls (spoofing)."""
+    return escape(visible(str(text)), quote=False)
 
 
 def button(text: str, action: str, o: int = 0, x: int = 0) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=clip(text, 60), callback_data=cb(action, o, x))
+    return InlineKeyboardButton(text=clip(visible(text), 60), callback_data=cb(action, o, x))
 
 
 def rows(*buttons: InlineKeyboardButton, width: int = 2) -> list[list[InlineKeyboardButton]]:
@@ -179,7 +180,8 @@ class Renderer:
         """`#12 Plumbing — Lenina 5`, marked 🟡 at risk or 🔴 breached, so the desk sees the
         SLA state in the topic list. Plain text (no escaping), at most 128 characters."""
         mark = SLA_MARKS.get(o.sla_state, "")
-        return clip(f"{mark}#{o.id} {self.service(o.service)} — {o.area}", TOPIC_NAME_LIMIT)
+        return clip(visible(f"{mark}#{o.id} {self.service(o.service)} — {o.area}"),
+                    TOPIC_NAME_LIMIT)
 
     # --- the desk's order card -------------------------------------------------------------
 

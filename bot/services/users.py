@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.errors import InvalidInput
+from bot.domain.spoof import visible
 from bot.domain.views import MasterView, UserView
 from bot.services.base import Context
 from bot.services.views import master_view, user_view
@@ -33,6 +34,7 @@ async def touch_user(
     language_code: str | None,
 ) -> tuple[UserView, MasterView | None]:
     """Load (creating or refreshing) the user behind an update, and his master record."""
+    first_name = visible(first_name)  # a name that reorders itself could pass for another
     try:
         return await _touch(ctx, user_id, first_name, username, language_code)
     except IntegrityError:  # his first two updates raced to create him: the row is there now
