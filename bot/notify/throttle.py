@@ -55,9 +55,14 @@ class Throttle(BaseRequestMiddleware):
         raise AssertionError("unreachable")
 
     async def _wait_turn(self, chat: int, counts: bool) -> None:
-        async with self._lock:  # one decision at a time, so two tasks never take one slot
-            now = self.limiter.clock()
-            at = self.limiter.ready_at(chat, now, counts)
-            if at > now:
-                await asyncio.sleep(at - now)
-            self.limiter.record(chat, self.limiter.clock(), counts)
+        """Take a slot under the lock, wait for it outside: a minute's wait for the desk's
+        budget holds the desk's next slot, never the other chats' (issue 10)."""
+        while True:
+            async with self._lock:  # one decision at a time, so two tasks never take one slot
+                at = self.limiter.reserve(chat, self.limiter.clock(), counts)
+            delay = at - self.limiter.clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if self.limiter.paused_until <= self.limiter.clock():
+                return
+            # a 429 paused everything after the slot was taken: queue again behind the pause
