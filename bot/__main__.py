@@ -1,29 +1,41 @@
-"""`python -m bot`: check the settings and the desk chat, migrate, and run."""
+"""`python -m bot`: check the settings, the database and Redis, then the desk chat; migrate,
+and run.
+
+Only the settings module is imported before the settings are checked, so a wrong setting is
+reported at once; the heavy imports (aiogram, SQLAlchemy, the handlers) come after.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
-
-from bot.app import App, build_app
 from bot.config import LOCALES, ConfigError, Settings, load_settings
-from bot.i18n import N_, PoI18n, _
-from bot.startup import StartupError, check_desk
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+    from bot.app import App
+    from bot.i18n import PoI18n
 
 logger = logging.getLogger("bot")
 
 
 def make_bot(settings: Settings) -> Bot:
+    from aiogram import Bot
+    from aiogram.client.default import DefaultBotProperties
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     return Bot(settings.bot_token, session=session,
                default=DefaultBotProperties(parse_mode="HTML"))
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker, without importing bot.i18n
+    return message
 
 
 PRIVATE_COMMANDS = (
@@ -41,6 +53,10 @@ DESK_COMMANDS = (
 async def set_commands(bot: Bot, i18n: PoI18n, settings: Settings) -> None:
     """The command menus, translated: the private one in every language (Telegram shows the
     user's), the desk's in the desk's language."""
+    from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+
+    from bot.i18n import _
+
     for locale in LOCALES:
         with i18n.use_locale(locale):
             commands = [BotCommand(command=c, description=_(d)) for c, d in PRIVATE_COMMANDS]
@@ -99,6 +115,17 @@ async def main() -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.preflight import PreflightError, check_database, check_redis
+
+    try:  # the database and Redis before Telegram: they are ours to fix
+        await check_database(settings)
+        await check_redis(settings)
+    except PreflightError as exc:
+        print(f"masterdesk: {exc}", file=sys.stderr)
+        return 2
+    from bot.app import build_app
+    from bot.startup import StartupError, check_desk
+
     bot = make_bot(settings)
     try:
         try:

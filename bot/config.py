@@ -19,6 +19,7 @@ from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Timing
 
 LOCALES = ("en", "ru", "pl", "cs", "vi", "zh")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TELEGRAM_API = "https://api.telegram.org"
 
 
@@ -154,8 +155,38 @@ class Settings(BaseSettings):
     @field_validator("webhook_listen")
     @classmethod
     def _listen(cls, v: str) -> str:
-        if not re.fullmatch(r"[^:\s]+:\d{1,5}", v):
+        m = re.fullmatch(r"[^:\s]+:(\d{1,5})", v)
+        if not m:
             raise ValueError("must be host:port, e.g. 127.0.0.1:8080")
+        if not 1 <= int(m.group(1)) <= 65535:
+            raise ValueError(f"port {m.group(1)} is out of range: use 1 to 65535")
+        return v
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, v: str) -> str:
+        if v.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return v.strip().upper()
+
+    @field_validator("desk_chat_id", mode="before")
+    @classmethod
+    def _desk_chat(cls, v: object) -> object:
+        # A forum supergroup's id is -100 followed by the group's own number.
+        text = str(v).strip()
+        if not re.fullmatch(r"-100\d{7,}", text):
+            raise ValueError("must be the desk supergroup's id: -100 followed by digits, e.g. "
+                             "-1001234567890 (see README: Setting up Telegram)")
+        return int(text)
+
+    @field_validator("desk_hours_start", "desk_hours_end", mode="before")
+    @classmethod
+    def _hhmm(cls, v: object) -> object:
+        if isinstance(v, str):
+            m = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", v)
+            if not m:
+                raise ValueError("must be a time as HH:MM, e.g. 08:00")
+            return time(int(m.group(1)), int(m.group(2)))
         return v
 
     @property

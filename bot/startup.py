@@ -24,17 +24,27 @@ class StartupError(Exception):
     """What to fix, in one line."""
 
 
+def _pause(attempt: int) -> float:
+    return float(min(2 ** attempt, 15))
+
+
 async def check_desk(bot: Bot, settings: Settings, attempts: int = 10) -> User:
+    patience = sum(_pause(a) for a in range(attempts - 1))
     for attempt in range(attempts):
         try:
             return await _check(bot, settings)
         except TelegramNetworkError as exc:
             if attempt == attempts - 1:
                 raise StartupError(
-                    f"cannot reach the Bot API at {settings.telegram_api_base} ({exc.message}); "
-                    f"check the network or TELEGRAM_API_BASE") from None
-            logger.warning("Bot API not reachable yet, retrying: %s", exc.message)
-            await asyncio.sleep(min(2 ** attempt, 15))
+                    f"cannot reach the Bot API at {settings.telegram_api_base} ({exc.message}) "
+                    f"after trying for {patience:.0f} s; check the network or "
+                    f"TELEGRAM_API_BASE") from None
+            if attempt == 0:
+                logger.warning("Bot API at %s not reachable (%s); trying again for up to %d s",
+                               settings.telegram_api_base, exc.message, patience)
+            else:
+                logger.warning("Bot API not reachable yet, retrying: %s", exc.message)
+            await asyncio.sleep(_pause(attempt))
     raise AssertionError("unreachable")
 
 

@@ -43,7 +43,7 @@ def test_env_example_loads_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_a_bad_setting_is_named(field: str, value: str, message: str,
                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    values = {"bot_token": TOKEN, "desk_chat_id": "-100123", field: value}
+    values = {"bot_token": TOKEN, "desk_chat_id": "-1001234567", field: value}
     with pytest.raises(ConfigError) as err:
         load_settings(**values)
     assert str(err.value).startswith(message) and "\n" not in str(err.value)
@@ -55,14 +55,14 @@ def test_webhook_mode_without_a_secret_refuses_to_start(monkeypatch: pytest.Monk
                                                         tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError) as err:
-        load_settings(bot_token=TOKEN, desk_chat_id="-100123",
+        load_settings(bot_token=TOKEN, desk_chat_id="-1001234567",
                       webhook_url="https://desk.example.com", webhook_secret="  ")
     text = str(err.value)
     assert text.startswith("WEBHOOK_SECRET is not set") and "\n" not in text
     suggested = re.search(r"WEBHOOK_SECRET=([A-Za-z0-9_-]+)\)", text)
     assert suggested and len(suggested.group(1)) >= 40  # a strong one, ready to paste
     # ...and the suggestion is accepted as it is
-    s = load_settings(bot_token=TOKEN, desk_chat_id="-100123",
+    s = load_settings(bot_token=TOKEN, desk_chat_id="-1001234567",
                       webhook_url="https://desk.example.com", webhook_secret=suggested.group(1))
     assert s.webhook_secret == suggested.group(1)
 
@@ -73,7 +73,7 @@ def test_a_weak_or_malformed_webhook_secret_is_named(secret: str, tmp_path: Path
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError) as err:
-        load_settings(bot_token=TOKEN, desk_chat_id="-100123",
+        load_settings(bot_token=TOKEN, desk_chat_id="-1001234567",
                       webhook_url="https://desk.example.com", webhook_secret=secret)
     assert str(err.value).startswith("WEBHOOK_SECRET is invalid")
 
@@ -82,5 +82,5 @@ def test_the_webhook_listens_on_loopback_by_default(monkeypatch: pytest.MonkeyPa
                                                     tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("WEBHOOK_LISTEN", raising=False)
-    s = load_settings(bot_token=TOKEN, desk_chat_id="-100123")
+    s = load_settings(bot_token=TOKEN, desk_chat_id="-1001234567")
     assert s.webhook_listen.startswith("127.0.0.1:")
