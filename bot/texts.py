@@ -19,6 +19,10 @@ ERRORS = {
     "error.date_range": N_("Choose a date from tomorrow up to 60 days ahead."),
     "error.draft_incomplete": N_("Some details are missing. Please complete the order first."),
     "error.service_unknown": N_("This service is not available. Please choose another one."),
+    "error.own_order": N_("This is your own order: you cannot take it or act on it as its "
+                          "master."),
+    "error.master_is_client": N_("This master is the client of this order and cannot take "
+                                 "it."),
     "error.master_unavailable": N_("This master cannot take the order (not verified, blocked or "
                                    "not doing this service)."),
     "error.report_needs_photo": N_("Send at least one photo of the finished work."),

@@ -40,34 +40,54 @@ def role_for(actor: Actor, order: OrderParties, action: Action) -> Role:
     """The role in which `actor` may attempt `action` on the order, or NotAllowed.
 
     A master is a party only to his own job; the offered master only to accept or decline;
-    a blocked master to nothing.
+    a blocked master to nothing; the order's client never as its master (he would take his
+    own order, accept his own work and review himself into the ranking).
     """
     if action in (Action.ACCEPT, Action.DECLINE):
         if actor.master_id is not None and actor.master_id == order.offered_master_id:
-            return _master(actor)
+            return _master(actor, order)
     elif actor.master_id is not None and actor.master_id == order.master_id:
         if action not in (Action.CANCEL, Action.ACCEPT_WORK, Action.DISPUTE):
-            return _master(actor)
+            return _master(actor, order)
     if actor.user_id == order.client_id and action in (
         Action.CANCEL, Action.ACCEPT_WORK, Action.DISPUTE
     ):
+        if action == Action.ACCEPT_WORK and _is_its_master(actor, order):
+            raise NotAllowed("error.own_order")  # accepting his own work
         return Role.CLIENT
     if actor.is_desk:
         return Role.MANAGER
     raise NotAllowed("error.not_allowed")
 
 
-def _master(actor: Actor) -> Role:
+def _master(actor: Actor, order: OrderParties) -> Role:
     if actor.blocked:
         raise NotAllowed("error.master_blocked")
+    if actor.user_id == order.client_id:
+        raise NotAllowed("error.own_order")
     return Role.MASTER
+
+
+def _is_its_master(actor: Actor, order: OrderParties) -> bool:
+    return actor.master_id is not None and actor.master_id in (
+        order.master_id, order.offered_master_id)
 
 
 def own_job(actor: Actor, order: OrderParties) -> None:
     """The actor is the master assigned to this order and may act on it."""
     if actor.master_id is None or actor.master_id != order.master_id:
         raise NotAllowed("error.not_allowed")
-    _master(actor)
+    _master(actor, order)
+
+
+def may_serve(order: OrderParties, master_user_id: int) -> bool:
+    """A master may be offered an order only if he is not its client."""
+    return master_user_id != order.client_id
+
+
+def check_may_serve(order: OrderParties, master_user_id: int) -> None:
+    if not may_serve(order, master_user_id):
+        raise NotAllowed("error.master_is_client")
 
 
 def authorize(actor: Actor, order: OrderParties, action: Action) -> tuple[Role, Status]:
