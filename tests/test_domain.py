@@ -282,15 +282,17 @@ def test_the_client_master_agrees_no_visit_with_himself():
 
 def test_code_matches():
     code = new_code()
-    stored = hash_code(42, code)
-    assert code_matches(42, code, stored) is True
-    assert code_matches(42, f" {code[:3]} {code[3:]} ", stored) is True  # spaces typed
+    key = b"k" * 32
+    stored = hash_code(key, 42, code)
+    assert code_matches(key, 42, code, stored) is True
+    assert code_matches(key, 42, f" {code[:3]} {code[3:]} ", stored) is True  # spaces typed
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    assert code_matches(42, wrong, stored) is False
-    assert code_matches(43, code, stored) is False  # the hash is bound to the order
-    assert code_matches(42, code, None) is False
-    assert code_matches(42, code, "") is False
-    assert code_matches(42, "", stored) is False
+    assert code_matches(key, 42, wrong, stored) is False
+    assert code_matches(key, 43, code, stored) is False  # the hash is bound to the order
+    assert code_matches(b"j" * 32, 42, code, stored) is False  # and to the server secret
+    assert code_matches(key, 42, code, None) is False
+    assert code_matches(key, 42, code, "") is False
+    assert code_matches(key, 42, "", stored) is False
 
 
 def test_new_code_is_six_digits():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -99,15 +100,30 @@ def new_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
 
 
-def hash_code(order_id: int, code: str) -> str:
+KEYED = "k1:"  # marks a hash keyed with the server secret (older ones are plain hex)
+
+
+def hash_code(secret: bytes, order_id: int, code: str) -> str:
+    """The code's stored form: an HMAC keyed with the server secret, bound to the order. With
+    10^6 possible codes, anything computable from the order number alone would be reversed
+    offline by whoever reads the database."""
+    mac = hmac.new(secret, f"{order_id}:{code}".encode(), hashlib.sha256).digest()
+    return KEYED + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def _legacy_hash(order_id: int, code: str) -> str:
     return hmac.new(str(order_id).encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def code_matches(order_id: int, code: str, stored_hash: str | None) -> bool:
+def code_matches(secret: bytes, order_id: int, code: str, stored_hash: str | None) -> bool:
     if not stored_hash:
         return False
     clean = "".join(ch for ch in code if ch.isdigit())
-    return hmac.compare_digest(hash_code(order_id, clean), stored_hash)
+    if stored_hash.startswith(KEYED):
+        expected = hash_code(secret, order_id, clean)
+    else:  # issued before the server secret: it keeps working until used or reissued
+        expected = _legacy_hash(order_id, clean)
+    return hmac.compare_digest(expected, stored_hash)
 
 
 def parse_price(text: str) -> Decimal:
