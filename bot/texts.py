@@ -26,6 +26,8 @@ ERRORS = {
     "error.master_unavailable": N_("This master cannot take the order (not verified, blocked or "
                                    "not doing this service)."),
     "error.report_needs_photo": N_("Send at least one photo of the finished work."),
+    "error.code_format": N_("Type the {n}-digit code the client has received. Other messages "
+                            "are not counted as attempts."),
     "error.code_locked": N_("Confirmation is locked after too many wrong codes. The desk has "
                             "been alerted and will contact you."),
     "error.name_length": N_("Enter a name from 2 to 128 characters."),

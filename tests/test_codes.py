@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from bot.code_secret import load_code_secret, read_or_create, secret_file
 from bot.config import ConfigError, load_settings
+from bot.domain.errors import InvalidInput
 from bot.domain.rules import code_matches, hash_code
 from bot.services.offers import accept_offer, offer_order
 from bot.services.work import confirm_with_code, report_completion
@@ -216,3 +217,52 @@ async def test_a_failed_code_message_is_blanked_a_waiting_one_kept(rig: Rig) -> 
     await rig.drain()
     assert rig.codes(101) == ["333333"]
     assert "code" not in (await rig.row(waiting)).payload
+
+
+# --- what counts as an attempt (issue 9, item 14) ----------------------------------------------
+
+CHATTER = ["client is not home", "ok", "12345", "1234567", "wait", "👍", "code?",
+           "call me 555", "123 45", "abc123456"]
+
+
+def test_only_what_looks_like_a_code_is_one() -> None:
+    from bot.domain.rules import code_digits
+
+    for text in ("123456", " 123 456 ", "123-456", "12 34 56", "１２３４５６"):
+        assert code_digits(text) == "123456", text
+    for text in CHATTER:
+        assert code_digits(text) is None, text
+
+
+async def test_chatter_never_locks_the_order_but_wrong_codes_do(ctx):
+    order, master, code = await reported(ctx)
+    me = master_actor(master)
+    for text in CHATTER:
+        with pytest.raises(InvalidInput) as e:
+            await confirm_with_code(ctx, me, order.id, text)
+        assert e.value.key == "error.code_format"
+    row = await load_row(ctx, Order, order.id)
+    assert (row.code_attempts, row.code_locked) == (0, False)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    typed = [wrong, f"{wrong[:3]} {wrong[3:]}", f"{wrong[:3]}-{wrong[3:]}", wrong, wrong]
+    results = [await confirm_with_code(ctx, me, order.id, t) for t in typed]
+    assert [r.attempts_left for r in results] == [4, 3, 2, 1, 0]
+    assert results[-1].locked is True
+    row = await load_row(ctx, Order, order.id)
+    assert (row.code_attempts, row.code_locked, row.status) == (5, True,
+                                                                "awaiting_confirmation")
+
+
+async def test_the_master_chatting_in_the_code_step_gets_a_hint(h: Harness) -> None:
+    c = h.person(141, "Vera")
+    order_id, master, _card, thread = await assigned_job(h, c, 241, "Denis")
+    await file_report(master, "900")
+    code = CODE.search(c.last().text).group(1)  # type: ignore[union-attr]
+    for text in ["The client is not home", "ok"] * 5:
+        await master.send(text)
+        assert master.last().text == ("Type the 6-digit code the client has received. Other "
+                                      "messages are not counted as attempts.")
+    order = await order_row(h, order_id)
+    assert (order.code_attempts, order.code_locked) == (0, False)
+    await master.send(f"{code[:3]} {code[3:]}")
+    assert "is completed" in master.last().text

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -115,10 +117,28 @@ def _legacy_hash(order_id: int, code: str) -> str:
     return hmac.new(str(order_id).encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")  # spaces, hyphens, dashes
+
+
+def code_digits(text: str) -> str | None:
+    """The code in what the master typed ("123 456", "123-456", full-width digits), or None
+    when it does not look like one. Only a code-like input is an attempt: chatter ("the
+    client is not home") must not lock the order."""
+    clean = _CODE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    return clean if re.fullmatch(f"[0-9]{{{CODE_LENGTH}}}", clean) else None
+
+
+def check_code_format(text: str) -> str:
+    clean = code_digits(text)
+    if clean is None:
+        raise InvalidInput("error.code_format", n=CODE_LENGTH)
+    return clean
+
+
 def code_matches(secret: bytes, order_id: int, code: str, stored_hash: str | None) -> bool:
-    if not stored_hash:
+    clean = code_digits(code)
+    if not stored_hash or clean is None:
         return False
-    clean = "".join(ch for ch in code if ch.isdigit())
     if stored_hash.startswith(KEYED):
         expected = hash_code(secret, order_id, clean)
     else:  # issued before the server secret: it keeps working until used or reissued

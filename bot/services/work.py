@@ -16,7 +16,15 @@ from bot.domain.pricing import (
     check_warranty,
     price_cap,
 )
-from bot.domain.rules import MAX_PHOTOS, Actor, authorize, code_matches, hash_code, new_code
+from bot.domain.rules import (
+    MAX_PHOTOS,
+    Actor,
+    authorize,
+    check_code_format,
+    code_matches,
+    hash_code,
+    new_code,
+)
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import CodeResult, OrderView
 from bot.services.base import Context, audit, enqueue
@@ -70,7 +78,8 @@ async def report_completion(
 
 async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str) -> CodeResult:
     """The master types the client's code. Wrong codes are counted; at the limit the order is
-    locked and the desk alerted, so a code cannot be guessed."""
+    locked and the desk alerted, so a code cannot be guessed. What does not look like a code
+    is refused with a hint and not counted."""
     limit = ctx.policy.max_code_attempts
     now = ctx.clock()
     async with ctx.tx() as s:
@@ -81,6 +90,7 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
             raise NotAllowed("error.job_stopped")
         if order.code_locked:
             raise NotAllowed("error.code_locked")
+        code = check_code_format(code)  # anything else is talk, not a guess: not counted
         if code_matches(ctx.policy.code_secret, order.id, code, order.code_hash):
             await cas_status(ctx, s, order, to, now, completed_at=now, code_hash=None)
             audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONFIRM_CODE,
