@@ -133,7 +133,11 @@ async def main() -> int:
         except StartupError as exc:
             print(f"masterdesk: {exc}", file=sys.stderr)
             return 2
-        app = await build_app(settings, bot)
+        try:
+            app = await build_app(settings, bot)
+        except ConfigError as exc:  # e.g. the code secret file cannot be made
+            print(f"masterdesk: {exc}", file=sys.stderr)
+            return 2
         try:
             await set_commands(bot, app.i18n, settings)
             logger.info("@%s is running the desk %s", me.username, settings.desk_chat_id)

@@ -10,6 +10,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.code_secret import load_code_secret
 from bot.config import Settings
 from bot.desk import DeskMembers
 from bot.i18n import PoI18n, make_i18n
@@ -56,11 +57,12 @@ def make_storage(settings: Settings, ctx: Context) -> tuple[BaseStorage, BaseEve
 
 
 async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None) -> App:
+    code_secret = load_code_secret(settings)  # before anything starts: ConfigError if bad
     engine = make_engine(settings.database_url)
     await migrate(engine)
     policy = Policy(urgent_surcharge_percent=settings.urgent_surcharge_percent,
                     max_code_attempts=settings.max_code_attempts, timing=settings.timing,
-                    districts=tuple(settings.districts))
+                    districts=tuple(settings.districts), code_secret=code_secret)
     ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1:8080"
     urgent_surcharge_percent: int = Field(default=30, ge=0, le=500)
     max_code_attempts: int = Field(default=5, ge=1, le=20)
+    # Keys the confirmation codes' hashes; empty: generated once into the data folder.
+    code_secret: str | None = None
     desk_hours_start: time = time(8, 0)
     desk_hours_end: time = time(21, 0)
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)
@@ -65,7 +67,8 @@ class Settings(BaseSettings):
     districts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
 
-    @field_validator("redis_url", "desk_locale", "webhook_url", "webhook_secret", mode="before")
+    @field_validator("redis_url", "desk_locale", "webhook_url", "webhook_secret", "code_secret",
+                     mode="before")
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
@@ -95,6 +98,13 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", v):
             raise ValueError("must look like 123456789:AAE... (the token BotFather gave you)")
         return v
+
+    @field_validator("code_secret")
+    @classmethod
+    def _code_secret(cls, v: str | None) -> str | None:
+        if v is not None and len(v.strip()) < 16:
+            raise ValueError("must be at least 16 characters (32 random ones are best)")
+        return v.strip() if v else v
 
     @field_validator("admin_ids", mode="before")
     @classmethod

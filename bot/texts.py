@@ -19,9 +19,15 @@ ERRORS = {
     "error.date_range": N_("Choose a date from tomorrow up to 60 days ahead."),
     "error.draft_incomplete": N_("Some details are missing. Please complete the order first."),
     "error.service_unknown": N_("This service is not available. Please choose another one."),
+    "error.own_order": N_("This is your own order: you cannot take it or act on it as its "
+                          "master."),
+    "error.master_is_client": N_("This master is the client of this order and cannot take "
+                                 "it."),
     "error.master_unavailable": N_("This master cannot take the order (not verified, blocked or "
                                    "not doing this service)."),
     "error.report_needs_photo": N_("Send at least one photo of the finished work."),
+    "error.code_format": N_("Type the {n}-digit code the client has received. Other messages "
+                            "are not counted as attempts."),
     "error.code_locked": N_("Confirmation is locked after too many wrong codes. The desk has "
                             "been alerted and will contact you."),
     "error.name_length": N_("Enter a name from 2 to 128 characters."),

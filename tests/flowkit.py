@@ -300,6 +300,9 @@ async def harness(db_url: str, admins: tuple[int, ...] = (), **settings: Any
     from aiogram.client.default import DefaultBotProperties
 
     bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    if not db_url.startswith("sqlite") and "code_secret" not in settings:
+        # the generated secret would go to ./data of the working directory (the checkout)
+        settings["code_secret"] = "flow-tests-code-secret"
     cfg = Settings(bot_token=TOKEN, desk_chat_id=DESK, database_url=db_url,
                    _env_file=None, **settings)  # type: ignore[call-arg]
     app = await build_app(cfg, bot, limiter=Limiter(per_second=1e9, private_interval=0,

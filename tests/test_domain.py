@@ -16,10 +16,13 @@ from bot.domain.rules import (
     Actor,
     OrderParties,
     authorize,
+    check_may_serve,
     clip,
     code_matches,
     hash_code,
+    may_serve,
     new_code,
+    own_job,
     parse_date,
     parse_price,
     role_for,
@@ -227,19 +230,69 @@ def test_desk_member_is_manager():
         authorize(DESK, assigned(Status.AWAITING_CONFIRMATION), Action.CONFIRM_CODE)
 
 
+# The order's client is also a registered master (master #20, like MASTER_A).
+CLIENT_MASTER = Actor(CLIENT_UID, master_id=MASTER_A.master_id)
+
+MASTER_WORK = [(offered(), Action.ACCEPT), (offered(), Action.DECLINE),
+               (assigned(), Action.CONTACT), (assigned(Status.SCHEDULED), Action.CHECK_IN),
+               (assigned(Status.ON_SITE), Action.REPORT),
+               (assigned(Status.AWAITING_CONFIRMATION), Action.CONFIRM_CODE)]
+
+
+@pytest.mark.parametrize(("parties", "action"), MASTER_WORK)
+def test_the_client_never_acts_as_the_master_of_his_own_order(parties: OrderParties,
+                                                             action: Action):
+    with pytest.raises(NotAllowed) as e:
+        authorize(CLIENT_MASTER, parties, action)
+    assert e.value.key == "error.own_order"
+    with pytest.raises(NotAllowed) as e:
+        own_job(CLIENT_MASTER, assigned())
+    assert e.value.key == "error.own_order"
+
+
+def test_the_client_master_cannot_accept_his_own_work_but_may_cancel():
+    with pytest.raises(NotAllowed) as e:
+        authorize(CLIENT_MASTER, assigned(Status.AWAITING_CONFIRMATION), Action.ACCEPT_WORK)
+    assert e.value.key == "error.own_order"
+    assert authorize(CLIENT_MASTER, assigned(), Action.CANCEL) == (Role.CLIENT,
+                                                                   Status.CANCELLED)
+    # a client who is a master, but not this order's master, accepts the work as usual
+    other = Actor(CLIENT_UID, master_id=MASTER_B.master_id)
+    assert authorize(other, assigned(Status.AWAITING_CONFIRMATION), Action.ACCEPT_WORK) == (
+        Role.CLIENT, Status.COMPLETED)
+
+
+def test_a_master_may_serve_any_order_but_his_own():
+    assert may_serve(submitted(), MASTER_A.user_id)
+    assert not may_serve(submitted(), CLIENT_UID)
+    with pytest.raises(NotAllowed) as e:
+        check_may_serve(submitted(), CLIENT_UID)
+    assert e.value.key == "error.master_is_client"
+
+
+def test_the_client_master_agrees_no_visit_with_himself():
+    from bot.domain.visits import proposing_side
+
+    with pytest.raises(NotAllowed) as e:
+        proposing_side(CLIENT_MASTER, assigned(Status.SCHEDULED))
+    assert e.value.key == "error.own_order"
+
+
 # --- codes ---------------------------------------------------------------------------------
 
 def test_code_matches():
     code = new_code()
-    stored = hash_code(42, code)
-    assert code_matches(42, code, stored) is True
-    assert code_matches(42, f" {code[:3]} {code[3:]} ", stored) is True  # spaces typed
+    key = b"k" * 32
+    stored = hash_code(key, 42, code)
+    assert code_matches(key, 42, code, stored) is True
+    assert code_matches(key, 42, f" {code[:3]} {code[3:]} ", stored) is True  # spaces typed
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    assert code_matches(42, wrong, stored) is False
-    assert code_matches(43, code, stored) is False  # the hash is bound to the order
-    assert code_matches(42, code, None) is False
-    assert code_matches(42, code, "") is False
-    assert code_matches(42, "", stored) is False
+    assert code_matches(key, 42, wrong, stored) is False
+    assert code_matches(key, 43, code, stored) is False  # the hash is bound to the order
+    assert code_matches(b"j" * 32, 42, code, stored) is False  # and to the server secret
+    assert code_matches(key, 42, code, None) is False
+    assert code_matches(key, 42, code, "") is False
+    assert code_matches(key, 42, "", stored) is False
 
 
 def test_new_code_is_six_digits():

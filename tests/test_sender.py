@@ -319,8 +319,10 @@ class Rig:
 async def start_app(db_url: str, clocks: Clocks, limits: dict[str, Any]) -> Rig:
     session = FaultySession(clocks)
     bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    # PostgreSQL: a fixed code secret, not one generated into ./data of the checkout
+    secret = None if db_url.startswith("sqlite") else "sender-tests-code-secret"
     cfg = Settings(bot_token=TOKEN, desk_chat_id=DESK, database_url=db_url,  # type: ignore
-                   admin_ids=[MANAGER], _env_file=None)
+                   admin_ids=[MANAGER], _env_file=None, code_secret=secret)
     limiter = Limiter(clock=clocks.monotonic, **limits)
     app = await build_app(cfg, bot, limiter=limiter)
     app.ctx.clock = clocks.wall  # the sender's next_attempt_at follows the fake wall clock

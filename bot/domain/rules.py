@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -40,34 +43,54 @@ def role_for(actor: Actor, order: OrderParties, action: Action) -> Role:
     """The role in which `actor` may attempt `action` on the order, or NotAllowed.
 
     A master is a party only to his own job; the offered master only to accept or decline;
-    a blocked master to nothing.
+    a blocked master to nothing; the order's client never as its master (he would take his
+    own order, accept his own work and review himself into the ranking).
     """
     if action in (Action.ACCEPT, Action.DECLINE):
         if actor.master_id is not None and actor.master_id == order.offered_master_id:
-            return _master(actor)
+            return _master(actor, order)
     elif actor.master_id is not None and actor.master_id == order.master_id:
         if action not in (Action.CANCEL, Action.ACCEPT_WORK, Action.DISPUTE):
-            return _master(actor)
+            return _master(actor, order)
     if actor.user_id == order.client_id and action in (
         Action.CANCEL, Action.ACCEPT_WORK, Action.DISPUTE
     ):
+        if action == Action.ACCEPT_WORK and _is_its_master(actor, order):
+            raise NotAllowed("error.own_order")  # accepting his own work
         return Role.CLIENT
     if actor.is_desk:
         return Role.MANAGER
     raise NotAllowed("error.not_allowed")
 
 
-def _master(actor: Actor) -> Role:
+def _master(actor: Actor, order: OrderParties) -> Role:
     if actor.blocked:
         raise NotAllowed("error.master_blocked")
+    if actor.user_id == order.client_id:
+        raise NotAllowed("error.own_order")
     return Role.MASTER
+
+
+def _is_its_master(actor: Actor, order: OrderParties) -> bool:
+    return actor.master_id is not None and actor.master_id in (
+        order.master_id, order.offered_master_id)
 
 
 def own_job(actor: Actor, order: OrderParties) -> None:
     """The actor is the master assigned to this order and may act on it."""
     if actor.master_id is None or actor.master_id != order.master_id:
         raise NotAllowed("error.not_allowed")
-    _master(actor)
+    _master(actor, order)
+
+
+def may_serve(order: OrderParties, master_user_id: int) -> bool:
+    """A master may be offered an order only if he is not its client."""
+    return master_user_id != order.client_id
+
+
+def check_may_serve(order: OrderParties, master_user_id: int) -> None:
+    if not may_serve(order, master_user_id):
+        raise NotAllowed("error.master_is_client")
 
 
 def authorize(actor: Actor, order: OrderParties, action: Action) -> tuple[Role, Status]:
@@ -79,15 +102,48 @@ def new_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
 
 
-def hash_code(order_id: int, code: str) -> str:
+KEYED = "k1:"  # marks a hash keyed with the server secret (older ones are plain hex)
+
+
+def hash_code(secret: bytes, order_id: int, code: str) -> str:
+    """The code's stored form: an HMAC keyed with the server secret, bound to the order. With
+    10^6 possible codes, anything computable from the order number alone would be reversed
+    offline by whoever reads the database."""
+    mac = hmac.new(secret, f"{order_id}:{code}".encode(), hashlib.sha256).digest()
+    return KEYED + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def _legacy_hash(order_id: int, code: str) -> str:
     return hmac.new(str(order_id).encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def code_matches(order_id: int, code: str, stored_hash: str | None) -> bool:
-    if not stored_hash:
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")  # spaces, hyphens, dashes
+
+
+def code_digits(text: str) -> str | None:
+    """The code in what the master typed ("123 456", "123-456", full-width digits), or None
+    when it does not look like one. Only a code-like input is an attempt: chatter ("the
+    client is not home") must not lock the order."""
+    clean = _CODE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    return clean if re.fullmatch(f"[0-9]{{{CODE_LENGTH}}}", clean) else None
+
+
+def check_code_format(text: str) -> str:
+    clean = code_digits(text)
+    if clean is None:
+        raise InvalidInput("error.code_format", n=CODE_LENGTH)
+    return clean
+
+
+def code_matches(secret: bytes, order_id: int, code: str, stored_hash: str | None) -> bool:
+    clean = code_digits(code)
+    if not stored_hash or clean is None:
         return False
-    clean = "".join(ch for ch in code if ch.isdigit())
-    return hmac.compare_digest(hash_code(order_id, clean), stored_hash)
+    if stored_hash.startswith(KEYED):
+        expected = hash_code(secret, order_id, clean)
+    else:  # issued before the server secret: it keeps working until used or reissued
+        expected = _legacy_hash(order_id, clean)
+    return hmac.compare_digest(expected, stored_hash)
 
 
 def parse_price(text: str) -> Decimal:

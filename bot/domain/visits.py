@@ -24,6 +24,8 @@ def sides_of(actor: Actor, order: OrderParties) -> tuple[str, ...]:
             raise NotAllowed("error.master_blocked")
         sides.append(MASTER)
     if actor.user_id == order.client_id:
+        if sides:  # his own order: he would agree a time with himself
+            raise NotAllowed("error.own_order")
         sides.append(CLIENT)
     return tuple(sides)
 

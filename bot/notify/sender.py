@@ -32,7 +32,7 @@ from bot.notify.limiter import Limiter
 from bot.notify.messages import Draft, Target, compose
 from bot.notify.render import CAPTION_LIMIT, Renderer, visible_length
 from bot.notify.throttle import IN_OUTBOX
-from bot.services.base import Context, enqueue
+from bot.services.base import Context, enqueue, without_secrets
 from bot.services.matching import master_record
 from bot.services.views import master_view, order_view
 from db.models import Master, Order, OutboxMessage, User
@@ -55,6 +55,13 @@ def card_digest(text: str, markup: InlineKeyboardMarkup | None) -> str:
     nothing."""
     raw = text + "\x00" + (markup.model_dump_json(exclude_none=True) if markup else "")
     return hashlib.sha1(raw.encode()).hexdigest()
+
+
+def _blanked(row: OutboxMessage) -> dict[str, Any]:
+    """The settled row keeps no secret (a confirmation code): it is delivered, or never
+    will be. Part of the UPDATE that settles the row, so no settled row ever holds one."""
+    kept = without_secrets(row.kind, row.payload)
+    return {} if kept is None else {"payload": kept}
 
 
 class OutboxSender:
@@ -386,7 +393,7 @@ class OutboxSender:
                 update(OutboxMessage).where(OutboxMessage.id == row.id)
                 .values(status=status, sent_at=now if status == "sent" else None,
                         attempts=OutboxMessage.attempts + 1, locked_until=None,
-                        last_error=error))
+                        last_error=error, **_blanked(row)))
 
     async def _unreachable(self, row: OutboxMessage, error: str) -> None:
         """The user blocked the bot: mark him, tell the desk once, keep the row as failed."""
@@ -395,7 +402,7 @@ class OutboxSender:
             await s.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row.id)
                 .values(status="failed", attempts=OutboxMessage.attempts + 1,
-                        locked_until=None, last_error=error[:500]))
+                        locked_until=None, last_error=error[:500], **_blanked(row)))
             if row.chat_id is None:
                 return
             user = await s.get(User, row.chat_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ class Policy:
     urgent_surcharge_percent: int = 30
     max_code_attempts: int = 5
     districts: tuple[str, ...] = ()  # the city's districts; empty: masters serve everywhere
+    # Keys the confirmation codes' hashes (bot/code_secret.py); random when not given, so
+    # it is never weak, only forgotten at exit.
+    code_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     timing: Timing = field(default_factory=_default_timing)
 
 
@@ -47,6 +51,19 @@ class Context:
         """One unit of work: commits on success, rolls back on any error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+
+# Payload keys that are secrets, per message kind: needed until the message is out, then
+# removed from the row by the sender when it settles it (sent or failed) [C 二.8].
+SECRET_KEYS: dict[str, frozenset[str]] = {"client_code": frozenset({"code"})}
+
+
+def without_secrets(kind: str, payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The payload to keep once the message is settled; None when nothing is secret."""
+    secret = SECRET_KEYS.get(kind)
+    if not secret or not payload or not secret & payload.keys():
+        return None
+    return {k: v for k, v in payload.items() if k not in secret}
 
 
 def enqueue(

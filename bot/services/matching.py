@@ -21,7 +21,7 @@ from bot.domain.masters import (
     next_for_auto,
     rank,
 )
-from bot.domain.rules import Actor, authorize
+from bot.domain.rules import Actor, authorize, may_serve
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterStats, OrderView
 from bot.services.base import Context, audit, enqueue
@@ -107,7 +107,7 @@ async def _pool(s: AsyncSession, service: str) -> tuple[list[Any], dict[int, Any
     cache: dict[str, tuple[list[Any], dict[int, Any]]] = s.info.setdefault("matching", {})
     if service not in cache:
         masters = list((await s.execute(
-            select(Master.id, Master.name, Master.districts, Master.on_duty)
+            select(Master.id, Master.user_id, Master.name, Master.districts, Master.on_duty)
             .join(MasterService, MasterService.master_id == Master.id)
             .where(MasterService.service == service, Master.verified.is_(True),
                    Master.blocked.is_(False), Master.status == "approved"))).all())
@@ -126,7 +126,10 @@ async def _candidates(s: AsyncSession, order: Order) -> list[Candidate]:
                                       Order.id != order.id)
                                .group_by(Order.offered_master_id))
     out = []
+    client = parties(order)
     for m in masters:
+        if not may_serve(client, m.user_id):  # a master never takes his own order
+            continue
         st, disc, load = stats[m.id]
         serves = None if not order.district else order.district in (m.districts or ())
         out.append(Candidate(m.id, m.name, serves, m.on_duty, load, st.rating or 0.0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from bot.domain.errors import Conflict, InvalidInput
-from bot.domain.rules import Actor, authorize
+from bot.domain.rules import Actor, authorize, check_may_serve
 from bot.domain.states import Action
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
@@ -36,6 +36,7 @@ async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int)
         if (master is None or not master.verified or master.blocked
                 or master.status != "approved" or not serves):
             raise InvalidInput("error.master_unavailable")
+        check_may_serve(parties(order), master.user_id)
         await send_offer(ctx, s, order, master, now, actor_id=actor.user_id, role=role,
                          auto=False)
         return await order_view(s, order)

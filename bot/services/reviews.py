@@ -31,6 +31,10 @@ async def leave_review(ctx: Context, actor: Actor, order_id: int, stars: int,
                 raise NotAllowed("error.not_allowed")
             if order.status not in REVIEWABLE or order.master_id is None:
                 raise NotAllowed("error.wrong_state")
+            if await master_user_id(s, order.master_id) == actor.user_id:
+                # his own order as its master (never assignable now, but older rows may be):
+                # the stars would feed his own ranking
+                raise NotAllowed("error.own_order")
             if await s.scalar(select(Review.id).where(Review.order_id == order.id)):
                 raise Conflict("error.already_reviewed")
             s.add(Review(order_id=order.id, master_id=order.master_id, service=order.service,

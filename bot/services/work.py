@@ -16,7 +16,15 @@ from bot.domain.pricing import (
     check_warranty,
     price_cap,
 )
-from bot.domain.rules import MAX_PHOTOS, Actor, authorize, code_matches, hash_code, new_code
+from bot.domain.rules import (
+    MAX_PHOTOS,
+    Actor,
+    authorize,
+    check_code_format,
+    code_matches,
+    hash_code,
+    new_code,
+)
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import CodeResult, OrderView
 from bot.services.base import Context, audit, enqueue
@@ -49,8 +57,9 @@ async def report_completion(
         check_warranty(warranty_months, service.warranty_min_months if service else 1)
         await cas_status(ctx, s, order, to, now, final_price=price,
                          report_photos=list(photos[:MAX_PHOTOS]),
-                         code_hash=hash_code(order.id, code), code_attempts=0, code_locked=False,
-                         warranty_months=warranty_months, report_notes=notes, reported_at=now)
+                         code_hash=hash_code(ctx.policy.code_secret, order.id, code),
+                         code_attempts=0, code_locked=False, warranty_months=warranty_months,
+                         report_notes=notes, reported_at=now)
         # The agreed price is read only now that the compare-and-set holds the order's row: a
         # quote the client accepted a moment ago counts. A refusal rolls all of this back.
         check_final_price(price, price_cap(await price_items(s, order.id)))
@@ -69,7 +78,8 @@ async def report_completion(
 
 async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str) -> CodeResult:
     """The master types the client's code. Wrong codes are counted; at the limit the order is
-    locked and the desk alerted, so a code cannot be guessed."""
+    locked and the desk alerted, so a code cannot be guessed. What does not look like a code
+    is refused with a hint and not counted."""
     limit = ctx.policy.max_code_attempts
     now = ctx.clock()
     async with ctx.tx() as s:
@@ -80,7 +90,8 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
             raise NotAllowed("error.job_stopped")
         if order.code_locked:
             raise NotAllowed("error.code_locked")
-        if code_matches(order.id, code, order.code_hash):
+        code = check_code_format(code)  # anything else is talk, not a guess: not counted
+        if code_matches(ctx.policy.code_secret, order.id, code, order.code_hash):
             await cas_status(ctx, s, order, to, now, completed_at=now, code_hash=None)
             audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONFIRM_CODE,
                   order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
@@ -138,8 +149,8 @@ async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         result = await s.execute(
             update(Order).where(Order.id == order.id, Order.status == order.status,
                                 Order.code_attempts == order.code_attempts)
-            .values(code_hash=hash_code(order.id, code), code_attempts=0, code_locked=False,
-                    updated_at=now)
+            .values(code_hash=hash_code(ctx.policy.code_secret, order.id, code), code_attempts=0,
+                    code_locked=False, updated_at=now)
         )
         if result.rowcount != 1:
             raise Conflict("error.conflict")
