@@ -143,7 +143,7 @@ def test_the_secret_lives_next_to_the_sqlite_file_or_in_data(tmp_path: Path) -> 
 
 def test_code_secret_setting_wins_and_must_be_long(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/m.sqlite3"
-    base = dict(bot_token=TOKEN, desk_chat_id=-100, database_url=url, _env_file=None)
+    base = dict(bot_token=TOKEN, desk_chat_id=-1001234567890, database_url=url, _env_file=None)
     settings = load_settings(**base, code_secret="k" * 32)
     assert load_code_secret(settings) == b"k" * 32
     assert not (tmp_path / "code_secret").exists()
