@@ -26,7 +26,7 @@ from db.engine import make_engine, make_sessionmaker
 from db.migrate import migrate
 from fsm.storage import SQLStorage
 from handlers import get_routers
-from handlers.errors import ReportErrors
+from handlers.errors import AnswerOnce, ReportErrors
 
 
 @dataclass
@@ -72,6 +72,7 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
                         districts=tuple(settings.districts))
     limiter = limiter or Limiter()
     bot.session.middleware(Throttle(limiter))
+    bot.session.middleware(AnswerOnce())
     sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,

@@ -9,23 +9,57 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
-from aiogram import BaseMiddleware, Router
+from aiogram import BaseMiddleware, Bot, Router
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.types import ErrorEvent, TelegramObject, Update
+from aiogram.methods import AnswerCallbackQuery, TelegramMethod
+from aiogram.methods.base import Response
+from aiogram.types import ErrorEvent, Message, TelegramObject, Update
 
 from bot.domain.errors import DomainError
 from bot.texts import GENERIC, error_text, generic_error
 
 logger = logging.getLogger(__name__)
 router = Router(name="errors")
+# The callback queries answered while handling this update: Telegram takes one answer per
+# query and refuses a second with 400 "query is too old", so the second is never sent.
+ANSWERED: ContextVar[set[str] | None] = ContextVar("answered", default=None)
+
+
+def answered(update: Update) -> bool:
+    seen = ANSWERED.get()
+    return bool(update.callback_query and seen is not None and update.callback_query.id in seen)
+
+
+class AnswerOnce(BaseRequestMiddleware):
+    """A second answer to the same callback query (a handler answered, then its redraw was
+    "not modified" and the error path answered again) is dropped before it reaches Telegram."""
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
+                       method: TelegramMethod[Any]) -> Response[Any]:
+        if isinstance(method, AnswerCallbackQuery):
+            seen = ANSWERED.get()
+            if seen is not None:
+                if method.callback_query_id in seen:
+                    logger.debug("callback %s already answered", method.callback_query_id)
+                    return Response[bool](ok=True, result=True)
+                seen.add(method.callback_query_id)
+        return await make_request(bot, method)
 
 
 async def tell(update: Update, text: str) -> None:
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
+        query = update.callback_query
+        if query is not None and not answered(update):
+            await query.answer(text, show_alert=True)
+        elif query is not None and isinstance(query.message, Message):
+            await query.message.answer(text)  # the press was answered: say it in the chat
         elif update.message is not None:
             await update.message.answer(text)
     except TelegramAPIError as exc:
@@ -33,8 +67,9 @@ async def tell(update: Update, text: str) -> None:
 
 
 async def _answer_quietly(update: Update) -> None:
+    if update.callback_query is None or answered(update):
+        return
     try:
-        assert update.callback_query is not None
         await update.callback_query.answer()
     except TelegramAPIError:
         pass
@@ -48,6 +83,7 @@ class ReportErrors(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
+        token = ANSWERED.set(set())
         try:
             return await handler(event, data)
         except DomainError as exc:
@@ -61,6 +97,10 @@ class ReportErrors(BaseMiddleware):
         except Exception:
             logger.exception("update %s failed", event.update_id)
             await tell(event, generic_error())
+        finally:
+            if event.callback_query is not None:  # every press is answered, exactly once
+                await _answer_quietly(event)
+            ANSWERED.reset(token)
         return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
@@ -136,6 +137,9 @@ async def accept_work(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         return await order_view(s, order)
 
 
+REISSUE_WINDOW = timedelta(seconds=60)
+
+
 async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """The desk unlocks a locked order: a fresh code goes to the client, attempts restart."""
     if not actor.is_desk:
@@ -146,6 +150,10 @@ async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         order = await load_order(s, order_id)
         if order.status != Status.AWAITING_CONFIRMATION:
             raise NotAllowed("error.wrong_state")
+        last = await s.scalar(select(func.max(AuditEntry.created_at)).where(
+            AuditEntry.order_id == order.id, AuditEntry.action == "reissue_code"))
+        if last is not None and now - last < REISSUE_WINDOW:
+            return await order_view(s, order)  # a double tap: the client has the new code
         result = await s.execute(
             update(Order).where(Order.id == order.id, Order.status == order.status,
                                 Order.code_attempts == order.code_attempts)
