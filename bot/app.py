@@ -60,7 +60,9 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     await migrate(engine)
     policy = Policy(urgent_surcharge_percent=settings.urgent_surcharge_percent,
                     max_code_attempts=settings.max_code_attempts, timing=settings.timing,
-                    districts=tuple(settings.districts))
+                    districts=tuple(settings.districts),
+                    max_open_orders=settings.max_open_orders,
+                    max_orders_per_day=settings.max_orders_per_day)
     ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}

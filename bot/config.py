@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0:8080"
     urgent_surcharge_percent: int = Field(default=30, ge=0, le=500)
     max_code_attempts: int = Field(default=5, ge=1, le=20)
+    # Limits per person, so one client cannot flood the desk (issue 9).
+    max_open_orders: int = Field(default=5, ge=1, le=1000)
+    max_orders_per_day: int = Field(default=10, ge=1, le=10000)
     desk_hours_start: time = time(8, 0)
     desk_hours_end: time = time(21, 0)
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)

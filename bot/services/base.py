@@ -31,6 +31,9 @@ class Policy:
     urgent_surcharge_percent: int = 30
     max_code_attempts: int = 5
     districts: tuple[str, ...] = ()  # the city's districts; empty: masters serve everywhere
+    # Caps per client (None: no cap; the app always sets them from the settings).
+    max_open_orders: int | None = None
+    max_orders_per_day: int | None = None
     timing: Timing = field(default_factory=_default_timing)
 
 
