@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.desk import DeskMembers
+from bot.domain.limits import Pace
 from bot.i18n import PoI18n, make_i18n
 from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddleware
 from bot.notify.limiter import Limiter
@@ -62,7 +63,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
                     max_code_attempts=settings.max_code_attempts, timing=settings.timing,
                     districts=tuple(settings.districts),
                     max_open_orders=settings.max_open_orders,
-                    max_orders_per_day=settings.max_orders_per_day)
+                    max_orders_per_day=settings.max_orders_per_day,
+                    relay_pace=Pace(settings.relay_per_minute, settings.relay_burst))
     ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}

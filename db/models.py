@@ -61,6 +61,10 @@ class User(Base):
     # [R §8, Q] a blocked client places no new orders
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     block_reason: Mapped[str | None] = mapped_column(Text)
+    # His pace writing to the desk (bot/domain/limits.py): the bucket's state as one time
+    # (GCRA), and until when a "please wait" is not repeated.
+    relay_tat: Mapped[datetime | None]
+    relay_hushed_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 

@@ -4,7 +4,8 @@ SLA alerts and safety stops. Pure rules; the services count and store."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import NotAllowed
@@ -31,3 +32,28 @@ def check_order_quota(open_orders: int, today: int, max_open: int | None,
         raise NotAllowed("error.open_orders_cap", n=max_open)
     if max_per_day is not None and today >= max_per_day:
         raise NotAllowed("error.daily_orders_cap", n=max_per_day)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A token bucket per person: `burst` messages at once, then `per_minute` a minute.
+
+    Kept as GCRA (the "theoretical arrival time" form of the same bucket), so its whole
+    state is one time on the person's row: exact across processes and restarts, one read.
+    """
+
+    per_minute: int = 10
+    burst: int = 5
+
+    @property
+    def interval(self) -> timedelta:
+        return timedelta(minutes=1) / max(self.per_minute, 1)
+
+    def take(self, tat: datetime | None, now: datetime) -> tuple[datetime, timedelta]:
+        """One message at `now`: (the state to store, no wait) when it may go, else (the
+        state unchanged, how long until one may go)."""
+        tat = max(tat or now, now)
+        wait = tat - now - self.interval * (max(self.burst, 1) - 1)
+        if wait > timedelta(0):
+            return tat, wait
+        return tat + self.interval, timedelta(0)

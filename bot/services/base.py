@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Timing
+from bot.domain.limits import Pace
 from db.models import AuditEntry, OutboxMessage
 
 
@@ -34,6 +35,7 @@ class Policy:
     # Caps per client (None: no cap; the app always sets them from the settings).
     max_open_orders: int | None = None
     max_orders_per_day: int | None = None
+    relay_pace: Pace = field(default_factory=Pace)  # per person writing to the desk
     timing: Timing = field(default_factory=_default_timing)
 
 
