@@ -54,6 +54,24 @@ class Context:
             yield session
 
 
+# What the desk reads first when its group is behind (Telegram takes ~20 messages a minute into
+# it): safety first, then the orders' work, the manager chat last. Lower goes first; within one
+# priority, messages keep the order they were queued in. Only the desk's rows are ranked:
+# a private chat is never that far behind, and a person reads his messages in order.
+URGENT, NORMAL, CHAT = 0, 1, 2
+_URGENT_NOTES = frozenset({"stopped", "code_locked"})  # a safety stop, a code being guessed
+
+
+def outbox_priority(kind: str, chat_id: int | None, payload: dict[str, Any]) -> int:
+    if chat_id is not None:
+        return NORMAL
+    if kind == "desk_sla" or (kind == "desk_note" and payload.get("note") in _URGENT_NOTES):
+        return URGENT  # SLA breaches and escalations, safety stops, locked codes
+    if kind == "relay":
+        return CHAT
+    return NORMAL  # new orders, cards, notes, reviews, masters' applications
+
+
 def enqueue(
     s: AsyncSession,
     now: datetime,
@@ -68,6 +86,7 @@ def enqueue(
     """Queue a message for someone other than the acting user. chat_id None means the desk.
     `not_before` holds it back (a desk notice outside desk hours waits for the opening)."""
     s.add(OutboxMessage(kind=kind, chat_id=chat_id, order_id=order_id, payload=payload,
+                        priority=outbox_priority(kind, chat_id, payload),
                         next_attempt_at=max(not_before or now, now), created_at=now))
 
 
