@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.code_secret import load_code_secret
 from bot.config import Settings
 from bot.desk import DeskMembers
+from bot.domain.limits import Pace
 from bot.i18n import PoI18n, make_i18n
 from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddleware
 from bot.notify.limiter import Limiter
@@ -62,7 +63,10 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     await migrate(engine)
     policy = Policy(urgent_surcharge_percent=settings.urgent_surcharge_percent,
                     max_code_attempts=settings.max_code_attempts, timing=settings.timing,
-                    districts=tuple(settings.districts), code_secret=code_secret)
+                    districts=tuple(settings.districts), code_secret=code_secret,
+                    max_open_orders=settings.max_open_orders,
+                    max_orders_per_day=settings.max_orders_per_day,
+                    relay_pace=Pace(settings.relay_per_minute, settings.relay_burst))
     ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}

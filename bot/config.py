@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     max_code_attempts: int = Field(default=5, ge=1, le=20)
     # Keys the confirmation codes' hashes; empty: generated once into the data folder.
     code_secret: str | None = None
+    # Limits per person, so one client cannot flood the desk (issue 9).
+    max_open_orders: int = Field(default=5, ge=1, le=1000)
+    max_orders_per_day: int = Field(default=10, ge=1, le=10000)
+    # Writing to the desk (manager chat): a burst, then this many a minute, per person. The
+    # desk group takes only ~20 messages a minute from the bot, for everyone.
+    relay_per_minute: int = Field(default=10, ge=1, le=600)
+    relay_burst: int = Field(default=5, ge=1, le=100)
     desk_hours_start: time = time(8, 0)
     desk_hours_end: time = time(21, 0)
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)

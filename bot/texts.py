@@ -91,6 +91,11 @@ ERRORS = {
     "error.client_blocked": N_("The desk has blocked new orders from your account. If you "
                                "think this is a mistake, write to the manager from one of "
                                "your orders."),
+    "error.open_orders_cap": N_("You already have the maximum number of open orders ({n}). "
+                                "Wait until one is finished, or cancel one, and then place "
+                                "the new order."),
+    "error.daily_orders_cap": N_("You have reached the daily limit of new orders ({n}). "
+                                 "Please try again tomorrow."),
     "error.already_stopped": N_("The job is already stopped; the desk has been alerted."),
     "error.price_above_cap": N_("The final price cannot be more than the agreed price (the "
                                 "accepted quote plus the approved extras). To charge more, "

@@ -61,6 +61,10 @@ class User(Base):
     # [R §8, Q] a blocked client places no new orders
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     block_reason: Mapped[str | None] = mapped_column(Text)
+    # His pace writing to the desk (bot/domain/limits.py): the bucket's state as one time
+    # (GCRA), and until when a "please wait" is not repeated.
+    relay_tat: Mapped[datetime | None]
+    relay_hushed_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 
@@ -247,13 +251,16 @@ class OutboxMessage(Base):
     change that causes it and delivered by bot/notify/sender.py."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_next", "status", "priority", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     chat_id: Mapped[int | None] = mapped_column(BigInteger)  # None: the desk
     order_id: Mapped[int | None] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The desk's reading order (bot/services/base.py outbox_priority): lower goes first.
+    priority: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending/sent/failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

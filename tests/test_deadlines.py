@@ -28,7 +28,7 @@ from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Kind
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.rules import Actor
-from bot.services.base import Context
+from bot.services.base import NORMAL, URGENT, Context
 from bot.services.deadlines import (
     fire_due,
     move_deadline,
@@ -39,7 +39,7 @@ from bot.services.deadlines import (
 from bot.services.offers import accept_offer, offer_order
 from bot.services.work import confirm_with_code, report_completion
 from db.engine import make_engine, make_sessionmaker
-from db.models import Deadline, Order
+from db.models import Deadline, Order, OutboxMessage
 
 CLIENT = 100
 
@@ -71,6 +71,9 @@ async def test_triage_fires_at_its_time_not_before_and_once(ctx: Context,
     row = await load_row(ctx, Order, order.id)
     assert (row.sla_state, row.sla_kind) == ("breach", "triage")
     assert (await deadlines(ctx, order.id))["triage"][0] == "fired"
+    async with ctx.tx() as s:  # the clock's bulk insert ranks it too: the desk reads it first
+        ranks = dict((await s.execute(select(OutboxMessage.kind, OutboxMessage.priority))).all())
+    assert (ranks["desk_sla"], ranks["order_topic"]) == (URGENT, NORMAL)
 
 
 async def test_triage_counts_desk_hours_only(ctx: Context, clock: FixedClock) -> None:

@@ -27,13 +27,13 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import CreateForumTopic, EditMessageText, SendMessage, TelegramMethod
 from conftest import FixedClock, make_order
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.domain.rules import Actor
 from bot.notify.limiter import Limiter
-from bot.services.base import enqueue
+from bot.services.base import CHAT, NORMAL, URGENT, enqueue, outbox_priority
 from bot.services.orders import reject_order
 from db.models import Order, OutboxMessage, User
 from tests.flowkit import DESK, TOKEN, Harness, RecordingSession
@@ -718,3 +718,109 @@ async def test_a_permanent_400_fails_the_row_and_the_sender_goes_on(rig: Rig) ->
     rig.advance(60)
     await rig.app.sender.run_once()  # a failed row is never tried again
     assert sum(1 for c in rig.session.log if c.outcome == "TelegramBadRequest") == 1
+
+
+# --- the desk reads by priority (issue 9, item 6) ---------------------------------------------
+
+def desk_texts(rig: Rig) -> list[str]:
+    return [m.text for m in rig.session.to(DESK)]
+
+
+async def desk_row(rig: Rig, kind: str, order_id: int, /, not_before: Any = None,
+                   **payload: Any) -> int:
+    """Queue a desk row whose payload has its own "kind" (Rig.queue takes kind as a name)."""
+    async with rig.app.ctx.tx() as s:
+        enqueue(s, rig.clocks.wall(), kind, order_id=order_id, not_before=not_before, **payload)
+        await s.flush()
+        return int(await s.scalar(select(func.max(OutboxMessage.id))) or 0)
+
+
+async def relay_row(rig: Rig, order_id: int, text: str) -> int:
+    return await desk_row(rig, "relay", order_id, side="client", kind="text", text=text,
+                          file_id=None, name="Anna")
+
+
+def sla(rig: Rig, kind: str) -> dict[str, Any]:
+    now = rig.clocks.wall().isoformat()
+    return dict(kind=kind, due=now, deadline=now, late=0)
+
+
+async def test_a_safety_stop_overtakes_the_relays_queued_for_the_desk(limited: Rig) -> None:
+    rig = limited
+    order = await make_order(rig.app.ctx, CLIENT)
+    await rig.drain()  # the topic and the card: 2 of the desk's 20 a minute
+    for i in range(30):  # one client floods the manager chat
+        await relay_row(rig, order.id, f"relay {i}")
+    for _ in range(40):  # two seconds: the rest of this minute's budget, 18 relays
+        await rig.app.sender.run_once()
+        rig.advance(0.05)
+    assert sum("relay " in t for t in desk_texts(rig)) == 18
+    await rig.queue("desk_note", order_id=order.id, note="stopped")  # then he stops the job
+
+    while await rig.pending():  # the desk's budget frees slot by slot
+        rig.advance(1.0)
+        await rig.app.sender.run_once()
+
+    texts = [t for t in desk_texts(rig) if "relay " in t or "STOPPED" in t]
+    stop = next(i for i, t in enumerate(texts) if "STOPPED" in t)
+    assert stop == 18  # the first message the desk gets once it may get one
+    relays = [t.rsplit("\n", 1)[1] for t in texts if "relay " in t]
+    assert relays == [f"relay {i}" for i in range(30)]  # none lost, in the order written
+
+
+async def test_a_relay_in_retry_holds_the_later_relays_but_not_an_alert(rig: Rig) -> None:
+    order_id = await client_with_order(rig)
+    rig.session.fail(text_has("relay 0"), timeout, times=1)
+    for i in range(3):
+        await relay_row(rig, order_id, f"relay {i}")
+    await desk_row(rig, "desk_sla", order_id, **sla(rig, "callback"))
+    await rig.app.sender.run_once()  # relay 0: network error, retried in 1 s
+    assert any("Overdue" in t for t in desk_texts(rig))
+    assert not any("relay " in t for t in desk_texts(rig))  # 1 and 2 wait for 0
+    await rig.drain(step=0.5)
+    assert [t.rsplit("\n", 1)[1] for t in desk_texts(rig) if "relay " in t] == [
+        "relay 0", "relay 1", "relay 2"]
+
+
+async def test_an_urgent_row_about_a_new_order_opens_its_topic_first(rig: Rig) -> None:
+    other = await client_with_order(rig, 101, "Boris")
+    for i in range(3):
+        await relay_row(rig, other, f"relay {i}")
+    order = await make_order(rig.app.ctx, CLIENT)  # its topic is queued, not open yet
+    await rig.queue("desk_note", order_id=order.id, note="stopped")
+    await rig.app.sender.run_once()
+
+    async with rig.app.ctx.tx() as s:
+        topic = (await s.get(Order, order.id)).topic_id  # type: ignore[union-attr]
+    assert topic is not None
+    in_topic = [m.text for m in rig.session.to(DESK, topic)]
+    assert f"Order #{order.id}<" in in_topic[0] and "STOPPED" in in_topic[1]
+    sent = desk_texts(rig)
+    assert sent.index(in_topic[1]) < min(i for i, t in enumerate(sent) if "relay " in t)
+
+
+async def test_a_notice_held_until_the_desk_opens_does_not_hold_a_breach(rig: Rig) -> None:
+    order_id = await client_with_order(rig)
+    risk = await desk_row(rig, "desk_sla", order_id, **sla(rig, "callback_reminder"),
+                          not_before=rig.clocks.wall() + timedelta(hours=10))
+    await desk_row(rig, "desk_sla", order_id, **sla(rig, "callback"))
+    await rig.app.sender.run_once()
+    assert any("Overdue" in t for t in desk_texts(rig))
+    assert (await rig.row(risk)).status == "pending"  # it still waits for the morning
+
+
+@pytest.mark.parametrize(("kind", "chat_id", "payload", "priority"), [
+    ("desk_note", None, {"note": "stopped"}, URGENT),
+    ("desk_note", None, {"note": "code_locked"}, URGENT),
+    ("desk_sla", None, {"kind": "callback"}, URGENT),
+    ("order_topic", None, {}, NORMAL),
+    ("order_card", None, {}, NORMAL),
+    ("desk_note", None, {"note": "assigned"}, NORMAL),
+    ("master_card", None, {"master_id": 1}, NORMAL),
+    ("relay", None, {"side": "client"}, CHAT),
+    ("relay", CLIENT, {"side": "desk"}, NORMAL),  # a private chat is read in order
+    ("client_code", CLIENT, {}, NORMAL),
+])
+def test_the_desks_reading_order_by_kind(kind: str, chat_id: int | None,
+                                         payload: dict[str, Any], priority: int) -> None:
+    assert outbox_priority(kind, chat_id, payload) == priority

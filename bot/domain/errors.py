@@ -30,3 +30,14 @@ class Conflict(DomainError):
 
 class InvalidInput(DomainError):
     key = "error.invalid_input"
+
+
+class TooFast(DomainError):
+    """A person writes faster than his pace allows: the message was not taken. `quiet`: he
+    was already told to wait, and the notice is not repeated (it could be a flood itself)."""
+
+    key = "error.too_fast"
+
+    def __init__(self, seconds: int, quiet: bool) -> None:
+        super().__init__(n=seconds)
+        self.seconds, self.quiet = seconds, quiet

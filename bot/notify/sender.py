@@ -5,6 +5,10 @@
 - Network and 5xx errors: retried with backoff, forever (a message is never dropped).
 - Rows of one chat go out in order; a row is claimed with a lease so two processes never send
   the same row at once.
+- The desk's rows go by priority (bot/services/base.py `outbox_priority`): when its group is
+  behind, safety stops and SLA breaches overtake new orders and cards, which overtake the
+  manager chat; within one priority, in the order queued (so one conversation's relays stay in
+  order). An urgent row about an order whose topic is not open yet opens the topic first.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -25,7 +30,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from bot.i18n import PoI18n, _, resolve_locale
 from bot.notify.limiter import Limiter
@@ -62,6 +67,21 @@ def _blanked(row: OutboxMessage) -> dict[str, Any]:
     will be. Part of the UPDATE that settles the row, so no settled row ever holds one."""
     kept = without_secrets(row.kind, row.payload)
     return {} if kept is None else {"payload": kept}
+def reading_order(rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+    """Rows by (priority, id), except that an order's topic still to be opened goes just
+    before the most urgent row about that order (it inherits the urgency)."""
+    first: dict[int, tuple[int, int]] = {}
+    for r in rows:
+        if r.chat_id is None and r.order_id is not None:
+            key = (r.priority, r.id)
+            first[r.order_id] = min(first.get(r.order_id, key), key)
+
+    def key(r: OutboxMessage) -> tuple[int, int, int]:
+        if r.kind == "order_topic" and r.order_id in first:
+            return (*first[r.order_id], -1)
+        return (r.priority, r.id, 0)
+
+    return sorted(rows, key=key)
 
 
 class OutboxSender:
@@ -99,26 +119,38 @@ class OutboxSender:
                 .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
                        or_(OutboxMessage.locked_until.is_(None),
                            OutboxMessage.locked_until < now))
-                .order_by(OutboxMessage.id).limit(BATCH)
+                .order_by(OutboxMessage.priority, OutboxMessage.id).limit(BATCH)
             )).all()
-            # The oldest row of each chat that is waiting (a retry, or in another process's
-            # hands): nothing newer to that chat may overtake it, even across a restart.
-            waiting = dict((await s.execute(
-                select(OutboxMessage.chat_id, func.min(OutboxMessage.id))
+            # The first row of each chat that is waiting (a retry, or in another process's
+            # hands): nothing after it in that chat's order may overtake it, even across a
+            # restart. A row merely scheduled for later and never tried (a notice held until
+            # the desk opens) holds nothing back: a breach must not wait for the morning.
+            waiting: dict[int | None, tuple[int, int]] = {}
+            for chat_id, priority, first in (await s.execute(
+                select(OutboxMessage.chat_id, OutboxMessage.priority, func.min(OutboxMessage.id))
                 .where(OutboxMessage.status == "pending",
-                       or_(OutboxMessage.next_attempt_at > now,
+                       or_(and_(OutboxMessage.next_attempt_at > now, OutboxMessage.attempts > 0),
                            OutboxMessage.locked_until >= now))
-                .group_by(OutboxMessage.chat_id)
+                .group_by(OutboxMessage.chat_id, OutboxMessage.priority)
+            )).all():
+                waiting[chat_id] = min(waiting.get(chat_id, (priority, first)), (priority, first))
+            # Orders whose topic is still to be opened: their desk rows wait for it, or they
+            # would land in General.
+            opening = set((await s.scalars(
+                select(OutboxMessage.order_id)
+                .where(OutboxMessage.status == "pending", OutboxMessage.kind == "order_topic")
             )).all())
         held: set[int] = set()  # chats whose earlier row is waiting: keep their order
         soonest = self.config.poll_seconds
-        for row in rows:
+        for row in reading_order(rows):
             chat = row.chat_id if row.chat_id is not None else self.config.desk_chat_id
             if chat in held:
                 continue
             first_waiting = waiting.get(row.chat_id)
-            if first_waiting is not None and first_waiting < row.id:
+            if first_waiting is not None and first_waiting < (row.priority, row.id):
                 held.add(chat)
+                continue
+            if row.chat_id is None and row.kind != "order_topic" and row.order_id in opening:
                 continue
             mono = self.limiter.clock()
             at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card")
@@ -135,6 +167,8 @@ class OutboxSender:
                 IN_OUTBOX.reset(token)
             if outcome is not None:
                 held.add(chat)
+            elif row.kind == "order_topic":
+                opening.discard(row.order_id)
         return soonest
 
     async def _claim(self, row_id: int) -> bool:
@@ -377,12 +411,15 @@ class OutboxSender:
                 update(OutboxMessage).where(OutboxMessage.id == row.id)
                 .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until,
                         locked_until=None, last_error=error))
-            # Later messages to the same chat wait too, so nobody reads them out of order.
+            # Later messages to the same chat wait too, so nobody reads them out of order
+            # ("later" in the chat's order: a more urgent desk row is not held by a relay).
             same_chat = (OutboxMessage.chat_id.is_(None) if row.chat_id is None
                          else OutboxMessage.chat_id == row.chat_id)
+            after = or_(OutboxMessage.priority > row.priority,
+                        and_(OutboxMessage.priority == row.priority, OutboxMessage.id > row.id))
             await s.execute(
                 update(OutboxMessage)
-                .where(same_chat, OutboxMessage.status == "pending", OutboxMessage.id > row.id,
+                .where(same_chat, OutboxMessage.status == "pending", after,
                        OutboxMessage.next_attempt_at < until)
                 .values(next_attempt_at=until))
 

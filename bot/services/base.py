@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Timing
+from bot.domain.limits import Pace
 from db.models import AuditEntry, OutboxMessage
 
 
@@ -35,6 +36,10 @@ class Policy:
     # Keys the confirmation codes' hashes (bot/code_secret.py); random when not given, so
     # it is never weak, only forgotten at exit.
     code_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    # Caps per client (None: no cap; the app always sets them from the settings).
+    max_open_orders: int | None = None
+    max_orders_per_day: int | None = None
+    relay_pace: Pace = field(default_factory=Pace)  # per person writing to the desk
     timing: Timing = field(default_factory=_default_timing)
 
 
@@ -64,6 +69,22 @@ def without_secrets(kind: str, payload: dict[str, Any] | None) -> dict[str, Any]
     if not secret or not payload or not secret & payload.keys():
         return None
     return {k: v for k, v in payload.items() if k not in secret}
+# What the desk reads first when its group is behind (Telegram takes ~20 messages a minute into
+# it): safety first, then the orders' work, the manager chat last. Lower goes first; within one
+# priority, messages keep the order they were queued in. Only the desk's rows are ranked:
+# a private chat is never that far behind, and a person reads his messages in order.
+URGENT, NORMAL, CHAT = 0, 1, 2
+_URGENT_NOTES = frozenset({"stopped", "code_locked"})  # a safety stop, a code being guessed
+
+
+def outbox_priority(kind: str, chat_id: int | None, payload: dict[str, Any]) -> int:
+    if chat_id is not None:
+        return NORMAL
+    if kind == "desk_sla" or (kind == "desk_note" and payload.get("note") in _URGENT_NOTES):
+        return URGENT  # SLA breaches and escalations, safety stops, locked codes
+    if kind == "relay":
+        return CHAT
+    return NORMAL  # new orders, cards, notes, reviews, masters' applications
 
 
 def enqueue(
@@ -80,6 +101,7 @@ def enqueue(
     """Queue a message for someone other than the acting user. chat_id None means the desk.
     `not_before` holds it back (a desk notice outside desk hours waits for the opening)."""
     s.add(OutboxMessage(kind=kind, chat_id=chat_id, order_id=order_id, payload=payload,
+                        priority=outbox_priority(kind, chat_id, payload),
                         next_attempt_at=max(not_before or now, now), created_at=now))
 
 

@@ -26,7 +26,7 @@ from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.states import TERMINAL, Action, Role, Status, can
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.services.base import Context, audit, enqueue, outbox_priority
 from bot.services.views import order_view
 from db.models import AuditEntry, Deadline, Master, Order, OutboxMessage
 
@@ -170,6 +170,7 @@ class _Effects:
              not_before: datetime | None = None, **payload: Any) -> None:
         self.outbox.append(dict(kind=kind, chat_id=chat_id, order_id=order_id,
                                 payload=payload, status="pending", attempts=0,
+                                priority=outbox_priority(kind, chat_id, payload),
                                 next_attempt_at=max(not_before or self.now, self.now),
                                 created_at=self.now))
 

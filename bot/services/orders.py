@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.domain.limits import OPEN_FOR_CAP, check_order_quota, day_start
 from bot.domain.rules import MAX_DESCRIPTION, Actor, area_of, authorize, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
@@ -43,15 +47,39 @@ async def submit_order(ctx: Context, client_id: int, draft: OrderDraft) -> Order
             return await order_view(s, existing)
 
 
+async def may_order(ctx: Context, client_id: int) -> None:
+    """Refuse up front a New order that Confirm would refuse (blocked, or a cap reached), so
+    the client does not type everything in vain. `submit_order` checks again: it decides."""
+    async with ctx.tx() as s:
+        client = await s.get(User, client_id)
+        if client is not None and client.blocked:
+            raise NotAllowed("error.client_blocked")
+        await _check_quota(ctx, s, client_id, ctx.clock())
+
+
+async def _check_quota(ctx: Context, s: AsyncSession, client_id: int, now: datetime) -> None:
+    policy = ctx.policy
+    if policy.max_open_orders is None and policy.max_orders_per_day is None:
+        return
+    mine = select(func.count()).select_from(Order).where(Order.client_id == client_id)
+    open_orders = int(await s.scalar(
+        mine.where(Order.status.in_([st.value for st in OPEN_FOR_CAP]))) or 0)
+    today = int(await s.scalar(
+        mine.where(Order.created_at >= day_start(now, policy.timing.desk.tz))) or 0)
+    check_order_quota(open_orders, today, policy.max_open_orders, policy.max_orders_per_day)
+
+
 async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         existing = await s.scalar(select(Order).where(Order.draft_token == draft.token))
         if existing is not None:
             return await order_view(s, existing)
-        client = await s.get(User, client_id)
+        # Locked (on PostgreSQL) so two Confirms of different drafts cannot both pass the caps.
+        client = await s.get(User, client_id, with_for_update=True)
         if client is not None and client.blocked:
             raise NotAllowed("error.client_blocked")
+        await _check_quota(ctx, s, client_id, now)
         service = await s.get(Service, draft.service)
         if service is None or not service.active:
             raise InvalidInput("error.service_unknown")

@@ -4,9 +4,12 @@ master with /m. Every relayed message goes through the outbox, so none is lost."
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 from sqlalchemy import select
 
-from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound, TooFast
 from bot.domain.rules import Actor, clip
 from bot.domain.states import TERMINAL, Status
 from bot.services.base import Context, enqueue
@@ -33,9 +36,12 @@ def _content(kind: str, text: str | None, file_id: str | None) -> tuple[str, str
 async def write_to_desk(ctx: Context, actor: Actor, order_id: int, kind: str,
                         text: str | None = None, file_id: str | None = None) -> str:
     """The order's client or its master writes to the desk; returns who he is to the order
-    ("client" / "master")."""
+    ("client" / "master"). TooFast when he writes faster than his pace (the message is not
+    queued): the desk group takes ~20 messages a minute in all, and one person must not hold
+    up everyone's orders, alerts and safety stops."""
     body, file_id = _content(kind, text, file_id)
     now = ctx.clock()
+    refused: TooFast | None = None
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         if order.client_id == actor.user_id:
@@ -48,10 +54,27 @@ async def write_to_desk(ctx: Context, actor: Actor, order_id: int, kind: str,
             raise NotFound("error.not_found")
         if Status(order.status) in CLOSED:
             raise NotAllowed("error.relay_closed")
-        user = await s.get(User, actor.user_id)
-        enqueue(s, now, "relay", order_id=order.id, side=side, kind=kind, text=body,
-                file_id=file_id, name=user.first_name if user else "")
-        return side
+        # Locked (on PostgreSQL): two messages at once must not both take the last token.
+        user = await s.get(User, actor.user_id, with_for_update=True)
+        refused = _take_turn(ctx, user, now) if user is not None else None
+        if refused is None:
+            enqueue(s, now, "relay", order_id=order.id, side=side, kind=kind, text=body,
+                    file_id=file_id, name=user.first_name if user else "")
+            return side
+    raise refused  # after the commit: the "already told" mark is kept
+
+
+def _take_turn(ctx: Context, user: User, now: datetime) -> TooFast | None:
+    """Take a turn from the person's bucket (stored on his row, so every process and a
+    restart see the same pace); None when the message may go."""
+    tat, wait = ctx.policy.relay_pace.take(user.relay_tat, now)
+    if not wait:
+        user.relay_tat = tat
+        return None
+    told = user.relay_hushed_until is not None and now < user.relay_hushed_until
+    if not told:
+        user.relay_hushed_until = now + wait  # one notice per wait, however fast he types
+    return TooFast(max(1, math.ceil(wait.total_seconds())), quiet=told)
 
 
 async def order_of_topic(ctx: Context, topic_id: int) -> int | None:

@@ -30,7 +30,7 @@ from bot.domain.views import UserView
 from bot.i18n import _, current_locale, fmt_date, fmt_percent, ngettext
 from bot.notify.render import PAYMENT_NAMES, Renderer, button, q, slot_name
 from bot.services.base import Context, Policy
-from bot.services.orders import submit_order
+from bot.services.orders import may_order, submit_order
 from bot.services.users import catalogue
 from bot.texts import error_text
 from fsm.draft import PAYMENTS, TIME_KINDS, OrderDraft
@@ -64,15 +64,18 @@ async def ask_service(message: Message, ctx: Context, state: FSMContext) -> None
     await message.answer(_("Which service do you need?"), reply_markup=with_cancel(*rows))
 
 
-def _not_blocked(user: UserView) -> None:
-    if user.blocked:  # [R §8] checked again when the order is submitted
+async def _may_order(ctx: Context, user: UserView) -> None:
+    """Blocked [R §8] or at a cap: refused before anything is typed (and before a draft kept
+    from an earlier refusal is replaced). Checked again when the order is submitted."""
+    if user.blocked:
         raise NotAllowed("error.client_blocked")
+    await may_order(ctx, user.id)
 
 
 @router.callback_query(Cb.filter(F.a == "new"))
 async def start_new(query: CallbackQuery, ctx: Context, state: FSMContext,
                     user: UserView) -> None:
-    _not_blocked(user)
+    await _may_order(ctx, user)
     await query.answer()
     await state.set_state(NewOrder.service)
     await save(state, OrderDraft())
@@ -83,7 +86,7 @@ async def start_new(query: CallbackQuery, ctx: Context, state: FSMContext,
 @router.message(Command("new"))
 async def start_new_cmd(message: Message, ctx: Context, state: FSMContext,
                         user: UserView) -> None:
-    _not_blocked(user)
+    await _may_order(ctx, user)
     await save(state, OrderDraft())
     await ask_service(message, ctx, state)
 
@@ -553,6 +556,8 @@ async def confirm(query: CallbackQuery, ctx: Context, state: FSMContext) -> None
         await query.answer(_("This order has already been sent."), show_alert=True)
         return
     draft = await load(state)
+    # A refusal (a cap reached meanwhile) raises before the draft is cleared: the summary
+    # stays, and its Confirm works once an order is finished or cancelled.
     order = await submit_order(ctx, query.from_user.id, draft)
     await state.clear()
     await query.answer()

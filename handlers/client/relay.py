@@ -9,9 +9,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
-from bot.domain.errors import NotFound
+from bot.domain.errors import NotFound, TooFast
 from bot.domain.rules import Actor
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.notify.render import button
 from bot.services.base import Context
 from bot.services.orders import get_order
@@ -24,6 +24,14 @@ router = Router(name="relay")
 
 def done_kb() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Done"), "wrd")]])
+
+
+def too_fast_text(seconds: int) -> str:
+    return ngettext(
+        "Please wait {n} second before writing again: the desk has your previous messages "
+        "and will answer here. This message was not sent.",
+        "Please wait {n} seconds before writing again: the desk has your previous messages "
+        "and will answer here. This message was not sent.", seconds).format(n=seconds)
 
 
 @router.callback_query(Cb.filter(F.a.in_({"wrm", "rply"})))
@@ -44,14 +52,19 @@ async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Ac
 @router.message(Relay.writing, F.text | F.photo | F.document)
 async def relay(message: Message, state: FSMContext, ctx: Context, actor: Actor) -> None:
     order_id = int((await state.get_data())["order_id"])
-    if message.photo:
-        await write_to_desk(ctx, actor, order_id, "photo", message.caption,
-                            message.photo[-1].file_id)
-    elif message.document:
-        await write_to_desk(ctx, actor, order_id, "document", message.caption,
-                            message.document.file_id)
-    else:
-        await write_to_desk(ctx, actor, order_id, "text", message.text)
+    try:
+        if message.photo:
+            await write_to_desk(ctx, actor, order_id, "photo", message.caption,
+                                message.photo[-1].file_id)
+        elif message.document:
+            await write_to_desk(ctx, actor, order_id, "document", message.caption,
+                                message.document.file_id)
+        else:
+            await write_to_desk(ctx, actor, order_id, "text", message.text)
+    except TooFast as exc:
+        if not exc.quiet:  # told once per wait: more notices would be a flood of their own
+            await message.answer(too_fast_text(exc.seconds), reply_markup=done_kb())
+        return
     await message.answer(_("✓ Sent to the desk. Write more, or press «Done»."),
                          reply_markup=done_kb())
 
