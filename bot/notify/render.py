@@ -175,11 +175,16 @@ class Renderer:
     def status(self, status: Status) -> str:
         return _(STATUS_NAMES[status])
 
+    def area(self, o: OrderView) -> str:
+        """The coarse place of the order (district, town or a ~1 km point; SPEC §6): never the
+        street. Plain text: the caller escapes it where the output is HTML."""
+        return o.area or _("area not given")
+
     def topic_name(self, o: OrderView) -> str:
-        """`#12 Plumbing — Lenina 5`, marked 🟡 at risk or 🔴 breached, so the desk sees the
+        """`#12 Plumbing — Moscow`, marked 🟡 at risk or 🔴 breached, so the desk sees the
         SLA state in the topic list. Plain text (no escaping), at most 128 characters."""
         mark = SLA_MARKS.get(o.sla_state, "")
-        return clip(f"{mark}#{o.id} {self.service(o.service)} — {o.area}", TOPIC_NAME_LIMIT)
+        return clip(f"{mark}#{o.id} {self.service(o.service)} — {self.area(o)}", TOPIC_NAME_LIMIT)
 
     # --- the desk's order card -------------------------------------------------------------
 
@@ -293,7 +298,7 @@ class Renderer:
         text = "\n".join([
             _("<b>New job offer: order #{number}</b>").format(number=o.id),
             _("Service: {service}").format(service=q(self.service(o.service))),
-            _("Area: {area}").format(area=q(o.area)),
+            _("Area: {area}").format(area=q(self.area(o))),
             _("When: {when}").format(when=self.when(o)),
             "",
             q(clip(o.description, 1500)),

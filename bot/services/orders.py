@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot.domain.area import area_of
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from bot.domain.rules import MAX_DESCRIPTION, Actor, area_of, authorize, clip
+from bot.domain.rules import MAX_DESCRIPTION, Actor, authorize, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
