@@ -92,3 +92,33 @@ async def test_export_has_the_area_but_no_address_or_phone(h: Harness) -> None:
     assert rows[1][rows[0].index("area")] == "Warszawa"
     assert "Marszałkowska" not in data and "12/5" not in data and "00-001" not in data
     assert "999" not in data.replace(rows[1][1], "")  # the phone +79990001122 is not there
+
+
+# --- item 7: CSV formula injection in /export -----------------------------------------------
+
+async def test_export_neutralises_formulas(h: Harness) -> None:
+    """OWASP CSV injection: a cell a spreadsheet would run as a formula starts with a quote."""
+    master = await approved_master(h, 201, "@Ivan")
+    c = h.person(113, "Olga")
+    order_id = await place_order(h, c, address='Lenina 5, =HYPERLINK("http://x.io")')
+    thread, card = card_of(h, order_id)
+    mgr = h.manager(MANAGER, thread_id=thread)
+    await mgr.click(card, "Assign")
+    await mgr.click(card, "@Ivan")
+    await master.click(master.last(), "Accept")
+    await h.manager(MANAGER).send("/export")
+    sent = [call for call in h.session.calls if isinstance(call, SendDocument)]
+    data = sent[-1].document.data.decode("utf-8-sig")  # type: ignore[union-attr]
+    header, row = list(csv.reader(io.StringIO(data)))
+    assert row[header.index("area")] == "'=HYPERLINK(\"http://x.io\")"
+    assert row[header.index("master")] == "'@Ivan"
+    assert '"\'=HYPERLINK(""http://x.io"")"' in data and '"\'@Ivan"' in data  # quoted too
+    assert row[header.index("order")] == str(order_id)  # plain cells stay as they are
+
+
+@pytest.mark.parametrize("value", ["=1+2", "+1", "-1", "@A1", "\tx", "\rx"])
+def test_every_formula_trigger_is_neutralised(value: str) -> None:
+    from bot.services.reports import csv_cell
+
+    assert csv_cell(value) == "'" + value
+    assert csv_cell("a" + value) == "a" + value

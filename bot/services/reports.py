@@ -95,6 +95,19 @@ async def desk_stats(ctx: Context, actor: Actor) -> Stats:
                  breaches, float(rating) if rating is not None else None, int(reviews))
 
 
+# OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a formula
+# (=HYPERLINK(...) exfiltrates, =cmd|... runs a program). Areas and master names are typed by
+# users, so every text cell is checked.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell as text a spreadsheet shows and never evaluates: a leading trigger gets a single
+    quote in front (the writer quotes every field, as OWASP also asks)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 EXPORT_FIELDS = ("order", "created_at", "status", "service", "district", "area", "urgent",
                  "master", "final_price", "warranty_months", "sla_state", "review_stars")
 
@@ -104,7 +117,7 @@ async def export_csv(ctx: Context, actor: Actor) -> bytes:
     stays in the bot)."""
     _desk(actor)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(EXPORT_FIELDS)
     async with ctx.tx() as s:
         stars = dict((await s.execute(select(Review.order_id, Review.stars))).all())
@@ -112,10 +125,9 @@ async def export_csv(ctx: Context, actor: Actor) -> bytes:
                                 .outerjoin(Master, Master.id == Order.master_id)
                                 .order_by(Order.id))
         async for order, master in result:
-            writer.writerow([order.id, order.created_at.isoformat(), order.status,
-                             order.service, order.district or "", order.area,
-                             int(order.urgent), master or "",
-                             "" if order.final_price is None else str(order.final_price),
-                             order.warranty_months or "", order.sla_state,
-                             stars.get(order.id, "")])
+            cells = (order.id, order.created_at.isoformat(), order.status, order.service,
+                     order.district or "", order.area, int(order.urgent), master or "",
+                     "" if order.final_price is None else str(order.final_price),
+                     order.warranty_months or "", order.sla_state, stars.get(order.id, ""))
+            writer.writerow([csv_cell(cell) for cell in cells])
     return out.getvalue().encode("utf-8-sig")  # a BOM: spreadsheets read it as UTF-8
