@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from db.migrate import migrate
 from db.models import Order
-from tests.flowkit import Harness, harness
+from tests.flowkit import DESK, Harness, harness
 from tests.test_flows import MANAGER, approved_master, card_of, place_order
 
 try:
@@ -122,3 +122,35 @@ def test_every_formula_trigger_is_neutralised(value: str) -> None:
 
     assert csv_cell(value) == "'" + value
     assert csv_cell("a" + value) == "a" + value
+
+
+# --- item 10: /find treats % and _ as text --------------------------------------------------
+
+async def test_find_escapes_like_wildcards(ctx) -> None:
+    from bot.services.reports import find_orders
+
+    try:
+        from conftest import DESK as DESK_ACTOR
+    except ImportError:
+        from tests.conftest import DESK as DESK_ACTOR
+    a = await make_order(ctx, 1001, address="Lenina 5, Moscow")
+    b = await make_order(ctx, 1002, address="Nowy Świat 5, Warszawa")
+    for query in ("%", "%%", "__", "_%_", "/%", "\\%", "%/"):
+        assert await find_orders(ctx, DESK_ACTOR, query) == [], query
+    assert [o.id for o in await find_orders(ctx, DESK_ACTOR, "enin")] == [a.id]
+    assert [o.id for o in await find_orders(ctx, DESK_ACTOR, "y Św")] == [b.id]
+    odd = await make_order(ctx, 1003, address="Plac 100%_/x, Kraków")  # literally there
+    for query in ("100%", "%_/", "_/x"):
+        assert [o.id for o in await find_orders(ctx, DESK_ACTOR, query)] == [odd.id], query
+
+
+async def test_find_percent_in_the_desk_matches_nothing(h: Harness) -> None:
+    await place_order(h, h.person(114, "Ann"))
+    await place_order(h, h.person(115, "Bob"))
+    mgr = h.manager(MANAGER)
+    await mgr.send("/find __")
+    assert h.session.last(DESK).text == "Nothing found for «__»."
+    await mgr.send("/find %%")
+    assert h.session.last(DESK).text == "Nothing found for «%%»."
+    await mgr.send("/find lenin")
+    assert h.session.last(DESK).text.startswith("2 orders found:")

@@ -36,6 +36,19 @@ async def order_for_desk(ctx: Context, actor: Actor, order_id: int) -> OrderView
         return await order_view(s, order)
 
 
+# SQLAlchemy's own `autoescape` character; any one works on SQLite and PostgreSQL alike, and
+# "/" needs no quoting in either dialect's string literals (a backslash would).
+LIKE_ESCAPE = "/"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere: `/find %` or `/find __` must look for
+    those characters, not match every order. The escape character is escaped first."""
+    for ch in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(ch, LIKE_ESCAPE + ch)
+    return f"%{text}%"
+
+
 async def find_orders(ctx: Context, actor: Actor, query: str) -> list[OrderView]:
     """By number, the client's phone (any format), the client's or the master's name, or a
     part of the address; newest first."""
@@ -44,14 +57,14 @@ async def find_orders(ctx: Context, actor: Actor, query: str) -> list[OrderView]
     if len(text) < 2 and not text.isdigit():
         return []
     digits = "".join(ch for ch in text if ch.isdigit())
-    like = f"%{text.casefold()}%"
+    like = contains_pattern(text.casefold())
     async with ctx.tx() as s:
         # Unicode-aware on both backends (SQLite gets casefold() from db.engine).
         fold = func.casefold if s.bind.dialect.name == "sqlite" else func.lower
-        conditions = [fold(Order.address).like(like), fold(User.first_name).like(like),
-                      fold(Master.name).like(like), fold(Order.area).like(like)]
+        conditions = [fold(column).like(like, escape=LIKE_ESCAPE) for column in
+                      (Order.address, User.first_name, Master.name, Order.area)]
         if digits and len(digits) >= 5:
-            conditions.append(Order.phone.like(f"%{digits}%"))
+            conditions.append(Order.phone.like(f"%{digits}%"))  # digits only: no wildcards
         if text.lstrip("#").isdigit():
             conditions.append(Order.id == int(text.lstrip("#")))
         rows = (await s.scalars(
