@@ -7,11 +7,11 @@ import io
 
 import pytest
 from aiogram.methods import CreateForumTopic, SendDocument
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from db.migrate import migrate
-from db.models import Order
-from tests.flowkit import DESK, Harness, harness
+from db.models import Master, Order, OutboxMessage
+from tests.flowkit import DESK, Harness, Person, harness
 from tests.test_flows import MANAGER, approved_master, card_of, place_order
 
 try:
@@ -154,3 +154,146 @@ async def test_find_percent_in_the_desk_matches_nothing(h: Harness) -> None:
     assert h.session.last(DESK).text == "Nothing found for «%%»."
     await mgr.send("/find lenin")
     assert h.session.last(DESK).text.startswith("2 orders found:")
+
+
+# --- item 11: only photos, PDF, JPEG and PNG as documents -----------------------------------
+
+REFUSED = "is not accepted"
+EXE = [("passport.pdf.exe", "application/x-msdownload"),
+       ("passport.pdf.exe", "application/pdf"),  # a client may claim any type
+       ("passport.pdf", "application/x-msdownload"),
+       ("passport", "application/pdf"),
+       (None, "application/pdf")]
+
+
+async def to_documents(h: Harness, uid: int, name: str) -> Person:
+    m = h.person(uid, name)
+    await m.send("/become_master")
+    await m.send(name)
+    await m.contact("+48 111 222 333")
+    await m.click(m.last(), "Self-employed")
+    await m.send("770-708-3893")
+    await m.click(m.last(), "Plumbing")
+    await m.click(m.last(), "Done")
+    assert "Send your documents" in m.last().text
+    return m
+
+
+def desk_files(h: Harness) -> list[str]:
+    """Every file id posted in the desk, alone or in an album."""
+    return [str(x.params.get("document") or x.params.get("photo") or x.params.get("media"))
+            for x in h.session.to(DESK)
+            if x.method in ("document", "photo", "media_document", "media_photo")]
+
+
+async def test_onboarding_refuses_an_exe_and_takes_a_pdf(h: Harness) -> None:
+    m = await to_documents(h, 310, "Olek Nowak")
+    for file_name, mime in EXE:
+        await m.document(name=file_name, mime=mime)
+        told = m.last().text
+        assert REFUSED in told and "PDF, JPEG or PNG" in told, (file_name, mime, told)
+    await m.click(m.last(), "Continue")
+    assert h.session.alerts()[-1] == "Send at least one document (your passport)."
+    await m.document(name="passport <1>.PDF", mime="application/pdf")
+    assert "Document 1 of 10 added." in m.last().text
+    await m.document(name="diploma.jpeg", mime="image/jpeg")
+    await m.photo()
+    await m.click(m.last(), "Continue")
+    await m.click(m.last(), "Send to the desk")
+    async with h.app.ctx.tx() as s:
+        row = await s.scalar(select(Master).where(Master.user_id == 310))
+    assert row is not None and len(row.documents) == 3
+    card = next(x for x in reversed(h.session.to(DESK)) if "Master #" in x.text).text
+    assert "passport &lt;1&gt;.PDF" in card and "application/pdf" in card  # escaped
+    assert "diploma.jpeg" in card and "image/jpeg" in card
+    assert ".exe" not in card
+    assert len(desk_files(h)) == 3  # the two files and the photo; nothing else reached the desk
+
+
+async def test_the_applicants_answer_refuses_an_exe(h: Harness) -> None:
+    m = await to_documents(h, 311, "Jan Novák")
+    await m.photo()
+    await m.click(m.last(), "Continue")
+    await m.click(m.last(), "Send to the desk")
+    mgr = h.manager(MANAGER)
+    card = next(x for x in reversed(h.session.to(DESK)) if "Master #" in x.text)
+    await mgr.click(card, "Ask for more")
+    await mgr.send("Please send your certificate")
+    await m.click(m.last(), "Answer")
+    await m.document(name="certificate.pdf.exe", mime="application/x-msdownload")
+    assert REFUSED in m.last().text
+    await m.document(name="certificate.pdf", mime="application/pdf")
+    await m.click(m.last(), "Send the answer")
+    async with h.app.ctx.tx() as s:
+        row = await s.scalar(select(Master).where(Master.user_id == 311))
+    assert row is not None and len(row.documents) == 2
+    assert not any(".exe" in ref for ref in row.documents)
+    card = next(x for x in reversed(h.session.to(DESK)) if "Master #" in x.text)
+    assert "certificate.pdf" in card.text and "Documents: 2 files" in card.text
+
+
+async def test_relay_refuses_an_exe_and_passes_a_pdf(h: Harness) -> None:
+    c = h.person(160, "Lena")
+    order_id = await place_order(h, c)
+    thread, _card = card_of(h, order_id)
+    await c.send("/orders")
+    await c.click(c.last(), f"Order #{order_id}")
+    await c.click(c.last(), "Write to the manager")
+    before = len(h.session.to(DESK, thread))
+    for file_name, mime in EXE:
+        await c.document(caption="my passport", name=file_name, mime=mime)
+        assert REFUSED in c.last().text and "PDF, JPEG or PNG" in c.last().text
+    assert len(h.session.to(DESK, thread)) == before  # nothing relayed
+    async with h.app.ctx.tx() as s:
+        relayed = (await s.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "relay"))).all()
+    assert relayed == []
+    await c.document(caption="Receipt", name="receipt.png", mime="image/png")
+    assert "Sent to the desk" in c.last().text
+    assert h.session.to(DESK, thread)[-1].method == "document"
+
+
+async def test_the_masters_relay_refuses_an_exe(h: Harness) -> None:
+    c = h.person(161, "Kira")
+    master = await approved_master(h, 210, "Ivan Petrov")
+    order_id = await place_order(h, c)
+    thread, card = card_of(h, order_id)
+    mgr = h.manager(MANAGER, thread_id=thread)
+    await mgr.click(card, "Assign")
+    await mgr.click(card, "Ivan Petrov")
+    await master.click(master.last(), "Accept")
+    job = next(x for x in reversed(h.session.to(210)) if "💬 Write to the desk" in x.buttons())
+    await master.click(job, "Write to the desk")
+    before = len(h.session.to(DESK, thread))
+    await master.document(name="act.pdf.exe", mime="application/x-msdownload")
+    assert REFUSED in master.last().text
+    assert len(h.session.to(DESK, thread)) == before
+
+
+@pytest.mark.parametrize(("name", "mime", "ok"), [
+    ("scan.pdf", "application/pdf", True), ("SCAN.PDF", "Application/PDF", True),
+    ("a.jpg", "image/jpeg", True), ("a.jpeg", "image/jpeg", True), ("a.png", "image/png", True),
+    ("a.png", "image/jpeg", False), ("a.pdf.exe", "application/pdf", False),
+    ("a.exe", "application/x-msdownload", False), ("a.svg", "image/svg+xml", False),
+    ("a.html", "text/html", False), ("a.pdf", None, False), (None, "application/pdf", False)])
+def test_the_document_allow_list(name: str | None, mime: str | None, ok: bool) -> None:
+    from bot.domain.errors import InvalidInput
+    from bot.domain.files import check_refs, document_ref, parse_ref
+
+    if not ok:
+        with pytest.raises(InvalidInput):
+            document_ref("f1", name, mime)
+        with pytest.raises(InvalidInput):  # also when the reference is forged
+            check_refs([f"document:f1:{mime or ''}:{name or ''}"])
+        return
+    ref = document_ref("f1", name, mime)
+    check_refs([ref, "photo:p1"])
+    assert (parse_ref(ref).file_id, parse_ref(ref).name) == ("f1", name)
+
+
+def test_a_file_name_may_hold_colons() -> None:
+    from bot.domain.files import document_ref, parse_ref
+
+    f = parse_ref(document_ref("BQAC-x_1", "a: b.pdf", "application/pdf"))
+    assert (f.kind, f.file_id, f.mime, f.name) == ("document", "BQAC-x_1", "application/pdf",
+                                                   "a: b.pdf")
