@@ -48,6 +48,8 @@ ERRORS = {
     "error.districts_empty": N_("Choose at least one district."),
     "error.documents_empty": N_("Send at least one document (your passport)."),
     "error.documents_many": N_("That is the most documents one application can hold."),
+    "error.file_type": N_("This file is not accepted: send a photo, or a PDF, JPEG or PNG "
+                          "file."),
     "error.master_not_found": N_("This master was not found."),
     "error.not_a_master": N_("You are not a registered master. Apply with /become_master."),
     "error.question_empty": N_("Type the question as text."),

@@ -56,7 +56,7 @@ class MasterDraft(BaseModel):
     services_done: bool = False
     districts: list[str] = Field(default_factory=list)
     districts_done: bool = False
-    documents: list[str] = Field(default_factory=list)  # "photo:<id>" / "document:<id>"
+    documents: list[str] = Field(default_factory=list)  # bot/domain/files.py references
     documents_done: bool = False
 
     def next_step(self, with_districts: bool) -> str | None:

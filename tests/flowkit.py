@@ -228,10 +228,12 @@ class Person:
             photo=[PhotoSize(file_id=f"ph{n}", file_unique_id=f"u{n}", width=800, height=600)],
             caption=caption)))
 
-    async def document(self, caption: str | None = None, name: str = "receipt.pdf") -> None:
+    async def document(self, caption: str | None = None, name: str | None = "receipt.pdf",
+                       mime: str | None = "application/pdf") -> None:
         n = next(self.harness.ids)
         await self.harness.feed(Update(update_id=n, message=self._message(
-            document=Document(file_id=f"doc{n}", file_unique_id=f"d{n}", file_name=name),
+            document=Document(file_id=f"doc{n}", file_unique_id=f"d{n}", file_name=name,
+                              mime_type=mime),
             caption=caption)))
 
     async def contact(self, phone: str, user_id: int | None = None) -> None:

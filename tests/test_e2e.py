@@ -202,7 +202,7 @@ async def test_a_whole_order_from_start_to_completed(fake: FakeTelegram,
     order_id = await finish_order(fake)
 
     topic = await fake.wait_for(lambda: fake.topics(DESK))
-    assert topic[0]["name"] == f"#{order_id} Plumbing — Lenina 5"
+    assert topic[0]["name"] == f"#{order_id} Plumbing — Moscow"
     thread = topic[0]["message_thread_id"]
     card = await fake.wait_for_message(DESK, f"Order #{order_id}", thread_id=thread)
     click(fake, MANAGER, card, "Assign")

@@ -109,7 +109,7 @@ async def test_client_orders_and_desk_gets_a_topic_with_the_card(h: Harness) -> 
     assert order.description == "Tap <b>leaks</b> & drips" and len(order.photos) == 1
     assert order.visit_slot == "15-18" and order.urgent is False
     topics = [c for c in h.session.calls if type(c).__name__ == "CreateForumTopic"]
-    assert [t.name for t in topics] == [f"#{order_id} Plumbing — Lenina 5"]
+    assert [t.name for t in topics] == [f"#{order_id} Plumbing — Moscow"]
     thread, card = card_of(h, order_id)
     assert thread == 500
     assert "Tap &lt;b&gt;leaks&lt;/b&gt; &amp; drips" in card.text  # escaped, never raw
@@ -405,7 +405,7 @@ async def test_an_overdue_order_is_escalated_marked_and_listed_by_sla(h: Harness
     assert note.startswith("🔴 Overdue: the order is waiting for a master.")
     assert "late by 25 minutes" in note
     renames = [call for call in h.session.calls if type(call).__name__ == "EditForumTopic"]
-    assert [r.name for r in renames] == [f"🔴 #{order_id} Plumbing — Lenina 5"]
+    assert [r.name for r in renames] == [f"🔴 #{order_id} Plumbing — Moscow"]
     assert await h.app.clock.run() == 0  # once
     mgr = h.manager(MANAGER)
     await mgr.send("/sla")

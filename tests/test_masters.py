@@ -140,12 +140,15 @@ async def test_the_desk_asks_for_more_and_the_answer_returns_to_the_card(ctx):
         "master_id": m.id, "question": "Please send your <gas> certificate"})]
     with pytest.raises(InvalidInput):
         await answer_desk(ctx, 2001, "  ", [])
-    answered = await answer_desk(ctx, 2001, "Here it is", ["document:cert-7"])
+    cert = "document:cert-7:application/pdf:gas certificate.pdf"
+    with pytest.raises(InvalidInput):  # only PDF, JPEG and PNG files, checked again here
+        await answer_desk(ctx, 2001, "Here", ["document:x-1:application/x-msdownload:a.exe"])
+    answered = await answer_desk(ctx, 2001, "Here it is", [cert])
     assert answered.answer == "Here it is"
-    assert answered.documents == ("photo:passport-1", "document:cert-7")
+    assert answered.documents == ("photo:passport-1", cert)
     box = await outbox(ctx)
     assert kinds(box, "desk_master_answer")[0][3]["answer"] == "Here it is"
-    assert kinds(box, "master_docs")[-1][3]["files"] == ["document:cert-7"]
+    assert kinds(box, "master_docs")[-1][3]["files"] == [cert]
     assert box[-1][0] == "master_card"  # the card is redrawn with the answer
 
     # a stranger with no application, or after the decision, cannot answer

@@ -119,7 +119,7 @@ async def test_submit_order_stores_submitted_order(ctx, clock):
     assert row.service == "plumbing"
     assert row.description == "Leaking pipe under the sink"
     assert row.draft_token == draft.token
-    assert row.area == "Marszałkowska 1"
+    assert row.area == "Warszawa"  # the locality, never the street (SPEC §6)
     assert row.urgent is False and row.surcharge_percent == 0
     assert row.created_at == clock()
     assert row.master_id is None and row.offered_master_id is None

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.domain.errors import InvalidInput
+from bot.domain.files import check_refs
 from bot.domain.spoof import visible
 
 LEGAL_FORMS = ("self_employed", "sole_trader")
@@ -57,7 +58,7 @@ class Application:
     tax_id: str
     services: tuple[str, ...]
     districts: tuple[str, ...] = ()
-    documents: tuple[str, ...] = ()  # "photo:<file_id>" / "document:<file_id>"
+    documents: tuple[str, ...] = ()  # references of bot/domain/files.py
 
 
 def check_application(app: Application, known_services: set[str],
@@ -77,6 +78,7 @@ def check_application(app: Application, known_services: set[str],
         raise InvalidInput("error.documents_empty")
     if len(app.documents) > MAX_DOCUMENTS:
         raise InvalidInput("error.documents_many")
+    check_refs(app.documents)
     return Application(check_name(app.name), app.phone, check_legal_form(app.legal_form),
                        check_tax_id(app.tax_id), tuple(sorted(set(app.services))),
                        tuple(d for d in known_districts if d in app.districts),

@@ -172,16 +172,6 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
 
 
-def area_of(address: str | None, lat: float | None, lon: float | None) -> str:
-    """A short place name for the topic title: the first part of the address."""
-    if address:
-        first = address.split(",")[0].strip() or address.strip()
-        return clip(first, 40)
-    if lat is not None and lon is not None:
-        return f"{lat:.3f}, {lon:.3f}"
-    return "?"
-
-
 def parse_date(text: str, today: date) -> date:
     """A visit date typed as DD.MM or DD.MM.YYYY; from tomorrow up to 60 days ahead."""
     parts = text.strip().replace("/", ".").replace("-", ".").split(".")

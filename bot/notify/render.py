@@ -17,6 +17,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import cb
 from bot.domain.complaints import REWORK_HOURS
+from bot.domain.files import parse_ref
 from bot.domain.geo import distance_m
 from bot.domain.masters import Candidate, Discipline
 from bot.domain.reviews import stars_line
@@ -42,6 +43,7 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CARD_DESCRIPTION = 1200  # the card keeps room for the rest of its lines
 TOPIC_NAME_LIMIT = 128
+FILE_NAME_LIMIT = 60  # a line of the master's card per file
 
 STATUS_NAMES = {
     Status.SUBMITTED: N_("New — waiting for a master"),
@@ -176,11 +178,16 @@ class Renderer:
     def status(self, status: Status) -> str:
         return _(STATUS_NAMES[status])
 
+    def area(self, o: OrderView) -> str:
+        """The coarse place of the order (district, town or a ~1 km point; SPEC §6): never the
+        street. Plain text: the caller escapes it where the output is HTML."""
+        return o.area or _("area not given")
+
     def topic_name(self, o: OrderView) -> str:
-        """`#12 Plumbing — Lenina 5`, marked 🟡 at risk or 🔴 breached, so the desk sees the
+        """`#12 Plumbing — Moscow`, marked 🟡 at risk or 🔴 breached, so the desk sees the
         SLA state in the topic list. Plain text (no escaping), at most 128 characters."""
         mark = SLA_MARKS.get(o.sla_state, "")
-        return clip(visible(f"{mark}#{o.id} {self.service(o.service)} — {o.area}"),
+        return clip(visible(f"{mark}#{o.id} {self.service(o.service)} — {self.area(o)}"),
                     TOPIC_NAME_LIMIT)
 
     # --- the desk's order card -------------------------------------------------------------
@@ -295,7 +302,7 @@ class Renderer:
         text = "\n".join([
             _("<b>New job offer: order #{number}</b>").format(number=o.id),
             _("Service: {service}").format(service=q(self.service(o.service))),
-            _("Area: {area}").format(area=q(o.area)),
+            _("Area: {area}").format(area=q(self.area(o))),
             _("When: {when}").format(when=self.when(o)),
             "",
             q(clip(o.description, 1500)),
@@ -480,6 +487,7 @@ class Renderer:
         lines = [_("<b>Master #{number}</b>").format(number=m.id), *self.master_lines(m),
                  ngettext("Documents: {n} file", "Documents: {n} files",
                           len(m.documents)).format(n=len(m.documents)),
+                 *self.document_lines(m.documents),
                  _("Status: <b>{status}</b>").format(status=status)]
         if m.status == "rejected" and m.reject_reason:
             lines.append(_("Reason: {reason}").format(
@@ -508,6 +516,19 @@ class Renderer:
                   else button(_("🚫 Block"), "mblk", m.id)]
         kb.append(button(_("📎 Documents"), "mdoc", m.id))
         return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows(*kb))
+
+    def document_lines(self, documents: tuple[str, ...]) -> list[str]:
+        """One line per file, so the desk sees what it is about to open [R §4]: a document's
+        name and type as they arrived (escaped: the applicant chose them)."""
+        lines = []
+        for ref in documents:
+            f = parse_ref(ref)
+            if f.kind == "photo":
+                lines.append(_("• 🖼 photo"))
+            else:
+                lines.append(_("• 📄 {name} ({type})").format(
+                    name=q(clip(f.name or "?", FILE_NAME_LIMIT)), type=q(f.mime or "?")))
+        return lines
 
     def profile(self, m: MasterView, stats: MasterStats,
                 record: Discipline) -> tuple[str, InlineKeyboardMarkup]:

@@ -32,6 +32,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
 from sqlalchemy import and_, func, or_, select, update
 
+from bot.domain.files import parse_ref
 from bot.i18n import PoI18n, _, resolve_locale
 from bot.notify.limiter import Limiter
 from bot.notify.messages import Draft, Target, compose
@@ -259,8 +260,9 @@ class OutboxSender:
         ten (Telegram does not mix the two in one album), each captioned with his number."""
         with self.i18n.use_locale(self.config.desk_locale):
             caption = _("Documents of master #{number}").format(number=master_id)
-        photos = [f.split(":", 1)[1] for f in files if f.startswith("photo:")]
-        docs = [f.split(":", 1)[1] for f in files if f.startswith("document:")]
+        refs = [parse_ref(f) for f in files]
+        photos = [f.file_id for f in refs if f.kind == "photo"]
+        docs = [f.file_id for f in refs if f.kind == "document"]
         for group, make in ((photos, InputMediaPhoto), (docs, InputMediaDocument)):
             for i in range(0, len(group), 10):
                 chunk = group[i:i + 10]

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.domain.files import check_refs
 from bot.domain.masters import (
     MASTER_REJECT_REASONS,
     MAX_DOCUMENTS,
@@ -148,6 +149,7 @@ async def answer_desk(ctx: Context, user_id: int, text: str,
     text = text.strip()
     if not text and not files:
         raise InvalidInput("error.answer_empty")
+    check_refs(files)
     now = ctx.clock()
     async with ctx.tx() as s:
         master = await _own(s, user_id)

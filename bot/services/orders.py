@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.area import area_of
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.limits import OPEN_FOR_CAP, check_order_quota, day_start
-from bot.domain.rules import MAX_DESCRIPTION, Actor, area_of, authorize, clip
+from bot.domain.rules import MAX_DESCRIPTION, Actor, authorize, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue

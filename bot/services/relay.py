@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound, TooFast
+from bot.domain.files import check_document
 from bot.domain.rules import Actor, clip
 from bot.domain.states import TERMINAL, Status
 from bot.services.base import Context, enqueue
@@ -34,12 +35,17 @@ def _content(kind: str, text: str | None, file_id: str | None) -> tuple[str, str
 
 
 async def write_to_desk(ctx: Context, actor: Actor, order_id: int, kind: str,
-                        text: str | None = None, file_id: str | None = None) -> str:
+                        text: str | None = None, file_id: str | None = None, *,
+                        file_name: str | None = None, mime_type: str | None = None) -> str:
     """The order's client or its master writes to the desk; returns who he is to the order
     ("client" / "master"). TooFast when he writes faster than his pace (the message is not
     queued): the desk group takes ~20 messages a minute in all, and one person must not hold
-    up everyone's orders, alerts and safety stops."""
+    up everyone's orders, alerts and safety stops. A document must be a PDF, JPEG or PNG
+    (bot/domain/files.py); what the desk sends back is not checked: desk members are
+    trusted."""
     body, file_id = _content(kind, text, file_id)
+    if kind == "document":
+        check_document(file_name, mime_type)
     now = ctx.clock()
     refused: TooFast | None = None
     async with ctx.tx() as s:

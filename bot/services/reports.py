@@ -36,6 +36,19 @@ async def order_for_desk(ctx: Context, actor: Actor, order_id: int) -> OrderView
         return await order_view(s, order)
 
 
+# SQLAlchemy's own `autoescape` character; any one works on SQLite and PostgreSQL alike, and
+# "/" needs no quoting in either dialect's string literals (a backslash would).
+LIKE_ESCAPE = "/"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere: `/find %` or `/find __` must look for
+    those characters, not match every order. The escape character is escaped first."""
+    for ch in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(ch, LIKE_ESCAPE + ch)
+    return f"%{text}%"
+
+
 async def find_orders(ctx: Context, actor: Actor, query: str) -> list[OrderView]:
     """By number, the client's phone (any format), the client's or the master's name, or a
     part of the address; newest first."""
@@ -44,14 +57,14 @@ async def find_orders(ctx: Context, actor: Actor, query: str) -> list[OrderView]
     if len(text) < 2 and not text.isdigit():
         return []
     digits = "".join(ch for ch in text if ch.isdigit())
-    like = f"%{text.casefold()}%"
+    like = contains_pattern(text.casefold())
     async with ctx.tx() as s:
         # Unicode-aware on both backends (SQLite gets casefold() from db.engine).
         fold = func.casefold if s.bind.dialect.name == "sqlite" else func.lower
-        conditions = [fold(Order.address).like(like), fold(User.first_name).like(like),
-                      fold(Master.name).like(like), fold(Order.area).like(like)]
+        conditions = [fold(column).like(like, escape=LIKE_ESCAPE) for column in
+                      (Order.address, User.first_name, Master.name, Order.area)]
         if digits and len(digits) >= 5:
-            conditions.append(Order.phone.like(f"%{digits}%"))
+            conditions.append(Order.phone.like(f"%{digits}%"))  # digits only: no wildcards
         if text.lstrip("#").isdigit():
             conditions.append(Order.id == int(text.lstrip("#")))
         rows = (await s.scalars(
@@ -95,6 +108,19 @@ async def desk_stats(ctx: Context, actor: Actor) -> Stats:
                  breaches, float(rating) if rating is not None else None, int(reviews))
 
 
+# OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a formula
+# (=HYPERLINK(...) exfiltrates, =cmd|... runs a program). Areas and master names are typed by
+# users, so every text cell is checked.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell as text a spreadsheet shows and never evaluates: a leading trigger gets a single
+    quote in front (the writer quotes every field, as OWASP also asks)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 EXPORT_FIELDS = ("order", "created_at", "status", "service", "district", "area", "urgent",
                  "master", "final_price", "warranty_months", "sla_state", "review_stars")
 
@@ -104,7 +130,7 @@ async def export_csv(ctx: Context, actor: Actor) -> bytes:
     stays in the bot)."""
     _desk(actor)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(EXPORT_FIELDS)
     async with ctx.tx() as s:
         stars = dict((await s.execute(select(Review.order_id, Review.stars))).all())
@@ -112,10 +138,9 @@ async def export_csv(ctx: Context, actor: Actor) -> bytes:
                                 .outerjoin(Master, Master.id == Order.master_id)
                                 .order_by(Order.id))
         async for order, master in result:
-            writer.writerow([order.id, order.created_at.isoformat(), order.status,
-                             order.service, order.district or "", order.area,
-                             int(order.urgent), master or "",
-                             "" if order.final_price is None else str(order.final_price),
-                             order.warranty_months or "", order.sla_state,
-                             stars.get(order.id, "")])
+            cells = (order.id, order.created_at.isoformat(), order.status, order.service,
+                     order.district or "", order.area, int(order.urgent), master or "",
+                     "" if order.final_price is None else str(order.final_price),
+                     order.warranty_months or "", order.sla_state, stars.get(order.id, ""))
+            writer.writerow([csv_cell(cell) for cell in cells])
     return out.getvalue().encode("utf-8-sig")  # a BOM: spreadsheets read it as UTF-8

@@ -56,9 +56,10 @@ async def relay(message: Message, state: FSMContext, ctx: Context, actor: Actor)
         if message.photo:
             await write_to_desk(ctx, actor, order_id, "photo", message.caption,
                                 message.photo[-1].file_id)
-        elif message.document:
+        elif message.document:  # only PDF, JPEG and PNG files reach the desk
+            doc = message.document
             await write_to_desk(ctx, actor, order_id, "document", message.caption,
-                                message.document.file_id)
+                                doc.file_id, file_name=doc.file_name, mime_type=doc.mime_type)
         else:
             await write_to_desk(ctx, actor, order_id, "text", message.text)
     except TooFast as exc:

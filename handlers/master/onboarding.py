@@ -13,7 +13,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.files import document_ref, photo_ref
 from bot.domain.masters import LEGAL_FORMS, MAX_DOCUMENTS, Application, check_name, check_tax_id
 from bot.domain.views import MasterView
 from bot.i18n import _, current_locale, ngettext
@@ -300,10 +301,13 @@ async def ask_documents(message: Message, state: FSMContext, draft: MasterDraft,
 
 
 def file_of(message: Message) -> str | None:
+    """The message's photo or document as a kept reference; InvalidInput for a file that is
+    not a PDF, JPEG or PNG (bot/domain/files.py)."""
     if message.photo:
-        return "photo:" + message.photo[-1].file_id
+        return photo_ref(message.photo[-1].file_id)
     if message.document:
-        return "document:" + message.document.file_id
+        doc = message.document
+        return document_ref(doc.file_id, doc.file_name, doc.mime_type)
     return None
 
 
@@ -314,7 +318,11 @@ async def got_document(message: Message, state: FSMContext) -> None:
         await message.answer(error_text(DomainError("error.documents_many")),
                              reply_markup=documents_kb())
         return
-    ref = file_of(message)
+    try:
+        ref = file_of(message)
+    except InvalidInput as exc:  # refused: what was sent before stays
+        await message.answer(error_text(exc), reply_markup=documents_kb())
+        return
     assert ref is not None
     draft.documents.append(ref)
     await save(state, draft)

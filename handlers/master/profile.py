@@ -159,7 +159,7 @@ async def start_answer(query: CallbackQuery, state: FSMContext,
 async def collect(message: Message, state: FSMContext) -> None:
     data = await state.get_data()
     text, files = str(data.get("text") or ""), list(data.get("files") or [])
-    ref = file_of(message)
+    ref = file_of(message)  # a file of another type is refused here, nothing kept
     if ref is not None:
         files.append(ref)
     extra = (message.text or message.caption or "").strip()
