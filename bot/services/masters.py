@@ -20,11 +20,19 @@ from bot.domain.states import Role, Status
 from bot.domain.views import MasterView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, close_pending_offers
+from bot.services.job_messages import revoke_job
 from bot.services.views import master_view
 from db.models import Master, MasterService, Order, Service, User
 
 IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
            Status.AWAITING_CONFIRMATION)
+
+
+async def _his_jobs(s: AsyncSession, master_id: int) -> list[int]:
+    """His orders whose job message shows the client's address and phone and still matter."""
+    return list((await s.scalars(select(Order.id).where(
+        Order.master_id == master_id,
+        Order.status.in_([st.value for st in (*IN_WORK, Status.DISPUTED)])))).all())
 
 
 def _desk(actor: Actor) -> None:
@@ -284,6 +292,8 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
             enqueue(s, now, "desk_note", order_id=oid, note="master_blocked")
             enqueue(s, now, "order_card", order_id=oid)
             touched.append(oid)
+        for oid in await _his_jobs(s, master_id):  # his chat keeps no address or phone
+            revoke_job(s, now, oid, master.user_id)
         enqueue(s, now, "master_blocked", chat_id=master.user_id, master_id=master_id,
                 blocked=True, reason=reason)
         enqueue(s, now, "master_card", master_id=master_id)
@@ -306,6 +316,8 @@ async def unblock_master(ctx: Context, actor: Actor, master_id: int) -> MasterVi
               master_id=master_id)
         enqueue(s, now, "master_blocked", chat_id=master.user_id, master_id=master_id,
                 blocked=False)
+        for oid in await _his_jobs(s, master_id):  # still his: the job, shown again
+            enqueue(s, now, "master_job_back", chat_id=master.user_id, order_id=oid)
         enqueue(s, now, "master_card", master_id=master_id)
         return await master_view(s, master)
 
