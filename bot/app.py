@@ -4,6 +4,7 @@ exactly as production runs them (the dispatcher flow tests use this too)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
@@ -60,7 +61,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     await migrate(engine)
     policy = Policy(urgent_surcharge_percent=settings.urgent_surcharge_percent,
                     max_code_attempts=settings.max_code_attempts, timing=settings.timing,
-                    districts=tuple(settings.districts))
+                    districts=tuple(settings.districts),
+                    reapply_cooldown=timedelta(hours=settings.reapply_cooldown_hours))
     ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0:8080"
     urgent_surcharge_percent: int = Field(default=30, ge=0, le=500)
     max_code_attempts: int = Field(default=5, ge=1, le=20)
+    # A rejected applicant may apply again only this long after the decision; 0: at once.
+    reapply_cooldown_hours: float = Field(default=24, ge=0, le=24 * 365)
     desk_hours_start: time = time(8, 0)
     desk_hours_end: time = time(21, 0)
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)

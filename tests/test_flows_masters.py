@@ -4,9 +4,12 @@ ranked candidates with Auto down the list, and districts."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from bot.services.base import utcnow
 from db.models import AuditEntry, Master, Offer
 from tests.flowkit import DESK, Harness, harness
 from tests.test_flows import (
@@ -146,6 +149,11 @@ async def test_the_desk_asks_for_more_the_answer_returns_to_the_card(h: Harness)
     assert (await master_row(h, 303)).status == "rejected"
     assert "Status: <b>Rejected</b>" in card.text
 
+    await m.send("/become_master")  # at once: refused, with the time he may apply again
+    assert "You can apply again after" in m.last().text
+    assert await h.app.storage.get_state(key(h, 303)) is None  # no form was started
+    later = utcnow() + timedelta(hours=25)  # REAPPLY_COOLDOWN_HOURS defaults to 24
+    h.app.ctx.clock = lambda: later
     await apply_as_master(h, m, "Jan Novák")  # he applies again: a new card below
     await m.click(m.last(), "Send to the desk")
     again = master_card(h)

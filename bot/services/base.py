@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ class Policy:
     urgent_surcharge_percent: int = 30
     max_code_attempts: int = 5
     districts: tuple[str, ...] = ()  # the city's districts; empty: masters serve everywhere
+    reapply_cooldown: timedelta = timedelta(hours=24)  # after a rejection [issue 9, item 14]
     timing: Timing = field(default_factory=_default_timing)
 
 

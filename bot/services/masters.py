@@ -14,6 +14,7 @@ from bot.domain.masters import (
     MAX_QUESTION,
     Application,
     check_application,
+    reapply_from,
 )
 from bot.domain.rules import Actor, clip
 from bot.domain.states import Role, Status
@@ -72,6 +73,11 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
         master = await s.scalar(select(Master).where(Master.user_id == user_id))
         if master is not None and master.status in ("pending", "approved"):
             raise Conflict("error.master_exists")
+        if master is not None:
+            until = reapply_from(master.status, master.decided_at, ctx.policy.reapply_cooldown,
+                                 now)
+            if until is not None:
+                raise NotAllowed("error.reapply_cooldown", until=until)
         fields = dict(name=app.name, phone=app.phone, legal_form=app.legal_form,
                       tax_id=app.tax_id, districts=list(app.districts),
                       documents=list(app.documents), status="pending", verified=False,
