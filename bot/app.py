@@ -4,6 +4,7 @@ exactly as production runs them (the dispatcher flow tests use this too)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
@@ -66,7 +67,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
                     districts=tuple(settings.districts), code_secret=code_secret,
                     max_open_orders=settings.max_open_orders,
                     max_orders_per_day=settings.max_orders_per_day,
-                    relay_pace=Pace(settings.relay_per_minute, settings.relay_burst))
+                    relay_pace=Pace(settings.relay_per_minute, settings.relay_burst),
+                    reapply_cooldown=timedelta(hours=settings.reapply_cooldown_hours))
     ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # desk group takes only ~20 messages a minute from the bot, for everyone.
     relay_per_minute: int = Field(default=10, ge=1, le=600)
     relay_burst: int = Field(default=5, ge=1, le=100)
+    # A rejected applicant may apply again only this long after the decision; 0: at once.
+    reapply_cooldown_hours: float = Field(default=24, ge=0, le=24 * 365)
     desk_hours_start: time = time(8, 0)
     desk_hours_end: time = time(21, 0)
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)

@@ -270,6 +270,20 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
 
+class JobMessage(Base):
+    """A message in a master's chat that shows a job with its client's address and phone, so
+    it can be edited down to a stub when the master loses the job [issue 9, item 13]."""
+
+    __tablename__ = "job_messages"
+    __table_args__ = (Index("ix_job_messages_order", "order_id", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
 class Deadline(Base):
     """A promise with a due time (SPEC §4). The row is the truth; APScheduler only wakes the
     bot when the next one is due. Firing sets state='fired' in the same transaction as its

@@ -14,6 +14,7 @@ from handlers.desk import relay as desk_relay
 from handlers.desk import reports as desk_reports
 from handlers.desk import reviews as desk_reviews
 from handlers.desk import sla as desk_sla
+from handlers.desk.prompt import PromptScope
 from handlers.master import field, jobs, onboarding, requests
 from handlers.master import pricing as master_pricing
 from handlers.master import profile as master_profile
@@ -31,6 +32,7 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     desk = Router(name="desk")
     desk.message.filter(F.chat.id == desk_chat_id)
     desk.callback_query.filter(F.message.chat.id == desk_chat_id)
+    desk.message.outer_middleware(PromptScope())  # a prompt answers only in its own thread
     desk.include_routers(*_detached(desk_orders.router, desk_masters.router, desk_claims.router,
                                     desk_reviews.router, desk_sla.router,
                                     desk_reports.router, desk_relay.router))

@@ -4,9 +4,12 @@ ranked candidates with Auto down the list, and districts."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from bot.services.base import utcnow
 from db.models import AuditEntry, Master, Offer
 from tests.flowkit import DESK, Harness, harness
 from tests.test_flows import (
@@ -146,6 +149,11 @@ async def test_the_desk_asks_for_more_the_answer_returns_to_the_card(h: Harness)
     assert (await master_row(h, 303)).status == "rejected"
     assert "Status: <b>Rejected</b>" in card.text
 
+    await m.send("/become_master")  # at once: refused, with the time he may apply again
+    assert "You can apply again after" in m.last().text
+    assert await h.app.storage.get_state(key(h, 303)) is None  # no form was started
+    later = utcnow() + timedelta(hours=25)  # REAPPLY_COOLDOWN_HOURS defaults to 24
+    h.app.ctx.clock = lambda: later
     await apply_as_master(h, m, "Jan Novák")  # he applies again: a new card below
     await m.click(m.last(), "Send to the desk")
     again = master_card(h)
@@ -170,7 +178,8 @@ async def test_block_by_command_freezes_the_master_and_the_desk_takes_the_job(h:
     assert told.startswith(f"Master #{row.id} is blocked: No-show twice")
     assert "1 open order of his needs the desk" in told
     assert "Your master account is blocked" in ivan.last().text
-    await ivan.click(job, "I have called the client")
+    assert job.buttons() == [] and "no longer yours" in job.text  # stubbed [issue 9, 13]
+    await ivan.click_data(job, f"v1:cont:{order_id}:0")  # a press kept from before
     assert any("account is blocked" in a for a in h.session.alerts())
     assert (await order_row(h, order_id)).status == "assigned"
     assert "The master of this order was blocked" in h.session.to(DESK, thread)[-1].text

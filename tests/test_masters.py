@@ -175,6 +175,25 @@ async def test_rejection_needs_a_reason_and_tells_it(ctx):
         "master_id": m.id, "approved": False, "reason": "tax_id"}
 
 
+async def test_a_rejected_applicant_waits_out_the_cool_down_before_applying_again(ctx, clock):
+    await make_client(ctx, 2001)
+    m = await apply_master(ctx, 2001, application())
+    clock.advance(hours=1)
+    await decide_master(ctx, DESK, m.id, False, "documents")
+    clock.advance(hours=23, minutes=59)  # REAPPLY_COOLDOWN_HOURS defaults to 24
+    with pytest.raises(NotAllowed) as refused:
+        await apply_master(ctx, 2001, application())
+    assert refused.value.key == "error.reapply_cooldown"
+    assert refused.value.params["until"] == clock.now + timedelta(minutes=1)
+    assert (await load_row(ctx, Master, m.id)).status == "rejected"  # nothing changed
+    clock.advance(minutes=1)
+    again = await apply_master(ctx, 2001, application())
+    assert again.status == "pending"
+    ctx.policy.reapply_cooldown = timedelta(0)  # 0 turns the cool-down off
+    await decide_master(ctx, DESK, m.id, False, "documents")
+    assert (await apply_master(ctx, 2001, application())).status == "pending"
+
+
 async def test_districts_must_come_from_the_city_list(ctx):
     ctx.policy.districts = ("Centre", "North")
     await make_client(ctx, 2001)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from bot.domain.errors import InvalidInput
 from bot.domain.files import check_refs
@@ -24,6 +25,16 @@ MASTER_REJECT_REASONS = ("documents", "legal_form", "tax_id", "experience", "oth
 # How strongly the category's mean pulls a master with few reviews (in reviews' worth).
 RATING_WEIGHT = 5
 DEFAULT_PRIOR = 4.0  # a category with no reviews yet
+
+
+def reapply_from(status: str, decided_at: datetime | None, cooldown: timedelta,
+                 now: datetime) -> datetime | None:
+    """When a rejected applicant may apply again, if that is still ahead; None: he may now.
+    Without a cool-down one account could flood the desk's queue with applications."""
+    if status != "rejected" or decided_at is None:
+        return None
+    until = decided_at + cooldown
+    return until if now < until else None
 
 
 def check_name(name: str) -> str:

@@ -43,6 +43,7 @@ class MasterView:
     block_reason: str | None = None
     question: str | None = None
     answer: str | None = None
+    decided_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,13 @@ class Draft:
     markup: InlineKeyboardMarkup | None = None
     photo: str | None = None  # a file_id: sent as a photo with the text as its caption
     document: str | None = None  # a file_id: sent as a file with the text as its caption
+    job: bool = False  # it shows the job (address, phone): remembered, to be stubbed later
+
+
+def for_master(t: Target, o: OrderView) -> bool:
+    """The reader is the order's master now, and not blocked: only he may see the job. The row
+    was queued earlier; by delivery the job may have been lost."""
+    return t.chat_id == o.master_user_id and not o.master_blocked
 
 
 def _order(t: Target) -> OrderView:
@@ -142,8 +149,10 @@ def _visit_answer(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
                 _("The master kept the agreed time for order #{number}: the visit stays at "
                   "{current}.")).format(number=o.id, current=_agreed(o, r))
     if to_master:
+        if not for_master(t, o):
+            return Draft(text)
         job, kb = r.job(o)
-        return Draft(text + "\n\n" + job, kb)
+        return Draft(text + "\n\n" + job, kb, job=True)
     return Draft(text, client_keyboard(o))
 
 
@@ -216,9 +225,21 @@ def _master_stopped(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 def _master_resumed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     o = _order(t)
+    if not for_master(t, o):
+        return Draft(r.job_stub(o.id))
     text, kb = r.job(o)
     return Draft(_("▶️ The desk has resumed order #{number}. You may continue.").format(
-        number=o.id) + "\n\n" + text, kb)
+        number=o.id) + "\n\n" + text, kb, job=True)
+
+
+def _master_job_back(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """Unblocked while the job is still his: his old job messages were stubbed."""
+    o = _order(t)
+    if not for_master(t, o):
+        return Draft(r.job_stub(o.id))
+    text, kb = r.job(o)
+    return Draft(_("✅ You can act on order #{number} again.").format(number=o.id)
+                 + "\n\n" + text, kb, job=True)
 
 
 def _client_code(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -258,7 +279,8 @@ def _client_extra(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 
 def _master_price(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
-    return Draft(*prices.master_price(r, *_price_item(p, t)))
+    text, kb = prices.master_price(r, *_price_item(p, t))
+    return Draft(text, kb if for_master(t, _order(t)) else None)
 
 
 def _desk_price(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -314,7 +336,7 @@ def _master_code_reissued(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     o = _order(t)
     return Draft(_("The client has a new confirmation code for order #{number}. "
                    "Ask for it and enter it here.").format(number=o.id),
-                 r.job(o)[1])
+                 r.job(o)[1] if for_master(t, o) else None)
 
 
 def _master_decision(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -593,6 +615,7 @@ COMPOSERS = {
     "desk_master_answer": _desk_master_answer,
     "master_blocked": _master_blocked,
     "master_resumed": _master_resumed,
+    "master_job_back": _master_job_back,
     "client_quote": _client_quote,
     "client_extra": _client_extra,
     "master_price": _master_price,

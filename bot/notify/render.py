@@ -313,7 +313,16 @@ class Renderer:
             button(_("✅ Accept"), "acc", o.id), button(_("❌ Decline"), "dec", o.id)]])
         return text, kb
 
+    def job_stub(self, order_id: int) -> str:
+        """What is left of a job message once the master has lost the job: no address, no
+        phone, no buttons."""
+        return _("Order #{number} is no longer yours.").format(number=order_id)
+
     def job(self, o: OrderView) -> tuple[str, InlineKeyboardMarkup | None]:
+        """The job as its master sees it, with the client's address and phone. A blocked
+        master is shown only the stub, whatever path asks for his job."""
+        if o.master_blocked:
+            return self.job_stub(o.id), None
         text = "\n".join([
             _("<b>Order #{number}</b> · {service}").format(number=o.id,
                                                            service=q(self.service(o.service))),

@@ -29,7 +29,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
+from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, Message
 from sqlalchemy import and_, func, or_, select, update
 
 from bot.domain.files import parse_ref
@@ -39,6 +39,11 @@ from bot.notify.messages import Draft, Target, compose
 from bot.notify.render import CAPTION_LIMIT, Renderer, visible_length
 from bot.notify.throttle import IN_OUTBOX
 from bot.services.base import Context, enqueue, without_secrets
+from bot.services.job_messages import (
+    forget_job_messages,
+    job_message_ids,
+    remember_job_message,
+)
 from bot.services.matching import master_record
 from bot.services.views import master_view, order_view
 from db.models import Master, Order, OutboxMessage, User
@@ -226,34 +231,52 @@ class OutboxSender:
                               int(row.payload["master_id"]))
             return
         target = await self._target(row)
+        if row.kind == "job_revoked":
+            await self._revoke_job(row, target)
+            return
         with self.i18n.use_locale(target.locale):
             draft = compose(row.kind, row.payload, target, self.renderer)
-        await self._send_draft(target.chat_id, target.thread_id, draft)
+        sent = await self._send_draft(target.chat_id, target.thread_id, draft)
+        if draft.job and target.order is not None:
+            await remember_job_message(self.ctx, target.order.id, target.chat_id,
+                                       sent.message_id)
 
-    async def _send_draft(self, chat_id: int, thread_id: int | None, draft: Draft) -> None:
-        if draft.document:  # a relayed file: it arrives as the file
-            await self._in_thread(self.bot.send_document, chat_id, thread_id, draft.document,
-                                  caption=draft.text, reply_markup=draft.markup)
+    async def _revoke_job(self, row: OutboxMessage, target: Target) -> None:
+        """The master lost the job: each message that showed it (address, phone, buttons) is
+        edited down to the stub. One that Telegram no longer has is simply forgotten."""
+        if target.order is None:
             return
+        ids = await job_message_ids(self.ctx, target.order.id, target.chat_id)
+        with self.i18n.use_locale(target.locale):
+            stub = self.renderer.job_stub(target.order.id)
+        for message_id in ids:
+            await self._edit(target.chat_id, message_id, stub, None)
+        await forget_job_messages(self.ctx, target.order.id, target.chat_id, ids)
+
+    async def _send_draft(self, chat_id: int, thread_id: int | None, draft: Draft) -> Message:
+        if draft.document:  # a relayed file: it arrives as the file
+            return await self._in_thread(self.bot.send_document, chat_id, thread_id,
+                                         draft.document, caption=draft.text,
+                                         reply_markup=draft.markup)
         if draft.photo and visible_length(draft.text) <= CAPTION_LIMIT:
             try:
-                await self._in_thread(self.bot.send_photo, chat_id, thread_id, draft.photo,
-                                      caption=draft.text, reply_markup=draft.markup)
-                return
+                return await self._in_thread(self.bot.send_photo, chat_id, thread_id,
+                                             draft.photo, caption=draft.text,
+                                             reply_markup=draft.markup)
             except TelegramBadRequest as exc:  # a photo Telegram no longer knows: text only
                 logger.warning("photo refused (%s); sending the text alone", exc.message)
-        await self._in_thread(self.bot.send_message, chat_id, thread_id, draft.text,
-                              reply_markup=draft.markup)
+        return await self._in_thread(self.bot.send_message, chat_id, thread_id, draft.text,
+                                     reply_markup=draft.markup)
 
     async def _in_thread(self, send: Any, chat_id: int, thread_id: int | None, *args: Any,
-                         **kwargs: Any) -> None:
+                         **kwargs: Any) -> Message:
         """Send into the topic; into General when someone deleted the topic by hand."""
         try:
-            await send(chat_id, *args, message_thread_id=thread_id, **kwargs)
+            return await send(chat_id, *args, message_thread_id=thread_id, **kwargs)
         except TelegramBadRequest as exc:
             if thread_id is None or "thread not found" not in exc.message:
                 raise
-            await send(chat_id, *args, **kwargs)
+            return await send(chat_id, *args, **kwargs)
 
     async def _files(self, chat_id: int, files: list[str], master_id: int) -> None:
         """A master's documents for the desk [R §4]: photos and files in albums of up to

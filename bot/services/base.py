@@ -6,7 +6,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,7 @@ class Policy:
     max_open_orders: int | None = None
     max_orders_per_day: int | None = None
     relay_pace: Pace = field(default_factory=Pace)  # per person writing to the desk
+    reapply_cooldown: timedelta = timedelta(hours=24)  # after a rejection [issue 9, item 14]
     timing: Timing = field(default_factory=_default_timing)
 
 

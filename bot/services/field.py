@@ -16,7 +16,7 @@ from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.deadlines import pause_clocks, resume_clocks
 from bot.services.views import order_view
-from db.models import Order
+from db.models import Master, Order
 
 IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
 
@@ -150,9 +150,9 @@ async def resume_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         await resume_clocks(ctx, s, order.id, now)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="resume",
               order_id=order.id, master_id=order.master_id)
-        if order.master_id:
-            enqueue(s, now, "master_resumed", chat_id=await master_user_id(s, order.master_id),
-                    order_id=order.id)
+        master = await s.get(Master, order.master_id) if order.master_id else None
+        if master is not None and not master.blocked:  # a blocked master is sent no job
+            enqueue(s, now, "master_resumed", chat_id=master.user_id, order_id=order.id)
         enqueue(s, now, "client_resumed", chat_id=order.client_id, order_id=order.id)
         enqueue(s, now, "order_card", order_id=order.id)
         await s.refresh(order)

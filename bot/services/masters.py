@@ -15,17 +15,26 @@ from bot.domain.masters import (
     MAX_QUESTION,
     Application,
     check_application,
+    reapply_from,
 )
 from bot.domain.rules import Actor, clip
 from bot.domain.states import Role, Status
 from bot.domain.views import MasterView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, close_pending_offers
+from bot.services.job_messages import revoke_job
 from bot.services.views import master_view
 from db.models import Master, MasterService, Order, Service, User
 
 IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
            Status.AWAITING_CONFIRMATION)
+
+
+async def _his_jobs(s: AsyncSession, master_id: int) -> list[int]:
+    """His orders whose job message shows the client's address and phone and still matter."""
+    return list((await s.scalars(select(Order.id).where(
+        Order.master_id == master_id,
+        Order.status.in_([st.value for st in (*IN_WORK, Status.DISPUTED)])))).all())
 
 
 def _desk(actor: Actor) -> None:
@@ -65,6 +74,11 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
         master = await s.scalar(select(Master).where(Master.user_id == user_id))
         if master is not None and master.status in ("pending", "approved"):
             raise Conflict("error.master_exists")
+        if master is not None:
+            until = reapply_from(master.status, master.decided_at, ctx.policy.reapply_cooldown,
+                                 now)
+            if until is not None:
+                raise NotAllowed("error.reapply_cooldown", until=until)
         fields = dict(name=app.name, phone=app.phone, legal_form=app.legal_form,
                       tax_id=app.tax_id, districts=list(app.districts),
                       documents=list(app.documents), status="pending", verified=False,
@@ -286,6 +300,8 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
             enqueue(s, now, "desk_note", order_id=oid, note="master_blocked")
             enqueue(s, now, "order_card", order_id=oid)
             touched.append(oid)
+        for oid in await _his_jobs(s, master_id):  # his chat keeps no address or phone
+            revoke_job(s, now, oid, master.user_id)
         enqueue(s, now, "master_blocked", chat_id=master.user_id, master_id=master_id,
                 blocked=True, reason=reason)
         enqueue(s, now, "master_card", master_id=master_id)
@@ -308,6 +324,8 @@ async def unblock_master(ctx: Context, actor: Actor, master_id: int) -> MasterVi
               master_id=master_id)
         enqueue(s, now, "master_blocked", chat_id=master.user_id, master_id=master_id,
                 blocked=False)
+        for oid in await _his_jobs(s, master_id):  # still his: the job, shown again
+            enqueue(s, now, "master_job_back", chat_id=master.user_id, order_id=oid)
         enqueue(s, now, "master_card", master_id=master_id)
         return await master_view(s, master)
 

@@ -23,6 +23,7 @@ from bot.services.common import (
     parties,
 )
 from bot.services.deadlines import plan
+from bot.services.job_messages import revoke_job
 from bot.services.views import order_view
 from db.models import Order, Service, User
 from fsm.draft import OrderDraft
@@ -167,6 +168,8 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str,
         for mid in {m for m in (master_id, offered) if m}:
             uid = await master_user_id(s, mid)
             enqueue(s, now, "master_order_cancelled", chat_id=uid, order_id=order.id)
+            if mid == master_id:
+                revoke_job(s, now, order.id, uid)
         if role != Role.CLIENT:
             enqueue(s, now, "client_cancelled", chat_id=order.client_id, order_id=order.id,
                     reason=reason)

@@ -15,6 +15,7 @@ from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.deadlines import move_deadline
+from bot.services.job_messages import revoke_job
 from bot.services.views import order_view
 from db.models import Deadline, Master, Order
 
@@ -119,6 +120,8 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
                   order_id=order.id, master_id=master_id, from_status=prev, to_status=to,
                   reason=reason)
             enqueue(s, now, "client_rematch", chat_id=order.client_id, order_id=order.id)
+            if uid:
+                revoke_job(s, now, order.id, uid)
         else:
             audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="refuse_release",
                   order_id=order.id, master_id=master_id, reason=reason)
@@ -148,5 +151,6 @@ async def take_away(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         enqueue(s, now, "client_rematch", chat_id=order.client_id, order_id=order.id)
         enqueue(s, now, "master_request", chat_id=master.user_id, order_id=order.id,
                 kind="release", approved=True)
+        revoke_job(s, now, order.id, master.user_id)
         enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)

@@ -23,7 +23,7 @@ async def master_view(s: AsyncSession, m: Master) -> MasterView:
     return MasterView(m.id, m.user_id, m.name, m.phone, m.status, m.verified, m.blocked,
                       tuple(sorted(services)), m.card_message_id, m.legal_form, m.tax_id,
                       tuple(m.districts or ()), tuple(m.documents or ()), m.photo, m.on_duty,
-                      m.reject_reason, m.block_reason, m.question, m.answer)
+                      m.reject_reason, m.block_reason, m.question, m.answer, m.decided_at)
 
 
 async def order_view(s: AsyncSession, o: Order) -> OrderView:

@@ -27,6 +27,7 @@ from bot.texts import error_text
 from fsm.states import Visit
 from handlers.inputs import message_of
 from handlers.keyboards import cancel_button
+from handlers.master.shown import remember
 
 router = Router(name="visit")
 
@@ -82,11 +83,13 @@ async def propose_time(message: Message, state: FSMContext, ctx: Context, actor:
         raise
     await state.clear()
     text, kb = view_for(actor, order, renderer)
-    await message.answer(
+    shown = await message.answer(
         _("🔄 Your proposal of {time} has been sent. Until it is accepted, the visit stays at "
           "{current}.").format(time=fmt_datetime(at, renderer.tz),
                                current=fmt_datetime(order.visit_at or at, renderer.tz))
         + "\n\n" + text, reply_markup=kb)
+    if _is_master(actor, order):
+        await remember(ctx, order, shown)
 
 
 @router.message(Visit.propose)
@@ -109,6 +112,8 @@ async def answer(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: A
     await query.answer()
     text, kb = view_for(actor, order, renderer)
     await message_of(query).edit_text(head + "\n\n" + text, reply_markup=kb)
+    if _is_master(actor, order):
+        await remember(ctx, order, message_of(query))
 
 
 @router.callback_query(Cb.filter(F.a == "vord"))

@@ -16,21 +16,22 @@ from bot.services.base import Context
 from bot.services.complaints import resolve_claim
 from bot.texts import error_text
 from fsm.states import DeskInput
+from handlers.desk.prompt import open_prompt
 from handlers.inputs import message_of
 
 router = Router(name="desk_claims")
 
 
 @router.callback_query(Cb.filter(F.a == "dcf"))
-async def ask_refund(query: CallbackQuery, callback_data: Cb, actor: Actor,
+async def ask_refund(query: CallbackQuery, callback_data: Cb, actor: Actor, ctx: Context,
                      state: FSMContext) -> None:
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
-    await state.set_state(DeskInput.refund)
-    await state.set_data({"order_id": callback_data.o})
     await query.answer()
-    await message_of(query).answer(_("Type the partial refund for order #{number} (a number), "
-                                     "or /cancel:").format(number=callback_data.o))
+    card = message_of(query)
+    prompt = await card.answer(_("Type the partial refund for order #{number} (a number), "
+                                 "or /cancel:").format(number=callback_data.o))
+    await open_prompt(state, ctx, DeskInput.refund, card, prompt, order_id=callback_data.o)
 
 
 @router.message(Command("cancel"), DeskInput.refund)

@@ -27,6 +27,7 @@ from bot.services.masters import (
     verification_queue,
 )
 from fsm.states import DeskInput
+from handlers.desk.prompt import open_prompt
 from handlers.inputs import message_of, number_arg
 
 router = Router(name="desk_masters")
@@ -94,18 +95,19 @@ async def back(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Act
 
 
 @router.callback_query(Cb.filter(F.a.in_({"mask", "mblk"})))
-async def ask_text(query: CallbackQuery, callback_data: Cb, actor: Actor,
+async def ask_text(query: CallbackQuery, callback_data: Cb, actor: Actor, ctx: Context,
                    state: FSMContext) -> None:
-    """The manager's next message in the desk is the question (or the block reason)."""
+    """The manager's next message in this thread is the question (or the block reason)."""
     _desk(actor)
     asking = callback_data.a == "mask"
-    await state.set_state(DeskInput.question if asking else DeskInput.block_reason)
-    await state.set_data({"master_id": callback_data.o})
     await query.answer()
-    await message_of(query).answer(
+    card = message_of(query)
+    prompt = await card.answer(
         (_("Type your question to master #{number} (or /cancel):") if asking
          else _("Type why master #{number} is blocked (or /cancel):")).format(
             number=callback_data.o))
+    await open_prompt(state, ctx, DeskInput.question if asking else DeskInput.block_reason,
+                      card, prompt, master_id=callback_data.o)
 
 
 @router.message(Command("cancel"), DeskInput.question)

@@ -25,6 +25,7 @@ from fsm.states import Visit
 from handlers.client.visit import ask_proposal
 from handlers.inputs import message_of
 from handlers.keyboards import cancel_button, share_location
+from handlers.master.shown import show_job
 
 router = Router(name="master_field")
 
@@ -34,8 +35,7 @@ async def contacted(query: CallbackQuery, callback_data: Cb, ctx: Context, actor
                     renderer: Renderer) -> None:
     order = await mark_contacted(ctx, actor, callback_data.o)
     await query.answer(_("Noted: you have called the client."))
-    text, kb = renderer.job(order)
-    await message_of(query).edit_text(text, reply_markup=kb)
+    await show_job(ctx, renderer, order, message_of(query), edit=True)
 
 
 @router.callback_query(Cb.filter(F.a == "sched"))
@@ -70,9 +70,8 @@ async def got_visit(message: Message, state: FSMContext, ctx: Context, actor: Ac
         await state.clear()  # the job moved on (agreed, stopped, taken away): nothing to ask
         raise
     await state.clear()
-    text, kb = renderer.job(order)
-    await message.answer(_("📅 The visit is set. The client has been told.") + "\n\n" + text,
-                         reply_markup=kb)
+    await show_job(ctx, renderer, order, message,
+                   _("📅 The visit is set. The client has been told."))
 
 
 @router.message(Visit.when)
@@ -112,11 +111,10 @@ async def on_site(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: 
     await state.set_data({"order_id": order.id, "prompt": prompt})
 
 
-async def _checked_in(message: Message, renderer: Renderer, head: str,
+async def _checked_in(message: Message, ctx: Context, renderer: Renderer, head: str,
                       order: OrderView) -> None:
     await message.answer(head, reply_markup=ReplyKeyboardRemove())
-    text, kb = renderer.job(order)
-    await message.answer(text, reply_markup=kb)
+    await show_job(ctx, renderer, order, message)
 
 
 @router.message(Visit.checkin, F.location)
@@ -135,8 +133,8 @@ async def checkin_location(message: Message, state: FSMContext, ctx: Context, ac
                 chat_id=message.chat.id, message_id=int(data["prompt"]), reply_markup=None)
         except TelegramBadRequest:
             pass
-    await _checked_in(message, renderer, _("📍 Checked in with your location. The client "
-                                           "has been told."), order)
+    await _checked_in(message, ctx, renderer, _("📍 Checked in with your location. The "
+                                                "client has been told."), order)
 
 
 @router.message(Visit.checkin)
@@ -159,5 +157,5 @@ async def checkin_button(query: CallbackQuery, callback_data: Cb, ctx: Context, 
         await state.clear()
     await query.answer()
     await message_of(query).edit_reply_markup(reply_markup=None)
-    await _checked_in(message_of(query), renderer, _("✅ Checked in without a location. The "
-                                                     "client has been told."), order)
+    await _checked_in(message_of(query), ctx, renderer, _("✅ Checked in without a location. "
+                                                          "The client has been told."), order)

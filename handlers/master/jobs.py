@@ -35,6 +35,7 @@ from fsm.draft import ReportDraft
 from fsm.states import Code, Report
 from handlers.inputs import message_of, take_photo
 from handlers.keyboards import cancel_button
+from handlers.master.shown import show_job
 
 router = Router(name="master_jobs")
 
@@ -44,8 +45,7 @@ async def accept(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: A
                  renderer: Renderer) -> None:
     order = await accept_offer(ctx, actor, callback_data.o)
     await query.answer(_("The job is yours."))
-    text, kb = renderer.job(order)
-    await message_of(query).edit_text(text, reply_markup=kb)
+    await show_job(ctx, renderer, order, message_of(query), edit=True)
 
 
 @router.callback_query(Cb.filter(F.a == "dec"))

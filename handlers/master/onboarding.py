@@ -7,17 +7,26 @@ resumes it where it stopped.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
-from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.errors import DomainError, InvalidInput, NotAllowed
 from bot.domain.files import document_ref, photo_ref
-from bot.domain.masters import LEGAL_FORMS, MAX_DOCUMENTS, Application, check_name, check_tax_id
+from bot.domain.masters import (
+    LEGAL_FORMS,
+    MAX_DOCUMENTS,
+    Application,
+    check_name,
+    check_tax_id,
+    reapply_from,
+)
 from bot.domain.views import MasterView
-from bot.i18n import _, current_locale, ngettext
+from bot.i18n import _, current_locale, fmt_datetime, ngettext
 from bot.notify.render import LEGAL_FORM_NAMES, Renderer, button, q
 from bot.services.base import Context
 from bot.services.masters import apply_master
@@ -29,6 +38,11 @@ from handlers.inputs import message_of, refuse_typed_phone, take_own_phone
 from handlers.keyboards import cancel_button, share_contact, with_cancel
 
 router = Router(name="master_onboarding")
+
+
+def cooldown_text(until: datetime, renderer: Renderer) -> str:
+    return _("Your last application was not approved. You can apply again after "
+             "{time}.").format(time=fmt_datetime(until, renderer.tz))
 FIELDS = ("name", "phone", "legal_form", "tax_id", "services", "districts", "documents")
 
 
@@ -48,6 +62,12 @@ async def become_master(message: Message, state: FSMContext, master: MasterView 
         return
     if master is not None and master.status == "pending":
         await message.answer(_("Your application is being reviewed by the desk."))
+        return
+    until = None if master is None else reapply_from(
+        master.status, master.decided_at, ctx.policy.reapply_cooldown, ctx.clock())
+    if until is not None:  # refused before the form, not after it
+        await state.clear()
+        await message.answer(cooldown_text(until, renderer))
         return
     current = await state.get_state()
     if current and current.startswith(MasterSignup.__name__):
@@ -405,10 +425,18 @@ async def send(query: CallbackQuery, state: FSMContext, ctx: Context,
         await query.answer()
         await ASK[missing](message, state, draft, ctx, renderer)
         return
-    await apply_master(ctx, query.from_user.id, Application(
-        name=draft.name or "", phone=draft.phone or "", legal_form=draft.legal_form or "",
-        tax_id=draft.tax_id or "", services=tuple(draft.services),
-        districts=tuple(draft.districts), documents=tuple(draft.documents)))
+    try:
+        await apply_master(ctx, query.from_user.id, Application(
+            name=draft.name or "", phone=draft.phone or "", legal_form=draft.legal_form or "",
+            tax_id=draft.tax_id or "", services=tuple(draft.services),
+            districts=tuple(draft.districts), documents=tuple(draft.documents)))
+    except NotAllowed as exc:  # rejected while he was filling the form in
+        until = exc.params.get("until")
+        if exc.key != "error.reapply_cooldown" or not isinstance(until, datetime):
+            raise
+        await query.answer()
+        await message.answer(cooldown_text(until, renderer))
+        return
     await state.clear()
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)

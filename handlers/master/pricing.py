@@ -30,6 +30,7 @@ from fsm.draft import ExtraDraft, QuoteDraft
 from fsm.states import Extra, Quote, Report
 from handlers.inputs import message_of
 from handlers.keyboards import cancel_button
+from handlers.master.shown import show_job
 
 router = Router(name="master_pricing")
 
@@ -44,8 +45,8 @@ async def _own(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     return order
 
 
-async def _done(message: Message, state: FSMContext, text: str, renderer: Renderer,
-                order: OrderView, report: object | None = None) -> None:
+async def _done(message: Message, state: FSMContext, ctx: Context, text: str,
+                renderer: Renderer, order: OrderView, report: object | None = None) -> None:
     """Leave the conversation; a completion report interrupted for an extra resumes at its
     price step with everything it held."""
     if report is not None:
@@ -56,8 +57,7 @@ async def _done(message: Message, state: FSMContext, text: str, renderer: Render
             "again (a number)."))
         return
     await state.clear()
-    job, kb = renderer.job(order)
-    await message.answer(text + "\n\n" + job, reply_markup=kb)
+    await show_job(ctx, renderer, order, message, text)
 
 
 async def _refused(message: Message, state: FSMContext, exc: DomainError) -> None:
@@ -148,8 +148,8 @@ async def _send_quote(message: Message, state: FSMContext, ctx: Context, actor: 
     except DomainError as exc:
         await _refused(message, state, exc)
         return
-    await _done(message, state, _("💬 Your quote of {amount} has been sent to the client. You "
-                                  "will be told the answer.").format(
+    await _done(message, state, ctx, _("💬 Your quote of {amount} has been sent to the client. "
+                                       "You will be told the answer.").format(
         amount=renderer.money(draft.amount)), renderer, order)
 
 
@@ -236,8 +236,8 @@ async def extra_reason(message: Message, state: FSMContext, ctx: Context, actor:
         await _refused(message, state, exc)
         return
     amount: Decimal = draft.amount
-    await _done(message, state, _("➕ The extra ({amount}) has been sent to the client for "
-                                  "approval. You will be told the answer.").format(
+    await _done(message, state, ctx, _("➕ The extra ({amount}) has been sent to the client "
+                                       "for approval. You will be told the answer.").format(
         amount=renderer.money(amount)), renderer, order,
         report=(await state.get_data()).get("report"))
 

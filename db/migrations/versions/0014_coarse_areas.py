@@ -21,9 +21,12 @@ orders = sa.table('orders', sa.column('id', sa.Integer), sa.column('address', sa
 
 
 def upgrade() -> None:
+    recompute_areas(op.get_bind())
+
+
+def recompute_areas(bind: sa.engine.Connection) -> None:
     # The area goes into offers, topic titles and /export; recompute it for every order the
     # old rule (the address up to its first comma, 3-decimal coordinates) stored.
-    bind = op.get_bind()
     rows = bind.execute(sa.select(orders.c.id, orders.c.address, orders.c.latitude,
                                   orders.c.longitude, orders.c.district, orders.c.area)).all()
     for id_, address, lat, lon, district, old in rows:
