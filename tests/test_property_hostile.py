@@ -5,7 +5,8 @@ After every generated burst of updates:
 - no handler raised (the error middleware logs "update … failed" for anything unexpected);
 - every Bot API call would be accepted by Telegram: HTML that parses, texts within 4,096 and
   captions within 1,024 UTF-16 units, callback data within 64 bytes, no empty button, topic
-  titles within 128 characters (the strict checks of tests/fake_telegram.py);
+  titles within 128 characters (the strict checks of tests/fake_telegram.py), each press
+  answered once;
 - nothing that belongs to someone else changed: every row of every table except the stranger's
   own user row, his conversation state and messages to him is as it was.
 
@@ -67,6 +68,7 @@ class StrictSession(RecordingSession):
     def __init__(self, admins: tuple[int, ...] = ()) -> None:
         super().__init__(admins)
         self.refused: list[str] = []
+        self.answered: set[str] = set()
 
     def _check_text(self, method: str, text: str | None, limit: int, html: bool) -> None:
         if text is None:
@@ -103,9 +105,12 @@ class StrictSession(RecordingSession):
         if isinstance(method, CreateForumTopic | EditForumTopic):
             if method.name is not None and not 1 <= len(method.name) <= 128:
                 self.refused.append(f"{name}: topic name of {len(method.name)} characters")
-        if isinstance(method, AnswerCallbackQuery) and method.text is not None \
-                and len(method.text) > 200:
-            self.refused.append(f"{name}: alert of {len(method.text)} > 200")
+        if isinstance(method, AnswerCallbackQuery):
+            if method.text is not None and len(method.text) > 200:
+                self.refused.append(f"{name}: alert of {len(method.text)} > 200")
+            if method.callback_query_id in self.answered:
+                self.refused.append(f"{name}: query is too old (answered twice)")
+            self.answered.add(method.callback_query_id)
         markup = getattr(method, "reply_markup", None)
         if isinstance(method, SendMessage | SendPhoto | SendDocument | EditMessageText
                       | EditMessageReplyMarkup):
@@ -150,6 +155,7 @@ class Desk:
         h = await self._cm.__aenter__()
         # the strict session replaces the recording one for every call from now on
         self.session.admins = h.session.admins
+        self.session.middleware = h.session.middleware  # the production request middlewares
         h.bot.session = self.session
         h.session = self.session
         return h

@@ -448,6 +448,13 @@ def _desk_unreachable(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
         name=q(p.get("name", "")), id=p.get("user_id")))
 
 
+def _desk_undeliverable(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(_("⚠️ A message of the kind «{what}» could not be prepared and was not sent "
+                   "(outbox row {row}). The rest goes on; please tell the operator, who will "
+                   "find the details in the log.").format(what=q(p.get("what", "?")),
+                                                          row=p.get("row_id")))
+
+
 SLA_WHAT = {
     "rework": N_("the rework after the client's claim"),
     "triage": N_("the order is waiting for a master"),
@@ -596,6 +603,7 @@ COMPOSERS = {
     "desk_note": _desk_note,
     "desk_client_cancelled": _desk_client_cancelled,
     "desk_unreachable": _desk_unreachable,
+    "desk_undeliverable": _desk_undeliverable,
     "desk_sla": _desk_sla,
     "master_sla": _master_sla,
     "client_sla": _client_sla,

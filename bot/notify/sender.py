@@ -97,6 +97,7 @@ class OutboxSender:
         self.config = config
         self.limiter = limiter or Limiter()
         self._wake = asyncio.Event()
+        self._poison_told: set[str] = set()  # kinds the desk was told it could not send
 
     def wake(self) -> None:
         """Called after a handler commits, so a message goes out without waiting a poll."""
@@ -213,8 +214,27 @@ class OutboxSender:
             logger.error("outbox %s (%s) refused by Telegram: %s", row.id, row.kind, exc.message)
             await self._settle(row, "failed", exc.message)
             return None
+        except Exception as exc:  # noqa: BLE001 - a row we cannot compose must not hold its chat
+            await self._poisoned(row, exc)
+            return None
         await self._settle(row, "sent", None)
         return None
+
+    async def _poisoned(self, row: OutboxMessage, exc: Exception) -> None:
+        """A row that cannot be composed (an unknown kind, a missing payload key, a bug): it
+        would fail the same way at every lease and hold its chat's later rows for ever. Settle
+        it as failed, log it, and tell the desk once per kind, so the rest goes on."""
+        logger.exception("outbox %s (%s) cannot be sent; settled as failed", row.id, row.kind)
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            await s.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id)
+                .values(status="failed", attempts=OutboxMessage.attempts + 1,
+                        locked_until=None, last_error=repr(exc)[:500], **_blanked(row)))
+            if row.kind not in self._poison_told and row.kind != "desk_undeliverable":
+                self._poison_told.add(row.kind)
+                enqueue(s, now, "desk_undeliverable", order_id=row.order_id, row_id=row.id,
+                        what=row.kind[:40])
 
     async def _send(self, row: OutboxMessage) -> None:
         if row.kind in ("order_topic", "order_card"):
