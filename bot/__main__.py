@@ -68,6 +68,12 @@ async def set_commands(bot: Bot, i18n: PoI18n, settings: Settings) -> None:
     await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=settings.desk_chat_id))
 
 
+# How long a stop waits for the updates in hand (an answer may wait out a 429 of up to 30 s);
+# keep the service manager's stop timeout above it (systemd: 90 s, Docker: set
+# stop_grace_period).
+STOP_GRACE_SECONDS = 40.0
+
+
 async def serve(app: App, bot: Bot) -> None:
     stop = asyncio.Event()
     sender_task = asyncio.create_task(app.sender.run(stop), name="outbox")
@@ -81,30 +87,55 @@ async def serve(app: App, bot: Bot) -> None:
             await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False,
                                                tasks_concurrency_limit=100)
     finally:
+        # The sender finishes the pass it is in (a claimed row is settled), then stops; what
+        # is still pending stays in the outbox for the next start.
         stop.set()
         app.sender.wake()
         await sender_task
+        logger.info("stopped")
+
+
+async def wait_for_signal() -> None:
+    """Until SIGTERM or SIGINT: a service manager's stop is a clean stop, not a kill."""
+    import signal
+
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    try:
+        await stopping.wait()
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
 
 
 async def serve_webhook(app: App, bot: Bot) -> None:
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
 
+    from bot.webhook import WebhookReceiver
+
     s = app.settings
+    assert s.webhook_secret is not None  # the settings refuse webhook mode without one
     host, port = s.webhook_listen.rsplit(":", 1)
+    receiver = WebhookReceiver(app.dispatcher, bot, s.webhook_secret)
     web_app = web.Application()
-    SimpleRequestHandler(app.dispatcher, bot, secret_token=s.webhook_secret).register(
-        web_app, path="/webhook")
-    setup_application(web_app, app.dispatcher, bot=bot)
+    web_app.router.add_post("/webhook", receiver.handle)
+    await app.dispatcher.emit_startup(bot=bot)
     await bot.set_webhook(f"{s.webhook_url}/webhook", secret_token=s.webhook_secret)
     runner = web.AppRunner(web_app)
     await runner.setup()
-    await web.TCPSite(runner, host, int(port)).start()
-    logger.info("webhook listening on %s", s.webhook_listen)
     try:
-        await asyncio.Event().wait()
+        await web.TCPSite(runner, host, int(port)).start()
+        logger.info("webhook listening on %s", s.webhook_listen)
+        await wait_for_signal()
+        logger.info("stopping: no new updates, finishing those in hand")
+        # Refuse first, then close the port: an update that arrives meanwhile is answered 503
+        # and Telegram delivers it again after the restart.
+        await receiver.drain(STOP_GRACE_SECONDS)
     finally:
         await runner.cleanup()
+        await app.dispatcher.emit_shutdown(bot=bot)
 
 
 async def main() -> int:
