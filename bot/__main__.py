@@ -75,23 +75,33 @@ STOP_GRACE_SECONDS = 40.0
 
 
 async def serve(app: App, bot: Bot) -> None:
+    from bot.health import start_listener
+
     stop = asyncio.Event()
-    sender_task = asyncio.create_task(app.sender.run(stop), name="outbox")
+    app.sender_task = sender_task = asyncio.create_task(app.sender.run(stop), name="outbox")
     await app.clock.start()
     s = app.settings
+    probes = None
     try:
+        if s.metrics_listen and s.metrics_listen != (s.webhook_url and s.webhook_listen):
+            probes = await start_listener(app, s.metrics_listen)
         if s.webhook_url:
             await serve_webhook(app, bot)
         else:
             await bot.delete_webhook(drop_pending_updates=False)
             await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False,
                                                tasks_concurrency_limit=100)
+            # Polling has stopped taking updates; those already taken finish.
+            if not await app.metrics.idle(STOP_GRACE_SECONDS):
+                logger.warning("updates were still running after %s s", STOP_GRACE_SECONDS)
     finally:
         # The sender finishes the pass it is in (a claimed row is settled), then stops; what
         # is still pending stays in the outbox for the next start.
         stop.set()
         app.sender.wake()
         await sender_task
+        if probes is not None:
+            await probes.cleanup()
         logger.info("stopped")
 
 
@@ -113,6 +123,7 @@ async def wait_for_signal() -> None:
 async def serve_webhook(app: App, bot: Bot) -> None:
     from aiohttp import web
 
+    from bot.health import add_routes
     from bot.webhook import WebhookReceiver
 
     s = app.settings
@@ -121,6 +132,7 @@ async def serve_webhook(app: App, bot: Bot) -> None:
     receiver = WebhookReceiver(app.dispatcher, bot, s.webhook_secret)
     web_app = web.Application()
     web_app.router.add_post("/webhook", receiver.handle)
+    add_routes(web_app, app)
     await app.dispatcher.emit_startup(bot=bot)
     await bot.set_webhook(f"{s.webhook_url}/webhook", secret_token=s.webhook_secret)
     runner = web.AppRunner(web_app)
@@ -173,6 +185,9 @@ async def main() -> int:
             await set_commands(bot, app.i18n, settings)
             logger.info("@%s is running the desk %s", me.username, settings.desk_chat_id)
             await serve(app, bot)
+        except ConfigError as exc:  # e.g. METRICS_LISTEN's port is taken
+            print(f"masterdesk: {exc}", file=sys.stderr)
+            return 2
         finally:
             await app.close()
     finally:

@@ -3,6 +3,7 @@ exactly as production runs them (the dispatcher flow tests use this too)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -14,6 +15,7 @@ from bot.code_secret import load_code_secret
 from bot.config import Settings
 from bot.desk import DeskMembers
 from bot.i18n import PoI18n, make_i18n
+from bot.metrics import CountRetryAfter, Metrics, UpdateMeter
 from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddleware
 from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
@@ -40,6 +42,8 @@ class App:
     sender: OutboxSender
     storage: BaseStorage
     clock: DeadlineClock
+    metrics: Metrics
+    sender_task: asyncio.Task[None] | None = None  # set by whoever runs the sender
 
     async def close(self) -> None:
         await self.clock.shutdown()
@@ -71,7 +75,9 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz,
                         districts=tuple(settings.districts))
     limiter = limiter or Limiter()
+    metrics = Metrics()
     bot.session.middleware(Throttle(limiter))
+    bot.session.middleware(CountRetryAfter(metrics))  # inside the Throttle: sees every 429
     sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
@@ -80,6 +86,7 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     dp = Dispatcher(storage=storage, events_isolation=isolation, ctx=ctx, renderer=renderer,
                     policy=policy, settings=settings)
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
+    dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,
                                                settings.desk_language))
     dp.update.outer_middleware(LocaleMiddleware(i18n))
@@ -87,4 +94,4 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     dp.update.outer_middleware(ReportErrors())
     dp.include_routers(*get_routers(settings.desk_chat_id))
     clock = DeadlineClock(ctx, settings.clock_tick_seconds, after_fire=sender.wake)
-    return App(settings, engine, ctx, i18n, renderer, dp, sender, storage, clock)
+    return App(settings, engine, ctx, i18n, renderer, dp, sender, storage, clock, metrics)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -31,12 +32,19 @@ class DeadlineClock:
             "misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         self._lock = asyncio.Lock()
         self._next_wake: datetime | None = None
+        self.last_pass: float | None = None  # monotonic time of the last pass that worked
         ctx.on_deadline = self.wake_at
 
     async def start(self) -> None:
         self.scheduler.start()
         self.scheduler.add_job(self.run, "interval", seconds=self.tick, id="safety")
         await self.run()  # what fell due while we were down fires now
+
+    def alive(self) -> bool:
+        """Running, and a pass worked within three ticks (the safety tick runs every tick)."""
+        if not self.scheduler.running or self.last_pass is None:
+            return False
+        return time.monotonic() - self.last_pass <= 3 * self.tick + 5
 
     async def shutdown(self) -> None:
         """Stop waking; let a pass that is firing finish its transaction first."""
@@ -75,6 +83,7 @@ class DeadlineClock:
                 if self.after_fire is not None:
                     self.after_fire()
             self._next_wake = None
+            self.last_pass = time.monotonic()
             if nxt is not None and nxt - datetime.now(UTC) < timedelta(seconds=self.tick):
                 self.wake_at(nxt)
             return fired

@@ -380,6 +380,8 @@ async def test_sigterm_in_webhook_mode_answers_the_update_in_hand_and_exits_0(
         fake.fail_next("sendMessage", retry_after=1)
         update = fake.user_sends_command(CLIENT, "/start")
         async with aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/healthz") as r:  # on the webhook listener
+                assert r.status == 200 and (await r.json())["ok"] is True
             async with http.post(f"{base}/webhook", json=update, headers={
                     "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}) as r:
                 assert r.status == 200
@@ -389,6 +391,34 @@ async def test_sigterm_in_webhook_mode_answers_the_update_in_hand_and_exits_0(
         assert await asyncio.wait_for(proc.proc.wait(), 30) == 0, proc.output()
         assert "finishing 1 update(s) in hand" in proc.output()
         assert [m for m in fake.sent(CLIENT) if "What would you like" in (m["text"] or "")]
+    finally:
+        await proc.stop()
+
+
+async def test_polling_mode_serves_health_and_metrics_on_metrics_listen(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = BotProcess(bot_env(fake, tmp_path, METRICS_LISTEN=f"127.0.0.1:{port}"),
+                      tmp_path / "bot.log")
+    await proc.start()
+    try:
+        await fake.wait_for(lambda: fake.calls("setMyCommands"), timeout=30)
+        fake.user_sends_command(CLIENT, "/start")
+        await fake.wait_for_message(CLIENT, "What would you like to do?")
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                body = await r.json()
+                assert r.status == 200, body
+                assert body["last_update_at"] is not None
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
+                assert 'masterdesk_updates_total{type="message"} 1.0' in await r.text()
+        assert await proc.stop() == 0
     finally:
         await proc.stop()
 
