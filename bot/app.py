@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
@@ -23,6 +24,7 @@ from bot.notify.sender import OutboxSender, SenderConfig
 from bot.notify.throttle import Throttle
 from bot.scheduler import DeadlineClock
 from bot.services.base import Context, Policy
+from bot.services.housekeeping import Retention
 from bot.services.users import catalogue, seed_catalogue
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import migrate
@@ -55,9 +57,11 @@ def make_storage(settings: Settings, ctx: Context) -> tuple[BaseStorage, BaseEve
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
-        storage = RedisStorage.from_url(settings.redis_url)
+        # A conversation abandoned for FSM_TTL_DAYS expires in Redis by itself.
+        ttl = timedelta(days=settings.fsm_ttl_days)
+        storage = RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
         return storage, RedisEventIsolation(storage.redis)
-    return SQLStorage(ctx.sessions), SimpleEventIsolation()
+    return SQLStorage(ctx.sessions, ctx.clock), SimpleEventIsolation()
 
 
 async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None) -> App:
@@ -93,5 +97,9 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     dp.update.outer_middleware(WakeSenderMiddleware(sender.wake))
     dp.update.outer_middleware(ReportErrors())
     dp.include_routers(*get_routers(settings.desk_chat_id))
-    clock = DeadlineClock(ctx, settings.clock_tick_seconds, after_fire=sender.wake)
+    retention = Retention(fsm_ttl=timedelta(days=settings.fsm_ttl_days),
+                          outbox_keep=timedelta(days=settings.outbox_keep_days),
+                          sql_fsm=isinstance(storage, SQLStorage))
+    clock = DeadlineClock(ctx, settings.clock_tick_seconds, after_fire=sender.wake,
+                          retention=retention)
     return App(settings, engine, ctx, i18n, renderer, dp, sender, storage, clock, metrics)

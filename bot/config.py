@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     confirmation_hours: float = Field(default=24, gt=0)
     review_hours: float = Field(default=2, gt=0)
     clock_tick_seconds: float = Field(default=30, gt=0, le=3600)
+    # Housekeeping: conversations untouched this long are forgotten; delivered outbox rows
+    # are removed after this long (the audit log is kept).
+    fsm_ttl_days: int = Field(default=30, ge=1)
+    outbox_keep_days: int = Field(default=14, ge=1)
     # Matching [R §4]: the city's districts, comma-separated; empty: one area, served by all.
     districts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"

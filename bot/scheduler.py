@@ -17,16 +17,20 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.services.base import Context
 from bot.services.deadlines import BATCH, fire_due, next_due
+from bot.services.housekeeping import Retention, sweep
 
 logger = logging.getLogger(__name__)
+SWEEP_EVERY = timedelta(hours=6)
 
 
 class DeadlineClock:
     def __init__(self, ctx: Context, tick_seconds: float,
-                 after_fire: Callable[[], None] | None = None) -> None:
+                 after_fire: Callable[[], None] | None = None,
+                 retention: Retention | None = None) -> None:
         self.ctx = ctx
         self.tick = tick_seconds
         self.after_fire = after_fire
+        self.retention = retention
         self.scheduler = AsyncIOScheduler(timezone=UTC, job_defaults={
             # Never skip a run that is late (APScheduler's default grace would drop it).
             "misfire_grace_time": None, "coalesce": True, "max_instances": 1})
@@ -38,6 +42,10 @@ class DeadlineClock:
     async def start(self) -> None:
         self.scheduler.start()
         self.scheduler.add_job(self.run, "interval", seconds=self.tick, id="safety")
+        if self.retention is not None:  # first a minute after start: the start stays quick
+            self.scheduler.add_job(self.housekeeping, "interval",
+                                   seconds=SWEEP_EVERY.total_seconds(), id="housekeeping",
+                                   next_run_time=datetime.now(UTC) + timedelta(minutes=1))
         await self.run()  # what fell due while we were down fires now
 
     def alive(self) -> bool:
@@ -52,6 +60,13 @@ class DeadlineClock:
             self.scheduler.shutdown(wait=False)
         async with self._lock:
             pass
+
+    async def housekeeping(self) -> None:
+        assert self.retention is not None
+        try:
+            await sweep(self.ctx, self.retention)
+        except Exception:  # nothing is lost by waiting: the next sweep takes it all
+            logger.exception("housekeeping failed")
 
     def wake_at(self, when: datetime) -> None:
         """Be woken at `when` unless an earlier wake-up is already set."""
