@@ -134,7 +134,10 @@ async def serve_webhook(app: App, bot: Bot) -> None:
     web_app.router.add_post("/webhook", receiver.handle)
     add_routes(web_app, app)
     await app.dispatcher.emit_startup(bot=bot)
-    await bot.set_webhook(f"{s.webhook_url}/webhook", secret_token=s.webhook_secret)
+    # The update types we handle (my_chat_member too); without them Telegram keeps whatever an
+    # earlier getUpdates or setWebhook asked for.
+    await bot.set_webhook(f"{s.webhook_url}/webhook", secret_token=s.webhook_secret,
+                          allowed_updates=app.dispatcher.resolve_used_update_types())
     runner = web.AppRunner(web_app)
     await runner.setup()
     try:
