@@ -3,6 +3,7 @@ exactly as production runs them (the dispatcher flow tests use this too)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from bot.config import Settings
 from bot.desk import DeskMembers
 from bot.domain.limits import Pace
 from bot.i18n import PoI18n, make_i18n
+from bot.metrics import CountRetryAfter, Metrics, UpdateMeter
 from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddleware
 from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
@@ -23,6 +25,7 @@ from bot.notify.sender import OutboxSender, SenderConfig
 from bot.notify.throttle import Throttle
 from bot.scheduler import DeadlineClock
 from bot.services.base import Context, Policy
+from bot.services.housekeeping import Retention
 from bot.services.users import catalogue, seed_catalogue
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import migrate
@@ -42,6 +45,8 @@ class App:
     sender: OutboxSender
     storage: BaseStorage
     clock: DeadlineClock
+    metrics: Metrics
+    sender_task: asyncio.Task[None] | None = None  # set by whoever runs the sender
 
     async def close(self) -> None:
         await self.clock.shutdown()
@@ -53,9 +58,11 @@ def make_storage(settings: Settings, ctx: Context) -> tuple[BaseStorage, BaseEve
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
-        storage = RedisStorage.from_url(settings.redis_url)
+        # A conversation abandoned for FSM_TTL_DAYS expires in Redis by itself.
+        ttl = timedelta(days=settings.fsm_ttl_days)
+        storage = RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
         return storage, RedisEventIsolation(storage.redis)
-    return SQLStorage(ctx.sessions), SimpleEventIsolation()
+    return SQLStorage(ctx.sessions, ctx.clock), SimpleEventIsolation()
 
 
 async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None) -> App:
@@ -77,8 +84,10 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz,
                         districts=tuple(settings.districts))
     limiter = limiter or Limiter()
+    metrics = Metrics()
     bot.session.middleware(Throttle(limiter))
     bot.session.middleware(AnswerOnce())
+    bot.session.middleware(CountRetryAfter(metrics))  # inside the Throttle: sees every 429
     sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
@@ -87,11 +96,16 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     dp = Dispatcher(storage=storage, events_isolation=isolation, ctx=ctx, renderer=renderer,
                     policy=policy, settings=settings)
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
+    dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,
                                                settings.desk_language))
     dp.update.outer_middleware(LocaleMiddleware(i18n))
     dp.update.outer_middleware(WakeSenderMiddleware(sender.wake))
     dp.update.outer_middleware(ReportErrors())
     dp.include_routers(*get_routers(settings.desk_chat_id))
-    clock = DeadlineClock(ctx, settings.clock_tick_seconds, after_fire=sender.wake)
-    return App(settings, engine, ctx, i18n, renderer, dp, sender, storage, clock)
+    retention = Retention(fsm_ttl=timedelta(days=settings.fsm_ttl_days),
+                          outbox_keep=timedelta(days=settings.outbox_keep_days),
+                          sql_fsm=isinstance(storage, SQLStorage))
+    clock = DeadlineClock(ctx, settings.clock_tick_seconds, after_fire=sender.wake,
+                          retention=retention)
+    return App(settings, engine, ctx, i18n, renderer, dp, sender, storage, clock, metrics)

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     webhook_secret: str | None = None
     # Loopback by default: a reverse proxy with TLS in front is the documented way to expose it.
     webhook_listen: str = "127.0.0.1:8080"
+    # /healthz and /metrics on their own listener (the way to have them in polling mode);
+    # empty: off. Loopback is best: they are for the operator, not the internet.
+    metrics_listen: str | None = None
     urgent_surcharge_percent: int = Field(default=30, ge=0, le=500)
     max_code_attempts: int = Field(default=5, ge=1, le=20)
     # Keys the confirmation codes' hashes; empty: generated once into the data folder.
@@ -72,6 +75,10 @@ class Settings(BaseSettings):
     confirmation_hours: float = Field(default=24, gt=0)
     review_hours: float = Field(default=2, gt=0)
     clock_tick_seconds: float = Field(default=30, gt=0, le=3600)
+    # Housekeeping: conversations untouched this long are forgotten; delivered outbox rows
+    # are removed after this long (the audit log is kept).
+    fsm_ttl_days: int = Field(default=30, ge=1)
+    outbox_keep_days: int = Field(default=14, ge=1)
     # Matching [R §4]: the city's districts, comma-separated; empty: one area, served by all.
     districts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
@@ -180,6 +187,13 @@ class Settings(BaseSettings):
         if not 1 <= int(m.group(1)) <= 65535:
             raise ValueError(f"port {m.group(1)} is out of range: use 1 to 65535")
         return v
+
+    @field_validator("metrics_listen", mode="before")
+    @classmethod
+    def _metrics_listen(cls, v: object) -> object:
+        if isinstance(v, str) and not v.strip():
+            return None  # empty: off
+        return cls._listen(v) if isinstance(v, str) else v
 
     @field_validator("log_level")
     @classmethod

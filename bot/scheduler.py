@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -16,27 +17,42 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.services.base import Context
 from bot.services.deadlines import BATCH, fire_due, next_due
+from bot.services.housekeeping import Retention, sweep
 
 logger = logging.getLogger(__name__)
+SWEEP_EVERY = timedelta(hours=6)
 
 
 class DeadlineClock:
     def __init__(self, ctx: Context, tick_seconds: float,
-                 after_fire: Callable[[], None] | None = None) -> None:
+                 after_fire: Callable[[], None] | None = None,
+                 retention: Retention | None = None) -> None:
         self.ctx = ctx
         self.tick = tick_seconds
         self.after_fire = after_fire
+        self.retention = retention
         self.scheduler = AsyncIOScheduler(timezone=UTC, job_defaults={
             # Never skip a run that is late (APScheduler's default grace would drop it).
             "misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         self._lock = asyncio.Lock()
         self._next_wake: datetime | None = None
+        self.last_pass: float | None = None  # monotonic time of the last pass that worked
         ctx.on_deadline = self.wake_at
 
     async def start(self) -> None:
         self.scheduler.start()
         self.scheduler.add_job(self.run, "interval", seconds=self.tick, id="safety")
+        if self.retention is not None:  # first a minute after start: the start stays quick
+            self.scheduler.add_job(self.housekeeping, "interval",
+                                   seconds=SWEEP_EVERY.total_seconds(), id="housekeeping",
+                                   next_run_time=datetime.now(UTC) + timedelta(minutes=1))
         await self.run()  # what fell due while we were down fires now
+
+    def alive(self) -> bool:
+        """Running, and a pass worked within three ticks (the safety tick runs every tick)."""
+        if not self.scheduler.running or self.last_pass is None:
+            return False
+        return time.monotonic() - self.last_pass <= 3 * self.tick + 5
 
     async def shutdown(self) -> None:
         """Stop waking; let a pass that is firing finish its transaction first."""
@@ -44,6 +60,13 @@ class DeadlineClock:
             self.scheduler.shutdown(wait=False)
         async with self._lock:
             pass
+
+    async def housekeeping(self) -> None:
+        assert self.retention is not None
+        try:
+            await sweep(self.ctx, self.retention)
+        except Exception:  # nothing is lost by waiting: the next sweep takes it all
+            logger.exception("housekeeping failed")
 
     def wake_at(self, when: datetime) -> None:
         """Be woken at `when` unless an earlier wake-up is already set."""
@@ -75,6 +98,7 @@ class DeadlineClock:
                 if self.after_fire is not None:
                     self.after_fire()
             self._next_wake = None
+            self.last_pass = time.monotonic()
             if nxt is not None and nxt - datetime.now(UTC) < timedelta(seconds=self.tick):
                 self.wake_at(nxt)
             return fired

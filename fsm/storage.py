@@ -6,7 +6,7 @@ Data must be JSON-safe: drafts are stored as `model_dump(mode="json")`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +21,10 @@ from db.models import FsmRecord
 
 
 class SQLStorage(BaseStorage):
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.sessions = sessions
+        self.clock = clock  # the services' clock: housekeeping ages rows by it
         self.keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
 
     def _insert(self, dialect: str):  # type: ignore[no-untyped-def]
@@ -30,7 +32,7 @@ class SQLStorage(BaseStorage):
 
     async def _upsert(self, key: StorageKey, **values: Any) -> None:
         k = self.keys.build(key)
-        now = datetime.now(UTC)
+        now = self.clock()
         async with self.sessions() as s, s.begin():
             insert = self._insert(s.bind.dialect.name)
             row = {"key": k, "state": None, "data": {}, "updated_at": now, **values}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from handlers import common, errors
+from handlers import common, errors, groups
 from handlers.client import cancel, claim, my_orders, new_order, relay, review, stop, visit
 from handlers.client import pricing as client_pricing
 from handlers.desk import claims as desk_claims
@@ -48,4 +48,5 @@ def get_routers(desk_chat_id: int) -> list[Router]:
                                        requests.router, visit.router,
                                        master_pricing.router, client_pricing.router,
                                        common.fallback))
-    return [*_detached(errors.router), desk, private]
+    # /id first: in the desk's topics it is not a message for the client
+    return [*_detached(errors.router, groups.router), desk, private]

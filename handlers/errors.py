@@ -75,6 +75,13 @@ async def _answer_quietly(update: Update) -> None:
         pass
 
 
+def _failed(data: dict[str, Any]) -> None:
+    """Tell the update meter (bot/metrics.py) that this update failed, though it is answered."""
+    flag = data.get("update_failure")
+    if flag is not None:
+        flag.failed = True
+
+
 class ReportErrors(BaseMiddleware):
     async def __call__(
         self,
@@ -90,11 +97,13 @@ class ReportErrors(BaseMiddleware):
             await tell(event, error_text(exc))
         except TelegramBadRequest as exc:
             if "message is not modified" not in exc.message:  # a second tap: nothing to do
+                _failed(data)
                 logger.exception("update %s failed", event.update_id)
                 await tell(event, generic_error())
             elif event.callback_query is not None:
                 await _answer_quietly(event)
         except Exception:
+            _failed(data)
             logger.exception("update %s failed", event.update_id)
             await tell(event, generic_error())
         finally:

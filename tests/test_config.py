@@ -39,6 +39,10 @@ def test_env_example_loads_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     ("default_locale", "de", "DEFAULT_LOCALE is invalid"),
     ("database_url", "mysql://x", "DATABASE_URL is invalid"),
     ("offer_minutes", "-1", "OFFER_MINUTES is invalid"),
+    ("metrics_listen", "9100", "METRICS_LISTEN is invalid"),
+    ("metrics_listen", "127.0.0.1:70000", "METRICS_LISTEN is invalid"),
+    ("fsm_ttl_days", "0", "FSM_TTL_DAYS is invalid"),
+    ("outbox_keep_days", "two weeks", "OUTBOX_KEEP_DAYS is invalid"),
 ])
 def test_a_bad_setting_is_named(field: str, value: str, message: str,
                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAFakeTokenForMasterdeskTests_0123456"
 DESK = -1001987654321
 MANAGER, CLIENT, MASTER = 7001, 7002, 7003
+WEBHOOK_SECRET = "s3cret-token-for-the-e2e-test"
 
 
 class BotProcess:
@@ -337,6 +338,87 @@ async def test_webhook_mode(fake: FakeTelegram, tmp_path: Path) -> None:
         await fake.wait_for_message(CLIENT, "What would you like to do?")
         assert len([m for m in fake.sent(CLIENT)
                     if "What would you like" in (m["text"] or "")]) == 1
+    finally:
+        await proc.stop()
+
+
+async def start_webhook_bot(fake: FakeTelegram, tmp_path: Path,
+                            **extra: str) -> tuple[BotProcess, str]:
+    """The bot in webhook mode on a free port; returns it and the listener's base URL once it
+    answers."""
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = bot_env(fake, tmp_path, WEBHOOK_URL="https://desk.example.com/tg",
+                  WEBHOOK_SECRET=WEBHOOK_SECRET, WEBHOOK_LISTEN=f"127.0.0.1:{port}", **extra)
+    proc = BotProcess(env, tmp_path / "webhook.log")
+    await proc.start()
+    await fake.wait_for(lambda: fake.webhook_url, timeout=30)
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):  # the listener comes up right after setWebhook
+            try:
+                async with http.get(f"{base}/webhook"):
+                    return proc, base
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.1)
+    raise AssertionError("the webhook listener never came up")
+
+
+async def test_sigterm_in_webhook_mode_answers_the_update_in_hand_and_exits_0(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    import aiohttp
+
+    proc, base = await start_webhook_bot(fake, tmp_path)
+    try:
+        await fake.wait_for(lambda: fake.calls("setMyCommands"), timeout=30)
+        # Telegram makes the answer wait a second: the update is still in hand at SIGTERM.
+        fake.fail_next("sendMessage", retry_after=1)
+        update = fake.user_sends_command(CLIENT, "/start")
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/healthz") as r:  # on the webhook listener
+                assert r.status == 200 and (await r.json())["ok"] is True
+            async with http.post(f"{base}/webhook", json=update, headers={
+                    "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}) as r:
+                assert r.status == 200
+        await asyncio.sleep(0.2)
+        assert proc.proc is not None
+        proc.proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.proc.wait(), 30) == 0, proc.output()
+        assert "finishing 1 update(s) in hand" in proc.output()
+        assert [m for m in fake.sent(CLIENT) if "What would you like" in (m["text"] or "")]
+    finally:
+        await proc.stop()
+
+
+async def test_polling_mode_serves_health_and_metrics_on_metrics_listen(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = BotProcess(bot_env(fake, tmp_path, METRICS_LISTEN=f"127.0.0.1:{port}"),
+                      tmp_path / "bot.log")
+    await proc.start()
+    try:
+        await fake.wait_for(lambda: fake.calls("setMyCommands"), timeout=30)
+        fake.user_sends_command(CLIENT, "/start")
+        await fake.wait_for_message(CLIENT, "What would you like to do?")
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                body = await r.json()
+                assert r.status == 200, body
+                assert body["last_update_at"] is not None
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
+                assert 'masterdesk_updates_total{type="message"} 1.0' in await r.text()
+        assert await proc.stop() == 0
     finally:
         await proc.stop()
 

@@ -118,3 +118,26 @@ async def test_two_processes_migrating_at_once_take_turns(db_url) -> None:
     finally:
         for e in engines:
             await e.dispose()
+
+
+def test_alembic_upgrade_by_hand_reads_database_url_from_dotenv(tmp_path) -> None:
+    """alembic.ini promises `alembic upgrade head` uses DATABASE_URL from the environment or
+    `.env`, as the bot does; no BOT_TOKEN is needed to migrate."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / ".env").write_text(
+        f"DATABASE_URL=sqlite+aiosqlite:///{tmp_path}/from-dotenv.sqlite3\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "BOT_TOKEN"}}
+    env["PYTHONPATH"] = str(root)
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(root / "alembic.ini"), "upgrade", "head"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "from-dotenv.sqlite3") as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == (_head(),)
+    assert not (tmp_path / "data").exists()  # not the default database

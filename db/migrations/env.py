@@ -1,14 +1,17 @@
-"""Alembic environment: runs on a connection handed over by db.migrate, or on DATABASE_URL."""
+"""Alembic environment: runs on a connection handed over by db.migrate, or, for
+`alembic upgrade head` by hand, on DATABASE_URL read as the bot reads it (the environment, then
+`.env` in the working directory, then the default)."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Any
 
 from alembic import context
+from pydantic_settings import BaseSettings
 from sqlalchemy.engine import Connection
 
+from bot.config import Settings
 from db.models import Base, UTCDateTime
 
 target_metadata = Base.metadata
@@ -43,13 +46,16 @@ async def _run_from_url(url: str) -> None:
     await engine.dispose()
 
 
+class _DatabaseSettings(BaseSettings):
+    """Only DATABASE_URL, from the same sources as the bot's settings: migrating by hand needs
+    no BOT_TOKEN."""
+
+    model_config = Settings.model_config
+    database_url: str = Settings.model_fields["database_url"].default
+
+
 connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        from bot.config import Settings
-
-        url = Settings.model_fields["database_url"].default
-    asyncio.run(_run_from_url(url))
+    asyncio.run(_run_from_url(_DatabaseSettings().database_url))
