@@ -212,3 +212,18 @@ async def test_privacy_download_then_delete_after_the_order_is_closed(h: Harness
     told = [m.text for m in h.session.to(DESK_CHAT) if "erased their personal data" in m.text]
     assert told and f"#{order_id}" in told[0] and "130" in told[0]
     assert "Lenina" not in card.text and "Olga" not in card.text  # the card was redrawn
+
+
+async def test_privacy_mid_conversation_is_answered_in_his_language_with_the_draft(
+        h: Harness) -> None:
+    c = h.person(131, "Пётр", language="ru")
+    await c.send("/new")
+    await c.click(c.last(), "Сантехника")
+    await c.send("Течёт кран на кухне")
+    await c.send("/privacy")  # a command, not the next answer of the order conversation
+    menu = c.last()
+    assert "Ваши данные у нас" in menu.text and "7 дней" in menu.text
+    await c.press(menu, "prvget")
+    draft = exported(h)["conversation_in_progress"]
+    assert draft["state"].startswith("NewOrder") and "Течёт кран" in json.dumps(
+        draft["data"], ensure_ascii=False)
