@@ -9,7 +9,9 @@ import pytest
 from aiogram.methods import SendDocument
 from sqlalchemy import func, select
 
+from bot.domain.privacy import blocks_erasure, scrubbed_reason
 from bot.domain.rules import Actor
+from bot.domain.states import Status
 from bot.services.complaints import open_claim
 from bot.services.matching import candidates
 from bot.services.offers import accept_offer, offer_order
@@ -23,9 +25,9 @@ from tests.flowkit import Harness, harness
 from tests.test_flows import MANAGER, card_of, order_row, place_order
 
 try:
-    from conftest import DESK, load_row, make_master, make_order, master_actor, outbox
+    from conftest import DESK, START, load_row, make_master, make_order, master_actor, outbox
 except ImportError:  # tests/ became a package
-    from tests.conftest import DESK, load_row, make_master, make_order, master_actor, outbox
+    from tests.conftest import DESK, START, load_row, make_master, make_order, master_actor, outbox
 
 CLIENT, OTHER, MASTER_UID = 1001, 1002, 2001
 CLIENT_PHONE, OTHER_PHONE = "+48600000001", "+48600000777"
@@ -45,6 +47,27 @@ async def completed(ctx, client: int = CLIENT, master_uid: int = MASTER_UID, **d
 
 def text_of(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False)  # fails on anything not JSON-safe
+
+
+# --- the rules ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("status", list(Status))
+def test_only_settled_orders_without_a_rework_allow_erasure(status: Status) -> None:
+    settled = status in (Status.COMPLETED, Status.REJECTED, Status.CANCELLED)
+    assert blocks_erasure(status, None) is not settled
+    assert blocks_erasure(status, START) is True  # a rework the desk ordered is open work
+
+
+@pytest.mark.parametrize(("action", "reason", "kept"), [
+    ("review", "2 Left a mess, call +48600000001", "2"),
+    ("cancel", "other: moved to Kraków", "other"),
+    ("dispute", "The tap drips again", None),
+    ("answer_desk", "My passport is attached", None),
+    ("block", "Abusive to masters", "Abusive to masters"),  # the desk's own record
+    ("report", "900", "900"),
+])
+def test_audit_reasons_lose_the_persons_words_only(action, reason, kept) -> None:
+    assert scrubbed_reason(action, reason) == kept
 
 
 # --- the export ---------------------------------------------------------------------------
