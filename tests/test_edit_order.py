@@ -10,7 +10,12 @@ import pytest
 from aiogram.methods import EditForumTopic
 from sqlalchemy import select
 
+from bot.domain.errors import DomainError
+from bot.domain.rules import Actor
+from bot.services.edits import edit_address, edit_description, edit_time, editable_order
+from bot.services.orders import cancel_order
 from db.models import AuditEntry
+from tests.conftest import make_order, outbox, row_counts
 from tests.flowkit import DESK, Harness, Person, Sent, harness
 from tests.test_flows import (
     MANAGER,
@@ -299,3 +304,63 @@ async def test_a_change_survives_a_restart_and_cancel_leaves_it(db_url: str) -> 
         assert "Cancelled. Nothing was saved." in h2.session.to(c.id)[-2].text
         assert (await order_row(h2, order_id)).description == "The kitchen tap leaks"
         assert (await order_row(h2, order_id)).address == "Piotrkowska 10, Łódź"
+
+
+# --- the use cases (bot/services/edits.py) -------------------------------------------------
+
+async def test_the_edit_services_refuse_bad_input_and_store_nothing(ctx, clock) -> None:
+    order = await make_order(ctx, 900)
+    client = Actor(user_id=900)
+    today = clock.now.astimezone(ctx.policy.timing.desk.tz).date()
+    before = await row_counts(ctx)
+    refused = [
+        (lambda: edit_description(ctx, client, order.id, "   ", []), "error.description_empty"),
+        (lambda: edit_description(ctx, client, order.id, "x" * 2001, []),
+         "error.description_long"),
+        (lambda: edit_description(ctx, client, order.id, "A leak", ["p"] * 11),
+         "error.photos_many"),
+        (lambda: edit_description(ctx, client, order.id, "The kitchen tap drips",
+                                  ["photo-1"]), "error.edit_same"),
+        (lambda: edit_address(ctx, client, order.id, "abc", None, None, None),
+         "error.address_length"),
+        (lambda: edit_address(ctx, client, order.id, None, 91.0, 0.0, None),
+         "error.address_length"),
+        (lambda: edit_time(ctx, client, order.id, False, today - timedelta(days=1), "09-12"),
+         "error.slot_gone"),
+        (lambda: edit_time(ctx, client, order.id, False, today + timedelta(days=1), "07-09"),
+         "error.slot_gone"),
+        (lambda: edit_time(ctx, client, order.id, False, today + timedelta(days=61), "09-12"),
+         "error.slot_gone"),
+        (lambda: edit_description(ctx, Actor(user_id=901), order.id, "Mine now", []),
+         "error.not_found"),  # another client's order
+    ]
+    for call, key in refused:
+        with pytest.raises(DomainError) as refusal:
+            await call()
+        assert refusal.value.key == key
+    assert await row_counts(ctx) == before
+
+
+async def test_a_finished_order_is_closed_to_changes(ctx) -> None:
+    order = await make_order(ctx, 902)
+    client = Actor(user_id=902)
+    await cancel_order(ctx, client, order.id, "changed_mind")
+    with pytest.raises(DomainError) as refusal:
+        await edit_description(ctx, client, order.id, "Something else", [])
+    assert refusal.value.key == "error.relay_closed"
+    with pytest.raises(DomainError):
+        await editable_order(ctx, client, order.id)
+
+
+async def test_an_address_in_a_district_keeps_the_district_as_its_area(ctx) -> None:
+    ctx.policy.districts = ("Centre", "North")
+    order = await make_order(ctx, 903)
+    client = Actor(user_id=903)
+    changed = await edit_address(ctx, client, order.id, "Długa 7, 80-001 Gdańsk", None, None,
+                                 "North")
+    assert (changed.district, changed.area) == ("North", "North")
+    changed = await edit_address(ctx, client, order.id, "Długa 7, 80-001 Gdańsk", None, None,
+                                 "Nowhere")  # not a district of the desk: dropped
+    assert (changed.district, changed.area) == (None, "Gdańsk")
+    kinds = [k for k, *_rest in await outbox(ctx)]
+    assert kinds.count("order_title") == 2 and "master_order_edited" not in kinds

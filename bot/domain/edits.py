@@ -19,8 +19,13 @@ def may_edit(status: Status, stopped: bool) -> bool:
     return status in EDITABLE and not stopped
 
 
+_AT_WORK = frozenset({Status.ON_SITE, Status.AWAITING_CONFIRMATION})
+
+
 def check_editable(status: Status, stopped: bool) -> None:
+    if status in _AT_WORK:
+        raise NotAllowed("error.edit_closed")  # the master is there: the desk, not an edit
     if status not in EDITABLE:
-        raise NotAllowed("error.edit_closed")
+        raise NotAllowed("error.relay_closed")  # finished, cancelled or rejected
     if stopped:
         raise NotAllowed("error.order_stopped")
