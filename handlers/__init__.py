@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from handlers import common, errors, groups
+from handlers import common, errors, groups, privacy
 from handlers.client import cancel, claim, my_orders, new_order, relay, review, stop, visit
 from handlers.client import pricing as client_pricing
 from handlers.desk import claims as desk_claims
@@ -40,7 +40,9 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
-    private.include_routers(*_detached(common.router, new_order.router, my_orders.router,
+    # /privacy next to /start: a command, not an answer to whatever conversation is open
+    private.include_routers(*_detached(common.router, privacy.router,
+                                       new_order.router, my_orders.router,
                                        stop.router, review.router, cancel.router, claim.router,
                                        relay.router,
                                        onboarding.router,

@@ -172,6 +172,8 @@ class Renderer:
     def place(self, o: OrderView) -> str:
         if o.address:
             return q(o.address)
+        if o.latitude is None:  # erased at the client's request (/privacy)
+            return "—"
         return _("Location on the map ({lat:.5f}, {lon:.5f})").format(
             lat=o.latitude or 0.0, lon=o.longitude or 0.0)
 
@@ -198,7 +200,7 @@ class Renderer:
                                                            service=q(self.service(o.service))),
             _("Status: <b>{status}</b>").format(status=self.status(o.status)),
             "",
-            _("Client: {name}, {phone}").format(name=q(o.client_name), phone=q(o.phone)),
+            _("Client: {name}, {phone}").format(name=q(o.client_name), phone=q(o.phone or "—")),
             _("Address: {address}").format(address=self.place(o)),
             _("When: {when}").format(when=self.when(o)),
             _("Payment: {payment}").format(payment=_(PAYMENT_NAMES[o.payment])),
@@ -327,7 +329,7 @@ class Renderer:
             _("<b>Order #{number}</b> · {service}").format(number=o.id,
                                                            service=q(self.service(o.service))),
             _("Status: <b>{status}</b>").format(status=self.status(o.status)),
-            _("Client: {name}, {phone}").format(name=q(o.client_name), phone=q(o.phone)),
+            _("Client: {name}, {phone}").format(name=q(o.client_name), phone=q(o.phone or "—")),
             _("Address: {address}").format(address=self.place(o)),
             _("When: {when}").format(when=self.when(o)),
             *self.visit_lines(o),
@@ -492,7 +494,8 @@ class Renderer:
                     record: Discipline | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
         """The desk's card of a master: the application, then his register entry."""
         status = {"pending": _("Waiting for verification"), "approved": _("Approved ✅"),
-                  "rejected": _("Rejected")}.get(m.status, m.status)
+                  "rejected": _("Rejected"),
+                  "erased": _("Data erased at the person's request")}.get(m.status, m.status)
         lines = [_("<b>Master #{number}</b>").format(number=m.id), *self.master_lines(m),
                  ngettext("Documents: {n} file", "Documents: {n} files",
                           len(m.documents)).format(n=len(m.documents)),
