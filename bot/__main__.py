@@ -41,7 +41,8 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's marker, without importing
 PRIVATE_COMMANDS = (
     ("start", N_("Menu")), ("new", N_("New order")), ("orders", N_("My orders")),
     ("language", N_("Language")), ("become_master", N_("Become a master")),
-    ("profile", N_("My master profile")), ("cancel", N_("Cancel")),
+    ("profile", N_("My master profile")), ("privacy", N_("My data and privacy")),
+    ("cancel", N_("Cancel")),
 )
 DESK_COMMANDS = (
     ("order", N_("An order by its number")), ("find", N_("Find orders")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from handlers import common, errors, groups
+from handlers import common, errors, groups, privacy
 from handlers.client import (
     cancel,
     claim,
@@ -50,8 +50,9 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
-    private.include_routers(*_detached(common.router, new_order.router, my_orders.router,
-                                       edit.router,
+    # /privacy next to /start: a command, not an answer to whatever conversation is open
+    private.include_routers(*_detached(common.router, privacy.router,
+                                       new_order.router, my_orders.router, edit.router,
                                        stop.router, review.router, cancel.router, claim.router,
                                        relay.router,
                                        onboarding.router,

@@ -11,6 +11,7 @@ from aiogram.methods import EditForumTopic
 from sqlalchemy import select
 
 from bot.domain.errors import DomainError
+from bot.domain.privacy import scrubbed_reason
 from bot.domain.rules import Actor
 from bot.services.edits import edit_address, edit_description, edit_time, editable_order
 from bot.services.orders import cancel_order
@@ -364,3 +365,9 @@ async def test_an_address_in_a_district_keeps_the_district_as_its_area(ctx) -> N
     assert (changed.district, changed.area) == (None, "Gdańsk")
     kinds = [k for k, *_rest in await outbox(ctx)]
     assert kinds.count("order_title") == 2 and "master_order_edited" not in kinds
+
+
+def test_an_erased_client_loses_his_old_and_new_addresses_from_the_audit() -> None:
+    for action in ("edit_address", "edit_description"):
+        assert scrubbed_reason(action, "'Lenina 5, flat 3' → 'Piotrkowska 10'") is None
+    assert scrubbed_reason("edit_time", "{'urgent': False} → {'urgent': True}") is not None

@@ -622,12 +622,15 @@ async def test_first_updates_of_a_new_user_concurrently(ctx, backend):
     assert (await row_counts(ctx))["users"] == 1
 
 
-async def test_reject_master_and_apply_again(ctx):
+async def test_reject_master_and_apply_again(ctx, clock):
     rejected = await make_master(ctx, 2001, approve=False)
     assert (rejected.status, rejected.verified) == ("rejected", False)
     assert rows_of(await outbox(ctx), "master_decision") == [
         ("master_decision", 2001, None, {"master_id": rejected.id, "approved": False,
                                           "reason": "documents"})]
+    with pytest.raises(NotAllowed):  # not before the cool-down (issue 9, item 14)
+        await apply_master(ctx, 2001, application("Jan Again", services=("cleaning",)))
+    clock.advance(hours=24)
     again = await apply_master(ctx, 2001, application("Jan Again", services=("cleaning",)))
     assert again.id == rejected.id
     assert (again.status, again.services) == ("pending", ("cleaning",))

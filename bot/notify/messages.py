@@ -463,6 +463,22 @@ def _desk_unreachable(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
         name=q(p.get("name", "")), id=p.get("user_id")))
 
 
+def _desk_erased(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """Someone erased his data with /privacy: the desk's own copies in this chat (relayed
+    messages, documents) are not the bot's to delete; the desk decides what its policy needs."""
+    lines = [_("🗑 The user with Telegram id {id} erased their personal data (/privacy).")
+             .format(id=p.get("user_id"))]
+    orders = ", ".join(f"#{n}" for n in p.get("orders") or ())
+    if orders:
+        lines.append(_("Their orders are kept anonymised: {orders}.").format(orders=orders))
+    if p.get("master_id"):
+        lines.append(_("Master #{number}: name, phone, tax id and documents removed; the "
+                       "record is retired and out of matching.").format(number=p["master_id"]))
+    lines.append(_("Messages and files already in this chat are not touched: delete them by "
+                   "hand if your policy requires it."))
+    return Draft("\n".join(lines))
+
+
 def _desk_undeliverable(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     return Draft(_("⚠️ A message of the kind «{what}» could not be prepared and was not sent "
                    "(outbox row {row}). The rest goes on; please tell the operator, who will "
@@ -621,6 +637,7 @@ COMPOSERS = {
     "desk_client_cancelled": _desk_client_cancelled,
     "desk_unreachable": _desk_unreachable,
     "desk_undeliverable": _desk_undeliverable,
+    "desk_erased": _desk_erased,
     "desk_sla": _desk_sla,
     "master_sla": _master_sla,
     "client_sla": _client_sla,

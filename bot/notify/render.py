@@ -182,6 +182,8 @@ class Renderer:
         """The address, escaped, or the shared point (HTML)."""
         if address:
             return q(address)
+        if lat is None:  # erased at the client's request (/privacy)
+            return "—"
         return _("Location on the map ({lat:.5f}, {lon:.5f})").format(
             lat=lat or 0.0, lon=lon or 0.0)
 
@@ -208,7 +210,7 @@ class Renderer:
                                                            service=q(self.service(o.service))),
             _("Status: <b>{status}</b>").format(status=self.status(o.status)),
             "",
-            _("Client: {name}, {phone}").format(name=q(o.client_name), phone=q(o.phone)),
+            _("Client: {name}, {phone}").format(name=q(o.client_name), phone=q(o.phone or "—")),
             _("Address: {address}").format(address=self.place(o)),
             _("When: {when}").format(when=self.when(o)),
             _("Payment: {payment}").format(payment=_(PAYMENT_NAMES[o.payment])),
@@ -337,7 +339,7 @@ class Renderer:
             _("<b>Order #{number}</b> · {service}").format(number=o.id,
                                                            service=q(self.service(o.service))),
             _("Status: <b>{status}</b>").format(status=self.status(o.status)),
-            _("Client: {name}, {phone}").format(name=q(o.client_name), phone=q(o.phone)),
+            _("Client: {name}, {phone}").format(name=q(o.client_name), phone=q(o.phone or "—")),
             _("Address: {address}").format(address=self.place(o)),
             _("When: {when}").format(when=self.when(o)),
             *self.visit_lines(o),
@@ -502,7 +504,8 @@ class Renderer:
                     record: Discipline | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
         """The desk's card of a master: the application, then his register entry."""
         status = {"pending": _("Waiting for verification"), "approved": _("Approved ✅"),
-                  "rejected": _("Rejected")}.get(m.status, m.status)
+                  "rejected": _("Rejected"),
+                  "erased": _("Data erased at the person's request")}.get(m.status, m.status)
         lines = [_("<b>Master #{number}</b>").format(number=m.id), *self.master_lines(m),
                  ngettext("Documents: {n} file", "Documents: {n} files",
                           len(m.documents)).format(n=len(m.documents)),

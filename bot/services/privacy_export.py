@@ -1,0 +1,138 @@
+"""The rows of a person's data export (bot/services/privacy.py says what is in it and why)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.base import without_secrets
+from db.models import (
+    AuditEntry,
+    Master,
+    MasterService,
+    Offer,
+    Order,
+    OutboxMessage,
+    PriceItem,
+    Review,
+    User,
+)
+
+# Payload keys of queued messages that name or show someone else (the master's photo on the
+# "your master" card, a writer's name): left out of his copy.
+_OTHERS = frozenset({"photo", "name", "master", "phone", "address"})
+
+
+def plain(value: Any) -> Any:
+    """JSON-safe: dates as ISO 8601, money as a decimal string."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def _pick(row: Any, *names: str) -> dict[str, Any]:
+    return {n: plain(getattr(row, n)) for n in names}
+
+
+def payload_for_export(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A queued message's payload without secrets and without other people's data."""
+    kept = without_secrets(kind, payload) or dict(payload)
+    return {k: plain(v) for k, v in kept.items() if k not in _OTHERS}
+
+
+async def _prices(s: AsyncSession, order_id: int) -> list[dict[str, Any]]:
+    rows = (await s.scalars(select(PriceItem).where(PriceItem.order_id == order_id)
+                            .order_by(PriceItem.id))).all()
+    return [_pick(p, "kind", "item", "amount", "reason", "status", "created_at", "decided_at")
+            for p in rows]
+
+
+_CLIENT_FIELDS = (
+    "id", "service", "status", "description", "photos", "address", "latitude", "longitude",
+    "area", "district", "urgent", "surcharge_percent", "visit_date", "visit_slot", "visit_at",
+    "phone", "payment", "reason", "final_price", "warranty_months", "report_notes",
+    "report_photos", "complaint", "complaint_photos", "resolution", "resolution_note",
+    "refund", "created_at", "completed_at")
+# A job as its master did it: nothing that identifies the client or his home.
+_JOB_FIELDS = (
+    "id", "service", "status", "area", "district", "urgent", "visit_at", "checked_in_at",
+    "final_price", "warranty_months", "report_notes", "reported_at", "resolution", "refund",
+    "created_at", "completed_at")
+
+
+async def export_rows(s: AsyncSession, user: User, master: Master | None,
+                      now: datetime) -> dict[str, Any]:
+    orders = (await s.scalars(select(Order).where(Order.client_id == user.id)
+                              .order_by(Order.id))).all()
+    as_client = []
+    for o in orders:
+        row = _pick(o, *_CLIENT_FIELDS)
+        row["stars_the_master_gave_you"] = o.client_stars
+        row["prices"] = await _prices(s, o.id)
+        as_client.append(row)
+    written = (await s.scalars(select(Review).where(
+        Review.order_id.in_([o.id for o in orders])).order_by(Review.id))).all()
+    queued = (await s.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == user.id)
+                              .order_by(OutboxMessage.id))).all()
+    actions = (await s.scalars(select(AuditEntry).where(AuditEntry.actor_id == user.id)
+                               .order_by(AuditEntry.id))).all()
+    data: dict[str, Any] = {
+        "exported_at": plain(now),
+        "user": _pick(user, "id", "first_name", "username", "language_code", "locale",
+                      "blocked", "block_reason", "unreachable", "created_at"),
+        "master": await _master(s, master) if master else None,
+        "orders_as_client": as_client,
+        "reviews_you_wrote": [_pick(r, "order_id", "service", "stars", "comment",
+                                    "created_at") for r in written],
+        "your_actions": [_pick(a, "order_id", "master_id", "actor_role", "action",
+                               "from_status", "to_status", "reason", "created_at")
+                         for a in actions],
+        "messages_to_you": [{**_pick(m, "kind", "order_id", "status", "created_at",
+                                     "sent_at"),
+                             "payload": payload_for_export(m.kind, dict(m.payload or {}))}
+                            for m in queued],
+    }
+    if master is not None:
+        data.update(await _master_work(s, master))
+    return data
+
+
+async def _master(s: AsyncSession, m: Master) -> dict[str, Any]:
+    services = (await s.scalars(select(MasterService.service).where(
+        MasterService.master_id == m.id).order_by(MasterService.service))).all()
+    return {**_pick(m, "id", "name", "phone", "status", "verified", "blocked", "block_reason",
+                    "legal_form", "tax_id", "districts", "documents", "photo", "on_duty",
+                    "reject_reason", "question", "answer", "created_at", "decided_at"),
+            "services": list(services)}
+
+
+async def _master_work(s: AsyncSession, m: Master) -> dict[str, Any]:
+    jobs = (await s.scalars(select(Order).where(Order.master_id == m.id)
+                            .order_by(Order.id))).all()
+    as_master = []
+    for o in jobs:
+        row = _pick(o, *_JOB_FIELDS)
+        row["stars_you_gave_the_client"] = o.client_stars
+        row["prices"] = await _prices(s, o.id)
+        as_master.append(row)
+    offers = (await s.scalars(select(Offer).where(Offer.master_id == m.id)
+                              .order_by(Offer.id))).all()
+    received = (await s.scalars(select(Review).where(Review.master_id == m.id)
+                                .order_by(Review.id))).all()
+    return {
+        "jobs_as_master": as_master,
+        "offers_to_you": [_pick(o, "order_id", "status", "created_at", "decided_at")
+                          for o in offers],
+        "reviews_about_you": [_pick(r, "order_id", "service", "stars", "comment",
+                                    "created_at") for r in received],
+    }
