@@ -119,6 +119,16 @@ ERRORS = {
     "error.visit_same": N_("This is the time already agreed. Propose a different time."),
     "error.own_proposal": N_("This is your own proposal: the other side has to answer it."),
     "error.proposal_gone": N_("This proposal has already been answered or replaced."),
+    "error.edit_closed": N_("The master is already at work on this order, so it can no longer "
+                            "be changed here. If something is wrong, write to the manager "
+                            "from the order."),
+    "error.edit_same": N_("Nothing has changed: the order already says this."),
+    "error.description_empty": N_("Please describe the problem in a few words first."),
+    "error.description_long": N_("The description is too long: at most {n} characters."),
+    "error.photos_many": N_("An order can hold at most {n} photos."),
+    "error.address_length": N_("The address must be from 5 to {n} characters long, or a "
+                               "shared location."),
+    "error.slot_gone": N_("This time slot is no longer available."),
 }
 
 

@@ -28,6 +28,10 @@ class OrderDraft(BaseModel):
     phone: str | None = None
     payment: str = "cash"
     editing: bool = False  # came from the summary: return there after this step
+    # A placed order being changed (handlers/client/edit.py): the same steps, then a review of
+    # the one changed field (description / address / time) instead of the summary.
+    edit_of: int | None = None
+    edit_field: str | None = None
 
     def missing(self) -> list[str]:
         out = []

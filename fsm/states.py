@@ -16,6 +16,10 @@ class NewOrder(StatesGroup):
     summary = State()
 
 
+class EditOrder(StatesGroup):
+    review = State()  # the changed field is shown: save it or cancel (the steps are NewOrder's)
+
+
 class MasterSignup(StatesGroup):
     name = State()
     phone = State()

@@ -5,7 +5,17 @@ from __future__ import annotations
 from aiogram import F, Router
 
 from handlers import common, errors, groups, privacy
-from handlers.client import cancel, claim, my_orders, new_order, relay, review, stop, visit
+from handlers.client import (
+    cancel,
+    claim,
+    edit,
+    my_orders,
+    new_order,
+    relay,
+    review,
+    stop,
+    visit,
+)
 from handlers.client import pricing as client_pricing
 from handlers.desk import claims as desk_claims
 from handlers.desk import masters as desk_masters
@@ -42,7 +52,7 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     private.callback_query.filter(F.message.chat.type == "private")
     # /privacy next to /start: a command, not an answer to whatever conversation is open
     private.include_routers(*_detached(common.router, privacy.router,
-                                       new_order.router, my_orders.router,
+                                       new_order.router, my_orders.router, edit.router,
                                        stop.router, review.router, cancel.router, claim.router,
                                        relay.router,
                                        onboarding.router,

@@ -179,13 +179,14 @@ async def test_the_clients_order_view_answers_the_masters_proposal(h: Harness) -
     view = c.last()
     assert "The master proposes " + shown(h, new) in view.text
     assert view.buttons() == ["⛔ Stop the job", "✅ Accept the new time", "❌ Keep the old time",
-                              "📅 Propose another time", "💬 Write to the manager",
-                              "✖️ Cancel the order"]
+                              "📅 Propose another time", "✏️ Change the order",
+                              "💬 Write to the manager", "✖️ Cancel the order"]
     await c.click(view, "Accept the new time")
     assert (await order_row(h, order_id)).visit_at == new
     assert "The client accepted your proposal" in master.last().text
     assert view.buttons() == ["⛔ Stop the job", "📅 Propose another time",
-                              "💬 Write to the manager", "✖️ Cancel the order"]
+                              "✏️ Change the order", "💬 Write to the manager",
+                              "✖️ Cancel the order"]
 
 
 async def test_a_stopped_job_holds_the_proposal_until_the_desk_resumes(h: Harness) -> None:

@@ -22,7 +22,9 @@ def blocks_erasure(status: str, rework_due: datetime | None) -> bool:
 
 # Audit actions whose reason is free text someone typed about the order or the person: the
 # row (who, when, from, to) is kept; the words go.
-_WORDS = frozenset({"dispute", "review_corrected", "answer_desk", "ask_master"})
+# A client's change of his order keeps the old and new address or description (old → new).
+_WORDS = frozenset({"dispute", "review_corrected", "answer_desk", "ask_master",
+                    "edit_description", "edit_address"})
 
 
 def scrubbed_reason(action: str, reason: str | None) -> str | None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.deadlines import warranty_ends_at
+from bot.domain.edits import may_edit
 from bot.domain.states import TERMINAL, Action, Role, Status, can
 from bot.domain.views import OrderView
 from bot.domain.visits import CLIENT
@@ -26,8 +27,8 @@ def warranty_open(o: OrderView, tz: ZoneInfo) -> bool:
 def client_keyboard(o: OrderView, with_cancel: bool = False,
                     tz: ZoneInfo | None = None) -> InlineKeyboardMarkup | None:
     """Stop the job at any moment [H]; once the visit is agreed, answer the master's proposal
-    of another time or propose one; in his own view of the order, cancel it while he may
-    (SPEC §2.2)."""
+    of another time or propose one; in his own view of the order, change it or cancel it while
+    he may (SPEC §2.2)."""
     kb: list[list[InlineKeyboardButton]] = []
     if o.status in _STOPPABLE and not o.stopped:
         kb.append([button(_("⛔ Stop the job"), "stop", o.id)])
@@ -37,6 +38,8 @@ def client_keyboard(o: OrderView, with_cancel: bool = False,
     if (with_cancel and tz is not None and o.status == Status.COMPLETED
             and warranty_open(o, tz)):
         kb.append([button(_("⚠️ Report a problem (warranty)"), "clm", o.id)])
+    if with_cancel and may_edit(o.status, o.stopped):  # until the master is on site [R §3]
+        kb.append([button(_("✏️ Change the order"), "cedit", o.id)])
     if with_cancel and o.status not in TERMINAL:
         kb.append([button(_("💬 Write to the manager"), "wrm", o.id)])
     if with_cancel and can(o.status, Action.CANCEL, Role.CLIENT):

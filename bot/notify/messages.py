@@ -14,7 +14,7 @@ from bot.domain.reviews import stars_line
 from bot.domain.views import OrderView
 from bot.domain.visits import MASTER, proposal_stamp
 from bot.i18n import N_, _, fmt_datetime, fmt_span, ngettext
-from bot.notify import prices
+from bot.notify import edits, prices
 from bot.notify.client_view import client_keyboard
 from bot.notify.render import (
     CANCEL_REASON_NAMES,
@@ -431,6 +431,21 @@ def _desk_note(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     return Draft(DESK_NOTES[p["note"]](_order(t), {**p, "tz": r.tz}))
 
 
+def _desk_order_edited(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    return Draft(edits.desk_note(p))
+
+
+def _master_order_edited(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """To the assigned master: what the client changed, then the job as it is now. Queued
+    only once he had accepted; by delivery he may have lost the job."""
+    o = _order(t)
+    if not for_master(t, o):
+        return Draft(r.job_stub(o.id))
+    text, kb = r.job(o)
+    return Draft("\n".join([_("✏️ The client changed order #{number}:").format(number=o.id),
+                            *edits.change_lines(p)]) + "\n\n" + text, kb, job=True)
+
+
 def _desk_client_cancelled(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     reason = _(CANCEL_REASON_NAMES.get(p.get("reason", ""), "Another reason"))
     text = _("✖️ The client cancelled the order. Reason: {reason}").format(reason=reason)
@@ -617,6 +632,8 @@ COMPOSERS = {
     "master_code_reissued": _master_code_reissued,
     "master_decision": _master_decision,
     "desk_note": _desk_note,
+    "desk_order_edited": _desk_order_edited,
+    "master_order_edited": _master_order_edited,
     "desk_client_cancelled": _desk_client_cancelled,
     "desk_unreachable": _desk_unreachable,
     "desk_undeliverable": _desk_undeliverable,

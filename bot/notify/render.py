@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from html import escape, unescape
 from zoneinfo import ZoneInfo
@@ -162,20 +162,30 @@ class Renderer:
         return fmt_money(amount, self.currency)
 
     def when(self, o: OrderView) -> str:
-        if o.urgent:
+        return self.wish(o.urgent, o.surcharge_percent, o.visit_date, o.visit_slot)
+
+    @staticmethod
+    def wish(urgent: bool, percent: int, day: date | None, slot: str | None) -> str:
+        """The time the client asked for (before a visit is agreed)."""
+        if urgent:
             return _("Urgent — within 24 hours (+{percent})").format(
-                percent=fmt_percent(o.surcharge_percent))
-        if o.visit_date is None:
+                percent=fmt_percent(percent))
+        if day is None:
             return "—"
-        return f"{fmt_date(o.visit_date)} {slot_name(o.visit_slot)}".strip()
+        return f"{fmt_date(day)} {slot_name(slot)}".strip()
 
     def place(self, o: OrderView) -> str:
-        if o.address:
-            return q(o.address)
-        if o.latitude is None:  # erased at the client's request (/privacy)
+        return self.place_of(o.address, o.latitude, o.longitude)
+
+    @staticmethod
+    def place_of(address: str | None, lat: float | None, lon: float | None) -> str:
+        """The address, escaped, or the shared point (HTML)."""
+        if address:
+            return q(address)
+        if lat is None:  # erased at the client's request (/privacy)
             return "—"
         return _("Location on the map ({lat:.5f}, {lon:.5f})").format(
-            lat=o.latitude or 0.0, lon=o.longitude or 0.0)
+            lat=lat or 0.0, lon=lon or 0.0)
 
     def status(self, status: Status) -> str:
         return _(STATUS_NAMES[status])

@@ -49,6 +49,14 @@ async def submit_order(ctx: Context, client_id: int, draft: OrderDraft) -> Order
             return await order_view(s, existing)
 
 
+def place_area(ctx: Context, district: str | None, address: str | None, lat: float | None,
+               lon: float | None) -> tuple[str | None, str]:
+    """The district (only one the desk works with) and the coarse area stored with a place:
+    what offers and topic titles show before anyone has accepted [SPEC §6]."""
+    known = district if district in ctx.policy.districts else None
+    return known, known or area_of(address, lat, lon)
+
+
 async def may_order(ctx: Context, client_id: int) -> None:
     """Refuse up front a New order that Confirm would refuse (blocked, or a cap reached), so
     the client does not type everything in vain. `submit_order` checks again: it decides."""
@@ -86,13 +94,14 @@ async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
         if service is None or not service.active:
             raise InvalidInput("error.service_unknown")
         urgent = draft.time_kind == "urgent"
-        district = draft.district if draft.district in ctx.policy.districts else None
+        district, area = place_area(ctx, draft.district, draft.address, draft.latitude,
+                                    draft.longitude)
         order = Order(
             draft_token=draft.token, client_id=client_id, service=service.code,
             description=clip(draft.description or "", MAX_DESCRIPTION),
             photos=list(draft.photos), address=draft.address, latitude=draft.latitude,
             longitude=draft.longitude, district=district,
-            area=district or area_of(draft.address, draft.latitude, draft.longitude),
+            area=area,
             urgent=urgent,
             surcharge_percent=ctx.policy.urgent_surcharge_percent if urgent else 0,
             visit_date=draft.visit_date, visit_slot=draft.visit_slot, phone=draft.phone or "",

@@ -457,7 +457,11 @@ async def next_step(message: Message, state: FSMContext, draft: OrderDraft,
         await ask_district(message, state, draft, renderer)
         return
     if not missing:
-        if not draft.editing and await state.get_state() == NewOrder.phone.state:
+        if draft.edit_of is not None:  # a placed order's change: review it, not the summary
+            from handlers.client.edit import review_edit  # it builds on these steps
+
+            await review_edit(message, state, draft, renderer, policy)
+        elif not draft.editing and await state.get_state() == NewOrder.phone.state:
             await ask_payment(message, state, draft)
         else:
             await show_summary(message, state, draft, renderer, policy)
@@ -476,17 +480,20 @@ async def next_step(message: Message, state: FSMContext, draft: OrderDraft,
         await message.answer(_("Let us start again."), reply_markup=menu())
 
 
+def draft_when(draft: OrderDraft, policy: Policy) -> str:
+    return Renderer.wish(draft.time_kind == "urgent", policy.urgent_surcharge_percent,
+                         draft.visit_date, draft.visit_slot)
+
+
+def draft_place(draft: OrderDraft) -> str:
+    return q(draft.address) if draft.address else _("Location on the map")
+
+
 def summary_text(draft: OrderDraft, renderer: Renderer, policy: Policy) -> str:
     names = renderer.services.get(draft.service or "", {})
     service = names.get(current_locale()) or names.get("en") or ""
-    if draft.time_kind == "urgent":
-        when = _("Urgent — within 24 hours (+{percent})").format(
-            percent=fmt_percent(policy.urgent_surcharge_percent))
-    elif draft.visit_date:
-        when = f"{fmt_date(draft.visit_date)} {slot_name(draft.visit_slot)}"
-    else:
-        when = "—"
-    place = q(draft.address) if draft.address else _("Location on the map")
+    when = draft_when(draft, policy)
+    place = draft_place(draft)
     lines = [
         _("<b>Please check your order</b>"),
         "",

@@ -1,0 +1,164 @@
+"""The client changes a placed order (SPEC §1, §2.2 [R §3]) from its view in /orders: the
+description and photos, the address, or the time, until the master is on site.
+
+The steps are New order's own (handlers/client/new_order.py) on an OrderDraft marked
+`edit_of`: the same checks and the same re-asking on bad input, kept in FSM storage (so the
+change survives a restart) and left with /cancel. When the step is done, the one changed field
+is shown to be saved instead of the summary; saving is a use case (bot/services/edits.py).
+A new time once the visit is agreed is a proposal the master accepts (handlers/client/
+visit.py). The service is never changed: a different service is a new order.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.callbacks import Cb
+from bot.domain.edits import FIELDS
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.rules import Actor, clip
+from bot.domain.states import Status
+from bot.domain.views import OrderView
+from bot.i18n import _, fmt_percent
+from bot.notify.client_view import client_view
+from bot.notify.render import Renderer, button, q
+from bot.services.base import Context, Policy
+from bot.services.edits import edit_address, edit_description, edit_time, editable_order
+from bot.texts import error_text
+from fsm.draft import OrderDraft
+from fsm.states import EditOrder
+from handlers.client.new_order import (
+    ask_address,
+    ask_description,
+    ask_time,
+    draft_place,
+    draft_when,
+    load,
+    save,
+)
+from handlers.client.visit import ask_proposal
+from handlers.inputs import message_of
+from handlers.keyboards import menu, with_cancel
+
+router = Router(name="edit_order")
+CHOICES = (*FIELDS, "service")  # the buttons' order: x indexes it
+
+
+def draft_of(order: OrderView, field: str) -> OrderDraft:
+    """The order as a draft, so New order's steps can change one field of it."""
+    return OrderDraft(
+        service=order.service, description=order.description, photos=list(order.photos),
+        address=order.address, latitude=order.latitude, longitude=order.longitude,
+        district=order.district, district_asked=True,
+        time_kind="urgent" if order.urgent else "date", visit_date=order.visit_date,
+        visit_slot=order.visit_slot, phone=order.phone, payment=order.payment,
+        edit_of=order.id, edit_field=field)
+
+
+@router.callback_query(Cb.filter(F.a == "cedit"))
+async def edit_menu(query: CallbackQuery, callback_data: Cb, ctx: Context,
+                    actor: Actor) -> None:
+    order = await editable_order(ctx, actor, callback_data.o)  # refused once on site
+    await query.answer()
+    labels = (_("📝 Description and photos"), _("📍 Address"), _("📅 Time"), _("🛠 Service"))
+    rows = [[button(label, "cef", order.id, i)] for i, label in enumerate(labels)]
+    await message_of(query).answer(
+        _("What do you want to change in order #{number}? The desk will be told, and so will "
+          "the master once one has accepted the order.").format(number=order.id),
+        reply_markup=with_cancel(*rows))
+
+
+@router.callback_query(Cb.filter(F.a == "cef"))
+async def edit_choice(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+                      state: FSMContext, renderer: Renderer, policy: Policy) -> None:
+    if not 0 <= callback_data.x < len(CHOICES):
+        await query.answer(_("This button is outdated."), show_alert=True)
+        return
+    order = await editable_order(ctx, actor, callback_data.o)
+    field = CHOICES[callback_data.x]
+    message = message_of(query)
+    if field == "service":
+        await query.answer()
+        await message.answer(
+            _("The service of an order cannot be changed: a different service is a new order. "
+              "Place a new order for it, and cancel this one if you no longer need it."),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button(_("🛠 New order"),
+                                                                      "new")]]))
+        return
+    if field == "time" and order.status == Status.SCHEDULED:
+        # The visit is agreed: the master has to accept another time [C 3(2)].
+        await ask_proposal(message, state, ctx, actor, order.id, renderer)
+        await query.answer()
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    draft = draft_of(order, field)
+    if field == "description":
+        await ask_description(message, state, draft)
+    elif field == "address":
+        await ask_address(message, state, draft)
+    else:
+        await ask_time(message, state, draft, policy)
+
+
+async def review_edit(message: Message, state: FSMContext, draft: OrderDraft,
+                      renderer: Renderer, policy: Policy) -> None:
+    """The step is done (new_order.next_step): show the changed field, to save or cancel."""
+    await state.set_state(EditOrder.review)
+    await save(state, draft)
+    lines = [_("<b>Order #{number}: save this change?</b>").format(number=draft.edit_of), ""]
+    if draft.edit_field == "description":
+        lines += [_("Description: {description}").format(
+                      description=q(clip(draft.description or "", 1500))),
+                  _("Photos: {count}").format(count=len(draft.photos))]
+    elif draft.edit_field == "address":
+        lines.append(_("Address: {address}").format(address=draft_place(draft)))
+        if draft.district:
+            lines.append(_("District: {district}").format(district=q(draft.district)))
+    else:
+        lines.append(_("When: {when}").format(when=draft_when(draft, policy)))
+        if draft.time_kind == "urgent":
+            lines += ["", _("⚡ An urgent visit costs {percent} more than the usual price.")
+                      .format(percent=fmt_percent(policy.urgent_surcharge_percent))]
+    await message.answer("\n".join(lines), reply_markup=with_cancel(
+        [button(_("✅ Save the change"), "esav", draft.edit_of or 0)]))
+
+
+async def _apply(ctx: Context, actor: Actor, draft: OrderDraft) -> OrderView:
+    if draft.edit_of is None:
+        raise InvalidInput("error.outdated")
+    if draft.edit_field == "description":
+        return await edit_description(ctx, actor, draft.edit_of, draft.description or "",
+                                      draft.photos)
+    if draft.edit_field == "address":
+        return await edit_address(ctx, actor, draft.edit_of, draft.address, draft.latitude,
+                                  draft.longitude, draft.district)
+    return await edit_time(ctx, actor, draft.edit_of, draft.time_kind == "urgent",
+                           draft.visit_date, draft.visit_slot)
+
+
+@router.callback_query(EditOrder.review, Cb.filter(F.a == "esav"))
+async def save_edit(query: CallbackQuery, ctx: Context, actor: Actor, state: FSMContext,
+                    renderer: Renderer) -> None:
+    draft = await load(state)
+    message = message_of(query)
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    try:
+        order = await _apply(ctx, actor, draft)
+    except DomainError as exc:  # nothing was changed: say why, and the conversation ends
+        await state.clear()
+        await message.answer(error_text(exc), reply_markup=menu())
+        return
+    await state.clear()
+    head = (_("✅ Saved. The master and the desk have been told.") if order.master_id
+            else _("✅ Saved. The desk has been told."))
+    text, kb = client_view(renderer, order)
+    await message.answer(head + "\n\n" + text, reply_markup=kb)
+
+
+@router.message(EditOrder.review)
+async def review_other(message: Message) -> None:
+    await message.answer(_("Please choose with the buttons above."))
