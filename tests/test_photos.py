@@ -143,3 +143,92 @@ async def test_a_vanished_file_is_told_to_the_desk_once_and_the_row_fails(h: Har
              and int(x.chat_id) == master.id]
     assert len(tries) == 1
 
+
+# --- an album sent by a person gets one answer ------------------------------------------------
+
+async def description_step(c: Person) -> None:
+    await c.send("/start")
+    await c.click(c.last(), "New order")
+    await c.click(c.last(), "Plumbing")
+    await c.send("The kitchen tap leaks")
+
+
+async def test_an_album_of_five_photos_in_the_description_gets_one_answer(h: Harness) -> None:
+    c = h.person(310, "Olga")
+    await description_step(c)
+    before = len(h.session.to(c.id))
+    ids = await c.album(5, caption="under the sink")
+    answers = h.session.to(c.id)[before:]
+    assert len(answers) == 1, [a.text for a in answers]
+    assert answers[0].text == "Photos added: 5. Now 5 of 10."
+    assert answers[0].buttons() == ["Continue ▶️", "✖️ Cancel"]
+    await c.click(answers[0], "Continue")
+    assert "Where should the master come?" in c.last().text
+    await c.send("Lenina 5, flat 3, Moscow")
+    await c.click(c.last(), "Tomorrow")
+    await c.press(c.last(), "slot", 2)
+    await c.contact("+7 999 000-11-22")
+    await c.click(c.last(), "Cash after completion")
+    await c.click(c.last(), "Confirm")
+    order_id = int(re.search(r"#(\d+)", c.last().text).group(1))  # type: ignore[union-attr]
+    order = await order_row(h, order_id)
+    assert sorted(order.photos) == sorted(ids)  # every part was stored
+    assert order.description == "The kitchen tap leaks\nunder the sink"
+
+
+async def test_an_album_past_the_limit_is_refused_once_in_the_same_answer(h: Harness) -> None:
+    c = h.person(311, "Pavel")
+    await description_step(c)
+    for _ in range(7):
+        await c.photo()
+    before = len(h.session.to(c.id))
+    await c.album(5)
+    answers = h.session.to(c.id)[before:]
+    assert [a.text for a in answers] == [
+        "You can attach at most 10 photos; the rest were not added.\n"
+        "Photos added: 3. Now 10 of 10."]
+
+
+async def test_the_report_claim_and_documents_steps_answer_an_album_once(h: Harness) -> None:
+    c = h.person(312, "Rita")
+    master = h.person(403, "Semen")
+    await master.send("/become_master")
+    await master.send("Semen")
+    await master.contact("+48 111 222 333")
+    await master.click(master.last(), "Self-employed")
+    await master.send("770-708-3893")
+    await master.click(master.last(), "Plumbing")
+    await master.click(master.last(), "Done")
+    before = len(h.session.to(master.id))
+    await master.album(3)  # the passport's pages
+    answers = h.session.to(master.id)[before:]
+    assert [a.text for a in answers] == ["Documents added: 3. Now 3 of 10."]
+    await master.click(answers[0], "Continue")
+    await master.click(master.last(), "Send to the desk")
+    card = next(x for x in reversed(h.session.to(DESK)) if "Master #" in x.text)
+    await h.manager(MANAGER).click(card, "Approve")
+
+    order_id = await order_with_photos(h, c, 1)
+    await offer_to(h, order_id, master, "Semen")
+    await master.click(master.last(), "Accept")
+    await master.click(master.last(), "Done")
+    before = len(h.session.to(master.id))
+    shots = await master.album(4)
+    answers = h.session.to(master.id)[before:]
+    assert [a.text for a in answers] == ["Photos added: 4. Now 4 of 10."]
+    await master.click(answers[0], "Continue")
+    await master.send("900")
+    await master.press(master.last(), "rwar")
+    await master.press(master.last(), "rskip")
+    assert sorted((await order_row(h, order_id)).report_photos) == sorted(shots)
+    await c.click(c.last(), "Accept the work")
+    assert (await order_row(h, order_id)).status == "completed"
+
+    await c.send("/orders")
+    await c.click(c.last(), f"Order #{order_id}")
+    await c.click(c.last(), "Report a problem")
+    await c.send("The tap leaks again after two days")
+    before = len(h.session.to(c.id))
+    await c.album(2)
+    answers = h.session.to(c.id)[before:]
+    assert [a.text for a in answers] == ["Photos added: 2. Now 2 of 10."]
