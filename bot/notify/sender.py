@@ -160,7 +160,9 @@ class OutboxSender:
             if row.chat_id is None and row.kind != "order_topic" and row.order_id in opening:
                 continue
             mono = self.limiter.clock()
-            at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card")
+            weight = len(row.payload.get("files") or ()) if row.kind in FILE_KINDS else 1
+            at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card",
+                                       weight=max(weight, 1))
             if at - mono > 0.05:
                 held.add(chat)
                 soonest = min(soonest, at - mono)
