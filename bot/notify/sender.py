@@ -3,6 +3,8 @@
 - 429: waits out `retry_after` (everything pauses; the row and the later rows of its chat wait).
 - 403 / chat not found: the user is marked unreachable, the desk is told once.
 - Network and 5xx errors: retried with backoff, forever (a message is never dropped).
+- A file Telegram no longer has (an album's photo, a master's document): the row fails at
+  once and the desk is told once; resending could never succeed.
 - Rows of one chat go out in order; a row is claimed with a lease so two processes never send
   the same row at once.
 - The desk's rows go by priority (bot/services/base.py `outbox_priority`): when its group is
