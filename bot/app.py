@@ -12,6 +12,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.album_parts import AlbumCollector, AlbumDispatcher
 from bot.code_secret import load_code_secret
 from bot.config import Settings
 from bot.desk import DeskMembers
@@ -93,8 +94,9 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
     ), limiter=limiter)
     storage, isolation = make_storage(settings, ctx)
-    dp = Dispatcher(storage=storage, events_isolation=isolation, ctx=ctx, renderer=renderer,
-                    policy=policy, settings=settings)
+    dp = AlbumDispatcher(storage=storage, events_isolation=isolation, ctx=ctx,
+                         renderer=renderer, policy=policy, settings=settings,
+                         albums=AlbumCollector())
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
     dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from collections.abc import Callable
 
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+
+from bot.album_parts import AlbumCollector, Parts
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.ids import is_id, parse_id
 from bot.domain.rules import MAX_PHOTOS, normalize_phone, same_person_contact
@@ -28,17 +31,43 @@ def message_of(query: CallbackQuery) -> Message:
     return query.message
 
 
-async def take_photo(message: Message, photos: list[str]) -> bool:
-    """Add the message's photo to `photos` (at most MAX_PHOTOS); False, with the reason told
-    to the user, when it cannot be added."""
+def add_photo(message: Message, photos: list[str]) -> str | None:
+    """Add the message's photo to `photos` (at most MAX_PHOTOS); the reason, for the user,
+    when it cannot be added."""
     assert message.photo
     if len(photos) >= MAX_PHOTOS:
-        await message.answer(ngettext("You can attach at most {n} photo; this one was not added.",
-                                      "You can attach at most {n} photos; this one was not "
-                                      "added.", MAX_PHOTOS).format(n=MAX_PHOTOS))
-        return False
+        if message.media_group_id is not None:  # said once for the whole album
+            return ngettext("You can attach at most {n} photo; the rest were not added.",
+                            "You can attach at most {n} photos; the rest were not added.",
+                            MAX_PHOTOS).format(n=MAX_PHOTOS)
+        return ngettext("You can attach at most {n} photo; this one was not added.",
+                        "You can attach at most {n} photos; this one was not added.",
+                        MAX_PHOTOS).format(n=MAX_PHOTOS)
     photos.append(message.photo[-1].file_id)
-    return True
+    return None
+
+
+def photos_added(parts: Parts, count: int) -> str:
+    """What was added, for one photo or for an album (bot/album_parts.py)."""
+    if parts.count == 1:
+        return _("Photo {count} of {n} added.").format(count=count, n=MAX_PHOTOS)
+    return _("Photos added: {added}. Now {count} of {n}.").format(
+        added=parts.added, count=count, n=MAX_PHOTOS)
+
+
+async def answer_once(message: Message, albums: AlbumCollector, refusal: str | None,
+                      added: Callable[[Parts], str], markup: InlineKeyboardMarkup | None
+                      ) -> None:
+    """Answer a photo or file that was just stored (or refused, `refusal`): a lone one at
+    once; an album once, from its last part, with each reason for a refusal once and then
+    what was added (`added`)."""
+    parts = await albums.settle(message, refusal)
+    if parts is None:
+        return
+    lines = list(parts.refusals)
+    if parts.added:
+        lines.append(added(parts))
+    await message.answer("\n".join(lines), reply_markup=markup)
 
 
 async def take_own_phone(message: Message) -> str | None:

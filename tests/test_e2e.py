@@ -100,7 +100,21 @@ def msg(fake: FakeTelegram, chat_id: int, message_id: int) -> dict[str, Any]:
     raise AssertionError(f"no message {message_id} in {chat_id}")
 
 
-async def order_until_phone(fake: FakeTelegram) -> None:
+def send_album(fake: FakeTelegram, user_id: int, n: int) -> list[str]:
+    """Several photos sent at once (one media_group_id); returns their file ids."""
+    group = f"album{len(fake.calls())}"
+    return [fake.user_sends_photo(user_id, media_group_id=group)["message"]["photo"][-1]
+            ["file_id"] for _ in range(n)]
+
+
+def photo_ids(fake: FakeTelegram, chat_id: int, thread_id: int | None = None) -> list[str]:
+    """The photos the bot sent into a chat (or topic), by file id."""
+    return [m["file_id"] for m in fake.sent(chat_id, thread_id) if m["kind"] == "photo"]
+
+
+async def order_until_phone(fake: FakeTelegram, photos: int = 1) -> list[str]:
+    """The New order conversation up to the phone step; returns the photos' file ids (more
+    than one are sent at once, as an album)."""
     fake.user_sends_command(CLIENT, "/start")
     menu = await fake.wait_for_message(CLIENT, "What would you like to do?")
     click(fake, CLIENT, menu, "New order")
@@ -109,14 +123,19 @@ async def order_until_phone(fake: FakeTelegram) -> None:
     await fake.wait_for_message(CLIENT, "Describe the problem")
     fake.user_sends_text(CLIENT, "The kitchen tap <leaks> & drips")
     await fake.wait_for_message(CLIENT, "Added")
-    fake.user_sends_photo(CLIENT)
-    added = await fake.wait_for_message(CLIENT, "Photo 1 of 10")
+    if photos == 1:
+        ids = [fake.user_sends_photo(CLIENT)["message"]["photo"][-1]["file_id"]]
+        added = await fake.wait_for_message(CLIENT, "Photo 1 of 10")
+    else:
+        ids = send_album(fake, CLIENT, photos)
+        added = await fake.wait_for_message(CLIENT, f"Photos added: {photos}.")
     click(fake, CLIENT, added, "Continue")
     await fake.wait_for_message(CLIENT, "Where should the master come?")
     fake.user_sends_text(CLIENT, "Lenina 5, flat 3, Moscow")
     when = await fake.wait_for_message(CLIENT, "When should the master come?")
     click(fake, CLIENT, when, "Urgent")
     await fake.wait_for_message(CLIENT, "Share your phone number")
+    return ids
 
 
 async def finish_order(fake: FakeTelegram) -> int:
@@ -162,12 +181,18 @@ async def approve_master(fake: FakeTelegram, user_id: int = MASTER,
     await fake.wait_for_message(user_id, "approved")
 
 
-async def report_and_confirm(fake: FakeTelegram, master: int, job_id: int, price: str) -> None:
-    """The completion report from the job message, then the client's code typed back."""
+async def report_and_confirm(fake: FakeTelegram, master: int, job_id: int, price: str,
+                             photos: int = 1) -> list[str]:
+    """The completion report from the job message, then the client's code typed back;
+    returns the report photos' file ids (more than one are sent at once, as an album)."""
     click(fake, master, msg(fake, master, job_id), "Done")
     await fake.wait_for_message(master, "Send photos of the finished work")
-    fake.user_sends_photo(master)
-    added = await fake.wait_for_message(master, "Photo 1 of 10")
+    if photos == 1:
+        ids = [fake.user_sends_photo(master)["message"]["photo"][-1]["file_id"]]
+        added = await fake.wait_for_message(master, "Photo 1 of 10")
+    else:
+        ids = send_album(fake, master, photos)
+        added = await fake.wait_for_message(master, f"Photos added: {photos}.")
     click(fake, master, added, "Continue")
     await fake.wait_for_message(master, "final price")
     fake.user_sends_text(master, price)
@@ -181,6 +206,7 @@ async def report_and_confirm(fake: FakeTelegram, master: int, job_id: int, price
     assert code
     await fake.wait_for_message(master, "Report sent")
     fake.user_sends_text(master, code.group(1))
+    return ids
 
 
 def no_unexpected_errors(fake: FakeTelegram) -> None:
@@ -199,13 +225,17 @@ async def test_a_whole_order_from_start_to_completed(fake: FakeTelegram,
     desk = [v for (scope, _lang), v in menus.items() if str(DESK) in scope]
     assert desk and "'find'" in str(desk[0])  # the desk has its own commands
     await approve_master(fake)
-    await order_until_phone(fake)
+    problem = await order_until_phone(fake, photos=3)
     order_id = await finish_order(fake)
 
     topic = await fake.wait_for(lambda: fake.topics(DESK))
     assert topic[0]["name"] == f"#{order_id} Plumbing — Moscow"
     thread = topic[0]["message_thread_id"]
     card = await fake.wait_for_message(DESK, f"Order #{order_id}", thread_id=thread)
+    # the client's photos, as one album right under the card
+    await fake.wait_for(lambda: photo_ids(fake, DESK, thread) == problem)
+    under = [m for m in fake.sent(DESK, thread) if m["message_id"] > card["message_id"]]
+    assert [m["file_id"] for m in under[:3]] == problem and under[0]["media_group_id"]
     click(fake, MANAGER, card, "Assign")
     await fake.wait_for(lambda: "1. Ivan Petrov" in str(fake.buttons(msg(fake, DESK,
                                                                      card["message_id"]))))
@@ -213,13 +243,20 @@ async def test_a_whole_order_from_start_to_completed(fake: FakeTelegram,
 
     offer = await fake.wait_for_message(MASTER, "New job offer")
     assert "flat 3" not in offer["text"] and "79990001122" not in offer["text"]
+    assert photo_ids(fake, MASTER) == []  # no photo of the home with the offer
     click(fake, MASTER, offer, "Accept")
     job = await fake.wait_for(lambda: "+79990001122" in msg(fake, MASTER,
                                                             offer["message_id"])["text"])
     assert job
     await fake.wait_for_message(CLIENT, "a master has taken your order")
+    await fake.wait_for(lambda: photo_ids(fake, MASTER) == problem)  # now, with the job
 
-    await report_and_confirm(fake, MASTER, offer["message_id"], "3500")
+    shots = await report_and_confirm(fake, MASTER, offer["message_id"], "3500", photos=2)
+    assert photo_ids(fake, CLIENT) == shots  # the finished work, with the act
+    act = next(m for m in fake.sent(CLIENT) if "confirmation code" in (m["text"] or ""))
+    assert all(m["message_id"] < act["message_id"] for m in fake.sent(CLIENT)
+               if m["kind"] == "photo")
+    await fake.wait_for(lambda: photo_ids(fake, DESK, thread) == problem + shots)
     await fake.wait_for_message(MASTER, f"Order #{order_id} is completed")
     await fake.wait_for_message(CLIENT, f"Order #{order_id} is completed")
     await fake.wait_for(lambda: "Completed" in msg(fake, DESK, card["message_id"])["text"])

@@ -361,7 +361,7 @@ async def client_with_order(rig: Rig, uid: int = CLIENT, name: str = "Anna") -> 
 async def test_sender_keeps_to_one_message_a_second_per_chat_and_twenty_a_minute_per_group(
         limited: Rig) -> None:
     rig = limited
-    order = await make_order(rig.app.ctx, CLIENT)  # queues the desk topic and card
+    order = await make_order(rig.app.ctx, CLIENT)  # queues the topic, card and photo
     codes = [f"{n}{n}{n}{n}{n}{n}" for n in range(1, 8)]
     for code in codes:
         await rig.queue("client_code", chat_id=CLIENT, order_id=order.id, code=code)
@@ -376,8 +376,8 @@ async def test_sender_keeps_to_one_message_a_second_per_chat_and_twenty_a_minute
     assert to_client[-1] >= (len(codes) - rig.limiter.private_burst) * 1.0
 
     desk = [c.at - t0 for c in rig.session.log if c.chat_id == DESK
-            and c.method in ("SendMessage", "CreateForumTopic")]
-    assert len(desk) == 23  # topic + card + 21 notes, every one exactly once
+            and c.method in ("SendMessage", "CreateForumTopic", "SendPhoto")]
+    assert len(desk) == 24  # topic + card + the order's photo + 21 notes, each exactly once
     assert sum(1 for t in desk if t < 60.0) == 20
     assert desk[20] >= 60.0
     notes = [s.text for s in rig.session.to(DESK) if "has blocked the bot" in s.text]
@@ -748,13 +748,13 @@ def sla(rig: Rig, kind: str) -> dict[str, Any]:
 async def test_a_safety_stop_overtakes_the_relays_queued_for_the_desk(limited: Rig) -> None:
     rig = limited
     order = await make_order(rig.app.ctx, CLIENT)
-    await rig.drain()  # the topic and the card: 2 of the desk's 20 a minute
+    await rig.drain()  # the topic, the card and the order's photo: 3 of the desk's 20 a minute
     for i in range(30):  # one client floods the manager chat
         await relay_row(rig, order.id, f"relay {i}")
-    for _ in range(40):  # two seconds: the rest of this minute's budget, 18 relays
+    for _ in range(40):  # two seconds: the rest of this minute's budget, 17 relays
         await rig.app.sender.run_once()
         rig.advance(0.05)
-    assert sum("relay " in t for t in desk_texts(rig)) == 18
+    assert sum("relay " in t for t in desk_texts(rig)) == 17
     await rig.queue("desk_note", order_id=order.id, note="stopped")  # then he stops the job
 
     while await rig.pending():  # the desk's budget frees slot by slot
@@ -763,7 +763,7 @@ async def test_a_safety_stop_overtakes_the_relays_queued_for_the_desk(limited: R
 
     texts = [t for t in desk_texts(rig) if "relay " in t or "STOPPED" in t]
     stop = next(i for i, t in enumerate(texts) if "STOPPED" in t)
-    assert stop == 18  # the first message the desk gets once it may get one
+    assert stop == 17  # the first message the desk gets once it may get one
     relays = [t.rsplit("\n", 1)[1] for t in texts if "relay " in t]
     assert relays == [f"relay {i}" for i in range(30)]  # none lost, in the order written
 

@@ -127,8 +127,11 @@ async def test_submit_order_stores_submitted_order(ctx, clock):
     trail = await audit(ctx, view.id)
     assert [(a, actor, role, to) for a, actor, role, _f, to, _r in trail] == [
         ("submit", CLIENT, "client", "submitted")]
-    assert kinds(await outbox(ctx)) == ["order_topic"]
+    # the topic with the card, then the client's photos right under it (issue 11)
+    assert kinds(await outbox(ctx)) == ["order_topic", "album"]
     assert (await outbox(ctx))[0][1:3] == (None, view.id)  # to the desk, about this order
+    assert (await outbox(ctx))[1][1:4] == (None, view.id, {"what": "order",
+                                                           "files": ["photo:photo-1"]})
 
 
 async def test_submit_urgent_order_carries_surcharge(ctx):
@@ -145,7 +148,7 @@ async def test_double_confirm_returns_the_same_order(ctx):
     second = await submit_order(ctx, CLIENT, draft)
     assert first.id == second.id
     assert await order_count(ctx) == 1
-    assert kinds(await outbox(ctx)) == ["order_topic"]
+    assert kinds(await outbox(ctx)) == ["order_topic", "album"]
     assert len(await audit(ctx, first.id)) == 1
 
 
@@ -156,7 +159,7 @@ async def test_double_confirm_concurrently_stores_one_order(ctx):
     results = await asyncio.gather(*(submit_order(race, CLIENT, draft) for _ in range(2)),
                                    return_exceptions=True)
     assert await order_count(ctx) == 1
-    assert kinds(await outbox(ctx)) == ["order_topic"]
+    assert kinds(await outbox(ctx)) == ["order_topic", "album"]
     for r in results:  # whatever the loser saw, it was a rule's answer, not a crash
         assert not isinstance(r, BaseException) or isinstance(r, DomainError), repr(r)
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from aiogram import Bot
-from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import EditMessageText, SendMediaGroup, SendMessage, TelegramMethod
+from aiogram.types import InputMediaPhoto
 
 from bot.notify.limiter import Limiter
 from bot.notify.throttle import Throttle
@@ -62,3 +63,32 @@ async def test_a_wait_for_the_desk_budget_does_not_hold_a_client_answer() -> Non
     await bot.session.close()
     assert sent["client"] < 0.5 and sent["edit"] < 0.5  # neither waited for the desk
     assert sent["desk 2"] >= 1.9  # the desk still kept its budget
+
+
+def test_an_album_takes_as_many_of_the_desks_slots_as_it_has_photos() -> None:
+    """Issue 11: an album of ten into a topic is ten of the group's twenty messages a minute
+    (one request, but each photo is a message in the group)."""
+    lim = Limiter(clock=lambda: 0.0)
+    for i in range(15):
+        lim.reserve(DESK, float(i))
+    assert lim.ready_at(DESK, 15.0, weight=5) == pytest.approx(15.0)  # 5 fit in the minute
+    # ten wait until five of the fifteen have left the window (the fifth sent at 4 s)
+    assert lim.ready_at(DESK, 15.0, weight=10) == pytest.approx(4.0 + 66.0)
+    assert lim.reserve(DESK, 15.0, weight=5) == pytest.approx(15.0)
+    assert lim.ready_at(DESK, 15.0) == pytest.approx(66.0)  # the budget is spent
+    assert lim.ready_at(CLIENT, 15.0, weight=10) < 16.0  # a private chat: one request
+
+
+async def test_the_throttle_counts_an_albums_photos_in_the_group() -> None:
+    lim = Limiter(clock=lambda: 0.0)
+    throttle = Throttle(lim)
+    bot = Bot(TOKEN)
+
+    async def make_request(bot: Bot, method: TelegramMethod[Any]) -> Any:
+        return True
+
+    photos = [InputMediaPhoto(media=f"ph{i}") for i in range(10)]
+    await throttle(make_request, bot, SendMediaGroup(chat_id=DESK, media=photos))
+    await bot.session.close()
+    assert lim.ready_at(DESK, 0.0, weight=11) == pytest.approx(66.0)  # 10 + 11 > 20
+    assert lim.ready_at(DESK, 0.0, weight=10) == pytest.approx(0.0, abs=0.1)

@@ -3,7 +3,9 @@
 About 30 messages a second overall, about one a second to one private chat (Telegram lets a
 short burst through, so a private chat is a token bucket: `private_burst` at once, then one per
 `private_interval`), and 20 a minute to one group (core.telegram.org/bots/faq). Edits are not
-messages: they count only toward the overall rate. Pure and clock-driven, so it is testable.
+messages: they count only toward the overall rate. An album is one request but as many
+messages in the group as it has items (`weight`): the desk's budget is the scarce one, so an
+album of ten into a topic takes ten of its twenty. Pure and clock-driven, so it is testable.
 """
 
 from __future__ import annotations
@@ -47,9 +49,10 @@ class Limiter:
                 at = t + gap
         return at
 
-    def ready_at(self, chat_id: int, now: float, counts: bool = True) -> float:
+    def ready_at(self, chat_id: int, now: float, counts: bool = True, weight: int = 1) -> float:
         """When a message to `chat_id` may go. `counts` is False for edits, which Telegram
-        does not count against the per-group message limit."""
+        does not count against the per-group message limit; `weight` is how many messages it
+        is in a group (an album's items)."""
         at = max(now, self.paused_until)
         if not counts:
             return self._global_gap(at)
@@ -62,9 +65,11 @@ class Limiter:
             if window is not None:
                 while window and window[0] <= now - self.group_window:
                     window.popleft()
-                # the next message may go when as many sends as the budget leave the window
-                if len(window) >= self.group_per_minute:
-                    at = max(at, window[len(window) - self.group_per_minute] + self.group_window)
+                # the next `need` messages may go when enough sends have left the window
+                need = min(max(weight, 1), self.group_per_minute)
+                if len(window) + need > self.group_per_minute:
+                    at = max(at, window[len(window) - self.group_per_minute + need - 1]
+                             + self.group_window)
         return self._global_gap(at)
 
     def _tokens(self, chat_id: int, now: float) -> float:
@@ -73,13 +78,13 @@ class Limiter:
         tokens, at = self._private.get(chat_id, (float(self.private_burst), now))
         return min(float(self.private_burst), tokens + (now - at) / self.private_interval)
 
-    def reserve(self, chat_id: int, now: float, counts: bool = True) -> float:
+    def reserve(self, chat_id: int, now: float, counts: bool = True, weight: int = 1) -> float:
         """Take the next slot for `chat_id` and return its time (maybe in the future)."""
-        at = self.ready_at(chat_id, now, counts)
-        self.record(chat_id, at, counts)
+        at = self.ready_at(chat_id, now, counts, weight)
+        self.record(chat_id, at, counts, weight)
         return at
 
-    def record(self, chat_id: int, now: float, counts: bool = True) -> None:
+    def record(self, chat_id: int, now: float, counts: bool = True, weight: int = 1) -> None:
         cut = bisect.bisect_left(self._global, self.clock() - 1.0)
         if cut:
             del self._global[:cut]
@@ -93,10 +98,11 @@ class Limiter:
             self._private[chat_id] = (self._tokens(chat_id, now) - 1.0, now)
         else:
             window = self._group.setdefault(chat_id, deque())
-            if window and window[-1] > now:  # a send recorded before a reservation
-                window.insert(bisect.bisect_right(window, now), now)
-            else:
-                window.append(now)
+            for _ in range(max(weight, 1)):
+                if window and window[-1] > now:  # a send recorded before a reservation
+                    window.insert(bisect.bisect_right(window, now), now)
+                else:
+                    window.append(now)
 
     def pause(self, until: float) -> None:
         self.paused_until = max(self.paused_until, until)

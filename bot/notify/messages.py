@@ -484,6 +484,23 @@ def _desk_undeliverable(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
                    "(outbox row {row}). The rest goes on; please tell the operator, who will "
                    "find the details in the log.").format(what=q(p.get("what", "?")),
                                                           row=p.get("row_id")))
+def _desk_files_lost(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """An album that can never go out (bot/notify/sender.py `_files_lost`)."""
+    if t.order is None:
+        return Draft(_("⚠️ The documents of master #{number} cannot be shown: Telegram no "
+                       "longer has the files. Ask the master to send them again.").format(
+            number=p.get("master_id")))
+    n, reader = t.order.id, p.get("reader")
+    if reader == "master":
+        text = _("⚠️ The photos of order #{number} could not be sent to the master: Telegram "
+                 "no longer has the files. Ask the client to send them again if needed.")
+    elif reader == "client":
+        text = _("⚠️ The photos of order #{number} could not be sent to the client: Telegram "
+                 "no longer has the files.")
+    else:
+        text = _("⚠️ The photos of order #{number} cannot be shown here: Telegram no longer "
+                 "has the files.")
+    return Draft(text.format(number=n))
 
 
 SLA_WHAT = {
@@ -638,6 +655,7 @@ COMPOSERS = {
     "desk_unreachable": _desk_unreachable,
     "desk_undeliverable": _desk_undeliverable,
     "desk_erased": _desk_erased,
+    "desk_files_lost": _desk_files_lost,
     "desk_sla": _desk_sla,
     "master_sla": _master_sla,
     "client_sla": _client_sla,

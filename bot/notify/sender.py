@@ -3,6 +3,8 @@
 - 429: waits out `retry_after` (everything pauses; the row and the later rows of its chat wait).
 - 403 / chat not found: the user is marked unreachable, the desk is told once.
 - Network and 5xx errors: retried with backoff, forever (a message is never dropped).
+- A file Telegram no longer has (an album's photo, a master's document): the row fails at
+  once and the desk is told once; resending could never succeed.
 - Rows of one chat go out in order; a row is claimed with a lease so two processes never send
   the same row at once.
 - The desk's rows go by priority (bot/services/base.py `outbox_priority`): when its group is
@@ -29,13 +31,13 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from sqlalchemy import and_, func, or_, select, update
 
-from bot.domain.files import parse_ref
 from bot.i18n import PoI18n, _, resolve_locale
+from bot.notify.albums import album_caption, lost_file, send_files
 from bot.notify.limiter import Limiter
-from bot.notify.messages import Draft, Target, compose
+from bot.notify.messages import Draft, Target, compose, for_master
 from bot.notify.render import CAPTION_LIMIT, Renderer, visible_length
 from bot.notify.throttle import IN_OUTBOX
 from bot.services.base import Context, enqueue, without_secrets
@@ -50,6 +52,7 @@ from db.models import Master, Order, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
+FILE_KINDS = frozenset({"album", "master_docs"})  # rows that carry kept files
 BATCH = 100
 
 
@@ -160,7 +163,9 @@ class OutboxSender:
             if row.chat_id is None and row.kind != "order_topic" and row.order_id in opening:
                 continue
             mono = self.limiter.clock()
-            at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card")
+            weight = len(row.payload.get("files") or ()) if row.kind in FILE_KINDS else 1
+            at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card",
+                                       weight=max(weight, 1))
             if at - mono > 0.05:
                 held.add(chat)
                 soonest = min(soonest, at - mono)
@@ -211,6 +216,9 @@ class OutboxSender:
             if "chat not found" in exc.message:
                 await self._unreachable(row, exc.message)
                 return None
+            if row.kind in FILE_KINDS and lost_file(exc.message):
+                await self._files_lost(row, exc.message)
+                return None
             logger.error("outbox %s (%s) refused by Telegram: %s", row.id, row.kind, exc.message)
             await self._settle(row, "failed", exc.message)
             return None
@@ -251,6 +259,9 @@ class OutboxSender:
                               int(row.payload["master_id"]))
             return
         target = await self._target(row)
+        if row.kind == "album":
+            await self._album(row, target)
+            return
         if row.kind == "job_revoked":
             await self._revoke_job(row, target)
             return
@@ -303,21 +314,43 @@ class OutboxSender:
         ten (Telegram does not mix the two in one album), each captioned with his number."""
         with self.i18n.use_locale(self.config.desk_locale):
             caption = _("Documents of master #{number}").format(number=master_id)
-        refs = [parse_ref(f) for f in files]
-        photos = [f.file_id for f in refs if f.kind == "photo"]
-        docs = [f.file_id for f in refs if f.kind == "document"]
-        for group, make in ((photos, InputMediaPhoto), (docs, InputMediaDocument)):
-            for i in range(0, len(group), 10):
-                chunk = group[i:i + 10]
-                if len(chunk) == 1:
-                    if make is InputMediaPhoto:
-                        await self.bot.send_photo(chat_id, chunk[0], caption=caption)
-                    else:
-                        await self.bot.send_document(chat_id, chunk[0], caption=caption)
-                    continue
-                await self.bot.send_media_group(chat_id, [
-                    make(media=f, caption=caption if j == 0 else None)  # type: ignore[operator]
-                    for j, f in enumerate(chunk)])
+        await send_files(self.bot, chat_id, files, caption)
+
+    async def _album(self, row: OutboxMessage, target: Target) -> None:
+        """An order's photos as albums: into its topic, to the client, or to its master, who
+        must still hold the job when it goes out (he may have lost it since the row was
+        queued: then the photos of the home are not his to see)."""
+        o = target.order
+        if o is None:
+            return
+        if row.payload.get("job") and not for_master(target, o):
+            return
+        with self.i18n.use_locale(target.locale):
+            caption = album_caption(str(row.payload.get("what")), o.id)
+        await send_files(self.bot, target.chat_id, list(row.payload.get("files") or ()),
+                         caption, self._in_thread, target.thread_id)
+
+    async def _files_lost(self, row: OutboxMessage, error: str) -> None:
+        """Telegram no longer has a file of this row: resending cannot help, so the row fails
+        at once and the desk is told (once: a failed row is never tried again)."""
+        logger.error("outbox %s (%s): a file is gone: %s", row.id, row.kind, error)
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            settled = await s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending")
+                .values(status="failed", attempts=OutboxMessage.attempts + 1,
+                        locked_until=None, last_error=error[:500]))
+            if settled.rowcount != 1:
+                return
+            order = await s.get(Order, row.order_id) if row.order_id else None
+            if row.chat_id is None:
+                reader = "desk"
+            else:
+                reader = "client" if order is not None and order.client_id == row.chat_id \
+                    else "master"
+            enqueue(s, now, "desk_files_lost", order_id=row.order_id, reader=reader,
+                    what=row.payload.get("what"), master_id=row.payload.get("master_id"))
 
     async def _target(self, row: OutboxMessage) -> Target:
         async with self.ctx.tx() as s:

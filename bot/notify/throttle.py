@@ -19,7 +19,7 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import TelegramMethod
+from aiogram.methods import SendMediaGroup, TelegramMethod
 from aiogram.methods.base import Response
 
 from bot.notify.limiter import Limiter
@@ -41,7 +41,9 @@ class Throttle(BaseRequestMiddleware):
         name = type(method).__name__.lower()
         chat = getattr(method, "chat_id", None)
         if isinstance(chat, int) and name.startswith(_LIMITED):
-            await self._wait_turn(chat, counts=name.startswith(_COUNTED))
+            weight = len(getattr(method, "media", None) or ()) if isinstance(
+                method, SendMediaGroup) else 1
+            await self._wait_turn(chat, counts=name.startswith(_COUNTED), weight=weight)
         for attempt in range(3):
             try:
                 return await make_request(bot, method)
@@ -54,12 +56,12 @@ class Throttle(BaseRequestMiddleware):
                 await asyncio.sleep(exc.retry_after)
         raise AssertionError("unreachable")
 
-    async def _wait_turn(self, chat: int, counts: bool) -> None:
+    async def _wait_turn(self, chat: int, counts: bool, weight: int = 1) -> None:
         """Take a slot under the lock, wait for it outside: a minute's wait for the desk's
         budget holds the desk's next slot, never the other chats' (issue 10)."""
         while True:
             async with self._lock:  # one decision at a time, so two tasks never take one slot
-                at = self.limiter.reserve(chat, self.limiter.clock(), counts)
+                at = self.limiter.reserve(chat, self.limiter.clock(), counts, weight)
             delay = at - self.limiter.clock()
             if delay > 0:
                 await asyncio.sleep(delay)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Timing
+from bot.domain.files import photo_ref
 from bot.domain.limits import Pace
 from db.models import AuditEntry, OutboxMessage
 
@@ -104,6 +105,22 @@ def enqueue(
     s.add(OutboxMessage(kind=kind, chat_id=chat_id, order_id=order_id, payload=payload,
                         priority=outbox_priority(kind, chat_id, payload),
                         next_attempt_at=max(not_before or now, now), created_at=now))
+
+
+ALBUM_SIZE = 10  # files per album row: one sendMediaGroup each (Telegram takes at most 10)
+
+
+def enqueue_album(s: AsyncSession, now: datetime, files: Sequence[str], what: str, *,
+                  order_id: int, chat_id: int | None = None, job: bool = False) -> None:
+    """Queue an order's files as albums ("album" rows, one per ten files) for the desk's topic
+    (chat_id None), the client or the master. `what` names them in the caption ("order": the
+    client's photos of the problem, "report": the finished work). `job`: only for the order's
+    master, checked again at delivery (he may have lost the job by then)."""
+    refs = [f if ":" in f else photo_ref(f) for f in files]  # bare ids are photos
+    for i in range(0, len(refs), ALBUM_SIZE):
+        extra: dict[str, Any] = {"job": True} if job else {}
+        enqueue(s, now, "album", chat_id=chat_id, order_id=order_id, what=what,
+                files=refs[i:i + ALBUM_SIZE], **extra)
 
 
 def audit(

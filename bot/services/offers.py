@@ -8,7 +8,7 @@ from bot.domain.errors import Conflict, InvalidInput
 from bot.domain.rules import Actor, authorize, check_may_serve
 from bot.domain.states import Action
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.services.base import Context, audit, enqueue, enqueue_album
 from bot.services.common import (
     cas_status,
     close_pending_offers,
@@ -87,6 +87,10 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         enqueue(s, now, "client_assigned", chat_id=order.client_id, order_id=order.id,
                 photo=master.photo, verified=master.verified, rating=stats.rating,
                 reviews=stats.reviews, jobs=stats.jobs_done)
+        # The photos of the problem, like the address, only now that the job is his: an offer
+        # shows nothing that could identify the home.
+        enqueue_album(s, now, order.photos or (), "order", order_id=order.id,
+                      chat_id=master.user_id, job=True)
         enqueue(s, now, "desk_note", order_id=order.id, note="assigned")
         enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)

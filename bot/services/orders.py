@@ -14,7 +14,7 @@ from bot.domain.limits import OPEN_FOR_CAP, check_order_quota, day_start
 from bot.domain.rules import MAX_DESCRIPTION, Actor, authorize, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.services.base import Context, audit, enqueue, enqueue_album
 from bot.services.common import (
     cas_status,
     close_pending_offers,
@@ -113,6 +113,8 @@ async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
         audit(s, now, actor_id=client_id, role=Role.CLIENT, action="submit", order_id=order.id,
               to_status=Status.SUBMITTED)
         enqueue(s, now, "order_topic", order_id=order.id)
+        # The client's photos right under the card (the row waits for the topic to open).
+        enqueue_album(s, now, order.photos or (), "order", order_id=order.id)
         return await order_view(s, order)
 
 

@@ -28,7 +28,7 @@ from bot.domain.rules import (
 )
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import CodeResult, OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.services.base import Context, audit, enqueue, enqueue_album
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.views import order_view, price_items
 from db.models import AuditEntry, Order, PriceItem, Service
@@ -70,9 +70,14 @@ async def report_completion(
             .values(status=WITHDRAWN, decided_at=now))
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.REPORT, order_id=order.id,
               master_id=order.master_id, from_status=prev, to_status=to, reason=str(price))
+        # The finished work, seen by the client with the act (the photos first, so the act
+        # with its code and button stays the last message) and by the desk in the topic.
+        shots = order.report_photos or ()
+        enqueue_album(s, now, shots, "report", order_id=order.id, chat_id=order.client_id)
         enqueue(s, now, "client_code", chat_id=order.client_id, order_id=order.id, code=code,
                 done_at=now.isoformat())
         enqueue(s, now, "desk_note", order_id=order.id, note="reported")
+        enqueue_album(s, now, shots, "report", order_id=order.id)
         enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
 

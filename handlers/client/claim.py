@@ -9,11 +9,12 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.album_parts import AlbumCollector
 from bot.callbacks import Cb
 from bot.domain.complaints import MAX_TEXT, MIN_TEXT
 from bot.domain.deadlines import warranty_ends_at
 from bot.domain.errors import DomainError, NotAllowed, NotFound
-from bot.domain.rules import MAX_PHOTOS, Actor
+from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.i18n import _
 from bot.notify.render import Renderer, button
@@ -22,7 +23,7 @@ from bot.services.complaints import open_claim
 from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.states import Claim
-from handlers.inputs import message_of, take_photo
+from handlers.inputs import add_photo, answer_once, message_of, photos_added
 from handlers.keyboards import cancel_button, with_cancel
 
 router = Router(name="client_claim")
@@ -70,14 +71,13 @@ async def what_other(message: Message) -> None:
 
 
 @router.message(Claim.photos, F.photo)
-async def photo(message: Message, state: FSMContext) -> None:
+async def photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
     photos = list((await state.get_data()).get("photos") or [])
-    if not await take_photo(message, photos):
-        return
-    await state.update_data(photos=photos)
-    await message.answer(_("Photo {count} of {n} added.").format(count=len(photos),
-                                                                 n=MAX_PHOTOS),
-                         reply_markup=photos_kb())
+    refusal = add_photo(message, photos)
+    if refusal is None:
+        await state.update_data(photos=photos)
+    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(photos)),
+                      photos_kb())
 
 
 @router.message(Claim.photos)

@@ -15,6 +15,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from bot.album_parts import AlbumCollector
 from bot.callbacks import Cb
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.rules import (
@@ -35,7 +36,13 @@ from bot.services.users import catalogue
 from bot.texts import error_text
 from fsm.draft import PAYMENTS, TIME_KINDS, OrderDraft
 from fsm.states import NewOrder
-from handlers.inputs import refuse_typed_phone, take_own_phone, take_photo
+from handlers.inputs import (
+    add_photo,
+    answer_once,
+    photos_added,
+    refuse_typed_phone,
+    take_own_phone,
+)
 from handlers.keyboards import menu, share_contact, share_location, with_cancel
 
 router = Router(name="new_order")
@@ -158,17 +165,18 @@ async def got_description(message: Message, state: FSMContext) -> None:
 
 
 @router.message(NewOrder.description, F.photo)
-async def got_photo(message: Message, state: FSMContext) -> None:
+async def got_photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
     draft = await load(state)
-    if not await take_photo(message, draft.photos):
-        return
-    caption = (message.caption or "").strip()
-    if caption and len(caption) + len(draft.description or "") < MAX_DESCRIPTION:
-        draft.description = f"{draft.description}\n{caption}" if draft.description else caption
-    await save(state, draft)
-    await message.answer(_("Photo {count} of {n} added.").format(count=len(draft.photos),
-                                                                 n=MAX_PHOTOS),
-                         reply_markup=with_cancel([button(_("Continue ▶️"), "next")]))
+    refusal = add_photo(message, draft.photos)
+    if refusal is None:
+        caption = (message.caption or "").strip()
+        if caption and len(caption) + len(draft.description or "") < MAX_DESCRIPTION:
+            draft.description = (f"{draft.description}\n{caption}" if draft.description
+                                 else caption)
+        await save(state, draft)
+    # an album (several photos sent at once) gets one answer and one Continue button
+    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(draft.photos)),
+                      with_cancel([button(_("Continue ▶️"), "next")]))
 
 
 @router.message(NewOrder.description)

@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.album_parts import AlbumCollector
 from bot.callbacks import Cb
 from bot.domain.errors import DomainError, InvalidInput, NotAllowed
 from bot.domain.pricing import (
@@ -33,7 +34,7 @@ from bot.services.work import confirm_with_code, report_completion
 from bot.texts import error_text
 from fsm.draft import ReportDraft
 from fsm.states import Code, Report
-from handlers.inputs import message_of, take_photo
+from handlers.inputs import add_photo, answer_once, message_of, photos_added
 from handlers.keyboards import cancel_button
 from handlers.master.shown import show_job
 
@@ -89,14 +90,13 @@ async def _report(state: FSMContext) -> ReportDraft:
 
 
 @router.message(Report.photos, F.photo)
-async def report_photo(message: Message, state: FSMContext) -> None:
+async def report_photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
     draft = await _report(state)
-    if not await take_photo(message, draft.photos):
-        return
-    await state.update_data(report=draft.model_dump(mode="json"))
-    await message.answer(_("Photo {count} of {n} added.").format(count=len(draft.photos),
-                                                                 n=MAX_PHOTOS),
-                         reply_markup=report_kb())
+    refusal = add_photo(message, draft.photos)
+    if refusal is None:
+        await state.update_data(report=draft.model_dump(mode="json"))
+    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(draft.photos)),
+                      report_kb())
 
 
 @router.message(Report.photos)

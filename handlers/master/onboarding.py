@@ -14,6 +14,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.album_parts import AlbumCollector, Parts
 from bot.callbacks import Cb
 from bot.domain.errors import DomainError, InvalidInput, NotAllowed
 from bot.domain.files import document_ref, photo_ref
@@ -34,7 +35,7 @@ from bot.services.users import ServiceItem, catalogue
 from bot.texts import error_text
 from fsm.draft import MasterDraft
 from fsm.states import MasterSignup
-from handlers.inputs import message_of, refuse_typed_phone, take_own_phone
+from handlers.inputs import answer_once, message_of, refuse_typed_phone, take_own_phone
 from handlers.keyboards import cancel_button, share_contact, with_cancel
 
 router = Router(name="master_onboarding")
@@ -332,22 +333,30 @@ def file_of(message: Message) -> str | None:
 
 
 @router.message(MasterSignup.documents, F.photo | F.document)
-async def got_document(message: Message, state: FSMContext) -> None:
+async def got_document(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
     draft = await load(state)
+    refusal: str | None = None
     if len(draft.documents) >= MAX_DOCUMENTS:
-        await message.answer(error_text(DomainError("error.documents_many")),
-                             reply_markup=documents_kb())
-        return
-    try:
-        ref = file_of(message)
-    except InvalidInput as exc:  # refused: what was sent before stays
-        await message.answer(error_text(exc), reply_markup=documents_kb())
-        return
-    assert ref is not None
-    draft.documents.append(ref)
-    await save(state, draft)
-    await message.answer(_("Document {count} of {n} added.").format(
-        count=len(draft.documents), n=MAX_DOCUMENTS), reply_markup=documents_kb())
+        refusal = error_text(DomainError("error.documents_many"))
+    else:
+        try:
+            ref = file_of(message)
+        except InvalidInput as exc:  # refused: what was sent before stays
+            refusal = error_text(exc)
+        else:
+            assert ref is not None
+            draft.documents.append(ref)
+            await save(state, draft)
+    # several files sent at once (an album) get one answer and one Continue button
+    await answer_once(message, albums, refusal,
+                      lambda p: documents_added(p, len(draft.documents)), documents_kb())
+
+
+def documents_added(parts: Parts, count: int) -> str:
+    if parts.count == 1:
+        return _("Document {count} of {n} added.").format(count=count, n=MAX_DOCUMENTS)
+    return _("Documents added: {added}. Now {count} of {n}.").format(
+        added=parts.added, count=count, n=MAX_DOCUMENTS)
 
 
 @router.callback_query(MasterSignup.documents, Cb.filter(F.a == "mdocs"))
