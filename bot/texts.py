@@ -119,6 +119,11 @@ ERRORS = {
     "error.visit_same": N_("This is the time already agreed. Propose a different time."),
     "error.own_proposal": N_("This is your own proposal: the other side has to answer it."),
     "error.proposal_gone": N_("This proposal has already been answered or replaced."),
+    "error.offer_expired": N_("This offer has expired: you did not answer it in time."),
+    "error.offer_withdrawn": N_("The desk has taken this offer back."),
+    "error.offer_cancelled": N_("This offer is closed: the order was cancelled."),
+    "error.offer_declined": N_("You have declined this offer."),
+    "error.offer_accepted": N_("You have already accepted this job: find it in «My jobs»."),
 }
 
 

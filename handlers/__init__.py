@@ -16,6 +16,7 @@ from handlers.desk import reviews as desk_reviews
 from handlers.desk import sla as desk_sla
 from handlers.desk.prompt import PromptScope
 from handlers.master import field, jobs, onboarding, requests
+from handlers.master import menu as master_menu
 from handlers.master import pricing as master_pricing
 from handlers.master import profile as master_profile
 
@@ -44,7 +45,8 @@ def get_routers(desk_chat_id: int) -> list[Router]:
                                        stop.router, review.router, cancel.router, claim.router,
                                        relay.router,
                                        onboarding.router,
-                                       master_profile.router, jobs.router, field.router,
+                                       master_profile.router, master_menu.router,
+                                       jobs.router, field.router,
                                        requests.router, visit.router,
                                        master_pricing.router, client_pricing.router,
                                        common.fallback))

@@ -37,26 +37,28 @@ def greeting(name: str, master: MasterView | None) -> str:
 async def start(message: Message, state: FSMContext, master: MasterView | None) -> None:
     await state.clear()
     assert message.from_user is not None
-    await message.answer(greeting(message.from_user.first_name, master), reply_markup=menu())
+    await message.answer(greeting(message.from_user.first_name, master),
+                         reply_markup=menu(master))
 
 
 @router.message(Command("cancel"), StateFilter("*"))
 @router.message(F.text.startswith("✖️"), ~StateFilter(None))
-async def cancel_cmd(message: Message, state: FSMContext) -> None:
+async def cancel_cmd(message: Message, state: FSMContext, master: MasterView | None) -> None:
     had = await state.get_state()
     await state.clear()
     text = _("Cancelled. Nothing was saved.") if had else _("There is nothing to cancel.")
     await message.answer(text, reply_markup=ReplyKeyboardRemove())
-    await message.answer(_("What would you like to do?"), reply_markup=menu())
+    await message.answer(_("What would you like to do?"), reply_markup=menu(master))
 
 
 @router.callback_query(Cb.filter(F.a == "cxl"))
-async def cancel_button(query: CallbackQuery, state: FSMContext) -> None:
+async def cancel_button(query: CallbackQuery, state: FSMContext,
+                        master: MasterView | None) -> None:
     await state.clear()
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(_("Cancelled. Nothing was saved."))
-        await query.message.answer(_("What would you like to do?"), reply_markup=menu())
+        await query.message.answer(_("What would you like to do?"), reply_markup=menu(master))
 
 
 def languages() -> InlineKeyboardMarkup:
@@ -79,7 +81,8 @@ async def language_menu(query: CallbackQuery) -> None:
 
 
 @router.callback_query(Cb.filter(F.a == "setl"))
-async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context) -> None:
+async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context,
+                       master: MasterView | None) -> None:
     if not 0 <= callback_data.x < len(LOCALES):
         await query.answer(_("This button is outdated."), show_alert=True)
         return
@@ -90,7 +93,8 @@ async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context) ->
         if isinstance(query.message, Message):
             await query.message.edit_text(_("Language: {name}").format(
                 name=LANGUAGE_NAMES[locale]))
-            await query.message.answer(_("What would you like to do?"), reply_markup=menu())
+            await query.message.answer(_("What would you like to do?"),
+                                       reply_markup=menu(master))
 
 
 @fallback.callback_query()
@@ -99,6 +103,6 @@ async def outdated(query: CallbackQuery) -> None:
 
 
 @fallback.message(StateFilter(None))
-async def unknown(message: Message) -> None:
+async def unknown(message: Message, master: MasterView | None) -> None:
     await message.answer(_("I did not understand that. Choose what you would like to do:"),
-                         reply_markup=menu())
+                         reply_markup=menu(master))

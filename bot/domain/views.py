@@ -132,6 +132,9 @@ class OrderView:
     proposed_by: str | None = None
     checkin_lat: float | None = None  # where the master checked in, when he shared it
     checkin_lon: float | None = None
+    # The pending offer: whom it waits for and until when (the card names him).
+    offered_master_name: str | None = None
+    offer_expires_at: datetime | None = None
 
     @property
     def parties(self) -> OrderParties:

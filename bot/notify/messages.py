@@ -44,7 +44,9 @@ class Draft:
     markup: InlineKeyboardMarkup | None = None
     photo: str | None = None  # a file_id: sent as a photo with the text as its caption
     document: str | None = None  # a file_id: sent as a file with the text as its caption
-    job: bool = False  # it shows the job (address, phone): remembered, to be stubbed later
+    # It shows the job (address, phone) or an offer: remembered (job_messages), to be stubbed
+    # when the job is lost, or edited when the offer ends.
+    job: bool = False
 
 
 def for_master(t: Target, o: OrderView) -> bool:
@@ -318,8 +320,14 @@ def _master_review(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 
 def _master_offer(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """Remembered like a job message: edited when the offer ends (or turned into the job)."""
     text, kb = r.offer(_order(t))
-    return Draft(text, kb)
+    return Draft(text, kb, job=True)
+
+
+def _offer_closed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """Sent only when none of his offer messages could be edited to say so."""
+    return Draft(r.offer_closed(_order(t).id, str(p.get("reason", ""))))
 
 
 def _master_offer_withdrawn(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -589,7 +597,8 @@ COMPOSERS = {
     "client_code": _client_code,
     "client_completed": _client_completed,
     "master_offer": _master_offer,
-    "master_offer_withdrawn": _master_offer_withdrawn,
+    "master_offer_withdrawn": _master_offer_withdrawn,  # rows queued before offer_closed
+    "offer_closed": _offer_closed,
     "master_order_cancelled": _master_order_cancelled,
     "master_code_reissued": _master_code_reissued,
     "master_decision": _master_decision,
