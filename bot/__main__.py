@@ -47,6 +47,8 @@ DESK_COMMANDS = (
     ("order", N_("An order by its number")), ("find", N_("Find orders")),
     ("sla", N_("Orders at risk and overdue")), ("stats", N_("Desk figures")),
     ("masters", N_("Applications to verify")), ("export", N_("All orders as CSV")),
+    ("block", N_("Block a master or a client")), ("unblock", N_("Unblock a master or a client")),
+    ("review", N_("Correct a review")), ("m", N_("In a topic: write to the order's master")),
 )
 
 

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKey
 from bot.callbacks import Cb
 from bot.config import LOCALES
 from bot.domain.views import MasterView
-from bot.i18n import _, _current
+from bot.i18n import LANGUAGE_NAMES, _, _current
 from bot.notify.render import button, q
 from bot.services.base import Context
 from bot.services.users import set_locale
@@ -19,8 +19,6 @@ from handlers.keyboards import menu
 router = Router(name="common")
 fallback = Router(name="fallback")
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "pl": "Polski", "cs": "Čeština",
-                  "vi": "Tiếng Việt", "zh": "中文"}
 CANCEL_WORDS = {"✖️ Cancel"}
 
 

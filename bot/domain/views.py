@@ -135,6 +135,10 @@ class OrderView:
     # The pending offer: whom it waits for and until when (the card names him).
     offered_master_name: str | None = None
     offer_expires_at: datetime | None = None
+    # Their languages (chosen, else Telegram's code), so the desk knows what to write in. The
+    # master: the assigned one, else the offered one.
+    client_locale: str | None = None
+    master_locale: str | None = None
 
     @property
     def parties(self) -> OrderParties:

@@ -417,8 +417,9 @@ DESK_NOTES: dict[str, Any] = {
                               "stop; the clocks are on hold. Resume or cancel the order."),
 
     "assigned": lambda o, p: _("✅ {master} accepted the order.").format(master=q(o.master_name)),
-    "auto_offered": lambda o, p: _("🤖 Auto: offered to {master}.").format(
+    "auto_offered": lambda o, p: _("🤖 Auto: offered to {master}.").format(  # older rows
         master=q(p.get("master", ""))),
+    "offered": lambda o, p: _offered_note(p),
     "auto_exhausted": lambda o, p: _("🤖 Auto stopped: no candidate is left (all declined, "
                                      "let the offer expire, or are off duty). The order is "
                                      "back at the desk."),
@@ -433,6 +434,17 @@ DESK_NOTES: dict[str, Any] = {
     "code_locked": lambda o, p: _("🚨 Too many wrong confirmation codes: the order is locked. "
                                "Check with the client and send a new code."),
 }
+
+
+def _offered_note(p: dict[str, Any]) -> str:
+    master = q(p.get("master", ""))
+    if not p.get("expires"):
+        return (_("🤖 Auto: offered to {master}.") if p.get("auto")
+                else _("👷 Offered to {master}.")).format(master=master)
+    until = fmt_datetime(datetime.fromisoformat(p["expires"]), p["tz"])
+    return (_("🤖 Auto: offered to {master}; the offer expires at {time}.") if p.get("auto")
+            else _("👷 Offered to {master}; the offer expires at {time}.")).format(
+        master=master, time=until)
 
 
 def _desk_note(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -481,6 +493,11 @@ def _offline(p: dict[str, Any]) -> str:
 def _desk_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     kind = p["kind"]
     if kind == "offer":
+        if p.get("master"):  # named, so the topic tells whom the order waited for
+            text = (_("⌛ {master} did not answer the offer in time.") if p.get("auto") else
+                    _("⌛ {master} did not answer the offer in time; the order is back in the "
+                      "queue. Choose another master.")).format(master=q(p["master"]))
+            return Draft(text + _offline(p))
         if p.get("auto"):
             return Draft(_("⌛ The master did not answer the offer in time.") + _offline(p))
         return Draft(_("⌛ The master did not answer the offer in time; the order is back in "

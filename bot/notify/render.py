@@ -27,6 +27,7 @@ from bot.domain.states import TERMINAL, Action, Role, Status, actions_for
 from bot.domain.views import MasterStats, MasterView, OrderView
 from bot.domain.visits import MASTER, proposal_stamp
 from bot.i18n import (
+    LANGUAGE_NAMES,
     N_,
     _,
     current_locale,
@@ -37,6 +38,7 @@ from bot.i18n import (
     fmt_percent,
     fmt_slot,
     ngettext,
+    resolve_locale,
 )
 
 TEXT_LIMIT = 4096
@@ -170,6 +172,11 @@ class Renderer:
     currency: str
     tz: ZoneInfo
     districts: tuple[str, ...] = ()
+    default_locale: str = "en"
+
+    def language(self, code: str | None) -> str:
+        """The language the bot writes to someone in, by its own name."""
+        return LANGUAGE_NAMES[resolve_locale(code, code, self.default_locale)]
 
     def service(self, code: str) -> str:
         names = self.services.get(code, {})
@@ -226,6 +233,16 @@ class Renderer:
             lines.append(_("District: {district}").format(district=q(o.district)))
         if o.master_name:
             lines.append(_("Master: {name}").format(name=q(o.master_name)))
+        if o.offered_master_name:
+            lines.append(_("Offered to: {name}, until {time}").format(
+                name=q(o.offered_master_name),
+                time=fmt_datetime(o.offer_expires_at, self.tz) if o.offer_expires_at else "—"))
+        if o.master_name or o.offered_master_name:
+            lines.append(_("Languages: client {client} · master {master}").format(
+                client=self.language(o.client_locale), master=self.language(o.master_locale)))
+        else:
+            lines.append(_("Language of the client: {client}").format(
+                client=self.language(o.client_locale)))
         if o.master_blocked:
             lines.append(_("🚫 The master is blocked: reassign the job"))
         if o.auto_offer:

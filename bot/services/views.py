@@ -63,7 +63,16 @@ async def order_view(s: AsyncSession, o: Order) -> OrderView:
         price_items=await price_items(s, o.id), warranty_months=o.warranty_months,
         report_notes=o.report_notes,
         offered_master_name=offered.name if offered else None, offer_expires_at=expires,
+        client_locale=_locale(client),
+        master_locale=_locale(await s.get(User, (master or offered).user_id))
+        if master or offered else None,
     )
+
+
+def _locale(u: User | None) -> str | None:
+    """His language as chosen (/language), else as Telegram reports it; the renderer resolves
+    it the way the sender does."""
+    return (u.locale or u.language_code) if u else None
 
 
 def price_item_view(p: PriceItem) -> PriceItemView:

@@ -51,10 +51,12 @@ async def offer_press(query: CallbackQuery, renderer: Renderer,
     try:
         yield
     except Conflict as exc:
-        closed = exc.params.get("closed")
-        if isinstance(closed, str):
-            with suppress(TelegramBadRequest):  # already edited by the outbox: not modified
-                await message_of(query).edit_text(renderer.offer_closed(order_id, closed))
+        closed, shown = exc.params.get("closed"), message_of(query)
+        # Without buttons it already says so (the outbox edited it): an edit would be refused
+        # as "not modified".
+        if isinstance(closed, str) and shown.reply_markup is not None:
+            with suppress(TelegramBadRequest):  # edited meanwhile: nothing more to say
+                await shown.edit_text(renderer.offer_closed(order_id, closed))
         raise
 
 
