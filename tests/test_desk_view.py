@@ -71,7 +71,7 @@ async def test_the_card_shows_the_clients_and_the_masters_language(h: Harness) -
     client = h.person(705, "Clara")
     order_id = await place_order(h, client)
     thread, card = card_of(h, order_id)
-    assert "Language of the client: English" in card.text
+    assert "Language of the client: English" in card.text  # named in the desk's language
     ivan.language = "pl"  # his Telegram is in Polish
     await ivan.send("/start")
     await client.send("/language")
@@ -79,7 +79,7 @@ async def test_the_card_shows_the_clients_and_the_masters_language(h: Harness) -
     mgr = h.manager(MANAGER, thread_id=thread)
     await mgr.click(card, "Assign")
     await mgr.click(card, "Ivan Petrov")
-    assert "Languages: client Русский · master Polski" in card.text
+    assert "Languages: client Russian · master Polish" in card.text
 
 
 async def test_the_desk_command_menu_lists_every_desk_command(h: Harness) -> None:

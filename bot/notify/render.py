@@ -14,6 +14,7 @@ from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from babel import Locale
 
 from bot.callbacks import cb
 from bot.domain.complaints import REWORK_HOURS
@@ -27,7 +28,6 @@ from bot.domain.states import TERMINAL, Action, Role, Status, actions_for
 from bot.domain.views import MasterStats, MasterView, OrderView
 from bot.domain.visits import MASTER, proposal_stamp
 from bot.i18n import (
-    LANGUAGE_NAMES,
     N_,
     _,
     current_locale,
@@ -175,8 +175,10 @@ class Renderer:
     default_locale: str = "en"
 
     def language(self, code: str | None) -> str:
-        """The language the bot writes to someone in, by its own name."""
-        return LANGUAGE_NAMES[resolve_locale(code, code, self.default_locale)]
+        """The language the bot writes to someone in, named in the reader's language (the
+        desk reads "Chinese", not 中文)."""
+        return Locale.parse(resolve_locale(code, code, self.default_locale)).get_display_name(
+            current_locale()) or ""
 
     def service(self, code: str) -> str:
         names = self.services.get(code, {})
