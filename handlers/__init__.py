@@ -8,6 +8,7 @@ from handlers import common, errors
 from handlers.client import cancel, claim, my_orders, new_order, relay, review, stop, visit
 from handlers.client import pricing as client_pricing
 from handlers.desk import claims as desk_claims
+from handlers.desk import help as desk_help
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
 from handlers.desk import relay as desk_relay
@@ -34,7 +35,8 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     desk.message.filter(F.chat.id == desk_chat_id)
     desk.callback_query.filter(F.message.chat.id == desk_chat_id)
     desk.message.outer_middleware(PromptScope())  # a prompt answers only in its own thread
-    desk.include_routers(*_detached(desk_orders.router, desk_masters.router, desk_claims.router,
+    desk.include_routers(*_detached(desk_help.router, desk_orders.router, desk_masters.router,
+                                    desk_claims.router,
                                     desk_reviews.router, desk_sla.router,
                                     desk_reports.router, desk_relay.router))
 

@@ -22,13 +22,76 @@ fallback = Router(name="fallback")
 CANCEL_WORDS = {"✖️ Cancel"}
 
 
+def is_master(master: MasterView | None) -> bool:
+    return master is not None and master.status == "approved"
+
+
 def greeting(name: str, master: MasterView | None) -> str:
-    lines = [_("Hello, {name}! This is the home services desk: plumbers, electricians, "
-               "furniture assemblers and more.").format(name=q(name)),
-             _("What would you like to do?")]
+    """Hello, how the service works for this person in two lines, and the menu."""
+    hello = _("Hello, {name}! This is the home services desk: plumbers, electricians, "
+              "furniture assemblers and more.").format(name=q(name))
+    if is_master(master):
+        how = _("How it works for you: job offers come here with Accept and Decline; once you "
+                "accept, you get the client's address and phone.\nYou call the client, agree "
+                "on the visit, check in on site and file the report; the client's code "
+                "completes the job.")
+    else:
+        how = _("How it works: you describe the job, and the desk finds a verified master who "
+                "calls you to agree on the visit.\nWhen the work is done, you confirm it with "
+                "a one-time code and pay as agreed.")
+    lines = [hello, how, _("What would you like to do?")]
     if master is None:
         lines.append(_("Are you a master? Apply with /become_master."))
+    lines.append(_("Help: /help"))
     return "\n\n".join(lines)
+
+
+def client_help() -> str:
+    return "\n".join([
+        _("<b>What this bot does for you</b>"),
+        _("You order home services here. The desk finds a verified master for your order; "
+          "you follow it, talk to the manager and accept the work in this chat."),
+        "",
+        _("<b>Commands</b>"),
+        _("/new — place an order"),
+        _("/orders — your orders: follow, stop or cancel one, write to the manager, make a "
+          "warranty claim"),
+        _("/language — change the language"),
+        _("/become_master — apply to work as a master"),
+        _("/cancel — leave what you are doing; nothing is saved"),
+        _("/help — this help"),
+        "",
+        _("<b>The desk</b>"),
+        _("Open the order in /orders and press «💬 Write to the manager»: a manager answers "
+          "you here. In an emergency during a job, press «⛔ Stop the job»."),
+    ])
+
+
+def master_help() -> str:
+    return "\n".join([
+        _("<b>What this bot does for you as a master</b>"),
+        _("Job offers come here: accept or decline them before they expire. After you accept, "
+          "you get the address and phone and lead the job step by step: the call, the visit, "
+          "the check-in, the report and the client's code."),
+        "",
+        _("<b>Commands</b>"),
+        _("/start — your menu: jobs, offers waiting, profile, duty"),
+        _("/jobs — your jobs with their next step"),
+        _("/profile — your profile, services, duty and photo"),
+        _("/new — order a service for yourself, as a client"),
+        _("/language — change the language"),
+        _("/cancel — leave what you are doing; nothing is saved"),
+        _("/help — this help"),
+        "",
+        _("<b>The desk</b>"),
+        _("Open the job and press «💬 Write to the desk»; to be released or to get more time, "
+          "use the job's buttons. The desk answers here."),
+    ])
+
+
+@router.message(Command("help"), StateFilter("*"))  # in a conversation too: it stays as it is
+async def help_cmd(message: Message, master: MasterView | None) -> None:
+    await message.answer(master_help() if is_master(master) else client_help())
 
 
 @router.message(CommandStart())
