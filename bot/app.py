@@ -83,7 +83,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     i18n = make_i18n(settings.default_locale)
     i18n.set_current(i18n)
     renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz,
-                        districts=tuple(settings.districts))
+                        districts=tuple(settings.districts),
+                        default_locale=settings.default_locale)
     limiter = limiter or Limiter()
     metrics = Metrics()
     bot.session.middleware(Throttle(limiter))

@@ -23,6 +23,9 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from bot.config import LOCALES
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# Each language in itself: the menu of /language, and the desk's card says what to write in.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "pl": "Polski", "cs": "Čeština",
+                  "vi": "Tiếng Việt", "zh": "中文"}
 
 
 class PoI18n(I18n):

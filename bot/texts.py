@@ -129,6 +129,11 @@ ERRORS = {
     "error.address_length": N_("The address must be from 5 to {n} characters long, or a "
                                "shared location."),
     "error.slot_gone": N_("This time slot is no longer available."),
+    "error.offer_expired": N_("This offer has expired: you did not answer it in time."),
+    "error.offer_withdrawn": N_("The desk has taken this offer back."),
+    "error.offer_cancelled": N_("This offer is closed: the order was cancelled."),
+    "error.offer_declined": N_("You have declined this offer."),
+    "error.offer_accepted": N_("You have already accepted this job: find it in «My jobs»."),
 }
 
 

@@ -18,6 +18,7 @@ from handlers.client import (
 )
 from handlers.client import pricing as client_pricing
 from handlers.desk import claims as desk_claims
+from handlers.desk import help as desk_help
 from handlers.desk import masters as desk_masters
 from handlers.desk import orders as desk_orders
 from handlers.desk import relay as desk_relay
@@ -26,6 +27,7 @@ from handlers.desk import reviews as desk_reviews
 from handlers.desk import sla as desk_sla
 from handlers.desk.prompt import PromptScope
 from handlers.master import field, jobs, onboarding, requests
+from handlers.master import menu as master_menu
 from handlers.master import pricing as master_pricing
 from handlers.master import profile as master_profile
 
@@ -43,7 +45,8 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     desk.message.filter(F.chat.id == desk_chat_id)
     desk.callback_query.filter(F.message.chat.id == desk_chat_id)
     desk.message.outer_middleware(PromptScope())  # a prompt answers only in its own thread
-    desk.include_routers(*_detached(desk_orders.router, desk_masters.router, desk_claims.router,
+    desk.include_routers(*_detached(desk_help.router, desk_orders.router, desk_masters.router,
+                                    desk_claims.router,
                                     desk_reviews.router, desk_sla.router,
                                     desk_reports.router, desk_relay.router))
 
@@ -56,7 +59,8 @@ def get_routers(desk_chat_id: int) -> list[Router]:
                                        stop.router, review.router, cancel.router, claim.router,
                                        relay.router,
                                        onboarding.router,
-                                       master_profile.router, jobs.router, field.router,
+                                       master_profile.router, master_menu.router,
+                                       jobs.router, field.router,
                                        requests.router, visit.router,
                                        master_pricing.router, client_pricing.router,
                                        common.fallback))

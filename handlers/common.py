@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKey
 from bot.callbacks import Cb
 from bot.config import LOCALES
 from bot.domain.views import MasterView
-from bot.i18n import _, _current
+from bot.i18n import LANGUAGE_NAMES, _, _current
 from bot.notify.render import button, q
 from bot.services.base import Context
 from bot.services.users import set_locale
@@ -19,44 +19,107 @@ from handlers.keyboards import menu
 router = Router(name="common")
 fallback = Router(name="fallback")
 
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "pl": "Polski", "cs": "Čeština",
-                  "vi": "Tiếng Việt", "zh": "中文"}
 CANCEL_WORDS = {"✖️ Cancel"}
 
 
+def is_master(master: MasterView | None) -> bool:
+    return master is not None and master.status == "approved"
+
+
 def greeting(name: str, master: MasterView | None) -> str:
-    lines = [_("Hello, {name}! This is the home services desk: plumbers, electricians, "
-               "furniture assemblers and more.").format(name=q(name)),
-             _("What would you like to do?")]
+    """Hello, how the service works for this person in two lines, and the menu."""
+    hello = _("Hello, {name}! This is the home services desk: plumbers, electricians, "
+              "furniture assemblers and more.").format(name=q(name))
+    if is_master(master):
+        how = _("How it works for you: job offers come here with Accept and Decline; once you "
+                "accept, you get the client's address and phone.\nYou call the client, agree "
+                "on the visit, check in on site and file the report; the client's code "
+                "completes the job.")
+    else:
+        how = _("How it works: you describe the job, and the desk finds a verified master who "
+                "calls you to agree on the visit.\nWhen the work is done, you confirm it with "
+                "a one-time code and pay as agreed.")
+    lines = [hello, how, _("What would you like to do?")]
     if master is None:
         lines.append(_("Are you a master? Apply with /become_master."))
+    lines.append(_("Help: /help"))
     return "\n\n".join(lines)
+
+
+def client_help() -> str:
+    return "\n".join([
+        _("<b>What this bot does for you</b>"),
+        _("You order home services here. The desk finds a verified master for your order; "
+          "you follow it, talk to the manager and accept the work in this chat."),
+        "",
+        _("<b>Commands</b>"),
+        _("/new — place an order"),
+        _("/orders — your orders: follow, stop or cancel one, write to the manager, make a "
+          "warranty claim"),
+        _("/language — change the language"),
+        _("/become_master — apply to work as a master"),
+        _("/cancel — leave what you are doing; nothing is saved"),
+        _("/help — this help"),
+        "",
+        _("<b>The desk</b>"),
+        _("Open the order in /orders and press «💬 Write to the manager»: a manager answers "
+          "you here. In an emergency during a job, press «⛔ Stop the job»."),
+    ])
+
+
+def master_help() -> str:
+    return "\n".join([
+        _("<b>What this bot does for you as a master</b>"),
+        _("Job offers come here: accept or decline them before they expire. After you accept, "
+          "you get the address and phone and lead the job step by step: the call, the visit, "
+          "the check-in, the report and the client's code."),
+        "",
+        _("<b>Commands</b>"),
+        _("/start — your menu: jobs, offers waiting, profile, duty"),
+        _("/jobs — your jobs with their next step"),
+        _("/profile — your profile, services, duty and photo"),
+        _("/new — order a service for yourself, as a client"),
+        _("/language — change the language"),
+        _("/cancel — leave what you are doing; nothing is saved"),
+        _("/help — this help"),
+        "",
+        _("<b>The desk</b>"),
+        _("Open the job and press «💬 Write to the desk»; to be released or to get more time, "
+          "use the job's buttons. The desk answers here."),
+    ])
+
+
+@router.message(Command("help"), StateFilter("*"))  # in a conversation too: it stays as it is
+async def help_cmd(message: Message, master: MasterView | None) -> None:
+    await message.answer(master_help() if is_master(master) else client_help())
 
 
 @router.message(CommandStart())
 async def start(message: Message, state: FSMContext, master: MasterView | None) -> None:
     await state.clear()
     assert message.from_user is not None
-    await message.answer(greeting(message.from_user.first_name, master), reply_markup=menu())
+    await message.answer(greeting(message.from_user.first_name, master),
+                         reply_markup=menu(master))
 
 
 @router.message(Command("cancel"), StateFilter("*"))
 @router.message(F.text.startswith("✖️"), ~StateFilter(None))
-async def cancel_cmd(message: Message, state: FSMContext) -> None:
+async def cancel_cmd(message: Message, state: FSMContext, master: MasterView | None) -> None:
     had = await state.get_state()
     await state.clear()
     text = _("Cancelled. Nothing was saved.") if had else _("There is nothing to cancel.")
     await message.answer(text, reply_markup=ReplyKeyboardRemove())
-    await message.answer(_("What would you like to do?"), reply_markup=menu())
+    await message.answer(_("What would you like to do?"), reply_markup=menu(master))
 
 
 @router.callback_query(Cb.filter(F.a == "cxl"))
-async def cancel_button(query: CallbackQuery, state: FSMContext) -> None:
+async def cancel_button(query: CallbackQuery, state: FSMContext,
+                        master: MasterView | None) -> None:
     await state.clear()
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(_("Cancelled. Nothing was saved."))
-        await query.message.answer(_("What would you like to do?"), reply_markup=menu())
+        await query.message.answer(_("What would you like to do?"), reply_markup=menu(master))
 
 
 def languages() -> InlineKeyboardMarkup:
@@ -79,7 +142,8 @@ async def language_menu(query: CallbackQuery) -> None:
 
 
 @router.callback_query(Cb.filter(F.a == "setl"))
-async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context) -> None:
+async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context,
+                       master: MasterView | None) -> None:
     if not 0 <= callback_data.x < len(LOCALES):
         await query.answer(_("This button is outdated."), show_alert=True)
         return
@@ -90,7 +154,8 @@ async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context) ->
         if isinstance(query.message, Message):
             await query.message.edit_text(_("Language: {name}").format(
                 name=LANGUAGE_NAMES[locale]))
-            await query.message.answer(_("What would you like to do?"), reply_markup=menu())
+            await query.message.answer(_("What would you like to do?"),
+                                       reply_markup=menu(master))
 
 
 @fallback.callback_query()
@@ -99,6 +164,6 @@ async def outdated(query: CallbackQuery) -> None:
 
 
 @fallback.message(StateFilter(None))
-async def unknown(message: Message) -> None:
+async def unknown(message: Message, master: MasterView | None) -> None:
     await message.answer(_("I did not understand that. Choose what you would like to do:"),
-                         reply_markup=menu())
+                         reply_markup=menu(master))

@@ -127,6 +127,10 @@ class ApiError(Exception):
         return out
 
 
+# Bot API: setMyDescription 0-512 characters, setMyShortDescription 0-120, setMyName 0-64.
+BOT_TEXT_LIMITS = {"description": 512, "short_description": 120, "name": 64}
+
+
 def bad_request(reason: str) -> ApiError:
     return ApiError(400, f"Bad Request: {reason}")
 
@@ -1414,6 +1418,8 @@ class FakeTelegram:
             "getMyCommands": self._get_my_commands,
             "setMyDescription": self._set_bot_text,
             "setMyShortDescription": self._set_bot_text,
+            "getMyDescription": lambda p, b: self._get_bot_text(p, "description"),
+            "getMyShortDescription": lambda p, b: self._get_bot_text(p, "short_description"),
             "setMyName": self._set_bot_text,
             "setChatMenuButton": self._set_chat_menu_button,
             "getChatMenuButton": self._get_chat_menu_button,
@@ -1969,10 +1975,27 @@ class FakeTelegram:
         return self.commands.get(self._commands_key(p), [])
 
     def _set_bot_text(self, p: Params, bot_id: int) -> bool:
+        """setMyDescription / setMyShortDescription / setMyName, per language code; an empty
+        or missing text removes the one for that language."""
+        language = p.text("language_code") or ""
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise bad_request("LANG_CODE_INVALID")  # wording not verified
         for key in ("description", "short_description", "name"):
             if key in p.data:
-                self.bot_texts[f"{key}:{p.text('language_code') or ''}"] = str(p.data[key])
+                text = str(p.data[key] or "")
+                if len(text) > BOT_TEXT_LIMITS[key]:  # counted in characters, like Telegram
+                    raise bad_request(f"{key.upper()}_INVALID")  # wording not verified
+                if text:
+                    self.bot_texts[f"{key}:{language}"] = text
+                else:
+                    self.bot_texts.pop(f"{key}:{language}", None)
         return True
+
+    def _get_bot_text(self, p: Params, key: str) -> dict[str, str]:
+        """The text for this language, else the one for all languages (as Telegram does)."""
+        language = p.text("language_code") or ""
+        text = self.bot_texts.get(f"{key}:{language}", self.bot_texts.get(f"{key}:", ""))
+        return {key: text}
 
     def _set_chat_menu_button(self, p: Params, bot_id: int) -> bool:
         chat_id = p.integer("chat_id")

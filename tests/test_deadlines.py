@@ -120,8 +120,11 @@ async def test_offer_expires_and_the_order_returns_to_the_desk(ctx: Context,
     row = await load_row(ctx, Order, order.id)
     assert (row.status, row.offered_master_id) == ("submitted", None)
     box = await outbox(ctx)
-    assert [(b[1], b[3]["kind"]) for b in kinds(box, "master_sla")] == [(2001, "offer")]
-    assert [b[3]["kind"] for b in kinds(box, "desk_sla")] == ["offer"]
+    # the master's offer message is edited to say it expired; the desk's note names him
+    assert [(b[1], b[3]["reason"]) for b in kinds(box, "offer_closed")] == [(2001, "expired")]
+    assert not kinds(box, "master_sla")
+    assert [(b[3]["kind"], b[3]["master"]) for b in kinds(box, "desk_sla")] == [
+        ("offer", master.name)]
     d = await deadlines(ctx, order.id)
     assert d["offer"][0] == "fired" and d["triage"][0] == "pending"  # a fresh triage clock
     with pytest.raises(DomainError):  # the expired offer can no longer be taken

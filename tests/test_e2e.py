@@ -480,13 +480,16 @@ async def test_a_deadline_due_while_the_bot_is_down_fires_once_after_restart(
     try:
         await fake.wait_for(lambda: fake.calls("setMyCommands"), timeout=30)
         order_id = await place_and_offer(fake)
+        offer = fake.last(MASTER)
+        assert offer is not None and "New job offer" in offer["text"]
         await proc.stop()  # the offer falls due (6 s) while the bot is down
         await asyncio.sleep(17)
         assert not [m for m in fake.sent(MASTER) if "expired" in (m["text"] or "")]
         await proc.start()
-        expired = await fake.wait_for_message(MASTER, f"order #{order_id} has expired",
-                                              timeout=30)
-        assert expired
+        # the offer message itself now says so, without its buttons (issue 11)
+        await fake.wait_for(lambda: f"order #{order_id} has expired" in (
+            msg(fake, MASTER, offer["message_id"])["text"] or ""), timeout=30)
+        assert not fake.buttons(msg(fake, MASTER, offer["message_id"]))
         note = await fake.wait_for_message(DESK, "did not answer the offer", timeout=30)
         assert "late" in note["text"] and "offline" in note["text"]  # marked late
         await asyncio.sleep(2)  # a second firing would show up by now
@@ -567,12 +570,18 @@ async def test_a_whole_order_with_two_masters_where_the_first_lets_the_offer_exp
         assert "flat 3" not in first["text"]  # the district and the job, not the address
         assert not [m for m in fake.sent(second) if "New job offer" in (m["text"] or "")]
         # Ivan does not answer: after 3 s the offer expires and Boris gets it
-        await fake.wait_for_message(MASTER, f"order #{order_id} has expired", timeout=30)
+        await fake.wait_for(lambda: f"order #{order_id} has expired" in (
+            msg(fake, MASTER, first["message_id"])["text"] or ""), timeout=30)
         offer = await fake.wait_for_message(second, "New job offer", timeout=30)
         await fake.wait_for_message(DESK, "Auto: offered to Boris Kot")
-        click(fake, MASTER, first, "Accept")  # too late: refused, nothing changes
+        assert not fake.buttons(msg(fake, MASTER, first["message_id"]))  # the offer says so
+        accept = next(b["callback_data"] for row in first["reply_markup"]["inline_keyboard"]
+                      for b in row if "Accept" in b["text"])  # as it was when it came
+        # A press already on its way: too late, told why, nothing changes
+        fake.user_clicks_data(MASTER, MASTER, first["message_id"], accept)
         await fake.wait_for(lambda: [c for c in fake.calls("answerCallbackQuery")
-                                     if c.params.get("show_alert")])
+                                     if c.params.get("show_alert")
+                                     and "expired" in (c.params.get("text") or "")])
         click(fake, second, offer, "Accept")
         await fake.wait_for(lambda: "+79990001122" in msg(fake, second,
                                                           offer["message_id"])["text"])

@@ -378,8 +378,8 @@ async def test_auto_goes_down_the_list_on_decline_and_expiry_then_returns(ctx, c
     assert (row.status, row.offered_master_id) == ("offered", b.id)
     box = await outbox(ctx)
     assert kinds(box, "master_offer")[-1][1] == b.user_id
-    assert ("auto_offered", "Master 2002") in {(r[3]["note"], r[3].get("master"))
-                                                for r in kinds(box, "desk_note")}
+    assert ("offered", "Master 2002", True) in {
+        (r[3]["note"], r[3].get("master"), r[3].get("auto")) for r in kinds(box, "desk_note")}
 
     clock.advance(minutes=16)
     assert await fire_due(ctx) >= 1  # b lets it expire; nobody on duty is left

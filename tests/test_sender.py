@@ -677,7 +677,8 @@ async def test_a_desk_note_for_a_deleted_topic_goes_to_general(rig: Rig) -> None
 
     notes = [m for m in rig.session.to(DESK) if "master declined the offer" in m.text]
     assert len(notes) == 1 and notes[0].thread_id is None
-    assert [r.status for r in await rig.rows() if r.kind == "desk_note"] == ["sent"]
+    assert [r.status for r in await rig.rows() if r.kind == "desk_note"
+            and r.payload.get("note") == "declined"] == ["sent"]
     assert {r.status for r in await rig.rows()} == {"sent"}
     async with rig.app.ctx.tx() as s:
         assert (await s.get(Order, order_id)).status == "submitted"  # type: ignore

@@ -318,11 +318,13 @@ async def test_withdrawn_master_cannot_accept(ctx):
     order = await make_order(ctx, CLIENT)
     await offer_order(ctx, DESK, order.id, master.id)
     await withdraw_offer(ctx, DESK, order.id)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Conflict) as refused:  # told why, not refused like a stranger
         await accept_offer(ctx, master_actor(master), order.id)
+    assert refused.value.key == "error.offer_withdrawn"
     row = await load_row(ctx, Order, order.id)
     assert (row.status, row.master_id, row.offered_master_id) == ("submitted", None, None)
-    assert ("master_offer_withdrawn", master.user_id, order.id, {}) in await outbox(ctx)
+    assert ("offer_closed", master.user_id, order.id, {"reason": "withdrawn"}) in await outbox(
+        ctx)
 
 
 async def test_stranger_callbacks_are_refused_and_nothing_stored(ctx):
@@ -712,8 +714,9 @@ async def test_client_cancels_offered_order_and_master_is_told(ctx):
     row = await load_row(ctx, Order, order.id)
     assert (row.status, row.offered_master_id) == ("cancelled", None)
     assert await offers_of(ctx, order.id) == [(master.id, "cancelled")]
-    assert ("master_order_cancelled", master.user_id, order.id, {}) in await outbox(ctx)
-    with pytest.raises(NotAllowed):
+    assert ("offer_closed", master.user_id, order.id, {"reason": "cancelled"}) in await outbox(
+        ctx)
+    with pytest.raises(Conflict):
         await accept_offer(ctx, master_actor(master), order.id)
 
 

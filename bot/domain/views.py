@@ -132,6 +132,13 @@ class OrderView:
     proposed_by: str | None = None
     checkin_lat: float | None = None  # where the master checked in, when he shared it
     checkin_lon: float | None = None
+    # The pending offer: whom it waits for and until when (the card names him).
+    offered_master_name: str | None = None
+    offer_expires_at: datetime | None = None
+    # Their languages (chosen, else Telegram's code), so the desk knows what to write in. The
+    # master: the assigned one, else the offered one.
+    client_locale: str | None = None
+    master_locale: str | None = None
 
     @property
     def parties(self) -> OrderParties:

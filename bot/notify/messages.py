@@ -44,7 +44,9 @@ class Draft:
     markup: InlineKeyboardMarkup | None = None
     photo: str | None = None  # a file_id: sent as a photo with the text as its caption
     document: str | None = None  # a file_id: sent as a file with the text as its caption
-    job: bool = False  # it shows the job (address, phone): remembered, to be stubbed later
+    # It shows the job (address, phone) or an offer: remembered (job_messages), to be stubbed
+    # when the job is lost, or edited when the offer ends.
+    job: bool = False
 
 
 def for_master(t: Target, o: OrderView) -> bool:
@@ -318,8 +320,14 @@ def _master_review(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 
 def _master_offer(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """Remembered like a job message: edited when the offer ends (or turned into the job)."""
     text, kb = r.offer(_order(t))
-    return Draft(text, kb)
+    return Draft(text, kb, job=True)
+
+
+def _offer_closed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
+    """Sent only when none of his offer messages could be edited to say so."""
+    return Draft(r.offer_closed(_order(t).id, str(p.get("reason", ""))))
 
 
 def _master_offer_withdrawn(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -409,8 +417,9 @@ DESK_NOTES: dict[str, Any] = {
                               "stop; the clocks are on hold. Resume or cancel the order."),
 
     "assigned": lambda o, p: _("✅ {master} accepted the order.").format(master=q(o.master_name)),
-    "auto_offered": lambda o, p: _("🤖 Auto: offered to {master}.").format(
+    "auto_offered": lambda o, p: _("🤖 Auto: offered to {master}.").format(  # older rows
         master=q(p.get("master", ""))),
+    "offered": lambda o, p: _offered_note(p),
     "auto_exhausted": lambda o, p: _("🤖 Auto stopped: no candidate is left (all declined, "
                                      "let the offer expire, or are off duty). The order is "
                                      "back at the desk."),
@@ -425,6 +434,17 @@ DESK_NOTES: dict[str, Any] = {
     "code_locked": lambda o, p: _("🚨 Too many wrong confirmation codes: the order is locked. "
                                "Check with the client and send a new code."),
 }
+
+
+def _offered_note(p: dict[str, Any]) -> str:
+    master = q(p.get("master", ""))
+    if not p.get("expires"):
+        return (_("🤖 Auto: offered to {master}.") if p.get("auto")
+                else _("👷 Offered to {master}.")).format(master=master)
+    until = fmt_datetime(datetime.fromisoformat(p["expires"]), p["tz"])
+    return (_("🤖 Auto: offered to {master}; the offer expires at {time}.") if p.get("auto")
+            else _("👷 Offered to {master}; the offer expires at {time}.")).format(
+        master=master, time=until)
 
 
 def _desk_note(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -528,6 +548,11 @@ def _offline(p: dict[str, Any]) -> str:
 def _desk_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
     kind = p["kind"]
     if kind == "offer":
+        if p.get("master"):  # named, so the topic tells whom the order waited for
+            text = (_("⌛ {master} did not answer the offer in time.") if p.get("auto") else
+                    _("⌛ {master} did not answer the offer in time; the order is back in the "
+                      "queue. Choose another master.")).format(master=q(p["master"]))
+            return Draft(text + _offline(p))
         if p.get("auto"):
             return Draft(_("⌛ The master did not answer the offer in time.") + _offline(p))
         return Draft(_("⌛ The master did not answer the offer in time; the order is back in "
@@ -644,7 +669,8 @@ COMPOSERS = {
     "client_code": _client_code,
     "client_completed": _client_completed,
     "master_offer": _master_offer,
-    "master_offer_withdrawn": _master_offer_withdrawn,
+    "master_offer_withdrawn": _master_offer_withdrawn,  # rows queued before offer_closed
+    "offer_closed": _offer_closed,
     "master_order_cancelled": _master_order_cancelled,
     "master_code_reissued": _master_code_reissued,
     "master_decision": _master_decision,

@@ -14,6 +14,7 @@ from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from babel import Locale
 
 from bot.callbacks import cb
 from bot.domain.complaints import REWORK_HOURS
@@ -37,6 +38,7 @@ from bot.i18n import (
     fmt_percent,
     fmt_slot,
     ngettext,
+    resolve_locale,
 )
 
 TEXT_LIMIT = 4096
@@ -106,6 +108,23 @@ CLAIM_REJECT_NAMES = {
     "other": N_("Another reason"),
 }
 SLA_MARKS = {"risk": "🟡 ", "breach": "🔴 "}
+# The master's next step on a job, for his list of jobs.
+NEXT_STEPS = {
+    Status.ASSIGNED: N_("call the client"),
+    Status.CONTACTED: N_("agree on the visit time"),
+    Status.SCHEDULED: N_("go to the client at the agreed time"),
+    Status.ON_SITE: N_("finish the work and file the report"),
+    Status.AWAITING_CONFIRMATION: N_("enter the client's confirmation code"),
+    Status.DISPUTED: N_("the client's claim is with the desk; wait for its decision"),
+}
+# What an ended offer's message says instead of the offer (its buttons go).
+OFFER_CLOSED = {
+    "expired": N_("⌛ The offer for order #{number} has expired."),
+    "withdrawn": N_("The offer for order #{number} was withdrawn by the desk."),
+    "cancelled": N_("Order #{number} was cancelled: this offer is closed."),
+    "declined": N_("You declined order #{number}."),
+    "accepted": N_("You accepted order #{number}: find it in «My jobs»."),
+}
 
 
 def slot_name(code: str | None) -> str:
@@ -153,6 +172,13 @@ class Renderer:
     currency: str
     tz: ZoneInfo
     districts: tuple[str, ...] = ()
+    default_locale: str = "en"
+
+    def language(self, code: str | None) -> str:
+        """The language the bot writes to someone in, named in the reader's language (the
+        desk reads "Chinese", not 中文)."""
+        return Locale.parse(resolve_locale(code, code, self.default_locale)).get_display_name(
+            current_locale()) or ""
 
     def service(self, code: str) -> str:
         names = self.services.get(code, {})
@@ -221,6 +247,16 @@ class Renderer:
             lines.append(_("District: {district}").format(district=q(o.district)))
         if o.master_name:
             lines.append(_("Master: {name}").format(name=q(o.master_name)))
+        if o.offered_master_name:
+            lines.append(_("Offered to: {name}, until {time}").format(
+                name=q(o.offered_master_name),
+                time=fmt_datetime(o.offer_expires_at, self.tz) if o.offer_expires_at else "—"))
+        if o.master_name or o.offered_master_name:
+            lines.append(_("Languages: client {client} · master {master}").format(
+                client=self.language(o.client_locale), master=self.language(o.master_locale)))
+        else:
+            lines.append(_("Language of the client: {client}").format(
+                client=self.language(o.client_locale)))
         if o.master_blocked:
             lines.append(_("🚫 The master is blocked: reassign the job"))
         if o.auto_offer:
@@ -321,9 +357,16 @@ class Renderer:
             "",
             _("The address and the client's phone are shown after you accept."),
         ])
+        if o.offer_expires_at is not None:
+            text += "\n" + _("⌛ Please answer by {time}.").format(
+                time=fmt_datetime(o.offer_expires_at, self.tz))
         kb = InlineKeyboardMarkup(inline_keyboard=[[
             button(_("✅ Accept"), "acc", o.id), button(_("❌ Decline"), "dec", o.id)]])
         return text, kb
+
+    def offer_closed(self, order_id: int, reason: str) -> str:
+        """An offer message once the offer has ended: why, and no buttons."""
+        return _(OFFER_CLOSED.get(reason, OFFER_CLOSED["withdrawn"])).format(number=order_id)
 
     def job_stub(self, order_id: int) -> str:
         """What is left of a job message once the master has lost the job: no address, no
@@ -403,6 +446,20 @@ class Renderer:
                 else:
                     lines.append(_("📍 Checked in with a location."))
         return lines
+
+    def next_step(self, o: OrderView) -> str:
+        """What the master's job waits for, in a few words (his list of jobs)."""
+        if o.stopped:
+            return _("stopped by the client: wait for the desk")
+        if o.status == Status.SCHEDULED and o.visit_at is not None:
+            return _("be on site at {time}").format(time=fmt_datetime(o.visit_at, self.tz))
+        return _(NEXT_STEPS[o.status]) if o.status in NEXT_STEPS else ""
+
+    def job_line(self, o: OrderView) -> str:
+        """A line of the master's list: the job, its state and his next step."""
+        line = self.client_order_line(o)
+        step = self.next_step(o)
+        return f"{line}\n    ➡️ {step}" if step else line
 
     # --- what clients see ------------------------------------------------------------------
 

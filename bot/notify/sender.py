@@ -265,6 +265,8 @@ class OutboxSender:
         if row.kind == "job_revoked":
             await self._revoke_job(row, target)
             return
+        if row.kind == "offer_closed" and await self._close_offer(row, target):
+            return
         with self.i18n.use_locale(target.locale):
             draft = compose(row.kind, row.payload, target, self.renderer)
         sent = await self._send_draft(target.chat_id, target.thread_id, draft)
@@ -283,6 +285,19 @@ class OutboxSender:
         for message_id in ids:
             await self._edit(target.chat_id, message_id, stub, None)
         await forget_job_messages(self.ctx, target.order.id, target.chat_id, ids)
+
+    async def _close_offer(self, row: OutboxMessage, target: Target) -> bool:
+        """The offer ended: each message that showed it says why and loses its buttons.
+        False when none could be edited (then the row is sent as a message)."""
+        order = target.order
+        if order is None or order.master_user_id == target.chat_id:
+            return True  # he holds the job now: his messages show it, leave them
+        ids = await job_message_ids(self.ctx, order.id, target.chat_id)
+        with self.i18n.use_locale(target.locale):
+            text = self.renderer.offer_closed(order.id, str(row.payload.get("reason", "")))
+        edited = [m for m in ids if await self._edit(target.chat_id, m, text, None)]
+        await forget_job_messages(self.ctx, order.id, target.chat_id, ids)
+        return bool(edited)
 
     async def _send_draft(self, chat_id: int, thread_id: int | None, draft: Draft) -> Message:
         if draft.document:  # a relayed file: it arrives as the file

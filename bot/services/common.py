@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.rules import OrderParties
 from bot.domain.states import Status
-from bot.services.base import Context
+from bot.services.base import Context, enqueue
 from db.models import Master, Offer, Order
 
 
@@ -56,10 +56,18 @@ async def master_user_id(s: AsyncSession, master_id: int) -> int:
 
 async def close_pending_offers(s: AsyncSession, order_id: int, status: str,
                                now: datetime) -> None:
+    """The pending offer ends (expired, withdrawn, declined, cancelled): its master's offer
+    messages are edited to say so and lose their buttons (kind 'offer_closed', see
+    bot/notify/sender.py), in the same transaction."""
+    holders = (await s.scalars(
+        select(Master.user_id).join(Offer, Offer.master_id == Master.id)
+        .where(Offer.order_id == order_id, Offer.status == "pending"))).all()
     await s.execute(
         update(Offer).where(Offer.order_id == order_id, Offer.status == "pending")
         .values(status=status, decided_at=now)
     )
+    for uid in set(holders):
+        enqueue(s, now, "offer_closed", chat_id=uid, order_id=order_id, reason=status)
 
 
 async def card_menu_shown(ctx: Context, *, order_id: int | None = None,

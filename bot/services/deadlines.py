@@ -210,7 +210,7 @@ async def _fire(ctx: Context, s: AsyncSession, fx: _Effects, order: Order,
 
 async def _expire_offer(ctx: Context, s: AsyncSession, order: Order, now: datetime,
                         common: dict[str, object]) -> None:
-    """The offer ran out: the order goes back to the desk, the master is told."""
+    """The offer ran out: the order goes back to the desk, the master's offer is closed."""
     from bot.services.common import cas_status, close_pending_offers
     from bot.services.matching import offer_next
 
@@ -221,10 +221,11 @@ async def _expire_offer(ctx: Context, s: AsyncSession, order: Order, now: dateti
     await close_pending_offers(s, order.id, "expired", now)
     audit(s, now, actor_id=None, role=Role.SYSTEM, action=Action.EXPIRE, order_id=order.id,
           master_id=master_id, from_status=Status.OFFERED, to_status=Status.SUBMITTED)
-    uid = await s.scalar(select(Master.user_id).where(Master.id == master_id))
-    if uid is not None:
-        enqueue(s, now, "master_sla", chat_id=uid, order_id=order.id, **common)
-    enqueue(s, now, "desk_sla", order_id=order.id, auto=order.auto_offer, **common)
+    # The master's offer message says it expired (close_pending_offers); the desk's note
+    # names him, so the topic tells whom the order waited for.
+    name = await s.scalar(select(Master.name).where(Master.id == master_id))
+    enqueue(s, now, "desk_sla", order_id=order.id, auto=order.auto_offer, master=name or "",
+            **common)
     enqueue(s, now, "order_card", order_id=order.id)
     await offer_next(ctx, s, order, now)  # Auto: the next candidate gets it
 

@@ -27,7 +27,7 @@ from bot.domain.views import MasterStats, OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, load_order, parties
 from bot.services.views import order_view
-from db.models import AuditEntry, Master, MasterService, Offer, Order, Review
+from db.models import AuditEntry, Deadline, Master, MasterService, Offer, Order, Review
 
 BUSY = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
 DONE = (Status.COMPLETED, Status.DISPUTED)
@@ -165,6 +165,11 @@ async def send_offer(ctx: Context, s: AsyncSession, order: Order, master: Master
           master_id=master.id, from_status=prev, to_status=Status.OFFERED,
           reason="auto" if auto else None)
     enqueue(s, now, "master_offer", chat_id=master.user_id, order_id=order.id)
+    # The topic notes every offer, Auto's first one too: whom, and until when.
+    expires = await s.scalar(select(Deadline.due_at).where(
+        Deadline.order_id == order.id, Deadline.kind == "offer", Deadline.state == "pending"))
+    enqueue(s, now, "desk_note", order_id=order.id, note="offered", master=master.name,
+            auto=auto, expires=expires.isoformat() if expires else None)
     enqueue(s, now, "order_card", order_id=order.id)
 
 
@@ -182,7 +187,6 @@ async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime)
     master = await s.get(Master, best.master_id)
     assert master is not None
     await send_offer(ctx, s, order, master, now, actor_id=None, role=Role.SYSTEM, auto=True)
-    enqueue(s, now, "desk_note", order_id=order.id, note="auto_offered", master=master.name)
     return True
 
 

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, InvalidInput
 from bot.domain.rules import Actor, authorize, check_may_serve
-from bot.domain.states import Action
+from bot.domain.states import Action, Status
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue, enqueue_album
 from bot.services.common import (
     cas_status,
     close_pending_offers,
     load_order,
-    master_user_id,
     parties,
 )
 from bot.services.matching import offer_next, send_offer, stats_for
 from bot.services.views import order_view
-from db.models import Master, MasterService, Offer
+from db.models import Master, MasterService, Offer, Order
 
 
 async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int) -> OrderView:
@@ -52,11 +52,28 @@ async def withdraw_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView
         await close_pending_offers(s, order.id, "withdrawn", now)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.WITHDRAW,
               order_id=order.id, master_id=offered, from_status=prev, to_status=to)
-        if offered:
-            enqueue(s, now, "master_offer_withdrawn", chat_id=await master_user_id(s, offered),
-                    order_id=order.id)
         enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
+
+
+# A press on an offer that has ended, by the master it was made to: why it ended.
+OFFER_CLOSED_ERRORS = {"expired": "error.offer_expired", "withdrawn": "error.offer_withdrawn",
+                       "cancelled": "error.offer_cancelled", "declined": "error.offer_declined",
+                       "accepted": "error.offer_accepted"}
+
+
+async def check_offer_open(s: AsyncSession, actor: Actor, order: Order) -> None:
+    """A late press on Accept or Decline (the offer expired, the desk took it back...) is told
+    what happened to the offer, not refused like a stranger's press. A master who was never
+    offered this order is left to the rules."""
+    if actor.master_id is None or actor.blocked or (
+            order.status == Status.OFFERED and order.offered_master_id == actor.master_id):
+        return
+    last = await s.scalar(select(Offer.status).where(
+        Offer.order_id == order.id, Offer.master_id == actor.master_id)
+        .order_by(Offer.id.desc()).limit(1))
+    if last in OFFER_CLOSED_ERRORS:
+        raise Conflict(OFFER_CLOSED_ERRORS[last], closed=last)
 
 
 async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
@@ -66,6 +83,7 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         prev = order.status
+        await check_offer_open(s, actor, order)
         role, to = authorize(actor, parties(order), Action.ACCEPT)
         master_id = order.offered_master_id
         await cas_status(ctx, s, order, to, now, master_id=master_id, offered_master_id=None,
@@ -101,6 +119,7 @@ async def decline_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         prev, master_id = order.status, order.offered_master_id
+        await check_offer_open(s, actor, order)
         role, to = authorize(actor, parties(order), Action.DECLINE)
         await cas_status(ctx, s, order, to, now, offered_master_id=None)
         await close_pending_offers(s, order.id, "declined", now)

@@ -170,17 +170,16 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str,
         order = await load_order(s, order_id)
         prev = Status(order.status)
         role, to = authorize(actor, parties(order), Action.CANCEL)
-        master_id, offered = order.master_id, order.offered_master_id
+        master_id = order.master_id
         await cas_status(ctx, s, order, to, now, reason=reason, offered_master_id=None)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.CANCEL,
               order_id=order.id, from_status=prev, to_status=to,
               reason=f"{reason}: {note}" if note else reason)
         await close_pending_offers(s, order.id, "cancelled", now)
-        for mid in {m for m in (master_id, offered) if m}:
-            uid = await master_user_id(s, mid)
+        if master_id:  # the offered master's offer message says so (close_pending_offers)
+            uid = await master_user_id(s, master_id)
             enqueue(s, now, "master_order_cancelled", chat_id=uid, order_id=order.id)
-            if mid == master_id:
-                revoke_job(s, now, order.id, uid)
+            revoke_job(s, now, order.id, uid)
         if role != Role.CLIENT:
             enqueue(s, now, "client_cancelled", chat_id=order.client_id, order_id=order.id,
                     reason=reason)

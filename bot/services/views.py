@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.pricing import PriceItemView
 from bot.domain.states import Status
 from bot.domain.views import MasterView, OrderView, UserView
-from db.models import Master, MasterService, Order, PriceItem, Review, User
+from db.models import Deadline, Master, MasterService, Order, PriceItem, Review, User
 
 
 def user_view(u: User) -> UserView:
@@ -29,6 +29,11 @@ async def master_view(s: AsyncSession, m: Master) -> MasterView:
 async def order_view(s: AsyncSession, o: Order) -> OrderView:
     client = await s.get(User, o.client_id)
     master = await s.get(Master, o.master_id) if o.master_id else None
+    offered = await s.get(Master, o.offered_master_id) \
+        if o.offered_master_id and o.status == Status.OFFERED else None
+    expires = await s.scalar(select(Deadline.due_at).where(
+        Deadline.order_id == o.id, Deadline.kind == "offer", Deadline.state == "pending")
+        .order_by(Deadline.id.desc()).limit(1)) if offered else None
     review = await s.scalar(select(Review).where(Review.order_id == o.id)) \
         if o.status in (Status.COMPLETED, Status.DISPUTED) else None
     return OrderView(
@@ -57,7 +62,17 @@ async def order_view(s: AsyncSession, o: Order) -> OrderView:
         checkin_lat=o.checkin_lat, checkin_lon=o.checkin_lon,
         price_items=await price_items(s, o.id), warranty_months=o.warranty_months,
         report_notes=o.report_notes,
+        offered_master_name=offered.name if offered else None, offer_expires_at=expires,
+        client_locale=_locale(client),
+        master_locale=_locale(await s.get(User, (master or offered).user_id))
+        if master or offered else None,
     )
+
+
+def _locale(u: User | None) -> str | None:
+    """His language as chosen (/language), else as Telegram reports it; the renderer resolves
+    it the way the sender does."""
+    return (u.locale or u.language_code) if u else None
 
 
 def price_item_view(p: PriceItem) -> PriceItemView:

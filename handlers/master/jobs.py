@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from decimal import Decimal
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.album_parts import AlbumCollector
 from bot.callbacks import Cb
-from bot.domain.errors import DomainError, InvalidInput, NotAllowed
+from bot.domain.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from bot.domain.pricing import (
     MAX_NOTES,
     MAX_WARRANTY_MONTHS,
@@ -41,20 +44,39 @@ from handlers.master.shown import show_job
 router = Router(name="master_jobs")
 
 
+@asynccontextmanager
+async def offer_press(query: CallbackQuery, renderer: Renderer,
+                      order_id: int) -> AsyncIterator[None]:
+    """A late press on an ended offer: the alert says why (errors middleware), and this copy
+    of the offer says it too and loses its buttons."""
+    try:
+        yield
+    except Conflict as exc:
+        closed, shown = exc.params.get("closed"), message_of(query)
+        # Without buttons it already says so (the outbox edited it): an edit would be refused
+        # as "not modified".
+        if isinstance(closed, str) and shown.reply_markup is not None:
+            with suppress(TelegramBadRequest):  # edited meanwhile: nothing more to say
+                await shown.edit_text(renderer.offer_closed(order_id, closed))
+        raise
+
+
 @router.callback_query(Cb.filter(F.a == "acc"))
 async def accept(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
                  renderer: Renderer) -> None:
-    order = await accept_offer(ctx, actor, callback_data.o)
+    async with offer_press(query, renderer, callback_data.o):
+        order = await accept_offer(ctx, actor, callback_data.o)
     await query.answer(_("The job is yours."))
     await show_job(ctx, renderer, order, message_of(query), edit=True)
 
 
 @router.callback_query(Cb.filter(F.a == "dec"))
-async def decline(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor) -> None:
-    await decline_offer(ctx, actor, callback_data.o)
+async def decline(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+                  renderer: Renderer) -> None:
+    async with offer_press(query, renderer, callback_data.o):
+        await decline_offer(ctx, actor, callback_data.o)
     await query.answer()
-    await message_of(query).edit_text(_("You declined order #{number}.").format(
-        number=callback_data.o))
+    await message_of(query).edit_text(renderer.offer_closed(callback_data.o, "declined"))
 
 
 # --- the completion report -----------------------------------------------------------------

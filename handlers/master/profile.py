@@ -25,7 +25,7 @@ from handlers.master.onboarding import districts_kb, file_of, services_kb, toggl
 router = Router(name="master_profile")
 
 
-async def _show(message: Message, m: MasterView, ctx: Context, renderer: Renderer,
+async def show_profile(message: Message, m: MasterView, ctx: Context, renderer: Renderer,
                 edit: bool = False) -> None:
     stats, record = await master_record(ctx, m.id)
     text, kb = renderer.profile(m, stats, record)
@@ -41,7 +41,7 @@ async def profile(message: Message, state: FSMContext, master: MasterView | None
     if master is None or master.status != "approved":
         raise NotFound("error.not_a_master")
     await state.clear()
-    await _show(message, master, ctx, renderer)
+    await show_profile(message, master, ctx, renderer)
 
 
 @router.callback_query(Cb.filter(F.a == "pduty"))
@@ -49,7 +49,7 @@ async def duty(query: CallbackQuery, callback_data: Cb, ctx: Context,
                renderer: Renderer) -> None:
     m = await update_profile(ctx, query.from_user.id, on_duty=bool(callback_data.x))
     await query.answer(_("You are on duty.") if m.on_duty else _("You are off duty."))
-    await _show(message_of(query), m, ctx, renderer, edit=True)
+    await show_profile(message_of(query), m, ctx, renderer, edit=True)
 
 
 @router.callback_query(Cb.filter(F.a == "psvc"))
@@ -104,7 +104,7 @@ async def toggled(query: CallbackQuery, callback_data: Cb, state: FSMContext, ct
     await state.clear()
     await query.answer(_("Saved."))
     await message.edit_reply_markup(reply_markup=None)
-    await _show(message, m, ctx, renderer)
+    await show_profile(message, m, ctx, renderer)
 
 
 @router.message(Profile.services)
@@ -129,7 +129,7 @@ async def got_photo(message: Message, state: FSMContext, ctx: Context,
     m = await update_profile(ctx, message.from_user.id, photo=message.photo[-1].file_id)
     await state.clear()
     await message.answer(_("Photo saved."))
-    await _show(message, m, ctx, renderer)
+    await show_profile(message, m, ctx, renderer)
 
 
 @router.message(Profile.photo)
