@@ -17,6 +17,7 @@ from bot.desk import DeskMembers
 from bot.domain.limits import Pace
 from bot.i18n import PoI18n, make_i18n
 from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddleware
+from bot.notify.fitting import FitToLimits
 from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
 from bot.notify.sender import OutboxSender, SenderConfig
@@ -77,6 +78,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz,
                         districts=tuple(settings.districts))
     limiter = limiter or Limiter()
+    # Outermost, so that a text sent again after "too long" still passes the throttle.
+    bot.session.middleware(FitToLimits())  # every text within Telegram's limits
     bot.session.middleware(Throttle(limiter))
     bot.session.middleware(AnswerOnce())
     sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(
