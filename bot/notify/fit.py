@@ -30,6 +30,7 @@ CALLBACK_BYTES = 64  # a button's callback data
 OPEN, CLOSE = "\ue000", "\ue001"  # around a user part; never shown (q() strips them from input)
 ELLIPSIS = "…"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|lt|gt|amp|quot);")
+_TAG = re.compile(r"<[^>]*>")
 _TAG_NAME = re.compile(r"</?([a-zA-Z-]+)")
 
 
@@ -69,10 +70,12 @@ def _tokens(html: str) -> list[tuple[str, str, int]]:
 
 
 def tg_len(text: str, html: bool = True) -> int:
-    """The length Telegram checks against its limits."""
-    if not html:
-        return units(unmark(text))
-    return sum(u for _k, _s, u in _tokens(text))
+    """The length Telegram checks against its limits (tags vanish, an entity is its one
+    character)."""
+    text = unmark(text)
+    if html:
+        text = _ENTITY.sub(lambda m: unescape(m.group()), _TAG.sub("", text))
+    return units(text)
 
 
 def _split(text: str, html: bool) -> list[tuple[bool, str, int]]:

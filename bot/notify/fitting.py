@@ -35,6 +35,7 @@ from bot.notify.fit import (
     TOPIC_LIMIT,
     clip_html,
     fit,
+    tg_len,
     unmark,
 )
 
@@ -95,9 +96,10 @@ def _hard_cut(bot: Bot, method: TelegramMethod[Any]) -> None:
                                   ("caption", CAPTION_LIMIT, "caption_entities")):
         value = getattr(method, name, None)
         if isinstance(value, str):
-            cut = int(limit * RETRY_MARGIN)
-            setattr(method, name, clip_html(value, cut) if _is_html(bot, method, entities)
-                    else fit(value, cut, html=False))
+            html = _is_html(bot, method, entities)
+            # Telegram counted more than we did: a margin below what we counted.
+            cut = int(min(limit, tg_len(value, html)) * RETRY_MARGIN)
+            setattr(method, name, clip_html(value, cut) if html else fit(value, cut, html=False))
 
 
 class FitToLimits(BaseRequestMiddleware):
@@ -112,5 +114,4 @@ class FitToLimits(BaseRequestMiddleware):
             logger.warning("%s refused as too long; cutting it and sending again",
                            type(method).__name__)
             _hard_cut(bot, method)
-            fit_method(bot, method, RETRY_MARGIN)
             return await make_request(bot, method)
