@@ -19,6 +19,7 @@ from bot.domain.pricing import ACCEPTED, DECLINED, EXTRA, PROPOSED, QUOTE, Price
 from bot.domain.states import Status
 from bot.domain.views import MasterStats, MasterView, OrderView
 from bot.i18n import make_i18n
+from bot.notify.client_view import client_view
 from bot.notify.fit import fit, fits_fixed, tg_len
 from bot.notify.messages import COMPOSERS, DESK_NOTES, Target, compose
 from bot.notify.render import Renderer, button
@@ -185,7 +186,8 @@ def test_cards_and_lists_at_their_longest_fit(lang: str) -> None:
                        {"address": None, "master_blocked": True}):
                 o = order(status, **kw)
                 for what, (text, kb) in (("card", r.card(o)), ("job", r.job(o)),
-                                         ("offer", r.offer(o))):
+                                         ("offer", r.offer(o)),
+                                         ("client's view", client_view(r, o))):
                     assert_fits(text, 4096, f"{lang} {what} {status}")
                     assert_buttons(kb, f"{lang} {what} {status}")
                 # /order N: the topic's line above the card

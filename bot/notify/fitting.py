@@ -52,36 +52,46 @@ def _is_html(bot: Bot, obj: Any, entities: str) -> bool:
     return isinstance(mode, str) and mode.lower() == "html"
 
 
+def _fitted(bot: Bot, obj: Any, name: str, limit: int, entities: str,
+            html: bool | None = None) -> str | None:
+    """The field fitted, or None when it is not a text or is already within the limit."""
+    value = getattr(obj, name, None)
+    if not isinstance(value, str):
+        return None
+    new = fit(value, limit, _is_html(bot, obj, entities) if html is None else html)
+    return None if new == value else new
+
+
 def _fit_field(bot: Bot, obj: Any, name: str, limit: int, entities: str,
                html: bool | None = None) -> None:
-    value = getattr(obj, name, None)
-    if isinstance(value, str):
-        setattr(obj, name, fit(value, limit, _is_html(bot, obj, entities) if html is None
-                               else html))
+    new = _fitted(bot, obj, name, limit, entities, html)
+    if new is not None:
+        setattr(obj, name, new)
 
 
 def _unmark_buttons(markup: Any) -> None:
     if isinstance(markup, InlineKeyboardMarkup):
         for row in markup.inline_keyboard:
             for b in row:
-                b.text = unmark(b.text)
+                if unmark(b.text) != b.text:
+                    b.text = unmark(b.text)
 
 
-def fit_method(bot: Bot, method: TelegramMethod[Any], scale: float = 1.0) -> None:
-    """Fit the method's texts in place (`scale` < 1: with a margin)."""
-    def lim(n: int) -> int:
-        return int(n * scale)
-
+def fit_method(bot: Bot, method: TelegramMethod[Any]) -> None:
+    """Fit the method's texts in place."""
     if isinstance(method, CreateForumTopic | EditForumTopic):
-        _fit_field(bot, method, "name", lim(TOPIC_LIMIT), "", html=False)
+        _fit_field(bot, method, "name", TOPIC_LIMIT, "", html=False)
     elif isinstance(method, AnswerCallbackQuery):
-        _fit_field(bot, method, "text", lim(ALERT_LIMIT), "", html=False)
+        _fit_field(bot, method, "text", ALERT_LIMIT, "", html=False)
     elif isinstance(method, SendMediaGroup):
-        for item in method.media:
-            _fit_field(bot, item, "caption", lim(CAPTION_LIMIT), "caption_entities")
+        media = []
+        for item in method.media:  # frozen: a fitted caption makes a copy
+            new = _fitted(bot, item, "caption", CAPTION_LIMIT, "caption_entities")
+            media.append(item if new is None else item.model_copy(update={"caption": new}))
+        method.media = media
     else:
-        _fit_field(bot, method, "text", lim(TEXT_LIMIT), "entities")
-        _fit_field(bot, method, "caption", lim(CAPTION_LIMIT), "caption_entities")
+        _fit_field(bot, method, "text", TEXT_LIMIT, "entities")
+        _fit_field(bot, method, "caption", CAPTION_LIMIT, "caption_entities")
     _unmark_buttons(getattr(method, "reply_markup", None))
 
 
