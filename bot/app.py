@@ -20,6 +20,7 @@ from bot.domain.limits import Pace
 from bot.i18n import PoI18n, make_i18n
 from bot.metrics import CountRetryAfter, Metrics, UpdateMeter
 from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddleware
+from bot.notify.fitting import FitToLimits
 from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
 from bot.notify.sender import OutboxSender, SenderConfig
@@ -87,6 +88,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
                         default_locale=settings.default_locale)
     limiter = limiter or Limiter()
     metrics = Metrics()
+    # Outermost, so that a text sent again after "too long" still passes the throttle.
+    bot.session.middleware(FitToLimits())  # every text within Telegram's limits
     bot.session.middleware(Throttle(limiter))
     bot.session.middleware(AnswerOnce())
     bot.session.middleware(CountRetryAfter(metrics))  # inside the Throttle: sees every 429

@@ -14,11 +14,13 @@ from html import unescape
 from typing import Any
 
 from aiogram import Bot
+from aiogram.client.default import Default
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
     CreateForumTopic,
+    EditForumTopic,
     EditMessageReplyMarkup,
     EditMessageText,
     GetChatAdministrators,
@@ -49,6 +51,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.notify.limiter import Limiter
 from db.models import OutboxMessage
+from tests.fake_telegram import EntityParseError, parse_html, utf16_len
 
 MEDIA = ("photo", "document", "media_photo", "media_document")  # Sent.method of files
 TOKEN = "42:" + "A" * 35
@@ -94,6 +97,12 @@ def visible_length(html_text: str) -> int:
     return len(unescape(re.sub(r"<[^>]+>", "", html_text)))
 
 
+def telegram_length(source: str, html: bool = True) -> int:
+    """The length Telegram checks against its limits: UTF-16 code units of the visible text
+    (tests/fake_telegram.py ports Telegram's own HTML parser)."""
+    return utf16_len(parse_html(source, strict_ampersand=False)[0] if html else source)
+
+
 class RecordingSession(BaseSession):
     """Answers every Bot API call like Telegram would, and remembers it."""
 
@@ -101,6 +110,7 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.messages: list[Sent] = []
         self.calls: list[TelegramMethod[Any]] = []
+        self.refused: list[str] = []  # what Telegram answered 400 to (too long, bad HTML)
         self.admins = admins
         self._ids = itertools.count(1000)
         self._topics = itertools.count(500)
@@ -122,10 +132,10 @@ class RecordingSession(BaseSession):
             if self.lost_files & {u for u in used if isinstance(u, str)}:
                 raise TelegramBadRequest(method=method, message="Bad Request: wrong file "
                                          "identifier/HTTP URL specified")
+        self._check_limits(bot, method)
         if isinstance(method, GetMe):
             return BOT_USER
         if isinstance(method, SendMessage):
-            assert visible_length(method.text) <= 4096, "Telegram: message is too long"
             mid = next(self._ids)
             markup = method.reply_markup if isinstance(method.reply_markup,
                                                        InlineKeyboardMarkup) else None
@@ -139,7 +149,6 @@ class RecordingSession(BaseSession):
                            message_thread_id=method.message_thread_id)
         if isinstance(method, SendPhoto | SendDocument):
             caption = method.caption or ""
-            assert visible_length(caption) <= 1024, "Telegram: caption is too long"
             mid = next(self._ids)
             markup = method.reply_markup if isinstance(method.reply_markup,
                                                        InlineKeyboardMarkup) else None
@@ -189,6 +198,47 @@ class RecordingSession(BaseSession):
         if isinstance(method, AnswerCallbackQuery):
             return True
         return True
+
+    def _refuse(self, method: TelegramMethod[Any], message: str) -> None:
+        self.refused.append(message)
+        raise TelegramBadRequest(method=method, message=f"Bad Request: {message}")
+
+    def _length(self, bot: Bot, obj: Any, source: str) -> int:
+        mode = getattr(obj, "parse_mode", None)
+        if isinstance(mode, Default):
+            mode = bot.default[mode.name] if bot.default else None
+        html = isinstance(mode, str) and mode.lower() == "html"
+        try:
+            return telegram_length(source, html)
+        except EntityParseError as exc:
+            raise TelegramBadRequest(method=obj, message=f"Bad Request: can't parse entities: "
+                                                         f"{exc}") from exc
+
+    def _check_limits(self, bot: Bot, method: TelegramMethod[Any]) -> None:
+        """Refuse like Telegram: texts 4096, captions 1024, topic titles 128, callback data 64
+        bytes (UTF-16 units of the text after HTML parsing)."""
+        text = getattr(method, "text", None)
+        if isinstance(method, SendMessage | EditMessageText) and isinstance(text, str):
+            if self._length(bot, method, text) > 4096:
+                self._refuse(method, "message is too long")
+        captions = [(method, getattr(method, "caption", None))]
+        if isinstance(method, SendMediaGroup):
+            captions = [(item, item.caption) for item in method.media]
+        for obj, caption in captions:
+            if isinstance(caption, str) and self._length(bot, obj, caption) > 1024:
+                self._refuse(method, "message caption is too long")
+        if isinstance(method, CreateForumTopic | EditForumTopic):
+            if method.name is not None and utf16_len(method.name) > 128:
+                self._refuse(method, "TOPIC_NAME_INVALID")
+        markup = getattr(method, "reply_markup", None)
+        if isinstance(markup, InlineKeyboardMarkup):
+            for row in markup.inline_keyboard:
+                for b in row:
+                    if b.callback_data is not None and len(b.callback_data.encode()) > 64:
+                        self._refuse(method, "BUTTON_DATA_INVALID")
+        if isinstance(method, AnswerCallbackQuery) and method.text is not None:
+            if utf16_len(method.text) > 200:
+                self._refuse(method, "MESSAGE_TOO_LONG")
 
     def to(self, chat_id: int, thread_id: int | None = None) -> list[Sent]:
         return [m for m in self.messages if m.chat_id == chat_id

@@ -16,7 +16,7 @@ from aiogram.types import InputMediaDocument, InputMediaPhoto, Message
 
 from bot.domain.files import parse_ref
 from bot.i18n import _
-from bot.notify.render import CAPTION_LIMIT, visible_length
+from bot.notify.fit import CAPTION_LIMIT, fit
 
 ALBUM_LIMIT = 10  # items per sendMediaGroup
 
@@ -47,11 +47,9 @@ def chunks(items: Sequence[str], size: int = ALBUM_LIMIT) -> list[list[str]]:
 
 
 def fit_caption(caption: str | None) -> str | None:
-    """Our captions are short; a long one (a long order number in some language) is cut on
-    the visible text rather than refused by Telegram."""
-    if caption is None or visible_length(caption) <= CAPTION_LIMIT:
-        return caption
-    return caption[:CAPTION_LIMIT - 1] + "…"
+    """Our captions are short; a long one is fitted the one way every text is
+    (bot/notify/fit.py: users' words give way first, no tag or entity cut)."""
+    return None if caption is None else fit(caption, CAPTION_LIMIT)
 
 
 async def send_files(bot: Bot, chat_id: int, refs: Sequence[str], caption: str | None,

@@ -1,16 +1,16 @@
 """Texts and keyboards shown about an order, rendered for one reader's locale.
 
-Everything typed by a user passes through `q()` (HTML escaping) here, at render time, and
-every text is clipped to Telegram's limits, so Telegram never answers 400 to our rendering.
+Everything typed by a user passes through `q()` (HTML escaping) here, at render time, marked as
+a user part: bot/notify/fit.py shortens those parts, longest first, so that every text fits
+Telegram's limits when it is sent, and Telegram never answers 400 to our rendering.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
-from html import escape, unescape
+from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -40,11 +40,10 @@ from bot.i18n import (
     ngettext,
     resolve_locale,
 )
+from bot.notify.fit import TOPIC_LIMIT, fit, fit_list, mark, unmark
 
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
 CARD_DESCRIPTION = 1200  # the card keeps room for the rest of its lines
-TOPIC_NAME_LIMIT = 128
+CANDIDATE_LINE = 400  # a candidate's line: his name gives way first
 FILE_NAME_LIMIT = 60  # a line of the master's card per file
 
 STATUS_NAMES = {
@@ -135,18 +134,21 @@ def slot_name(code: str | None) -> str:
     return fmt_slot(time(start), time(end))
 
 
-def visible_length(html_text: str) -> int:
-    """Telegram counts the text after parsing entities: tags vanish, &lt; is one character."""
-    return len(unescape(re.sub(r"<[^>]+>", "", html_text)))
+def and_more(n: int) -> str:
+    """The last line of a list cut to fit one message."""
+    return ngettext("… and {n} more", "… and {n} more", n).format(n=n)
 
 
 def q(text: object) -> str:
-    """Escape user input for parse_mode=HTML, without bidi/zero-width controls (spoofing)."""
-    return escape(visible(str(text)), quote=False)
+    """Escape user input for parse_mode=HTML, without bidi/zero-width controls (spoofing),
+    marked as a user part: bot/notify/fit.py shortens it, not our words, when the message
+    would pass Telegram's limits."""
+    return mark(escape(visible(str(text)), quote=False))
 
 
 def button(text: str, action: str, o: int = 0, x: int = 0) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=clip(visible(text), 60), callback_data=cb(action, o, x))
+    return InlineKeyboardButton(text=clip(visible(unmark(text)), 60),
+                                callback_data=cb(action, o, x))
 
 
 def rows(*buttons: InlineKeyboardButton, width: int = 2) -> list[list[InlineKeyboardButton]]:
@@ -224,9 +226,10 @@ class Renderer:
     def topic_name(self, o: OrderView) -> str:
         """`#12 Plumbing — Moscow`, marked 🟡 at risk or 🔴 breached, so the desk sees the
         SLA state in the topic list. Plain text (no escaping), at most 128 characters."""
-        mark = SLA_MARKS.get(o.sla_state, "")
-        return clip(visible(f"{mark}#{o.id} {self.service(o.service)} — {self.area(o)}"),
-                    TOPIC_NAME_LIMIT)
+        sla = SLA_MARKS.get(o.sla_state, "")
+        area = visible(self.area(o))
+        return fit(visible(f"{sla}#{o.id} {self.service(o.service)} — ") + mark(area),
+                   TOPIC_LIMIT, html=False)
 
     # --- the desk's order card -------------------------------------------------------------
 
@@ -287,8 +290,8 @@ class Renderer:
         elif o.request == "release":
             lines.append(_("🙋 The master asks to be released: {reason}").format(
                 reason=_(RELEASE_REASON_NAMES.get(o.request_reason or "", "Another reason"))))
-        # Every part is bounded (the description is cut before escaping), so the card stays
-        # within 4096 visible characters; clipping the HTML itself could break a tag.
+        # The description is kept short on the card; when the whole still passes 4096 (many
+        # extras, long names), bot/notify/fit.py shortens the longest user parts first.
         lines += ["", q(clip(o.description, CARD_DESCRIPTION))]
         return "\n".join(lines), self.card_keyboard(o)
 
@@ -527,11 +530,13 @@ class Renderer:
         return f"{i}. <b>{q(c.name)}</b> — " + " · ".join(parts)
 
     def candidates(self, o: OrderView, found: list[Candidate]) -> str:
-        lines = [_("<b>Candidates for order #{number}</b>, best first:").format(number=o.id)]
-        lines += [self.candidate_line(i, c, o) for i, c in enumerate(found[:20], 1)]
-        lines += ["", _("🤖 Auto offers to the best one on duty; when an offer expires or is "
-                        "declined, the next one gets it.")]
-        return "\n".join(lines)
+        """Why each ranks where he does, as many as fit one message (by length, not count)."""
+        return fit_list(
+            _("<b>Candidates for order #{number}</b>, best first:").format(number=o.id),
+            [self.candidate_line(i, c, o) for i, c in enumerate(found[:20], 1)],
+            "\n" + _("🤖 Auto offers to the best one on duty; when an offer expires or is "
+                     "declined, the next one gets it."),
+            more=and_more, item_limit=CANDIDATE_LINE)
 
     def master_public(self, name: str, verified: bool, rating: float | None, reviews: int,
                       jobs: int) -> str:

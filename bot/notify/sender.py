@@ -36,9 +36,10 @@ from sqlalchemy import and_, func, or_, select, update
 
 from bot.i18n import PoI18n, _, resolve_locale
 from bot.notify.albums import album_caption, lost_file, send_files
+from bot.notify.fit import CAPTION_LIMIT, fits_fixed
 from bot.notify.limiter import Limiter
 from bot.notify.messages import Draft, Target, compose, for_master
-from bot.notify.render import CAPTION_LIMIT, Renderer, visible_length
+from bot.notify.render import Renderer
 from bot.notify.throttle import IN_OUTBOX
 from bot.services.base import Context, enqueue, without_secrets
 from bot.services.job_messages import (
@@ -304,7 +305,9 @@ class OutboxSender:
             return await self._in_thread(self.bot.send_document, chat_id, thread_id,
                                          draft.document, caption=draft.text,
                                          reply_markup=draft.markup)
-        if draft.photo and visible_length(draft.text) <= CAPTION_LIMIT:
+        # The caption is fitted to 1024 on the way out (bot/notify/fitting.py), the user's
+        # words shortened first; only a text whose own words pass 1024 goes without the photo.
+        if draft.photo and fits_fixed(draft.text, CAPTION_LIMIT):
             try:
                 return await self._in_thread(self.bot.send_photo, chat_id, thread_id,
                                              draft.photo, caption=draft.text,

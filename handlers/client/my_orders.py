@@ -9,7 +9,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.callbacks import Cb
 from bot.domain.states import TERMINAL
 from bot.i18n import _
-from bot.notify.render import Renderer, button, rows
+from bot.notify.fit import fit_list
+from bot.notify.render import Renderer, and_more, button, rows
 from bot.services.base import Context
 from bot.services.orders import my_orders
 
@@ -24,12 +25,13 @@ async def render_list(ctx: Context, renderer: Renderer,
     orders = await my_orders(ctx, user_id)
     if not orders:
         return _("You have no orders yet."), None
-    lines = [_("<b>Your orders</b>"), ""]
-    lines += [renderer.client_order_line(o) for o in orders]
+    # The newest first as many as fit one message (a client of years has many).
+    text = fit_list(_("<b>Your orders</b>") + "\n",
+                    [renderer.client_order_line(o) for o in orders], more=and_more)
     open_ = [button(_("Order #{number}").format(number=o.id), "vord", o.id)
              for o in orders if o.status not in TERMINAL]
     kb = InlineKeyboardMarkup(inline_keyboard=rows(*open_, width=3)) if open_ else None
-    return "\n".join(lines), kb
+    return text, kb
 
 
 @router.message(Command("orders"))

@@ -13,7 +13,8 @@ from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.domain.views import OrderView
 from bot.i18n import _, fmt_decimal, ngettext
-from bot.notify.render import Renderer, q
+from bot.notify.fit import fit_list
+from bot.notify.render import Renderer, and_more, q
 from bot.services.base import Context
 from bot.services.reports import desk_stats, export_csv, find_orders, order_for_desk
 from handlers.desk.sla import topic_link
@@ -51,9 +52,9 @@ async def find_cmd(message: Message, command: CommandObject, ctx: Context, actor
     if not found:
         await message.answer(_("Nothing found for «{query}».").format(query=q(query[:100])))
         return
-    out = [ngettext("{n} order found:", "{n} orders found:", len(found)).format(n=len(found))]
-    out += [_line(message, renderer, o) for o in found]
-    await message.answer("\n".join(out))
+    await message.answer(fit_list(
+        ngettext("{n} order found:", "{n} orders found:", len(found)).format(n=len(found)),
+        [_line(message, renderer, o) for o in found], more=and_more))
 
 
 @router.message(Command("stats"))

@@ -11,8 +11,9 @@ from aiogram.types import Message
 from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.i18n import _, fmt_datetime, fmt_span
+from bot.notify.fit import fit_list
 from bot.notify.messages import SLA_WHAT
-from bot.notify.render import Renderer, q
+from bot.notify.render import Renderer, and_more, q
 from bot.services.base import Context
 from bot.services.deadlines import sla_board
 
@@ -36,7 +37,7 @@ async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) 
         await message.answer(_("✅ No order is at risk or overdue."))
         return
     now = datetime.now(UTC)
-    out = [_("<b>SLA: at risk and overdue</b>"), ""]
+    out = []
     for line in lines:
         o = line.order
         title = q(renderer.topic_name(o))
@@ -48,9 +49,7 @@ async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) 
                 span=fmt_span(max(now - line.due_at, timedelta(0))))
         else:
             state = _("due {time}").format(time=fmt_datetime(line.due_at, renderer.tz))
-        entry = f"{head}: {what}, {state}"
-        if sum(len(x) + 1 for x in out) + len(entry) > 3900:  # whole lines only: HTML intact
-            out.append("…")
-            break
-        out.append(entry)
-    await message.answer("\n".join(out))
+        out.append(f"{head}: {what}, {state}")
+    # Whole lines while they fit one message (HTML intact), then how many are left out.
+    await message.answer(fit_list(_("<b>SLA: at risk and overdue</b>") + "\n", out,
+                                  more=and_more))
