@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -81,16 +80,16 @@ class MasterDraft(BaseModel):
 class ReportDraft(BaseModel):
     order_id: int
     photos: list[str] = Field(default_factory=list)
-    price: Decimal | None = None
+    price: int | None = None  # minor units, echoed to the master before it counts
     warranty_months: int | None = None
 
 
 class QuoteDraft(BaseModel):
     order_id: int
-    amount: Decimal | None = None
+    amount: int | None = None  # minor units
 
 
 class ExtraDraft(BaseModel):
     order_id: int
     item: str | None = None
-    amount: Decimal | None = None
+    amount: int | None = None  # minor units

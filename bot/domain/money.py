@@ -39,6 +39,11 @@ DEFAULT_MAX_MAJOR: dict[str, int] = {
     "UAH": 5_000_000, "KZT": 50_000_000, "BYN": 300_000,
 }
 FALLBACK_MAX = 10_000_000
+# A typical job's price, for the examples in prompts ("for example 2500" means little in đồng).
+EXAMPLE_MAJOR: dict[str, int] = {
+    "RUB": 2_500, "USD": 40, "EUR": 40, "GBP": 30, "PLN": 150, "CZK": 900,
+    "VND": 1_000_000, "CNY": 300, "UAH": 1_500,
+}
 # Ways people write a currency next to a number that CLDR's symbols do not cover.
 _ALIASES: dict[str, tuple[str, ...]] = {
     "RUB": ("руб.", "руб", "р.", "р"), "PLN": ("zl",), "CZK": ("kc",),
@@ -81,6 +86,12 @@ def to_minor(value: Decimal, cur: Currency) -> int:
     return int(scaled)
 
 
+def plain(minor: int, cur: Currency) -> str:
+    """For the audit and exports: "12.50" in major units, as before minor units (never the
+    locale's way, never a float)."""
+    return str(to_major(minor, cur))
+
+
 def is_whole(minor: int, cur: Currency) -> bool:
     return minor % cur.scale == 0
 
@@ -100,6 +111,15 @@ def with_percent(minor: int, percent: int) -> int:
 def round_major(value: Decimal, cur: Currency) -> int:
     """A computed amount to whole minor units, halves up (never used on what people type)."""
     return int(value.scaleb(cur.digits).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def examples(cur: Currency) -> tuple[int, int]:
+    """Two amounts to show how to type one, in minor units: a whole one, and one with the
+    currency's decimals (or, without decimals, a bigger one that needs grouping)."""
+    whole = EXAMPLE_MAJOR.get(cur.code, 2_500) * cur.scale
+    if cur.digits:
+        return whole, whole // 2 + cur.scale // 2  # 2 500 and 1 250,50
+    return whole, whole * 3 // 2  # 1.000.000 and 1.500.000
 
 
 def check_amount(minor: int, cur: Currency) -> int:
