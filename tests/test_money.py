@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.errors import InvalidInput
@@ -18,6 +19,17 @@ from bot.domain.money import (
     to_major,
     to_minor,
     with_percent,
+)
+from bot.domain.pricing import (
+    ACCEPTED,
+    DECLINED,
+    EXTRA,
+    PROPOSED,
+    QUOTE,
+    WITHDRAWN,
+    PriceItemView,
+    check_final_price,
+    price_cap,
 )
 
 FORMAT, RANGE = "error.price_format", "error.price_range"
@@ -173,3 +185,67 @@ def test_percent_matches_decimal_half_up(minor: int, percent: int) -> None:
     exact = Decimal(minor) * percent / 100
     assert percent_of(minor, percent) == round_major(exact, currency("VND"))
     assert with_percent(minor, percent) == minor + percent_of(minor, percent)
+
+
+# --- the cap rule in minor units, for any amounts (hypothesis) -----------------------------
+
+AMOUNT = st.integers(1, 10**12)
+STATUSES = st.sampled_from([PROPOSED, ACCEPTED, DECLINED, WITHDRAWN])
+
+
+@st.composite
+def price_items(draw: st.DrawFn) -> list[PriceItemView]:
+    quotes = draw(st.lists(st.tuples(AMOUNT, STATUSES), max_size=4))
+    quotes = [(a, s) for a, s in quotes if s != ACCEPTED]  # at most one quote is accepted
+    if draw(st.booleans()):
+        quotes.insert(draw(st.integers(0, len(quotes))), (draw(AMOUNT), ACCEPTED))
+    extras = draw(st.lists(st.tuples(AMOUNT, STATUSES), max_size=10))
+    rows = [(QUOTE, a, s) for a, s in quotes] + [(EXTRA, a, s) for a, s in extras]
+    return [PriceItemView(n, kind, "", amount, None, status)
+            for n, (kind, amount, status) in enumerate(rows)]
+
+
+@given(price_items(), AMOUNT)
+def test_the_final_price_never_exceeds_the_quote_plus_approved_extras(
+        items: list[PriceItemView], price: int) -> None:
+    accepted = [i.amount for i in items if i.kind == QUOTE and i.status == ACCEPTED]
+    cap = price_cap(items)
+    if not accepted:
+        assert cap is None  # no accepted quote: no cap, and extras never count alone
+        check_final_price(price, cap)
+        return
+    expected = accepted[0] + sum(i.amount for i in items
+                                 if i.kind == EXTRA and i.status == ACCEPTED)
+    assert cap == expected and isinstance(cap, int)  # exact: no float, nothing rounded
+    if price <= cap:
+        check_final_price(price, cap)
+    else:
+        with pytest.raises(InvalidInput) as err:
+            check_final_price(price, cap)
+        assert err.value.params == {"cap": cap}
+    check_final_price(cap, cap)  # the cap itself is allowed, one minor unit more is not
+    with pytest.raises(InvalidInput):
+        check_final_price(cap + 1, cap)
+
+
+@functools.cache
+def _i18n():  # type: ignore[no-untyped-def]
+    from bot.i18n import make_i18n
+
+    return make_i18n("en")  # compiles six catalogues: once
+
+
+@settings(deadline=None)
+@given(st.sampled_from(["en", "ru", "pl", "cs", "vi", "zh"]),
+       st.sampled_from(["RUB", "PLN", "CZK", "VND", "EUR", "USD"]), st.data())
+def test_what_is_echoed_reads_back_as_the_same_amount(locale: str, code: str,
+                                                      data: st.DataObject) -> None:
+    """The echo is the person's own format: typed back, it means that amount and no other."""
+    from bot.i18n import fmt_money
+
+    cur = currency(code)
+    minor = data.draw(st.integers(1, cur.max_minor))
+    i18n = _i18n()
+    with i18n.context(), i18n.use_locale(locale):
+        shown = fmt_money(minor, cur)
+    assert readings(shown, locale, cur) == (minor,), shown
