@@ -137,3 +137,27 @@ async def test_the_final_price_is_echoed_and_can_be_changed(h: Harness) -> None:
         quotes = await s.scalar(select(func.count()).select_from(PriceItem))
     assert (final, quotes) == (90_000, 0)
     assert "PLN900" in client.last().text
+
+
+async def test_a_quote_typed_before_minor_units_is_asked_again(h: Harness) -> None:
+    """A conversation saved before the upgrade held "2500.00" (major units): reading it as
+    2500 grosze would quote a hundredth of the price, so the amount is asked again."""
+    from aiogram.fsm.storage.base import StorageKey
+
+    from fsm.states import Quote
+
+    client = h.person(144, "Vera")
+    master = await approved_master(h, 244, "Gleb")
+    order_id = await _called(h, client, master)
+    await master.press(master.last(), "qsend")
+    await master.send("2500")
+    note_step = master.last()
+    key = StorageKey(bot_id=42, chat_id=master.id, user_id=master.id)
+    await h.app.storage.set_state(key, Quote.note)
+    await h.app.storage.set_data(key, {"quote": {"order_id": order_id, "amount": "2500.00"}})
+    await master.press(note_step, "qskip")
+    assert master.last().text.startswith("Type the amount as a number")
+    assert await _amounts(h, order_id) == []
+    await master.send("2500")
+    await master.press(master.last(), "qskip")
+    assert await _amounts(h, order_id) == [("quote", 250_000, "proposed")]

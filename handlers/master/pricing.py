@@ -170,7 +170,10 @@ async def quote_note_other(message: Message) -> None:
 async def _send_quote(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                       renderer: Renderer, note: str | None) -> None:
     draft = await _quote(state)
-    assert draft.amount is not None
+    if draft.amount is None:  # a draft from before minor units: the amount is asked again
+        await state.set_state(Quote.amount)
+        await message.answer(amount_help(ctx), reply_markup=_cancel_kb())
+        return
     try:
         order = await send_quote(ctx, actor, draft.order_id, draft.amount, note)
     except DomainError as exc:
@@ -282,7 +285,11 @@ async def extra_reason(message: Message, state: FSMContext, ctx: Context, actor:
         await message.answer(error_text(exc))
         return
     draft = await _extra(state)
-    assert draft.item is not None and draft.amount is not None and reason is not None
+    if draft.amount is None:  # a draft from before minor units: the amount is asked again
+        await state.set_state(Extra.amount)
+        await message.answer(amount_help(ctx), reply_markup=_cancel_kb())
+        return
+    assert draft.item is not None and reason is not None
     try:
         order = await propose_extra(ctx, actor, draft.order_id, draft.item, draft.amount,
                                     reason)
