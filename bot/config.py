@@ -12,11 +12,13 @@ from datetime import time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.numbers import list_currencies
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Timing
+from bot.domain.money import Currency, currency
 
 LOCALES = ("en", "ru", "pl", "cs", "vi", "zh")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -40,6 +42,9 @@ class Settings(BaseSettings):
     desk_locale: str | None = None
     timezone: str = "UTC"
     currency: str = "RUB"
+    # The most one price may be, in whole units of CURRENCY; empty: a per-currency default of
+    # roughly the same real money (bot/domain/money.py: RUB 10,000,000, VND 2,500,000,000).
+    max_price: int | None = Field(default=None, ge=1, le=10**15)
     webhook_url: str | None = None
     webhook_secret: str | None = None
     # Loopback by default: a reverse proxy with TLS in front is the documented way to expose it.
@@ -84,10 +89,22 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     @field_validator("redis_url", "desk_locale", "webhook_url", "webhook_secret", "code_secret",
-                     mode="before")
+                     "max_price", mode="before")
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str) -> str:
+        code = v.strip().upper()
+        if code not in list_currencies():  # CLDR's codes: its digits decide the minor units
+            raise ValueError("must be an ISO 4217 currency code, e.g. RUB, PLN, CZK, VND, EUR")
+        return code
+
+    @property
+    def money(self) -> Currency:
+        return currency(self.currency, self.max_price)
 
     @field_validator("webhook_secret")
     @classmethod

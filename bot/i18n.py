@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import re
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
+from babel.core import Locale
 from babel.dates import format_date, format_datetime, format_interval, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from bot.config import LOCALES
+from bot.domain.money import Currency, is_whole, to_major
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 # Each language in itself: the menu of /language, and the desk's card says what to write in.
@@ -78,8 +81,29 @@ def resolve_locale(chosen: str | None, language_code: str | None, default: str) 
     return default
 
 
-def fmt_money(amount: Decimal, currency: str) -> str:
-    return format_currency(amount, currency, locale=current_locale())
+def fmt_money(minor: int, cur: Currency) -> str:
+    """An amount in minor units for the current locale: "12,50 zł", "1.500.000 ₫". A whole
+    amount drops its ",00" ("2 500 ₽", as prices are written), so a typed 2500 is echoed as
+    the person wrote it."""
+    locale = current_locale()
+    value = to_major(minor, cur)
+    if not is_whole(minor, cur):
+        return format_currency(value, cur.code, locale=locale)
+    return format_currency(value, cur.code, format=_whole_pattern(locale), locale=locale,
+                           currency_digits=False)
+
+
+@cache
+def _whole_pattern(locale: str) -> str:
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return re.sub(r"0[.]0+", "0", pattern)  # CLDR writes the decimals as ".00" in patterns
+
+
+def fmt_number(minor: int, cur: Currency) -> str:
+    """The bare number of an amount, as the locale writes it ("1 250,50"), for examples."""
+    digits = 0 if is_whole(minor, cur) else cur.digits
+    return format_decimal(to_major(minor, cur), format="#,##0." + "0" * digits if digits
+                          else "#,##0", locale=current_locale())
 
 
 def fmt_decimal(value: float) -> str:

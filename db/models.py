@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -15,7 +14,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
 )
@@ -146,7 +144,8 @@ class Order(Base):
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     card_digest: Mapped[str | None] = mapped_column(String(40))  # what the card shows now
     reason: Mapped[str | None] = mapped_column(String(32))  # reject / cancel reason code
-    final_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # Money in integer minor units of CURRENCY (bot/domain/money.py; migration 0016).
+    final_price: Mapped[int | None] = mapped_column(BigInteger)
     report_photos: Mapped[list[str]] = mapped_column(JSON, default=list)
     code_hash: Mapped[str | None] = mapped_column(String(64))
     code_attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -167,7 +166,7 @@ class Order(Base):
     complaint_photos: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     resolution: Mapped[str | None] = mapped_column(String(16))  # rework / refund / rejected
     resolution_note: Mapped[str | None] = mapped_column(Text)
-    refund: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    refund: Mapped[int | None] = mapped_column(BigInteger)  # minor units
     rework_due: Mapped[datetime | None]
     report_notes: Mapped[str | None] = mapped_column(Text)
     # A new visit time proposed by one side ("client" / "master"), waiting for the other.
@@ -206,7 +205,7 @@ class PriceItem(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     kind: Mapped[str] = mapped_column(String(8))  # quote / extra
     item: Mapped[str] = mapped_column(String(200), default="")
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount: Mapped[int] = mapped_column(BigInteger)  # minor units of CURRENCY
     reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="proposed")  # accepted/declined
     created_at: Mapped[datetime]

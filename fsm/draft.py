@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 PAYMENTS = ("cash", "card", "transfer")
 TIME_KINDS = ("urgent", "today", "tomorrow", "date")
@@ -82,19 +82,28 @@ class MasterDraft(BaseModel):
         return None
 
 
+def _minor_units(value: Any) -> Any:
+    """A draft saved before amounts were minor units held a decimal string ("2500.00"): it is
+    forgotten, and the conversation asks for the amount again instead of misreading it."""
+    return None if isinstance(value, str | float) else value
+
+
+Minor = Annotated[int | None, BeforeValidator(_minor_units)]
+
+
 class ReportDraft(BaseModel):
     order_id: int
     photos: list[str] = Field(default_factory=list)
-    price: Decimal | None = None
+    price: Minor = None  # minor units, echoed to the master before it counts
     warranty_months: int | None = None
 
 
 class QuoteDraft(BaseModel):
     order_id: int
-    amount: Decimal | None = None
+    amount: Minor = None  # minor units
 
 
 class ExtraDraft(BaseModel):
     order_id: int
     item: str | None = None
-    amount: Decimal | None = None
+    amount: Minor = None  # minor units

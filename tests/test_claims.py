@@ -5,7 +5,6 @@ deadline, and the order is completed again without a second review request."""
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -35,7 +34,7 @@ async def completed(ctx, months: int = 3):
     order = await make_order(ctx, CLIENT)
     await offer_order(ctx, DESK_ACTOR, order.id, master.id)
     await accept_offer(ctx, master_actor(master), order.id)
-    await report_completion(ctx, master_actor(master), order.id, ["p"], Decimal("1000"),
+    await report_completion(ctx, master_actor(master), order.id, ["p"], 100_000,
                             warranty_months=months)
     await accept_work(ctx, Actor(CLIENT), order.id)
     return order, master
@@ -97,9 +96,9 @@ async def test_refund_and_rejection(ctx):
     order, _master = await completed(ctx)
     await open_claim(ctx, Actor(CLIENT), order.id, "Scratches on the door", ["a"])
     with pytest.raises(InvalidInput):  # at least the whole price: not a partial refund
-        await resolve_claim(ctx, DESK_ACTOR, order.id, "refund", amount=Decimal("1000"))
-    view = await resolve_claim(ctx, DESK_ACTOR, order.id, "refund", amount=Decimal("150"))
-    assert (view.resolution, view.refund) == ("refund", Decimal("150.00"))
+        await resolve_claim(ctx, DESK_ACTOR, order.id, "refund", amount=100_000)
+    view = await resolve_claim(ctx, DESK_ACTOR, order.id, "refund", amount=15_000)
+    assert (view.resolution, view.refund) == ("refund", 15_000)
     await open_claim(ctx, Actor(CLIENT), order.id, "Scratches on the door again", ["a"])
     with pytest.raises(InvalidInput):
         await resolve_claim(ctx, DESK_ACTOR, order.id, "rejected", reason="because")
@@ -140,7 +139,11 @@ async def test_the_claim_conversation_and_the_desks_decision(h: Harness) -> None
     await mgr.send("5000")  # more than the price: asked again
     assert "less than the price" in h.session.last(DESK).text
     await mgr.send("200")
+    echo = h.session.last(DESK)
+    assert "Partial refund on order #1: <b>RUB200</b>" in echo.text
+    assert (await order_row(h, order_id)).refund is None  # not before the manager confirms
+    await mgr.click(echo, "Refund RUB200")
     row = await order_row(h, order_id)
-    assert (row.status, row.resolution, row.refund) == ("completed", "refund", Decimal("200"))
+    assert (row.status, row.resolution, row.refund) == ("completed", "refund", 20_000)
     assert "partial refund of" in c.last().text and "partial refund of" in master.last().text
     assert "💸 Partial refund" in card.text

@@ -11,7 +11,6 @@ import os
 import re
 import stat
 from collections.abc import AsyncIterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -57,7 +56,7 @@ async def reported(ctx, client: int = 1001):
     order = await make_order(ctx, client)
     await offer_order(ctx, DESK, order.id, master.id)
     await accept_offer(ctx, master_actor(master), order.id)
-    await report_completion(ctx, master_actor(master), order.id, ["p"], Decimal("100"),
+    await report_completion(ctx, master_actor(master), order.id, ["p"], 10_000,
                             warranty_months=3)
     code = next(p["code"] for k, _c, oid, p in await outbox(ctx)
                 if k == "client_code" and oid == order.id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -97,7 +96,7 @@ async def test_a_met_deadline_never_fires(ctx: Context, clock: FixedClock) -> No
     clock.advance(hours=1, minutes=29)
     assert await fire_due(ctx) == 0
     box_before = len(await outbox(ctx))
-    await report_completion(ctx, master_actor(master), order.id, ["p1"], Decimal("100"),
+    await report_completion(ctx, master_actor(master), order.id, ["p1"], 10_000,
                             warranty_months=1)
     d = await deadlines(ctx, order.id)
     assert d["callback"][0] == d["callback_reminder"][0] == d["completion"][0] == "cancelled"
@@ -213,7 +212,7 @@ async def test_confirmation_reminder_and_a_confirmed_order_stops_the_clocks(
     order = await make_order(ctx, CLIENT)
     await offer_order(ctx, DESK, order.id, master.id)
     await accept_offer(ctx, master_actor(master), order.id)
-    await report_completion(ctx, master_actor(master), order.id, ["p"], Decimal("10"),
+    await report_completion(ctx, master_actor(master), order.id, ["p"], 1000,
                             warranty_months=1)
     code = kinds(await outbox(ctx), "client_code")[0][3]["code"]
     await confirm_with_code(ctx, master_actor(master), order.id, code)

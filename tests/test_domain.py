@@ -6,7 +6,6 @@ import ast
 import itertools
 import re
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,6 @@ from bot.domain.rules import (
     new_code,
     own_job,
     parse_date,
-    parse_price,
     role_for,
     same_person_contact,
 )
@@ -300,26 +298,6 @@ def test_new_code_is_six_digits():
     for code in codes:
         assert re.fullmatch(r"\d{6}", code), code
     assert len(codes) > 150  # random, not a constant
-
-
-# --- parsing -------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("text", "value"), [
-    ("1 500,50", Decimal("1500.50")),
-    ("1500", Decimal("1500.00")),
-    ("99.999", Decimal("100.00")),
-    ("0,01", Decimal("0.01")),
-    ("1\u00a0000", Decimal("1000.00")),
-])
-def test_parse_price_accepts(text: str, value: Decimal):
-    assert parse_price(text) == value
-
-
-@pytest.mark.parametrize("text", ["abc", "-5", "0", "1e9", "", "NaN", "inf", "1,2,3",
-                                  "10000001"])
-def test_parse_price_refuses(text: str):
-    with pytest.raises(InvalidInput):
-        parse_price(text)
 
 
 TODAY = date(2026, 3, 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -141,3 +142,76 @@ def test_alembic_upgrade_by_hand_reads_database_url_from_dotenv(tmp_path) -> Non
     with sqlite3.connect(tmp_path / "from-dotenv.sqlite3") as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchone() == (_head(),)
     assert not (tmp_path / "data").exists()  # not the default database
+
+
+def _to(revision: str):
+    from alembic import command
+
+    def run(connection: Connection) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+    return run
+
+
+def _fill(connection: Connection, table: str, **values: Any) -> None:
+    """Insert a row into a table as the old schema has it, with dummy values for every
+    required column the test does not care about."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import MetaData, Table
+    from sqlalchemy import types as t
+
+    meta = MetaData()
+    tab = Table(table, meta, autoload_with=connection)
+    row: dict[str, Any] = {}
+    for col in tab.columns:
+        if col.name in values or col.nullable or col.primary_key:
+            continue
+        kind = col.type
+        row[col.name] = (datetime(2026, 1, 1, tzinfo=UTC) if isinstance(kind, t.DateTime)
+                         else False if isinstance(kind, t.Boolean)
+                         else 0 if isinstance(kind, t.Integer | t.Numeric)
+                         else [] if isinstance(kind, t.JSON) else "x")
+    connection.execute(tab.insert().values(**row, **values))
+
+
+@pytest.mark.parametrize(("code", "scale"), [("RUB", 100), ("VND", 1)])
+async def test_0016_converts_numeric_money_to_minor_units(db_url, monkeypatch, code, scale):
+    """Existing prices, quotes, extras and refunds keep their value, in the CURRENCY's minor
+    units (issue 12)."""
+    from decimal import Decimal
+
+    monkeypatch.setenv("CURRENCY", code)
+    engine = make_engine(db_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_to("0015"))
+            await conn.run_sync(lambda c: _fill(c, "users", id=1))
+            await conn.run_sync(lambda c: _fill(c, "services", code="x"))
+            await conn.run_sync(lambda c: _fill(c, "orders", id=7, client_id=1, draft_token="a",
+                                                final_price=Decimal("1500000.29"),
+                                                refund=Decimal("0.29")))
+            await conn.run_sync(lambda c: _fill(c, "orders", id=8, client_id=1, draft_token="b",
+                                                final_price=None, refund=None))
+            for n, amount in enumerate(("2500.00", "12.50", "0.29")):
+                await conn.run_sync(lambda c, n=n, a=amount: _fill(
+                    c, "price_items", id=n + 1, order_id=7, amount=Decimal(a)))
+        async with engine.begin() as conn:
+            await conn.run_sync(_to("head"))
+        async with engine.connect() as conn:
+            orders = (await conn.execute(text(
+                "SELECT id, final_price, refund FROM orders ORDER BY id"))).all()
+            amounts = (await conn.execute(text(
+                "SELECT amount FROM price_items ORDER BY id"))).scalars().all()
+            diff = await conn.run_sync(_diff)
+        if scale == 100:
+            assert [tuple(o) for o in orders] == [(7, 150000029, 29), (8, None, None)]
+            assert amounts == [250000, 1250, 29]
+        else:  # đồng have no decimals: the cents of a mis-typed price round half up
+            assert [tuple(o) for o in orders] == [(7, 1500000, 0), (8, None, None)]
+            assert amounts == [2500, 13, 0]
+        assert all(isinstance(a, int) for a in amounts)
+        assert diff == [], diff
+    finally:
+        await engine.dispose()

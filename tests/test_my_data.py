@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 import pytest
 from aiogram.methods import SendDocument
@@ -40,7 +39,7 @@ async def completed(ctx, client: int = CLIENT, master_uid: int = MASTER_UID, **d
     await offer_order(ctx, DESK, order.id, master.id)
     await accept_offer(ctx, master_actor(master), order.id)
     await report_completion(ctx, master_actor(master), order.id, ["report-photo"],
-                            Decimal("100"), warranty_months=3)
+                            10_000, warranty_months=3)
     await accept_work(ctx, Actor(client), order.id)
     return order, master
 
@@ -147,7 +146,7 @@ async def test_erasure_after_completion_blanks_him_and_keeps_the_record(ctx):
     assert (row.description, row.phone, row.address, row.latitude, row.photos,
             row.report_photos) == ("", "", None, None, [], [])
     assert (row.id, row.status, row.final_price, row.warranty_months) == (
-        order.id, "completed", Decimal("100.00"), 3)
+        order.id, "completed", 10_000, 3)
     async with ctx.tx() as s:
         review = await s.scalar(select(Review).where(Review.order_id == order.id))
         assert (review.stars, review.comment, review.master_id) == (4, None, master.id)
@@ -178,7 +177,7 @@ async def test_a_master_is_erased_out_of_matching_with_his_documents_and_tax_id(
         assert (review.stars, review.master_id) == (5, master.id)
     kept = await load_row(ctx, Order, order.id)  # the client's order is the client's
     assert (kept.phone, kept.master_id, kept.final_price) == (
-        CLIENT_PHONE, master.id, Decimal("100.00"))
+        CLIENT_PHONE, master.id, 10_000)
     assert (await candidates(ctx, DESK, new.id)).candidates == []
     assert ("desk_erased", None, None, {"user_id": MASTER_UID, "master_id": master.id,
                                         "orders": []}) in await outbox(ctx)

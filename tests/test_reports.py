@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 
 import pytest
 from aiogram.methods import SendDocument
@@ -56,7 +55,7 @@ async def test_stats_and_export_count_what_happened(ctx, clock):
     clock.advance(minutes=30)
     await offer_order(ctx, DESK_ACTOR, done.id, master.id)
     await accept_offer(ctx, master_actor(master), done.id)
-    await report_completion(ctx, master_actor(master), done.id, ["p"], Decimal("250"),
+    await report_completion(ctx, master_actor(master), done.id, ["p"], 25_000,
                             warranty_months=6)
     await accept_work(ctx, Actor(1001), done.id)
     await leave_review(ctx, Actor(1001), done.id, 4, None)

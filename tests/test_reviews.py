@@ -3,8 +3,6 @@ desk corrects but never deletes; the stars feed the masters' rating; a reminder 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from sqlalchemy import func, select
 
@@ -50,7 +48,7 @@ async def completed(ctx, master_uid: int = 2001, client: int = CLIENT):
     order = await make_order(ctx, client)
     await offer_order(ctx, DESK, order.id, master.id)
     await accept_offer(ctx, master_actor(master), order.id)
-    await report_completion(ctx, master_actor(master), order.id, ["p"], Decimal("100"),
+    await report_completion(ctx, master_actor(master), order.id, ["p"], 10_000,
                             warranty_months=3)
     await accept_work(ctx, Actor(client), order.id)
     return order, master

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -93,7 +92,7 @@ async def assigned_order(ctx, master_uid=2001):
 async def reported_order(ctx):
     """An order awaiting confirmation: (order, master, code the client was sent)."""
     order, master = await assigned_order(ctx)
-    await report_completion(ctx, master_actor(master), order.id, PHOTOS, Decimal("1500"),
+    await report_completion(ctx, master_actor(master), order.id, PHOTOS, 150_000,
                             warranty_months=3)
     codes = [p["code"] for k, chat, oid, p in await outbox(ctx)
              if k == "client_code" and oid == order.id]
@@ -429,7 +428,7 @@ async def test_report_needs_a_photo(ctx):
     order, master = await assigned_order(ctx)
     before = await row_counts(ctx)
     with pytest.raises(InvalidInput):
-        await report_completion(ctx, master_actor(master), order.id, [], Decimal("100"),
+        await report_completion(ctx, master_actor(master), order.id, [], 10_000,
                                 warranty_months=3)
     assert (await load_row(ctx, Order, order.id)).status == "assigned"
     assert await row_counts(ctx) == before
@@ -440,7 +439,7 @@ async def test_report_by_another_master_is_refused(ctx):
     other = await make_master(ctx, 2002)
     before = await row_counts(ctx)
     with pytest.raises(NotAllowed):
-        await report_completion(ctx, master_actor(other), order.id, PHOTOS, Decimal("100"),
+        await report_completion(ctx, master_actor(other), order.id, PHOTOS, 10_000,
                                 warranty_months=3)
     row = await load_row(ctx, Order, order.id)
     assert row.status == "assigned" and row.code_hash is None
@@ -451,11 +450,11 @@ async def test_report_by_another_master_is_refused(ctx):
 async def test_report_sends_the_code_to_the_client(ctx):
     order, master = await assigned_order(ctx)
     view = await report_completion(ctx, master_actor(master), order.id, PHOTOS,
-                                   Decimal("1500.50"), warranty_months=6, notes="Tap replaced")
+                                   150_050, warranty_months=6, notes="Tap replaced")
     assert view.status == Status.AWAITING_CONFIRMATION
     row = await load_row(ctx, Order, order.id)
     assert row.status == "awaiting_confirmation"
-    assert row.final_price == Decimal("1500.50")
+    assert row.final_price == 150_050
     assert row.report_photos == PHOTOS
     assert row.code_hash and row.code_attempts == 0 and row.code_locked is False
     assert (row.warranty_months, row.report_notes) == (6, "Tap replaced")

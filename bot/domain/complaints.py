@@ -5,7 +5,6 @@ reason."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from bot.domain.errors import InvalidInput, NotAllowed
 
@@ -30,10 +29,10 @@ def check_claim(text: str, photos: list[str], now: datetime,
     return body
 
 
-def check_refund(amount: Decimal, final_price: Decimal | None) -> Decimal:
-    """A partial refund: more than nothing, less than what the client paid."""
-    if not amount.is_finite() or amount <= 0:
+def check_refund(amount: int, final_price: int | None) -> int:
+    """A partial refund (minor units): more than nothing, less than what the client paid."""
+    if amount <= 0:
         raise InvalidInput("error.price_format")
     if final_price is not None and amount >= final_price:
         raise InvalidInput("error.refund_too_big")
-    return amount.quantize(Decimal("0.01"))
+    return amount

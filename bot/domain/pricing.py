@@ -13,7 +13,6 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.states import Status
@@ -41,7 +40,7 @@ class PriceItemView:
     id: int
     kind: str  # quote / extra
     item: str  # an extra's item; a quote's optional note
-    amount: Decimal
+    amount: int  # minor units of the currency (bot/domain/money.py)
     reason: str | None
     status: str  # proposed / accepted / declined / withdrawn
     created_at: datetime | None = None
@@ -55,18 +54,19 @@ class Breakdown:
     extras: tuple[PriceItemView, ...] = ()
 
     @property
-    def cap(self) -> Decimal | None:
-        """The most the final price may be; None (no cap) without an accepted quote."""
+    def cap(self) -> int | None:
+        """The most the final price may be; None (no cap) without an accepted quote. A sum
+        of integers in minor units: exact, nothing to round."""
         if self.quote is None:
             return None
-        return self.quote.amount + sum((e.amount for e in self.extras), Decimal("0"))
+        return self.quote.amount + sum(e.amount for e in self.extras)
 
 
 @dataclass(frozen=True)
 class ReportTerms:
     """What the completion report must respect for one order."""
 
-    cap: Decimal | None
+    cap: int | None
     warranty_min_months: int
 
 
@@ -79,11 +79,11 @@ def breakdown(items: Iterable[PriceItemView]) -> Breakdown:
     return Breakdown(quote, extras)
 
 
-def price_cap(items: Iterable[PriceItemView]) -> Decimal | None:
+def price_cap(items: Iterable[PriceItemView]) -> int | None:
     return breakdown(items).cap
 
 
-def check_final_price(price: Decimal, cap: Decimal | None) -> None:
+def check_final_price(price: int, cap: int | None) -> None:
     """Refuse a final price above the agreed one; the error carries the cap to show."""
     if cap is not None and price > cap:
         raise InvalidInput("error.price_above_cap", cap=cap)

@@ -10,7 +10,6 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.states import Action, Role, Status, transition
@@ -19,7 +18,6 @@ CODE_LENGTH = 6
 MAX_PHOTOS = 10
 MAX_DESCRIPTION = 2000
 MAX_ADDRESS = 300
-MAX_PRICE = Decimal("10000000")
 SLOTS = ("09-12", "12-15", "15-18", "18-21")
 
 
@@ -144,17 +142,6 @@ def code_matches(secret: bytes, order_id: int, code: str, stored_hash: str | Non
     else:  # issued before the server secret: it keeps working until used or reissued
         expected = _legacy_hash(order_id, clean)
     return hmac.compare_digest(expected, stored_hash)
-
-
-def parse_price(text: str) -> Decimal:
-    raw = text.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise InvalidInput("error.price_format") from None
-    if not value.is_finite() or value <= 0 or value > MAX_PRICE:
-        raise InvalidInput("error.price_format")
-    return value.quantize(Decimal("0.01"))
 
 
 def same_person_contact(contact_user_id: int | None, sender_id: int) -> bool:

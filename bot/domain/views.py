@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 
 from bot.domain.pricing import ACCEPTED, EXTRA, QUOTE, Breakdown, PriceItemView, breakdown
 from bot.domain.rules import OrderParties
@@ -78,7 +77,7 @@ class OrderView:
     topic_id: int | None
     card_message_id: int | None
     reason: str | None
-    final_price: Decimal | None
+    final_price: int | None  # minor units of the currency
     report_photos: tuple[str, ...]
     code_attempts: int
     code_locked: bool
@@ -99,7 +98,7 @@ class OrderView:
     complaint_photos: tuple[str, ...] = ()
     resolution: str | None = None
     resolution_note: str | None = None
-    refund: Decimal | None = None
+    refund: int | None = None  # minor units
     rework_due: datetime | None = None
     auto_offer: bool = False
     master_blocked: bool = False

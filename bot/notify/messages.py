@@ -9,6 +9,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.domain.money import round_major
 from bot.domain.pricing import PriceItemView
 from bot.domain.reviews import stars_line
 from bot.domain.views import OrderView
@@ -638,7 +639,8 @@ def _resolution(p: dict[str, Any], t: Target, r: Renderer, master: bool) -> Draf
                      else _("🔧 The desk has decided on your claim for order #{number}: the "
                             "master will redo the work by {time}.").format(number=n, time=when))
     if decision == "refund":
-        amount = r.money(Decimal(p["amount"]))
+        raw = p["amount"]  # minor units; a decimal string if queued before migration 0016
+        amount = r.money(raw if isinstance(raw, int) else round_major(Decimal(raw), r.cur))
         return Draft(_("💸 The desk has granted the client a partial refund of {amount} on "
                        "order #{number}.").format(number=n, amount=amount) if master
                      else _("💸 The desk has decided on your claim for order #{number}: a "

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
-from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -21,6 +20,7 @@ from bot.domain.complaints import REWORK_HOURS
 from bot.domain.files import parse_ref
 from bot.domain.geo import distance_m
 from bot.domain.masters import Candidate, Discipline
+from bot.domain.money import Currency, currency
 from bot.domain.reviews import stars_line
 from bot.domain.rules import clip
 from bot.domain.spoof import visible
@@ -186,8 +186,13 @@ class Renderer:
         names = self.services.get(code, {})
         return names.get(current_locale()) or names.get("en") or code
 
-    def money(self, amount: Decimal) -> str:
-        return fmt_money(amount, self.currency)
+    @property
+    def cur(self) -> Currency:
+        return currency(self.currency)
+
+    def money(self, minor: int) -> str:
+        """An amount stored in minor units, for the current locale."""
+        return fmt_money(minor, self.cur)
 
     def when(self, o: OrderView) -> str:
         return self.wish(o.urgent, o.surcharge_percent, o.visit_date, o.visit_slot)

@@ -16,6 +16,7 @@ from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Timing
 from bot.domain.files import photo_ref
 from bot.domain.limits import Pace
+from bot.domain.money import Currency, currency
 from db.models import AuditEntry, OutboxMessage
 
 
@@ -43,6 +44,8 @@ class Policy:
     relay_pace: Pace = field(default_factory=Pace)  # per person writing to the desk
     reapply_cooldown: timedelta = timedelta(hours=24)  # after a rejection [issue 9, item 14]
     timing: Timing = field(default_factory=_default_timing)
+    # The currency of every price, its minor-unit digits and the cap of one price.
+    money: Currency = field(default_factory=lambda: currency("RUB"))
 
 
 @dataclass

@@ -5,7 +5,6 @@ rejected with a reason — and the order is completed again."""
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from sqlalchemy import update
 
@@ -18,6 +17,7 @@ from bot.domain.complaints import (
 )
 from bot.domain.deadlines import Kind, Sla, warranty_ends_at
 from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.money import plain
 from bot.domain.rules import MAX_PHOTOS, Actor, authorize
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
@@ -55,7 +55,7 @@ async def open_claim(ctx: Context, actor: Actor, order_id: int, text: str,
 
 
 async def resolve_claim(ctx: Context, actor: Actor, order_id: int, decision: str, *,
-                        hours: int | None = None, amount: Decimal | None = None,
+                        hours: int | None = None, amount: int | None = None,
                         reason: str | None = None) -> OrderView:
     """The desk's decision; the order is completed again and both sides are told."""
     if not actor.is_desk:
@@ -82,12 +82,13 @@ async def resolve_claim(ctx: Context, actor: Actor, order_id: int, decision: str
                            created_at=now))
             if ctx.on_deadline is not None:
                 ctx.on_deadline(due)
-        detail = {"rework": f"+{hours}h", "refund": str(refund), "rejected": reason}[decision]
+        money = plain(refund, ctx.policy.money) if refund is not None else ""
+        detail = {"rework": f"+{hours}h", "refund": money, "rejected": reason}[decision]
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.RESOLVE,
               order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
               reason=f"{decision} {detail}")
         facts = dict(decision=decision, due=due.isoformat() if due else None,
-                     amount=str(refund) if refund is not None else None, reason=reason)
+                     amount=refund, reason=reason)
         enqueue(s, now, "client_resolution", chat_id=order.client_id, order_id=order.id,
                 **facts)
         if order.master_id:

@@ -4,12 +4,12 @@ declines; after an accepted quote the price rises only by extras the client appr
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.domain.errors import Conflict, NotAllowed, NotFound
+from bot.domain.money import check_amount, plain
 from bot.domain.pricing import (
     ACCEPTED,
     DECLINED,
@@ -26,19 +26,13 @@ from bot.domain.pricing import (
     check_text,
     price_cap,
 )
-from bot.domain.rules import MAX_PRICE, Actor, own_job
+from bot.domain.rules import Actor, own_job
 from bot.domain.states import Role, Status
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import load_order, master_user_id, parties
 from bot.services.views import order_view, price_item_view, price_items
 from db.models import Order, PriceItem, Service
-
-
-def _amount(amount: Decimal) -> Decimal:
-    if not amount.is_finite() or amount <= 0 or amount > MAX_PRICE:
-        raise InvalidInput("error.price_format")
-    return amount.quantize(Decimal("0.01"))
 
 
 async def lock_order(s: AsyncSession, order: Order, now: datetime) -> None:
@@ -53,11 +47,11 @@ async def lock_order(s: AsyncSession, order: Order, now: datetime) -> None:
         raise Conflict("error.conflict")
 
 
-async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: Decimal,
+async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: int,
                      note: str | None = None) -> OrderView:
     """The assigned master quotes after the call. A quote still waiting, or declined, is
     replaced; once one is accepted the price only grows by approved extras."""
-    amount = _amount(amount)
+    amount = check_amount(amount, ctx.policy.money)
     note = check_text(note, MAX_ITEM, required=False, one_line=True)
     now = ctx.clock()
     async with ctx.tx() as s:
@@ -74,7 +68,7 @@ async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: Decimal,
         s.add(item)
         await s.flush()
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="quote",
-              order_id=order.id, master_id=order.master_id, reason=str(amount))
+              order_id=order.id, master_id=order.master_id, reason=plain(amount, ctx.policy.money))
         enqueue(s, now, "client_quote", chat_id=order.client_id, order_id=order.id,
                 item_id=item.id)
         enqueue(s, now, "desk_price", order_id=order.id, item_id=item.id, event=PROPOSED)
@@ -82,11 +76,11 @@ async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: Decimal,
         return await order_view(s, order)
 
 
-async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, amount: Decimal,
+async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, amount: int,
                         reason: str) -> OrderView:
     """An extra on top of the accepted quote (a part to replace, more work found): it counts
     only once the client approves it. Several may wait for the client at once."""
-    amount = _amount(amount)
+    amount = check_amount(amount, ctx.policy.money)
     what = check_text(item, MAX_ITEM, one_line=True) or ""
     why = check_text(reason, MAX_REASON)
     now = ctx.clock()
@@ -100,7 +94,8 @@ async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, am
         s.add(row)
         await s.flush()
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="extra",
-              order_id=order.id, master_id=order.master_id, reason=f"{amount} {what}")
+              order_id=order.id, master_id=order.master_id,
+              reason=f"{plain(amount, ctx.policy.money)} {what}")
         enqueue(s, now, "client_extra", chat_id=order.client_id, order_id=order.id,
                 item_id=row.id)
         enqueue(s, now, "desk_price", order_id=order.id, item_id=row.id, event=PROPOSED)
@@ -128,7 +123,8 @@ async def _decide(ctx: Context, actor: Actor, order_id: int, item_id: int, kind:
         if result.rowcount != 1:
             raise Conflict("error.price_decided")
         audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action=f"{kind}_{status}",
-              order_id=order.id, master_id=order.master_id, reason=str(row.amount))
+              order_id=order.id, master_id=order.master_id,
+              reason=plain(row.amount, ctx.policy.money))
         if order.master_id:
             enqueue(s, now, "master_price", chat_id=await master_user_id(s, order.master_id),
                     order_id=order.id, item_id=row.id)

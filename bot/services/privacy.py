@@ -61,7 +61,7 @@ async def export_my_data(ctx: Context, user_id: int,
         if user is None:
             raise NotFound("error.not_found")
         master = await s.scalar(select(Master).where(Master.user_id == user_id))
-        data = await export_rows(s, user, master, ctx.clock())
+        data = await export_rows(s, user, master, ctx.clock(), ctx.policy.money)
         if conversation:
             data["conversation_in_progress"] = conversation
         return data

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.money import Currency
+from bot.domain.money import plain as money_text
 from bot.services.base import without_secrets
 from db.models import (
     AuditEntry,
@@ -44,17 +46,26 @@ def _pick(row: Any, *names: str) -> dict[str, Any]:
     return {n: plain(getattr(row, n)) for n in names}
 
 
+_MONEY = ("final_price", "refund", "amount")  # stored in minor units
+
+
+def _with_money(row: dict[str, Any], cur: Currency) -> dict[str, Any]:
+    """Amounts as people read them ("12.50 PLN"), not as stored (1250)."""
+    return {k: money_text(v, cur) if k in _MONEY and isinstance(v, int) else v
+            for k, v in row.items()}
+
+
 def payload_for_export(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """A queued message's payload without secrets and without other people's data."""
     kept = without_secrets(kind, payload) or dict(payload)
     return {k: plain(v) for k, v in kept.items() if k not in _OTHERS}
 
 
-async def _prices(s: AsyncSession, order_id: int) -> list[dict[str, Any]]:
+async def _prices(s: AsyncSession, order_id: int, cur: Currency) -> list[dict[str, Any]]:
     rows = (await s.scalars(select(PriceItem).where(PriceItem.order_id == order_id)
                             .order_by(PriceItem.id))).all()
-    return [_pick(p, "kind", "item", "amount", "reason", "status", "created_at", "decided_at")
-            for p in rows]
+    return [_with_money(_pick(p, "kind", "item", "amount", "reason", "status", "created_at",
+                              "decided_at"), cur) for p in rows]
 
 
 _CLIENT_FIELDS = (
@@ -71,14 +82,14 @@ _JOB_FIELDS = (
 
 
 async def export_rows(s: AsyncSession, user: User, master: Master | None,
-                      now: datetime) -> dict[str, Any]:
+                      now: datetime, cur: Currency) -> dict[str, Any]:
     orders = (await s.scalars(select(Order).where(Order.client_id == user.id)
                               .order_by(Order.id))).all()
     as_client = []
     for o in orders:
-        row = _pick(o, *_CLIENT_FIELDS)
+        row = _with_money(_pick(o, *_CLIENT_FIELDS), cur)
         row["stars_the_master_gave_you"] = o.client_stars
-        row["prices"] = await _prices(s, o.id)
+        row["prices"] = await _prices(s, o.id, cur)
         as_client.append(row)
     written = (await s.scalars(select(Review).where(
         Review.order_id.in_([o.id for o in orders])).order_by(Review.id))).all()
@@ -103,7 +114,7 @@ async def export_rows(s: AsyncSession, user: User, master: Master | None,
                             for m in queued],
     }
     if master is not None:
-        data.update(await _master_work(s, master))
+        data.update(await _master_work(s, master, cur))
     return data
 
 
@@ -116,14 +127,14 @@ async def _master(s: AsyncSession, m: Master) -> dict[str, Any]:
             "services": list(services)}
 
 
-async def _master_work(s: AsyncSession, m: Master) -> dict[str, Any]:
+async def _master_work(s: AsyncSession, m: Master, cur: Currency) -> dict[str, Any]:
     jobs = (await s.scalars(select(Order).where(Order.master_id == m.id)
                             .order_by(Order.id))).all()
     as_master = []
     for o in jobs:
-        row = _pick(o, *_JOB_FIELDS)
+        row = _with_money(_pick(o, *_JOB_FIELDS), cur)
         row["stars_you_gave_the_client"] = o.client_stars
-        row["prices"] = await _prices(s, o.id)
+        row["prices"] = await _prices(s, o.id, cur)
         as_master.append(row)
     offers = (await s.scalars(select(Offer).where(Offer.master_id == m.id)
                               .order_by(Offer.id))).all()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 
 from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.money import to_major
 from bot.domain.rules import Actor
 from bot.domain.states import TERMINAL, Status
 from bot.domain.views import OrderView
@@ -140,7 +141,8 @@ async def export_csv(ctx: Context, actor: Actor) -> bytes:
         async for order, master in result:
             cells = (order.id, order.created_at.isoformat(), order.status, order.service,
                      order.district or "", order.area, int(order.urgent), master or "",
-                     "" if order.final_price is None else str(order.final_price),
+                     "" if order.final_price is None
+                     else str(to_major(order.final_price, ctx.policy.money)),
                      order.warranty_months or "", order.sla_state, stars.get(order.id, ""))
             writer.writerow([csv_cell(cell) for cell in cells])
     return out.getvalue().encode("utf-8-sig")  # a BOM: spreadsheets read it as UTF-8

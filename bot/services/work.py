@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
+from bot.domain.money import check_amount, plain
 from bot.domain.pricing import (
     MAX_NOTES,
     PROPOSED,
@@ -35,7 +35,7 @@ from db.models import AuditEntry, Order, PriceItem, Service
 
 
 async def report_completion(
-    ctx: Context, actor: Actor, order_id: int, photos: list[str], price: Decimal, *,
+    ctx: Context, actor: Actor, order_id: int, photos: list[str], price: int, *,
     warranty_months: int, notes: str | None = None,
 ) -> OrderView:
     """The master says the work is done: photos, the final price (never above the accepted
@@ -43,8 +43,7 @@ async def report_completion(
     client get the code, with the completion act."""
     if not photos:
         raise InvalidInput("error.report_needs_photo")
-    if price <= 0:
-        raise InvalidInput("error.price_format")
+    price = check_amount(price, ctx.policy.money)  # minor units
     notes = check_text(notes, MAX_NOTES, required=False)
     now = ctx.clock()
     code = new_code()
@@ -69,7 +68,8 @@ async def report_completion(
                                     PriceItem.status == PROPOSED)
             .values(status=WITHDRAWN, decided_at=now))
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.REPORT, order_id=order.id,
-              master_id=order.master_id, from_status=prev, to_status=to, reason=str(price))
+              master_id=order.master_id, from_status=prev, to_status=to,
+              reason=plain(price, ctx.policy.money))
         # The finished work, seen by the client with the act (the photos first, so the act
         # with its code and button stays the last message) and by the desk in the topic.
         shots = order.report_photos or ()

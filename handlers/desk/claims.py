@@ -6,16 +6,20 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
+from bot.domain.complaints import check_refund
 from bot.domain.errors import DomainError, NotAllowed
-from bot.domain.rules import Actor, parse_price
+from bot.domain.rules import Actor
 from bot.i18n import _
+from bot.notify.render import Renderer, button
 from bot.services.base import Context
 from bot.services.complaints import resolve_claim
+from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.states import DeskInput
+from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
 from handlers.desk.prompt import open_prompt
 from handlers.inputs import message_of
 
@@ -41,21 +45,64 @@ async def cancel(message: Message, state: FSMContext) -> None:
 
 
 @router.message(DeskInput.refund, F.text)
-async def got_refund(message: Message, state: FSMContext, ctx: Context, actor: Actor) -> None:
-    order_id = int((await state.get_data())["order_id"])
+async def got_refund(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                     renderer: Renderer) -> None:
+    amount = await typed_amount(message, state, ctx, renderer)
+    if amount is not None:
+        await _confirm(message, state, ctx, actor, renderer, amount)
+
+
+@router.callback_query(DeskInput.refund, Cb.filter(F.a == PICK))
+async def picked_refund(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+                        ctx: Context, actor: Actor, renderer: Renderer) -> None:
+    amount = await picked_amount(query, callback_data, state)
+    if amount is not None:
+        await _confirm(message_of(query), state, ctx, actor, renderer, amount)
+
+
+async def _confirm(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                   renderer: Renderer, amount: int) -> None:
+    """A refund is money paid out: the manager sees it in the desk's format and confirms it;
+    typing another amount replaces it. One above the price is refused before he confirms."""
+    data = await state.get_data()
     try:
-        amount = parse_price(message.text or "")
-        await resolve_claim(ctx, actor, order_id, "refund", amount=amount)
+        check_refund(amount, (await get_order(ctx, actor, int(data["order_id"]))).final_price)
+    except DomainError as exc:
+        await message.answer(error_text(exc))
+        return
+    money = renderer.money(amount)
+    asked = await message.answer(
+        _("Partial refund on order #{number}: {amount}. Confirm it, or type another amount "
+          "(/cancel to stop).").format(number=int(data["order_id"]), amount=f"<b>{money}</b>"),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[
+            [button(_("✅ Refund {amount}").format(amount=money), "dcfok")]]))
+    await state.update_data(refund={"amount": amount, "message": asked.message_id})
+
+
+@router.callback_query(DeskInput.refund, Cb.filter(F.a == "dcfok"))
+async def confirm_refund(query: CallbackQuery, state: FSMContext, ctx: Context,
+                         actor: Actor) -> None:
+    data = await state.get_data()
+    pending = data.get("refund") or {}
+    if pending.get("message") != message_of(query).message_id:  # an older amount's button
+        await query.answer(_("This question is no longer open: type the amount again."),
+                           show_alert=True)
+        return
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    try:
+        await resolve_claim(ctx, actor, int(data["order_id"]), "refund",
+                            amount=int(pending["amount"]))
     except DomainError as exc:
         if exc.key not in ("error.price_format", "error.refund_too_big"):
             await state.clear()
-        await message.answer(error_text(exc))
+        await message_of(query).answer(error_text(exc))
         return
     await state.clear()
-    await message.answer(_("The refund is recorded; the client and the master have been "
-                           "told."))
+    await message_of(query).answer(_("The refund is recorded; the client and the master have "
+                                     "been told."))
 
 
 @router.message(DeskInput.refund)
-async def refund_other(message: Message) -> None:
-    await message.answer(error_text(DomainError("error.price_format")))
+async def refund_other(message: Message, ctx: Context) -> None:
+    await message.answer(amount_help(ctx))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from decimal import Decimal
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -23,7 +22,7 @@ from bot.domain.pricing import (
     parse_warranty,
     warranty_choices,
 )
-from bot.domain.rules import MAX_PHOTOS, Actor, parse_price
+from bot.domain.rules import MAX_PHOTOS, Actor
 from bot.domain.states import Status
 from bot.i18n import _, ngettext
 from bot.notify.messages import client_stars_keyboard
@@ -37,6 +36,7 @@ from bot.services.work import confirm_with_code, report_completion
 from bot.texts import error_text
 from fsm.draft import ReportDraft
 from fsm.states import Code, Report
+from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
 from handlers.inputs import add_photo, answer_once, message_of, photos_added
 from handlers.keyboards import cancel_button
 from handlers.master.shown import show_job
@@ -141,9 +141,23 @@ async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
 @router.message(Report.price, F.text)
 async def report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                        renderer: Renderer) -> None:
+    price = await typed_amount(message, state, ctx, renderer, [[cancel_button()]])
+    if price is not None:
+        await _report_price(message, state, ctx, actor, renderer, price)
+
+
+@router.callback_query(Report.price, Cb.filter(F.a == PICK))
+async def report_price_picked(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+                              ctx: Context, actor: Actor, renderer: Renderer) -> None:
+    price = await picked_amount(query, callback_data, state)
+    if price is not None:
+        await _report_price(message_of(query), state, ctx, actor, renderer, price)
+
+
+async def _report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                        renderer: Renderer, price: int) -> None:
     draft = await _report(state)
     try:
-        price = parse_price(message.text or "")
         terms = await report_terms(ctx, actor, draft.order_id)
         check_final_price(price, terms.cap)  # checked here, so he re-types only the price
     except DomainError as exc:
@@ -153,13 +167,22 @@ async def report_price(message: Message, state: FSMContext, ctx: Context, actor:
     draft.price = price
     await state.update_data(report=draft.model_dump(mode="json"))
     await state.set_state(Report.warranty)
-    await ask_warranty(message, terms.warranty_min_months)
+    # The price echoed as he writes amounts; it counts only when the report is filed.
+    await ask_warranty(message, terms.warranty_min_months, _("Final price: {price}").format(
+        price=f"<b>{renderer.money(price)}</b>"))
+
+
+@router.callback_query(Report.warranty, Cb.filter(F.a == "ramt"))
+async def report_change_price(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await state.set_state(Report.price)
+    await message_of(query).answer(amount_help(ctx))
 
 
 @router.message(Report.price)
-async def report_price_other(message: Message) -> None:
-    await message.answer(_("Enter the price as a positive number, for example 2500 or "
-                           "1 250.50."))
+async def report_price_other(message: Message, ctx: Context) -> None:
+    await message.answer(amount_help(ctx))
 
 
 def price_refusal(exc: DomainError, renderer: Renderer,
@@ -168,7 +191,7 @@ def price_refusal(exc: DomainError, renderer: Renderer,
     if exc.key != "error.price_above_cap":
         return error_text(exc), None
     cap = exc.params.get("cap")
-    amount = renderer.money(cap) if isinstance(cap, Decimal) else "—"
+    amount = renderer.money(cap) if isinstance(cap, int) else "—"
     return _("The final price cannot be more than {amount}: the quote the client accepted plus "
              "the extras the client approved. Enter a price up to {amount}. To charge more, "
              "press «➕ Propose an extra» (your report is kept) and enter the price again once "
@@ -178,15 +201,17 @@ def price_refusal(exc: DomainError, renderer: Renderer,
 
 def warranty_kb(service_min: int) -> InlineKeyboardMarkup:
     buttons = [button(str(n), "rwar", x=n) for n in warranty_choices(service_min)]
-    return InlineKeyboardMarkup(inline_keyboard=[*rows(*buttons, width=6), [cancel_button()]])
+    return InlineKeyboardMarkup(inline_keyboard=[
+        *rows(*buttons, width=6), [button(_("✏️ Change the amount"), "ramt")],
+        [cancel_button()]])
 
 
-async def ask_warranty(message: Message, service_min: int) -> None:
+async def ask_warranty(message: Message, service_min: int, echo: str | None = None) -> None:
     low = warranty_choices(service_min)[0]
-    await message.answer(
-        _("Warranty on the work, in months (from {min} to {max} for this service): press a "
-          "number or type it.").format(min=low, max=MAX_WARRANTY_MONTHS),
-        reply_markup=warranty_kb(service_min))
+    text = _("Warranty on the work, in months (from {min} to {max} for this service): press a "
+             "number or type it.").format(min=low, max=MAX_WARRANTY_MONTHS)
+    await message.answer(f"{echo}\n\n{text}" if echo else text,
+                         reply_markup=warranty_kb(service_min))
 
 
 async def _set_warranty(state: FSMContext, ctx: Context, actor: Actor, months: int | str,

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.callbacks import Cb
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.money import examples
 from bot.domain.pricing import (
     MAX_ITEM,
     MAX_REASON,
@@ -18,16 +17,17 @@ from bot.domain.pricing import (
     can_quote,
     check_text,
 )
-from bot.domain.rules import Actor, own_job, parse_price
+from bot.domain.rules import Actor, own_job
 from bot.domain.views import OrderView
-from bot.i18n import _
-from bot.notify.render import Renderer, button
+from bot.i18n import _, fmt_number
+from bot.notify.render import Renderer, button, q
 from bot.services.base import Context
 from bot.services.orders import get_order
 from bot.services.pricing import propose_extra, send_quote
 from bot.texts import error_text
 from fsm.draft import ExtraDraft, QuoteDraft
 from fsm.states import Extra, Quote, Report
+from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
 from handlers.inputs import message_of
 from handlers.keyboards import cancel_button
 from handlers.master.shown import show_job
@@ -85,7 +85,9 @@ async def start_quote(query: CallbackQuery, callback_data: Cb, ctx: Context, act
     await query.answer()
     await message_of(query).answer(
         _("Quote for order #{number}: type the price of the whole job for the client (a "
-          "number), for example 2500.").format(number=order.id), reply_markup=_cancel_kb())
+          "number), for example {example}.").format(
+            number=order.id, example=fmt_number(examples(ctx.policy.money)[0],
+                                                ctx.policy.money)), reply_markup=_cancel_kb())
 
 
 async def _quote(state: FSMContext) -> QuoteDraft:
@@ -93,26 +95,52 @@ async def _quote(state: FSMContext) -> QuoteDraft:
 
 
 @router.message(Quote.amount, F.text)
-async def quote_amount(message: Message, state: FSMContext) -> None:
-    try:
-        amount = parse_price(message.text or "")
-    except DomainError as exc:
-        await message.answer(error_text(exc))
-        return
+async def quote_amount(message: Message, state: FSMContext, ctx: Context,
+                       renderer: Renderer) -> None:
+    amount = await typed_amount(message, state, ctx, renderer, [[cancel_button()]])
+    if amount is not None:
+        await _quote_amount(message, state, renderer, amount)
+
+
+@router.callback_query(Quote.amount, Cb.filter(F.a == PICK))
+async def quote_amount_picked(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+                              renderer: Renderer) -> None:
+    amount = await picked_amount(query, callback_data, state)
+    if amount is not None:
+        await _quote_amount(message_of(query), state, renderer, amount)
+
+
+async def _quote_amount(message: Message, state: FSMContext, renderer: Renderer,
+                        amount: int) -> None:
+    """Echo the amount as the master writes amounts; it counts only with the next step."""
     draft = await _quote(state)
     draft.amount = amount
     await state.update_data(quote=draft.model_dump(mode="json"))
     await state.set_state(Quote.note)
     await message.answer(
-        _("Add a short note for the client (what the price includes), up to {n} characters, "
-          "or press «Skip».").format(n=MAX_ITEM),
+        _("Quote: {amount}").format(amount=f"<b>{renderer.money(amount)}</b>") + "\n\n"
+        + _("Add a short note for the client (what the price includes), up to {n} characters, "
+            "or press «Skip».").format(n=MAX_ITEM),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button(_("Skip ▶️"), "qskip")],
+                                                           [_change_button("qamt")],
                                                            [cancel_button()]]))
 
 
+def _change_button(action: str) -> InlineKeyboardButton:
+    return button(_("✏️ Change the amount"), action)
+
+
+@router.callback_query(Quote.note, Cb.filter(F.a == "qamt"))
+async def quote_change_amount(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await state.set_state(Quote.amount)
+    await message_of(query).answer(amount_help(ctx), reply_markup=_cancel_kb())
+
+
 @router.message(Quote.amount)
-async def quote_amount_other(message: Message) -> None:
-    await message.answer(error_text(InvalidInput("error.price_format")))
+async def quote_amount_other(message: Message, ctx: Context) -> None:
+    await message.answer(amount_help(ctx))
 
 
 @router.message(Quote.note, F.text)
@@ -142,7 +170,10 @@ async def quote_note_other(message: Message) -> None:
 async def _send_quote(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                       renderer: Renderer, note: str | None) -> None:
     draft = await _quote(state)
-    assert draft.amount is not None
+    if draft.amount is None:  # a draft from before minor units: the amount is asked again
+        await state.set_state(Quote.amount)
+        await message.answer(amount_help(ctx), reply_markup=_cancel_kb())
+        return
     try:
         order = await send_quote(ctx, actor, draft.order_id, draft.amount, note)
     except DomainError as exc:
@@ -180,7 +211,7 @@ async def _extra(state: FSMContext) -> ExtraDraft:
 
 
 @router.message(Extra.item, F.text)
-async def extra_item(message: Message, state: FSMContext) -> None:
+async def extra_item(message: Message, state: FSMContext, ctx: Context) -> None:
     try:
         item = check_text(message.text, MAX_ITEM, one_line=True)
     except DomainError as exc:
@@ -191,7 +222,9 @@ async def extra_item(message: Message, state: FSMContext) -> None:
     await state.update_data(extra=draft.model_dump(mode="json"))
     await state.set_state(Extra.amount)
     await message.answer(_("How much does it add to the price? Type a number, for example "
-                           "800."), reply_markup=_cancel_kb())
+                           "{example}.").format(example=fmt_number(
+                               examples(ctx.policy.money)[0] // 3, ctx.policy.money)),
+                         reply_markup=_cancel_kb())
 
 
 @router.message(Extra.item)
@@ -200,23 +233,47 @@ async def extra_item_other(message: Message) -> None:
 
 
 @router.message(Extra.amount, F.text)
-async def extra_amount(message: Message, state: FSMContext) -> None:
-    try:
-        amount = parse_price(message.text or "")
-    except DomainError as exc:
-        await message.answer(error_text(exc))
-        return
+async def extra_amount(message: Message, state: FSMContext, ctx: Context,
+                       renderer: Renderer) -> None:
+    amount = await typed_amount(message, state, ctx, renderer, [[cancel_button()]])
+    if amount is not None:
+        await _extra_amount(message, state, renderer, amount)
+
+
+@router.callback_query(Extra.amount, Cb.filter(F.a == PICK))
+async def extra_amount_picked(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+                              renderer: Renderer) -> None:
+    amount = await picked_amount(query, callback_data, state)
+    if amount is not None:
+        await _extra_amount(message_of(query), state, renderer, amount)
+
+
+async def _extra_amount(message: Message, state: FSMContext, renderer: Renderer,
+                        amount: int) -> None:
+    """Echo the extra as the client will read it; it counts only once the reason is in."""
     draft = await _extra(state)
     draft.amount = amount
     await state.update_data(extra=draft.model_dump(mode="json"))
     await state.set_state(Extra.reason)
-    await message.answer(_("Why is it needed? The client sees this reason (up to {n} "
-                           "characters).").format(n=MAX_REASON), reply_markup=_cancel_kb())
+    echo = _("Extra: {item} — {amount}").format(item=q(draft.item or ""),
+                                                 amount=f"<b>{renderer.money(amount)}</b>")
+    await message.answer(echo + "\n\n" + _("Why is it needed? The client sees this reason (up "
+                                            "to {n} characters).").format(n=MAX_REASON),
+                         reply_markup=InlineKeyboardMarkup(inline_keyboard=[
+                             [_change_button("xamt")], [cancel_button()]]))
+
+
+@router.callback_query(Extra.reason, Cb.filter(F.a == "xamt"))
+async def extra_change_amount(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await state.set_state(Extra.amount)
+    await message_of(query).answer(amount_help(ctx), reply_markup=_cancel_kb())
 
 
 @router.message(Extra.amount)
-async def extra_amount_other(message: Message) -> None:
-    await message.answer(error_text(InvalidInput("error.price_format")))
+async def extra_amount_other(message: Message, ctx: Context) -> None:
+    await message.answer(amount_help(ctx))
 
 
 @router.message(Extra.reason, F.text)
@@ -228,14 +285,18 @@ async def extra_reason(message: Message, state: FSMContext, ctx: Context, actor:
         await message.answer(error_text(exc))
         return
     draft = await _extra(state)
-    assert draft.item is not None and draft.amount is not None and reason is not None
+    if draft.amount is None:  # a draft from before minor units: the amount is asked again
+        await state.set_state(Extra.amount)
+        await message.answer(amount_help(ctx), reply_markup=_cancel_kb())
+        return
+    assert draft.item is not None and reason is not None
     try:
         order = await propose_extra(ctx, actor, draft.order_id, draft.item, draft.amount,
                                     reason)
     except DomainError as exc:
         await _refused(message, state, exc)
         return
-    amount: Decimal = draft.amount
+    amount: int = draft.amount
     await _done(message, state, ctx, _("➕ The extra ({amount}) has been sent to the client "
                                        "for approval. You will be told the answer.").format(
         amount=renderer.money(amount)), renderer, order,
