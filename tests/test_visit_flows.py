@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from babel.dates import format_datetime
 from sqlalchemy import select, update
 
 from bot.domain.geo import distance_m
+from bot.i18n import fmt_datetime, make_i18n
 from db.models import Deadline, Order
 from tests.flowkit import DESK, Harness, Person, harness
 from tests.test_flows import MANAGER, _key, assigned_job, order_row
@@ -23,7 +23,9 @@ async def h(db_url: str):
 
 def shown(h: Harness, moment: datetime) -> str:
     """A time as the bot writes it for an English reader (bot.i18n.fmt_datetime)."""
-    return format_datetime(moment, format="short", tzinfo=h.app.renderer.tz, locale="en")
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale("en"):
+        return fmt_datetime(moment, h.app.renderer.tz)
 
 
 async def scheduled_job(h: Harness, c: Person, master_uid: int,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from html import escape, unescape
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from bot.i18n import (
     current_locale,
     fmt_date,
     fmt_datetime,
+    fmt_day_slot,
     fmt_decimal,
     fmt_money,
     fmt_percent,
@@ -108,6 +109,14 @@ CLAIM_REJECT_NAMES = {
 SLA_MARKS = {"risk": "🟡 ", "breach": "🔴 "}
 
 
+def day_slot(day: date, code: str | None) -> str:
+    """A visit day and its slot, joined the way the reader's locale joins a date and a time."""
+    if not code:
+        return fmt_date(day)
+    start, end = (int(h) for h in code.split("-"))
+    return fmt_day_slot(day, time(start), time(end))
+
+
 def slot_name(code: str | None) -> str:
     """A slot code ("09-12") as the reader's locale writes a time range."""
     if not code:
@@ -167,7 +176,7 @@ class Renderer:
                 percent=fmt_percent(o.surcharge_percent))
         if o.visit_date is None:
             return "—"
-        return f"{fmt_date(o.visit_date)} {slot_name(o.visit_slot)}".strip()
+        return day_slot(o.visit_date, o.visit_slot)
 
     def place(self, o: OrderView) -> str:
         if o.address:

@@ -28,7 +28,7 @@ from bot.domain.rules import (
 )
 from bot.domain.views import UserView
 from bot.i18n import _, current_locale, fmt_date, fmt_percent, ngettext
-from bot.notify.render import PAYMENT_NAMES, Renderer, button, q, slot_name
+from bot.notify.render import PAYMENT_NAMES, Renderer, button, day_slot, q, slot_name
 from bot.services.base import Context, Policy
 from bot.services.orders import may_order, submit_order
 from bot.services.users import catalogue
@@ -483,7 +483,7 @@ def summary_text(draft: OrderDraft, renderer: Renderer, policy: Policy) -> str:
         when = _("Urgent — within 24 hours (+{percent})").format(
             percent=fmt_percent(policy.urgent_surcharge_percent))
     elif draft.visit_date:
-        when = f"{fmt_date(draft.visit_date)} {slot_name(draft.visit_slot)}"
+        when = day_slot(draft.visit_date, draft.visit_slot)
     else:
         when = "—"
     place = q(draft.address) if draft.address else _("Location on the map")
