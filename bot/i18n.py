@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 from babel import Locale
-from babel.dates import format_interval, format_skeleton, format_timedelta
+from babel.dates import format_date, format_interval, format_skeleton, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from bot.config import LOCALES
+from bot.domain.typed import DateStyle, style_for
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
@@ -130,6 +131,33 @@ def fmt_datetime(value: datetime, tz: ZoneInfo) -> str:
     day = format_skeleton("MMMEd" if same_year else "yMMMEd", local.date(),
                           locale=current_locale())
     return _pattern("medium").format(fmt_time(local), day)
+
+
+def fmt_date_full(value: date) -> str:
+    """A date spelled out, to echo back what was understood from a typed one
+    ("Friday, December 25, 2026", "2026年12月25日星期五")."""
+    return format_date(value, format="full", locale=current_locale())
+
+
+def fmt_datetime_full(value: datetime, tz: ZoneInfo) -> str:
+    local = value.astimezone(tz)
+    return _pattern("medium").format(fmt_time(local), fmt_date_full(local.date()))
+
+
+def typing_style(language_code: str | None) -> DateStyle:
+    """How the person being answered types dates: his language's order and month names (and
+    English ones, which people type everywhere); en-US reads 12/25 month first."""
+    lang = current_locale()
+    months: dict[str, int] = {}
+    for name in dict.fromkeys((lang, "en")):  # his own names win
+        names = Locale.parse(name).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, word in names[context][width].items():
+                    word = str(word).lower().rstrip(".")
+                    if word and not any(ch.isdigit() for ch in word):
+                        months.setdefault(word, number)
+    return style_for(lang, language_code, months)
 
 
 def fmt_span(delta: timedelta) -> str:
