@@ -57,6 +57,14 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current().gettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate a message that reads the same in English but means different things: the
+    context tells translators which ("❌ Decline" an offered job, or a quote: 拒接 vs 拒绝)."""
+    i18n = _current()
+    translation = i18n.locales.get(i18n.current_locale)
+    return translation.pgettext(context, message) if translation else message
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark a string for extraction; translate it later with _()."""
     return message

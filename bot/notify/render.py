@@ -38,6 +38,7 @@ from bot.i18n import (
     fmt_percent,
     fmt_slot,
     ngettext,
+    pgettext,
 )
 
 TEXT_LIMIT = 4096
@@ -262,7 +263,8 @@ class Renderer:
             buttons.append(button(_("👷 Assign"), "dasg", o.id))
             buttons.append(button(_("🤖 Auto"), "dauto", o.id))
         if Action.REJECT in allowed:
-            buttons.append(button(_("⛔ Reject"), "drej", o.id))
+            buttons.append(button(pgettext("the desk refuses a new order", "⛔ Reject"),
+                                  "drej", o.id))
         if Action.WITHDRAW in allowed:
             buttons.append(button(_("↩️ Withdraw the offer"), "dwd", o.id))
         if o.status == Status.AWAITING_CONFIRMATION and o.code_locked:
@@ -321,7 +323,9 @@ class Renderer:
             _("The address and the client's phone are shown after you accept."),
         ])
         kb = InlineKeyboardMarkup(inline_keyboard=[[
-            button(_("✅ Accept"), "acc", o.id), button(_("❌ Decline"), "dec", o.id)]])
+            button(pgettext("a master answers a job offered to him", "✅ Accept"), "acc", o.id),
+            button(pgettext("a master answers a job offered to him", "❌ Decline"), "dec",
+                   o.id)]])
         return text, kb
 
     def job_stub(self, order_id: int) -> str:
@@ -530,7 +534,9 @@ class Renderer:
                          else _("✍️ No answer yet"))
         kb: list[InlineKeyboardButton] = []
         if m.status == "pending":
-            kb = [button(_("✅ Approve"), "mapp", m.id), button(_("❌ Reject"), "mrej", m.id),
+            kb = [button(_("✅ Approve"), "mapp", m.id),
+                  button(pgettext("the desk refuses a master's application", "❌ Reject"),
+                         "mrej", m.id),
                   button(_("❓ Ask for more"), "mask", m.id)]
         elif m.status == "approved":
             kb = [button(_("✅ Unblock"), "munb", m.id) if m.blocked

@@ -35,6 +35,7 @@ from bot.i18n import (
     fmt_date_full,
     fmt_percent,
     ngettext,
+    pgettext,
     typing_style,
 )
 from bot.notify.render import PAYMENT_NAMES, Renderer, button, day_slot, q, slot_name
@@ -531,8 +532,9 @@ async def show_summary(message: Message, state: FSMContext, draft: OrderDraft,
               _("✏️ Phone"), _("✏️ Payment")]
     edit = [button(label, "edit", x=i) for i, label in enumerate(labels)]
     rows = [edit[i:i + 2] for i in range(0, len(edit), 2)]
+    confirm = button(pgettext("the client places the order", "✅ Confirm"), "ok")
     await message.answer(summary_text(draft, renderer, policy),
-                         reply_markup=with_cancel(*rows, [button(_("✅ Confirm"), "ok")]))
+                         reply_markup=with_cancel(*rows, [confirm]))
 
 
 @router.callback_query(NewOrder.summary, Cb.filter(F.a == "edit"))

@@ -26,7 +26,7 @@ from bot.domain.masters import (
     reapply_from,
 )
 from bot.domain.views import MasterView
-from bot.i18n import _, current_locale, fmt_datetime, ngettext
+from bot.i18n import _, current_locale, fmt_datetime, ngettext, pgettext
 from bot.notify.render import LEGAL_FORM_NAMES, Renderer, button, q
 from bot.services.base import Context
 from bot.services.masters import apply_master
@@ -162,8 +162,8 @@ async def got_legal_form(query: CallbackQuery, callback_data: Cb, state: FSMCont
     if callback_data.x == len(LEGAL_FORMS):
         await state.clear()
         await message.answer(_("Sorry: only the self-employed and sole traders can register "
-                               "as masters [rules §1]. When you register as one, apply again "
-                               "with /become_master."))
+                               "as masters. When you register as one, apply again with "
+                               "/become_master."))
         return
     if not 0 <= callback_data.x < len(LEGAL_FORMS):
         await message.answer(_("This button is outdated."))
@@ -209,7 +209,8 @@ def toggles(names: list[str], picked: list[str], codes: list[str], action: str,
             done: str) -> InlineKeyboardMarkup:
     rows = [[button(("✅ " if c in picked else "▫️ ") + n, action, x=i)]
             for i, (c, n) in enumerate(zip(codes, names, strict=True))]
-    rows.append([button(_("Done ▶️"), done), cancel_button()])
+    rows.append([button(pgettext("finish choosing from a list", "Done ▶️"), done),
+                 cancel_button()])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
