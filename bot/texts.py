@@ -43,8 +43,8 @@ ERRORS = {
                              "answer it."),
     "error.job_stopped": N_("The client has stopped this job. Wait for the desk."),
     "error.legal_form": N_("Only the self-employed and sole traders can register as masters."),
-    "error.tax_id": N_("Type the tax id as 8 to 20 digits and letters, for example "
-                       "7707083893."),
+    "error.tax_id": N_("This does not look like your tax id. Type it as registered, for "
+                       "example {example}."),
     "error.districts_empty": N_("Choose at least one district."),
     "error.documents_empty": N_("Send at least one document (your passport)."),
     "error.documents_many": N_("That is the most documents one application can hold."),

@@ -11,11 +11,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
+from pydantic import ValidationError
 
 from bot import catalogues
-from bot.config import LOCALES
+from bot.config import LOCALES, Settings
+from bot.domain.errors import InvalidInput
+from bot.domain.masters import check_tax_id, legal_forms_for, tax_id_rule
 from bot.domain.rules import Actor
 from bot.i18n import make_i18n, pgettext
+from bot.notify.render import legal_form_name
 from bot.services.base import Context
 from db.models import Order
 
@@ -98,3 +102,97 @@ def test_no_rule_citations_in_texts(lang: str) -> None:
             if CITATION.search(text):
                 cited.append(text)
     assert cited == []
+
+
+# --- legal forms and tax ids per market ----------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "raw", "clean"), [
+    ("ru", "500100732259", "500100732259"), ("ru", "7707083893", "7707083893"),
+    ("pl", "123-456-32-18", "1234563218"), ("pl", "PL 1234563218", "PL1234563218"),
+    ("cs", "255 96 641", "25596641"), ("cs", "CZ 8001011234", "CZ8001011234"),
+    ("vi", "8012345678", "8012345678"), ("vi", "0101245486-001", "0101245486001"),
+    ("vi", "001085012345", "001085012345"),  # a CCCD number, a person's tax id since 2025
+    ("zh", "91350100M000100Y43", "91350100M000100Y43"),
+    ("zh", "11010519491231002x", "11010519491231002X"),  # a 身份证 number
+    ("en", "AB123456", "AB123456"),
+])
+def test_each_market_takes_its_own_tax_id(lang: str, raw: str, clean: str) -> None:
+    assert check_tax_id(raw, tax_id_rule(lang)) == clean
+
+
+@pytest.mark.parametrize(("lang", "raw"), [
+    ("ru", "12345678901"), ("pl", "12345"), ("pl", "CZ25596641"),
+    ("cs", "7707083893"),  # a Russian INN is no Czech id
+    ("cs", "1234567"), ("vi", "12345678901"), ("zh", "7707083893"),
+    ("zh", "91350100M000100I43"),  # I is not used in the code
+    ("en", "1234567"),
+])
+def test_a_tax_id_of_another_market_is_refused(lang: str, raw: str) -> None:
+    with pytest.raises(InvalidInput) as e:
+        check_tax_id(raw, tax_id_rule(lang))
+    assert e.value.params == {"example": tax_id_rule(lang).example}
+
+
+def test_every_market_shows_its_own_example() -> None:
+    examples = {lang: tax_id_rule(lang).example for lang in LOCALES}
+    assert len(set(examples.values())) == len(LOCALES)
+    assert [lang for lang, ex in examples.items() if ex == "7707083893"] == []
+    for lang, example in examples.items():  # each example passes its own check
+        assert check_tax_id(example, tax_id_rule(lang))
+
+
+def test_the_setting_overrides_every_language() -> None:
+    rule = tax_id_rule("zh", r"\d{10}", "5260250995")
+    assert check_tax_id("526-025-09-95", rule) == "5260250995"
+    with pytest.raises(InvalidInput) as e:
+        check_tax_id("91350100M000100Y43", rule)
+    assert e.value.params == {"example": "5260250995"}
+    assert tax_id_rule("pl", r"\d{10}").example == tax_id_rule("pl").example
+
+
+def test_a_broken_pattern_is_refused_at_start() -> None:
+    with pytest.raises(ValidationError, match="tax_id_pattern"):
+        Settings(bot_token="123:" + "A" * 30, desk_chat_id=-100, tax_id_pattern="(")
+
+
+def test_the_two_forms_are_two_different_things_in_every_language() -> None:
+    i18n = make_i18n("en")
+    with i18n.context():
+        for lang in LOCALES:
+            with i18n.use_locale(lang):
+                names = [legal_form_name(code) for code in legal_forms_for(lang)]
+            assert len(set(names)) == len(names), (lang, names)
+    assert legal_forms_for("cs") == ("sole_trader",)  # one form in Czech law
+
+
+@pytest.fixture
+async def h(db_url: str):  # type: ignore[no-untyped-def]
+    from tests.flowkit import harness
+
+    async with harness(db_url, admin_ids=[7]) as h:
+        yield h
+
+
+@pytest.mark.parametrize(("lang", "buttons", "wrong", "right"), [
+    ("pl", ["Działalność nierejestrowana", "Jednoosobowa działalność gospodarcza (JDG)",
+            "Żadne z powyższych (etat, spółka, inne)"], "12345", "123-456-32-18"),
+    ("cs", ["Živnostník (OSVČ)", "Jinak (zaměstnanec, firma, jiné)"], "7707083893",
+     "255 96 641"),
+    ("vi", ["Lao động tự do", "Hộ kinh doanh cá thể",
+            "Không phải hai hình thức trên (làm thuê, công ty, khác)"], "7707083",
+     "8012345678"),
+])
+async def test_onboarding_in_the_markets_terms(  # type: ignore[no-untyped-def]
+        h, lang: str, buttons: list[str], wrong: str, right: str) -> None:
+    m = h.person(320, "Jan", language=lang)
+    await m.send("/become_master")
+    await m.send("Jan Novák")
+    await m.contact("+420600700800")
+    asked = m.last()
+    assert [b for b in asked.buttons() if "✖" not in b and "❌" not in b] == buttons
+    await m.click(asked, buttons[-2])
+    await m.send(wrong)
+    assert tax_id_rule(lang).example in m.last().text
+    assert "7707083893" not in m.last().text or lang == "ru"
+    await m.send(right)
+    assert tax_id_rule(lang).example not in m.last().text  # on to the services

@@ -90,10 +90,6 @@ PAYMENT_NAMES = {
     "card": N_("Card after completion"),
     "transfer": N_("Bank transfer after completion"),
 }
-LEGAL_FORM_NAMES = {
-    "self_employed": N_("Self-employed"),
-    "sole_trader": N_("Sole trader"),
-}
 MASTER_REJECT_REASON_NAMES = {
     "documents": N_("The documents are missing or unreadable"),
     "legal_form": N_("Not self-employed or a sole trader"),
@@ -116,6 +112,14 @@ def day_slot(day: date, code: str | None) -> str:
         return fmt_date(day)
     start, end = (int(h) for h in code.split("-"))
     return fmt_day_slot(day, time(start), time(end))
+
+
+def legal_form_name(code: str | None) -> str:
+    """A legal form in the reader's market terms: the catalogues name the local forms under
+    this context (pl "Jednoosobowa działalność gospodarcza (JDG)", cs "Živnostník (OSVČ)")."""
+    names = {"self_employed": pgettext("legal form", "Self-employed"),
+             "sole_trader": pgettext("legal form", "Sole trader")}
+    return names.get(code or "", "—")
 
 
 def slot_name(code: str | None) -> str:
@@ -494,8 +498,7 @@ class Renderer:
         return [
             _("Name: {name}").format(name=q(m.name)) + (" ✅" if m.verified else ""),
             _("Phone: {phone}").format(phone=q(m.phone)),
-            _("Legal form: {form}").format(form=_(LEGAL_FORM_NAMES[m.legal_form])
-                                           if m.legal_form in LEGAL_FORM_NAMES else "—"),
+            _("Legal form: {form}").format(form=legal_form_name(m.legal_form)),
             _("Tax id: {tax_id}").format(tax_id=q(m.tax_id or "—")),
             _("Services: {services}").format(
                 services=", ".join(q(self.service(c)) for c in m.services)),

@@ -42,6 +42,9 @@ class Policy:
     relay_pace: Pace = field(default_factory=Pace)  # per person writing to the desk
     reapply_cooldown: timedelta = timedelta(hours=24)  # after a rejection [issue 9, item 14]
     timing: Timing = field(default_factory=_default_timing)
+    # TAX_ID_PATTERN / TAX_ID_EXAMPLE; None: each language's own (bot/domain/masters.py).
+    tax_id_pattern: str | None = None
+    tax_id_example: str | None = None
 
 
 @dataclass
