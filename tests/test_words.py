@@ -196,3 +196,13 @@ async def test_onboarding_in_the_markets_terms(  # type: ignore[no-untyped-def]
     assert "7707083893" not in m.last().text or lang == "ru"
     await m.send(right)
     assert tax_id_rule(lang).example not in m.last().text  # on to the services
+
+
+def test_polish_masters_give_a_job_back_rather_than_being_fired() -> None:
+    """"Zwolnij wykonawcę" reads as firing him; a release is his resignation from one job."""
+    texts = [m.string for m in catalogue("pl") if m.id]
+    flat = [s for t in texts for s in ((t,) if isinstance(t, str) else t)]
+    assert [s for s in flat if re.search(r"zwolni|zwolnie", s, re.I)] == []
+    cat = catalogue("pl")
+    assert "rezygnac" in cat.get("🙋 Ask to be released").string  # type: ignore[union-attr,operator]
+    assert "rezygnac" in cat.get("🙋 Release the master").string  # type: ignore[union-attr,operator]
