@@ -206,3 +206,37 @@ def test_polish_masters_give_a_job_back_rather_than_being_fired() -> None:
     cat = catalogue("pl")
     assert "rezygnac" in cat.get("🙋 Ask to be released").string  # type: ignore[union-attr,operator]
     assert "rezygnac" in cat.get("🙋 Release the master").string  # type: ignore[union-attr,operator]
+
+
+# Texts only masters read, outside handlers/master/ (errors and outbox messages).
+MASTER_TEXTS = ("You have already applied.", "The desk has no open question for you.",
+                "❓ The desk has a question about your application", "Your answer has been sent")
+CLIENT_TEXTS = ("The desk has blocked new orders from your account",
+                "🚫 The desk has blocked new orders from your account")
+
+
+def _audience(m) -> str | None:  # type: ignore[no-untyped-def]
+    text = m.id if isinstance(m.id, str) else m.id[0]
+    files = {loc[0] for loc in m.locations}
+    if text.startswith(MASTER_TEXTS) or (files and all(f.startswith("handlers/master/")
+                                                       for f in files)):
+        return "master"
+    if text.startswith(CLIENT_TEXTS) or (files and all(
+            f.startswith(("handlers/client/", "bot/notify/client_view.py")) for f in files)):
+        return "client"
+    return None
+
+
+def test_chinese_names_the_desk_one_way_for_each_reader() -> None:
+    """Masters deal with the 调度台 (the desk that dispatches their jobs); clients with 客服.
+    One reader never sees both names for the same desk."""
+    wrong = []
+    for m in catalogue("zh"):
+        if not m.id:
+            continue
+        text = m.string if isinstance(m.string, str) else "".join(m.string)
+        audience = _audience(m)
+        if ("客服" in text and "调度台" in text) or (audience == "master" and "客服" in text) or (
+                audience == "client" and "调度台" in text):
+            wrong.append((audience, text))
+    assert wrong == []
