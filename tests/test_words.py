@@ -240,3 +240,22 @@ def test_chinese_names_the_desk_one_way_for_each_reader() -> None:
                 audience == "client" and "调度台" in text):
             wrong.append((audience, text))
     assert wrong == []
+
+
+@pytest.mark.parametrize(("lang", "jargon"), [("cs", "dispeč"), ("vi", "điều phối")])
+def test_clients_are_not_told_about_a_dispatch_desk(lang: str, jargon: str) -> None:
+    """Clients write to customer support (zákaznická podpora, chăm sóc khách hàng); the
+    dispatch desk is the masters' word. Client texts: those of handlers/client/ and the
+    client's order view, and those the Chinese catalogue addresses to a client (客服)."""
+    zh = {m.id: m for m in catalogue("zh") if m.id}
+    found = []
+    for m in catalogue(lang):
+        if not m.id:
+            continue
+        z = zh[m.id].string
+        if _audience(m) != "client" and "客服" not in (z if isinstance(z, str) else "".join(z)):
+            continue
+        text = m.string if isinstance(m.string, str) else " ".join(m.string)
+        if jargon in text.lower():
+            found.append(text)
+    assert found == []
