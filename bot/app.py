@@ -78,7 +78,9 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
                     max_orders_per_day=settings.max_orders_per_day,
                     relay_pace=Pace(settings.relay_per_minute, settings.relay_burst),
                     reapply_cooldown=timedelta(hours=settings.reapply_cooldown_hours),
-                    money=settings.money)
+                    money=settings.money,
+                    tax_id_pattern=settings.tax_id_pattern,
+                    tax_id_example=settings.tax_id_example)
     ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}

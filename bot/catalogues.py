@@ -25,7 +25,9 @@ from bot.config import LOCALES
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
 POT = LOCALES_DIR / "messages.pot"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+# pgettext(context, message): the context is extracted as msgctxt, so one English word with
+# two meanings becomes two entries the translators can tell apart.
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def extract() -> Catalog:

@@ -87,9 +87,14 @@ class Settings(BaseSettings):
     # Matching [R §4]: the city's districts, comma-separated; empty: one area, served by all.
     districts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
+    # What a master's tax id must look like (a regular expression over the id without spaces
+    # and dashes, letters upper-case) and the example shown; empty: each language's own
+    # (bot/domain/masters.py TAX_IDS: ИНН, NIP, IČO/DIČ, MST, 统一社会信用代码).
+    tax_id_pattern: str | None = None
+    tax_id_example: str | None = None
 
     @field_validator("redis_url", "desk_locale", "webhook_url", "webhook_secret", "code_secret",
-                     "max_price", mode="before")
+                     "max_price", "tax_id_pattern", "tax_id_example", mode="before")
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
@@ -123,6 +128,16 @@ class Settings(BaseSettings):
                 "WEBHOOK_SECRET is not set: webhook mode needs it, or anyone who reaches the "
                 f"port can act as any user (e.g. WEBHOOK_SECRET={secrets.token_urlsafe(32)})")
         return self
+
+    @field_validator("tax_id_pattern")
+    @classmethod
+    def _tax_id_pattern(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"is not a regular expression: {exc}") from None
+        return v
 
     @field_validator("bot_token")
     @classmethod

@@ -17,13 +17,19 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 from babel.core import Locale
-from babel.dates import format_date, format_datetime, format_interval, format_timedelta
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_skeleton,
+    format_timedelta,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from bot.config import LOCALES
 from bot.domain.money import Currency, is_whole, to_major
+from bot.domain.typed import DateStyle, style_for
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 # Each language in itself: the menu of /language, and the desk's card says what to write in.
@@ -59,6 +65,14 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current().gettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate a message that reads the same in English but means different things: the
+    context tells translators which ("❌ Decline" an offered job, or a quote: 拒接 vs 拒绝)."""
+    i18n = _current()
+    translation = i18n.locales.get(i18n.current_locale)
+    return translation.pgettext(context, message) if translation else message
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
@@ -116,20 +130,73 @@ def fmt_percent(percent: int) -> str:
     return format_percent(percent / 100, locale=current_locale())
 
 
+def _pattern(kind: str) -> str:
+    """The locale's way to join a date and a time: "{1}, {0}" in English, "{0} {1}" in
+    Vietnamese (the time first)."""
+    return str(Locale.parse(current_locale()).datetime_formats[kind])
+
+
+def fmt_time(value: time | datetime, tz: ZoneInfo | None = None) -> str:
+    """A time of day on the 24-hour clock, as the locale writes it ("14:30")."""
+    if isinstance(value, datetime):
+        return format_skeleton("Hm", value, tzinfo=tz, locale=current_locale())
+    return format_skeleton("Hm", datetime.combine(date(2000, 1, 1), value),
+                           locale=current_locale())
+
+
 def fmt_slot(start: time, end: time) -> str:
-    """A visit slot as the locale writes a time range ("09:00–12:00")."""
+    """A visit slot as the locale writes a time range ("09:00 – 12:00", "9:00–12:00")."""
     return format_interval(start, end, "Hm", locale=current_locale())
 
 
 def fmt_date(value: date, year: bool = False) -> str:
-    """A near date ("Tue 2 Mar"); with `year` the locale's medium form, for dates months
-    away such as a warranty's end ("Mar 2, 2027", "2027年3月2日")."""
-    return format_date(value, format="medium" if year else "EEE d MMM",
-                       locale=current_locale())
+    """A date by the locale's CLDR skeletons: near ones with the weekday ("Tue, Mar 2",
+    "3月2日周二", "út 2. 3."); with `year` for dates months away such as a warranty's end
+    ("Mar 2, 2027", "2027年3月2日")."""
+    return format_skeleton("yMMMd" if year else "MMMEd", value, locale=current_locale())
+
+
+def fmt_day_slot(day: date, start: time, end: time) -> str:
+    """A day and a time range joined the locale's way ("Tue, Mar 2, 09:00 – 12:00",
+    "09:00–12:00 Thứ 3, 2 thg 3")."""
+    return _pattern("medium").format(fmt_slot(start, end), fmt_date(day))
 
 
 def fmt_datetime(value: datetime, tz: ZoneInfo) -> str:
-    return format_datetime(value, format="short", tzinfo=tz, locale=current_locale())
+    """A moment in full, so it can never be read two ways: weekday, day, month name and a
+    24-hour time ("Tue, Mar 2, 14:30", "3月2日周二 14:30"); the year when it is not this one."""
+    local = value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
+    same_year = local.year == datetime.now(tz).year
+    day = format_skeleton("MMMEd" if same_year else "yMMMEd", local.date(),
+                          locale=current_locale())
+    return _pattern("medium").format(fmt_time(local), day)
+
+
+def fmt_date_full(value: date) -> str:
+    """A date spelled out, to echo back what was understood from a typed one
+    ("Friday, December 25, 2026", "2026年12月25日星期五")."""
+    return format_date(value, format="full", locale=current_locale())
+
+
+def fmt_datetime_full(value: datetime, tz: ZoneInfo) -> str:
+    local = value.astimezone(tz)
+    return _pattern("medium").format(fmt_time(local), fmt_date_full(local.date()))
+
+
+def typing_style(language_code: str | None) -> DateStyle:
+    """How the person being answered types dates: his language's order and month names (and
+    English ones, which people type everywhere); en-US reads 12/25 month first."""
+    lang = current_locale()
+    months: dict[str, int] = {}
+    for name in dict.fromkeys((lang, "en")):  # his own names win
+        names = Locale.parse(name).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, word in names[context][width].items():
+                    word = str(word).lower().rstrip(".")
+                    if word and not any(ch.isdigit() for ch in word):
+                        months.setdefault(word, number)
+    return style_for(lang, language_code, months)
 
 
 def fmt_span(delta: timedelta) -> str:

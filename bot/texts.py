@@ -15,7 +15,7 @@ ERRORS = {
     "error.invalid_input": N_("This does not look right. Please try again."),
     "error.price_format": N_("Enter the price as a positive number, for example 2500 or "
                              "1 250.50."),
-    "error.date_format": N_("Type the date as DD.MM, for example 25.12."),
+    "error.date_format": N_("Type the day and the month, for example {example}."),
     "error.date_range": N_("Choose a date from tomorrow up to 60 days ahead."),
     "error.draft_incomplete": N_("Some details are missing. Please complete the order first."),
     "error.service_unknown": N_("This service is not available. Please choose another one."),
@@ -36,15 +36,15 @@ ERRORS = {
     "error.already_decided": N_("This application has already been decided."),
     "error.desk_only": N_("Only desk members can do this."),
     "error.outdated": N_("This button is outdated."),
-    "error.visit_format": N_("Type the visit time as HH:MM for today or DD.MM HH:MM, for "
-                             "example 25.12 14:30."),
+    "error.visit_format": N_("Type a time for today, or a date and a time, for example "
+                             "{example}."),
     "error.visit_range": N_("The visit must be in the future and within 30 days."),
     "error.request_open": N_("You already have a request open on this order; the desk will "
                              "answer it."),
     "error.job_stopped": N_("The client has stopped this job. Wait for the desk."),
     "error.legal_form": N_("Only the self-employed and sole traders can register as masters."),
-    "error.tax_id": N_("Type the tax id as 8 to 20 digits and letters, for example "
-                       "7707083893."),
+    "error.tax_id": N_("This does not look like your tax id. Type it as registered, for "
+                       "example {example}."),
     "error.districts_empty": N_("Choose at least one district."),
     "error.documents_empty": N_("Send at least one document (your passport)."),
     "error.documents_many": N_("That is the most documents one application can hold."),

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from babel.dates import format_datetime
 from sqlalchemy import select, update
 
 from bot.domain.geo import distance_m
+from bot.i18n import fmt_datetime, fmt_datetime_full, make_i18n
 from db.models import Deadline, Order
 from tests.flowkit import DESK, Harness, Person, harness
 from tests.test_flows import MANAGER, _key, assigned_job, order_row
@@ -23,7 +23,16 @@ async def h(db_url: str):
 
 def shown(h: Harness, moment: datetime) -> str:
     """A time as the bot writes it for an English reader (bot.i18n.fmt_datetime)."""
-    return format_datetime(moment, format="short", tzinfo=h.app.renderer.tz, locale="en")
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale("en"):
+        return fmt_datetime(moment, h.app.renderer.tz)
+
+
+def spelled(h: Harness, moment: datetime) -> str:
+    """A typed time echoed back in full (bot.i18n.fmt_datetime_full), in English."""
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale("en"):
+        return fmt_datetime_full(moment, h.app.renderer.tz)
 
 
 async def scheduled_job(h: Harness, c: Person, master_uid: int,
@@ -49,12 +58,12 @@ async def test_the_client_proposes_a_new_time_and_the_master_accepts(h: Harness)
     await c.click(visit_msg, "Propose another time")
     assert "Which time do you propose" in c.last().text
     await c.send("after lunch")
-    assert "HH:MM" in c.last().text  # asked again
+    assert "for example 25/12 14:30" in c.last().text  # asked again
     await c.send(visit.strftime("%d.%m %H:%M"))
     assert "already agreed" in c.last().text  # the same time is not a new one
     new = visit + timedelta(hours=3)
     await c.send(new.strftime("%d.%m %H:%M"))
-    assert "Your proposal of " + shown(h, new) in c.last().text
+    assert "Your proposal of " + spelled(h, new) in c.last().text
     order = await order_row(h, order_id)
     assert (order.visit_at, order.proposed_visit_at, order.proposed_by) == (visit, new, "client")
     assert "The client proposes to move the visit to" in h.session.to(DESK, thread)[-1].text
@@ -98,7 +107,7 @@ async def test_the_master_proposes_and_the_client_keeps_the_old_time(h: Harness)
     await master.click(master.last(), "Propose another time")
     new = visit + timedelta(days=1)
     await master.send(new.strftime("%d.%m %H:%M"))
-    assert "Your proposal of " + shown(h, new) in master.last().text
+    assert "Your proposal of " + spelled(h, new) in master.last().text
     proposal = c.last()
     assert "The master Zbigniew proposes to move the visit" in proposal.text
     await c.click(proposal, "Keep the old time")

@@ -17,6 +17,11 @@ from bot.domain.files import check_refs
 from bot.domain.spoof import visible
 
 LEGAL_FORMS = ("self_employed", "sole_trader")
+# [R §1] in each market's own forms (named in the catalogues under the context "legal form"):
+# pl działalność nierejestrowana and JDG; ru самозанятый (НПД) and ИП; vi lao động tự do and
+# hộ kinh doanh; zh 自由职业者 and 个体工商户. Czech law has one form for a person working
+# on his own account (živnostník, OSVČ): offering a second button would name it twice.
+MARKET_LEGAL_FORMS: dict[str, tuple[str, ...]] = {"cs": ("sole_trader",)}
 MAX_DOCUMENTS = 10
 MAX_DISTRICTS = 30
 MIN_NAME, MAX_NAME = 2, 128
@@ -50,12 +55,50 @@ def check_legal_form(code: str) -> str:
     return code
 
 
-def check_tax_id(text: str) -> str:
-    """A tax number as digits and letters (INN, NIP, IČO/DIČ, MST, 统一社会信用代码):
-    8 to 20 of them once spaces and dashes are dropped."""
+def legal_forms_for(lang: str) -> tuple[str, ...]:
+    """The legal forms offered to a master who speaks `lang`, in the order shown."""
+    return MARKET_LEGAL_FORMS.get(lang, LEGAL_FORMS)
+
+
+@dataclass(frozen=True)
+class TaxIdRule:
+    """What a tax id looks like in a market (checked once spaces, dashes, dots and slashes
+    are dropped and letters are upper-cased) and an example to show."""
+
+    pattern: str = r"[0-9A-Z]{8,20}"
+    example: str = "12345678"
+
+
+# By the master's language, for the id a self-employed person or a sole trader has there.
+TAX_IDS = {
+    "ru": TaxIdRule(r"\d{10}|\d{12}", "500100732259"),  # ИНН: 12 digits for a person
+    "pl": TaxIdRule(r"(?:PL)?\d{10}", "1234563218"),  # NIP
+    "cs": TaxIdRule(r"\d{8}|CZ\d{8,10}", "25596641"),  # IČO, or DIČ (CZ and 8-10 digits)
+    # MST: 10 digits (13 for a branch); since 2025 a person's is his 12-digit CCCD number.
+    "vi": TaxIdRule(r"\d{10}(?:\d{3})?|\d{12}", "8012345678"),
+    # 统一社会信用代码 (18 characters, no I O S V Z) or a 身份证 number for a person.
+    "zh": TaxIdRule(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\d{17}[\dX]",
+                    "91350100M000100Y43"),
+}
+
+
+def tax_id_rule(lang: str, pattern: str | None = None,
+                example: str | None = None) -> TaxIdRule:
+    """The market's rule; a configured TAX_ID_PATTERN (and TAX_ID_EXAMPLE) wins over it."""
+    rule = TAX_IDS.get(lang, TaxIdRule())
+    if pattern:
+        return TaxIdRule(pattern, example or rule.example)
+    return rule
+
+
+def check_tax_id(text: str, rule: TaxIdRule | None = None) -> str:
+    """A tax number as digits and letters (INN, NIP, IČO/DIČ, MST, 统一社会信用代码): 8 to
+    20 of them once spaces and dashes are dropped, and in the market's form when known."""
+    rule = rule or TaxIdRule()
     clean = re.sub(r"[\s\-./]", "", text).upper()
-    if not re.fullmatch(r"[0-9A-Z]{8,20}", clean) or not re.search(r"\d", clean):
-        raise InvalidInput("error.tax_id")
+    if (not re.fullmatch(r"[0-9A-Z]{8,20}", clean) or not re.search(r"\d", clean)
+            or not re.fullmatch(rule.pattern, clean)):
+        raise InvalidInput("error.tax_id", example=rule.example)
     return clean
 
 

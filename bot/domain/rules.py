@@ -14,6 +14,10 @@ from datetime import date, datetime, timedelta
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.states import Action, Role, Status, transition
 
+# Typed dates and times live in bot/domain/typed.py; kept importable from here.
+from bot.domain.typed import parse_date as parse_date
+from bot.domain.typed import parse_visit as parse_visit
+
 CODE_LENGTH = 6
 MAX_PHOTOS = 10
 MAX_DESCRIPTION = 2000
@@ -159,27 +163,6 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
 
 
-def parse_date(text: str, today: date) -> date:
-    """A visit date typed as DD.MM or DD.MM.YYYY; from tomorrow up to 60 days ahead."""
-    parts = text.strip().replace("/", ".").replace("-", ".").split(".")
-    try:
-        if len(parts) == 2:
-            day, month = int(parts[0]), int(parts[1])
-            year = today.year
-            value = date(year, month, day)
-            if value < today:
-                value = date(year + 1, month, day)
-        elif len(parts) == 3:
-            value = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        else:
-            raise ValueError
-    except ValueError:
-        raise InvalidInput("error.date_format") from None
-    if value <= today or value > today + timedelta(days=60):
-        raise InvalidInput("error.date_range")
-    return value
-
-
 def slots_left(day: date, now: datetime) -> list[str]:
     """Slots that still start in the future on `day` (local time)."""
     if day > now.date():
@@ -188,28 +171,6 @@ def slots_left(day: date, now: datetime) -> list[str]:
 
 
 ARRIVAL_WINDOW = timedelta(hours=1)  # [C 3(2)] on site within ±1 h of the agreed time
-
-
-def parse_visit(text: str, now_local: datetime) -> datetime:
-    """The agreed visit as typed by the master: "HH:MM" (today) or "DD.MM HH:MM", local time;
-    in the future and at most 30 days ahead. Returns an aware local datetime."""
-    parts = text.strip().split()
-    try:
-        if len(parts) == 1:
-            day = now_local.date()
-            clock = parts[0]
-        elif len(parts) == 2:
-            day = parse_date(parts[0], now_local.date() - timedelta(days=1))
-            clock = parts[1]
-        else:
-            raise ValueError
-        hour, minute = (int(x) for x in clock.replace(".", ":").split(":"))
-        value = datetime(day.year, day.month, day.day, hour, minute, tzinfo=now_local.tzinfo)
-    except (ValueError, InvalidInput):
-        raise InvalidInput("error.visit_format") from None
-    if value <= now_local or value > now_local + timedelta(days=30):
-        raise InvalidInput("error.visit_range")
-    return value
 
 
 def arrival_deviation(visit_at: datetime, checked_in_at: datetime) -> timedelta:

@@ -23,7 +23,7 @@ from bot.domain.pricing import (
 )
 from bot.domain.rules import clip
 from bot.domain.views import OrderView
-from bot.i18n import N_, _, fmt_date, ngettext
+from bot.i18n import N_, _, fmt_date, ngettext, pgettext
 from bot.notify.render import Renderer, button, q
 
 ITEM_STATUS = {
@@ -110,8 +110,9 @@ def _answer_kb(i: PriceItemView, o: OrderView, yes: str, yes_code: str,
                no_code: str) -> InlineKeyboardMarkup | None:
     if i.status != PROPOSED or o.status not in QUOTABLE:  # answered or replaced meanwhile
         return None
+    no = pgettext("a client answers a price quote or an extra", "❌ Decline")
     return InlineKeyboardMarkup(inline_keyboard=[[button(yes, yes_code, o.id, i.id),
-                                                  button(_("❌ Decline"), no_code, o.id, i.id)]])
+                                                  button(no, no_code, o.id, i.id)]])
 
 
 def client_quote(r: Renderer, o: OrderView, i: PriceItemView) -> Message:

@@ -33,11 +33,13 @@ from bot.i18n import (
     current_locale,
     fmt_date,
     fmt_datetime,
+    fmt_day_slot,
     fmt_decimal,
     fmt_money,
     fmt_percent,
     fmt_slot,
     ngettext,
+    pgettext,
     resolve_locale,
 )
 from bot.notify.fit import TOPIC_LIMIT, fit, fit_list, mark, unmark
@@ -89,10 +91,6 @@ PAYMENT_NAMES = {
     "card": N_("Card after completion"),
     "transfer": N_("Bank transfer after completion"),
 }
-LEGAL_FORM_NAMES = {
-    "self_employed": N_("Self-employed"),
-    "sole_trader": N_("Sole trader"),
-}
 MASTER_REJECT_REASON_NAMES = {
     "documents": N_("The documents are missing or unreadable"),
     "legal_form": N_("Not self-employed or a sole trader"),
@@ -124,6 +122,22 @@ OFFER_CLOSED = {
     "declined": N_("You declined order #{number}."),
     "accepted": N_("You accepted order #{number}: find it in «My jobs»."),
 }
+
+
+def day_slot(day: date, code: str | None) -> str:
+    """A visit day and its slot, joined the way the reader's locale joins a date and a time."""
+    if not code:
+        return fmt_date(day)
+    start, end = (int(h) for h in code.split("-"))
+    return fmt_day_slot(day, time(start), time(end))
+
+
+def legal_form_name(code: str | None) -> str:
+    """A legal form in the reader's market terms: the catalogues name the local forms under
+    this context (pl "Jednoosobowa działalność gospodarcza (JDG)", cs "Živnostník (OSVČ)")."""
+    names = {"self_employed": pgettext("legal form", "Self-employed"),
+             "sole_trader": pgettext("legal form", "Sole trader")}
+    return names.get(code or "", "—")
 
 
 def slot_name(code: str | None) -> str:
@@ -205,7 +219,7 @@ class Renderer:
                 percent=fmt_percent(percent))
         if day is None:
             return "—"
-        return f"{fmt_date(day)} {slot_name(slot)}".strip()
+        return day_slot(day, slot)
 
     def place(self, o: OrderView) -> str:
         return self.place_of(o.address, o.latitude, o.longitude)
@@ -307,7 +321,8 @@ class Renderer:
             buttons.append(button(_("👷 Assign"), "dasg", o.id))
             buttons.append(button(_("🤖 Auto"), "dauto", o.id))
         if Action.REJECT in allowed:
-            buttons.append(button(_("⛔ Reject"), "drej", o.id))
+            buttons.append(button(pgettext("the desk refuses a new order", "⛔ Reject"),
+                                  "drej", o.id))
         if Action.WITHDRAW in allowed:
             buttons.append(button(_("↩️ Withdraw the offer"), "dwd", o.id))
         if o.status == Status.AWAITING_CONFIRMATION and o.code_locked:
@@ -369,7 +384,9 @@ class Renderer:
             text += "\n" + _("⌛ Please answer by {time}.").format(
                 time=fmt_datetime(o.offer_expires_at, self.tz))
         kb = InlineKeyboardMarkup(inline_keyboard=[[
-            button(_("✅ Accept"), "acc", o.id), button(_("❌ Decline"), "dec", o.id)]])
+            button(pgettext("a master answers a job offered to him", "✅ Accept"), "acc", o.id),
+            button(pgettext("a master answers a job offered to him", "❌ Decline"), "dec",
+                   o.id)]])
         return text, kb
 
     def offer_closed(self, order_id: int, reason: str) -> str:
@@ -558,8 +575,7 @@ class Renderer:
         return [
             _("Name: {name}").format(name=q(m.name)) + (" ✅" if m.verified else ""),
             _("Phone: {phone}").format(phone=q(m.phone)),
-            _("Legal form: {form}").format(form=_(LEGAL_FORM_NAMES[m.legal_form])
-                                           if m.legal_form in LEGAL_FORM_NAMES else "—"),
+            _("Legal form: {form}").format(form=legal_form_name(m.legal_form)),
             _("Tax id: {tax_id}").format(tax_id=q(m.tax_id or "—")),
             _("Services: {services}").format(
                 services=", ".join(q(self.service(c)) for c in m.services)),
@@ -598,7 +614,9 @@ class Renderer:
                          else _("✍️ No answer yet"))
         kb: list[InlineKeyboardButton] = []
         if m.status == "pending":
-            kb = [button(_("✅ Approve"), "mapp", m.id), button(_("❌ Reject"), "mrej", m.id),
+            kb = [button(_("✅ Approve"), "mapp", m.id),
+                  button(pgettext("the desk refuses a master's application", "❌ Reject"),
+                         "mrej", m.id),
                   button(_("❓ Ask for more"), "mask", m.id)]
         elif m.status == "approved":
             kb = [button(_("✅ Unblock"), "munb", m.id) if m.blocked

@@ -46,6 +46,9 @@ class Policy:
     timing: Timing = field(default_factory=_default_timing)
     # The currency of every price, its minor-unit digits and the cap of one price.
     money: Currency = field(default_factory=lambda: currency("RUB"))
+    # TAX_ID_PATTERN / TAX_ID_EXAMPLE; None: each language's own (bot/domain/masters.py).
+    tax_id_pattern: str | None = None
+    tax_id_example: str | None = None
 
 
 @dataclass

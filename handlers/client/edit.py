@@ -20,8 +20,8 @@ from bot.domain.edits import FIELDS
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.rules import Actor, clip
 from bot.domain.states import Status
-from bot.domain.views import OrderView
-from bot.i18n import _, fmt_percent
+from bot.domain.views import OrderView, UserView
+from bot.i18n import _, fmt_percent, typing_style
 from bot.notify.client_view import client_view
 from bot.notify.render import Renderer, button, q
 from bot.services.base import Context, Policy
@@ -72,7 +72,8 @@ async def edit_menu(query: CallbackQuery, callback_data: Cb, ctx: Context,
 
 @router.callback_query(Cb.filter(F.a == "cef"))
 async def edit_choice(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                      state: FSMContext, renderer: Renderer, policy: Policy) -> None:
+                      state: FSMContext, renderer: Renderer, policy: Policy,
+                      user: UserView) -> None:
     if not 0 <= callback_data.x < len(CHOICES):
         await query.answer(_("This button is outdated."), show_alert=True)
         return
@@ -89,7 +90,8 @@ async def edit_choice(query: CallbackQuery, callback_data: Cb, ctx: Context, act
         return
     if field == "time" and order.status == Status.SCHEDULED:
         # The visit is agreed: the master has to accept another time [C 3(2)].
-        await ask_proposal(message, state, ctx, actor, order.id, renderer)
+        await ask_proposal(message, state, ctx, actor, order.id, renderer,
+                           typing_style(user.language_code))
         await query.answer()
         return
     await query.answer()

@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.album_parts import AlbumCollector
 from bot.callbacks import Cb
-from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.errors import DomainError, InvalidInput, NotAllowed
 from bot.domain.rules import (
     MAX_ADDRESS,
     MAX_DESCRIPTION,
@@ -27,8 +27,18 @@ from bot.domain.rules import (
     parse_date,
     slots_left,
 )
+from bot.domain.typed import DateStyle
 from bot.domain.views import UserView
-from bot.i18n import _, current_locale, fmt_date, fmt_percent, ngettext
+from bot.i18n import (
+    _,
+    current_locale,
+    fmt_date,
+    fmt_date_full,
+    fmt_percent,
+    ngettext,
+    pgettext,
+    typing_style,
+)
 from bot.notify.render import PAYMENT_NAMES, Renderer, button, q, slot_name
 from bot.services.base import Context, Policy
 from bot.services.orders import may_order, submit_order
@@ -291,7 +301,7 @@ async def ask_time(message: Message, state: FSMContext, draft: OrderDraft,
 
 @router.callback_query(NewOrder.time, Cb.filter(F.a == "tk"))
 async def got_time_kind(query: CallbackQuery, callback_data: Cb, state: FSMContext,
-                        renderer: Renderer, policy: Policy) -> None:
+                        renderer: Renderer, policy: Policy, user: UserView) -> None:
     if not 0 <= callback_data.x < len(TIME_KINDS):
         await query.answer(_("This button is outdated."), show_alert=True)
         return
@@ -307,7 +317,8 @@ async def got_time_kind(query: CallbackQuery, callback_data: Cb, state: FSMConte
         return
     if kind == "date":
         await query.answer()
-        await ask_date(query.message, state, draft, now.date())
+        await ask_date(query.message, state, draft, now.date(),
+                       typing_style(user.language_code))
         return
     day = now.date() if kind == "today" else now.date() + timedelta(days=1)
     if not slots_left(day, now):
@@ -320,13 +331,14 @@ async def got_time_kind(query: CallbackQuery, callback_data: Cb, state: FSMConte
 
 
 async def ask_date(message: Message, state: FSMContext, draft: OrderDraft,
-                   today: date) -> None:
+                   today: date, style: DateStyle) -> None:
     await state.set_state(NewOrder.date)
     await save(state, draft)
     days = [today + timedelta(days=d) for d in range(2, 9)]
     buttons = [button(fmt_date(d), "day", x=d.toordinal()) for d in days]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    await message.answer(_("Choose a date or type it as DD.MM:"), reply_markup=with_cancel(*rows))
+    await message.answer(_("Choose a date or type it, for example {example}:").format(
+        example=style.date_example()), reply_markup=with_cancel(*rows))
 
 
 @router.callback_query(NewOrder.date, Cb.filter(F.a == "day"))
@@ -348,21 +360,25 @@ async def got_date_button(query: CallbackQuery, callback_data: Cb, state: FSMCon
 
 
 @router.message(NewOrder.date, F.text)
-async def got_date_text(message: Message, state: FSMContext, renderer: Renderer) -> None:
+async def got_date_text(message: Message, state: FSMContext, renderer: Renderer,
+                        user: UserView) -> None:
     now = local_now(renderer.tz)
     try:
-        day = parse_date(message.text or "", now.date())
+        day = parse_date(message.text or "", now.date(), typing_style(user.language_code))
     except DomainError as exc:
         await message.answer(error_text(exc))
         return
     draft = await load(state)
     draft.time_kind, draft.visit_date = "date", day
+    # Echoed in full, so a date read another way than meant is seen before it counts.
+    await message.answer(_("📅 Date: {date}").format(date=fmt_date_full(day)))
     await ask_slot(message, state, draft, now)
 
 
 @router.message(NewOrder.date)
-async def date_other(message: Message) -> None:
-    await message.answer(_("Type the date as DD.MM, for example 25.12."))
+async def date_other(message: Message, user: UserView) -> None:
+    example = typing_style(user.language_code).date_example()
+    await message.answer(error_text(InvalidInput("error.date_format", example=example)))
 
 
 async def ask_slot(message: Message, state: FSMContext, draft: OrderDraft,
@@ -531,8 +547,9 @@ async def show_summary(message: Message, state: FSMContext, draft: OrderDraft,
               _("✏️ Phone"), _("✏️ Payment")]
     edit = [button(label, "edit", x=i) for i, label in enumerate(labels)]
     rows = [edit[i:i + 2] for i in range(0, len(edit), 2)]
+    confirm = button(pgettext("the client places the order", "✅ Confirm"), "ok")
     await message.answer(summary_text(draft, renderer, policy),
-                         reply_markup=with_cancel(*rows, [button(_("✅ Confirm"), "ok")]))
+                         reply_markup=with_cancel(*rows, [confirm]))
 
 
 @router.callback_query(NewOrder.summary, Cb.filter(F.a == "edit"))

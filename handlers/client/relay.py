@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.callbacks import Cb
 from bot.domain.errors import NotFound, TooFast
 from bot.domain.rules import Actor
-from bot.i18n import _, ngettext
+from bot.i18n import _, ngettext, pgettext
 from bot.notify.render import button
 from bot.services.base import Context
 from bot.services.orders import get_order
@@ -23,7 +23,8 @@ router = Router(name="relay")
 
 
 def done_kb() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Done"), "wrd")]])
+    done = pgettext("stop writing to the desk", "✅ Done")
+    return InlineKeyboardMarkup(inline_keyboard=[[button(done, "wrd")]])
 
 
 def too_fast_text(seconds: int) -> str:

@@ -15,9 +15,10 @@ from bot.callbacks import Cb
 from bot.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from bot.domain.rules import Actor, parse_visit
 from bot.domain.states import Status
-from bot.domain.views import OrderView
+from bot.domain.typed import DateStyle
+from bot.domain.views import OrderView, UserView
 from bot.domain.visits import proposing_side
-from bot.i18n import _, fmt_datetime
+from bot.i18n import _, fmt_datetime, fmt_datetime_full, typing_style
 from bot.notify.client_view import client_view
 from bot.notify.render import Renderer
 from bot.services.base import Context
@@ -43,7 +44,7 @@ def view_for(actor: Actor, order: OrderView,
 
 
 async def ask_proposal(message: Message, state: FSMContext, ctx: Context, actor: Actor,
-                       order_id: int, renderer: Renderer) -> None:
+                       order_id: int, renderer: Renderer, style: DateStyle) -> None:
     """Checked before asking, so nobody types a time only to be refused."""
     order = await get_order(ctx, actor, order_id)  # NotFound for anyone else's order
     proposing_side(actor, order.parties)  # the desk watches; it does not propose
@@ -55,25 +56,28 @@ async def ask_proposal(message: Message, state: FSMContext, ctx: Context, actor:
     await state.set_data({"order_id": order.id})
     await message.answer(
         _("The visit for order #{number} is agreed for {time}. Which time do you propose "
-          "instead? Type HH:MM for today or DD.MM HH:MM, for example 25.12 14:30. The other "
-          "side has to accept it; until then the agreed time stands.").format(
-            number=order.id, time=fmt_datetime(order.visit_at, renderer.tz)),
+          "instead? Type a time for today, or a date and a time, for example {example}. The "
+          "other side has to accept it; until then the agreed time stands.").format(
+            number=order.id, time=fmt_datetime(order.visit_at, renderer.tz),
+            example=style.visit_example()),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button()]]))
 
 
 @router.callback_query(Cb.filter(F.a == "vprop"))
 async def propose_button(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                         state: FSMContext, renderer: Renderer) -> None:
-    await ask_proposal(message_of(query), state, ctx, actor, callback_data.o, renderer)
+                         state: FSMContext, renderer: Renderer, user: UserView) -> None:
+    await ask_proposal(message_of(query), state, ctx, actor, callback_data.o, renderer,
+                       typing_style(user.language_code))
     await query.answer()
 
 
 @router.message(Visit.propose, F.text)
 async def propose_time(message: Message, state: FSMContext, ctx: Context, actor: Actor,
-                       renderer: Renderer) -> None:
+                       renderer: Renderer, user: UserView) -> None:
     order_id = int((await state.get_data())["order_id"])
     try:
-        at = parse_visit(message.text or "", datetime.now(renderer.tz))
+        at = parse_visit(message.text or "", datetime.now(renderer.tz),
+                         typing_style(user.language_code))
         order = await propose_visit(ctx, actor, order_id, at)
     except InvalidInput as exc:  # a time that cannot be proposed: type another one
         await message.answer(error_text(exc))
@@ -85,7 +89,7 @@ async def propose_time(message: Message, state: FSMContext, ctx: Context, actor:
     text, kb = view_for(actor, order, renderer)
     shown = await message.answer(
         _("🔄 Your proposal of {time} has been sent. Until it is accepted, the visit stays at "
-          "{current}.").format(time=fmt_datetime(at, renderer.tz),
+          "{current}.").format(time=fmt_datetime_full(at, renderer.tz),
                                current=fmt_datetime(order.visit_at or at, renderer.tz))
         + "\n\n" + text, reply_markup=kb)
     if _is_master(actor, order):
@@ -93,8 +97,9 @@ async def propose_time(message: Message, state: FSMContext, ctx: Context, actor:
 
 
 @router.message(Visit.propose)
-async def propose_other(message: Message) -> None:
-    await message.answer(error_text(InvalidInput("error.visit_format")))
+async def propose_other(message: Message, user: UserView) -> None:
+    example = typing_style(user.language_code).visit_example()
+    await message.answer(error_text(InvalidInput("error.visit_format", example=example)))
 
 
 @router.callback_query(Cb.filter(F.a.in_({"vacc", "vdec"})))

@@ -14,8 +14,8 @@ from bot.callbacks import Cb
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.rules import Actor, own_job, parse_visit
 from bot.domain.states import Status
-from bot.domain.views import OrderView
-from bot.i18n import _
+from bot.domain.views import OrderView, UserView
+from bot.i18n import _, fmt_datetime_full, typing_style
 from bot.notify.render import Renderer, button
 from bot.services.base import Context
 from bot.services.field import check_in, mark_contacted, schedule_visit
@@ -40,26 +40,28 @@ async def contacted(query: CallbackQuery, callback_data: Cb, ctx: Context, actor
 
 @router.callback_query(Cb.filter(F.a == "sched"))
 async def ask_visit(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                    state: FSMContext, renderer: Renderer) -> None:
+                    state: FSMContext, renderer: Renderer, user: UserView) -> None:
+    style = typing_style(user.language_code)
     order = await get_order(ctx, actor, callback_data.o)  # only his own job
     if order.status == Status.SCHEDULED:  # agreed already: a new time is a proposal now
-        await ask_proposal(message_of(query), state, ctx, actor, order.id, renderer)
+        await ask_proposal(message_of(query), state, ctx, actor, order.id, renderer, style)
         await query.answer()
         return
     await state.set_state(Visit.when)
     await state.set_data({"order_id": order.id, "job_message": message_of(query).message_id})
     await query.answer()
     await message_of(query).answer(
-        _("When will you come? Type the time agreed with the client: HH:MM for today or "
-          "DD.MM HH:MM, for example 25.12 14:30."),
+        _("When will you come? Type the time agreed with the client: a time for today, or a "
+          "date and a time, for example {example}.").format(example=style.visit_example()),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button()]]))
 
 
 @router.message(Visit.when, F.text)
 async def got_visit(message: Message, state: FSMContext, ctx: Context, actor: Actor,
-                    renderer: Renderer) -> None:
+                    renderer: Renderer, user: UserView) -> None:
     try:
-        visit_at = parse_visit(message.text or "", datetime.now(renderer.tz))
+        visit_at = parse_visit(message.text or "", datetime.now(renderer.tz),
+                               typing_style(user.language_code))
     except DomainError as exc:
         await message.answer(error_text(exc))
         return
@@ -71,12 +73,14 @@ async def got_visit(message: Message, state: FSMContext, ctx: Context, actor: Ac
         raise
     await state.clear()
     await show_job(ctx, renderer, order, message,
-                   _("📅 The visit is set. The client has been told."))
+                   _("📅 The visit is set for {time}. The client has been told.").format(
+                       time=fmt_datetime_full(visit_at, renderer.tz)))
 
 
 @router.message(Visit.when)
-async def visit_other(message: Message) -> None:
-    await message.answer(error_text(DomainError("error.visit_format")))
+async def visit_other(message: Message, user: UserView) -> None:
+    example = typing_style(user.language_code).visit_example()
+    await message.answer(error_text(DomainError("error.visit_format", example=example)))
 
 
 # --- check-in ------------------------------------------------------------------------------

@@ -22,13 +22,16 @@ from bot.domain.masters import (
     LEGAL_FORMS,
     MAX_DOCUMENTS,
     Application,
+    TaxIdRule,
     check_name,
     check_tax_id,
+    legal_forms_for,
     reapply_from,
+    tax_id_rule,
 )
 from bot.domain.views import MasterView
-from bot.i18n import _, current_locale, fmt_datetime, ngettext
-from bot.notify.render import LEGAL_FORM_NAMES, Renderer, button, q
+from bot.i18n import _, current_locale, fmt_datetime, ngettext, pgettext
+from bot.notify.render import Renderer, button, legal_form_name, q
 from bot.services.base import Context
 from bot.services.masters import apply_master
 from bot.services.users import ServiceItem, catalogue
@@ -148,7 +151,9 @@ async def phone_other(message: Message) -> None:
 async def ask_legal_form(message: Message, state: FSMContext, draft: MasterDraft,
                          ctx: Context, renderer: Renderer) -> None:
     await state.set_state(MasterSignup.legal_form)
-    rows = [[button(_(LEGAL_FORM_NAMES[code]), "mlf", x=i)] for i, code in enumerate(LEGAL_FORMS)]
+    # The button carries the form's place in LEGAL_FORMS, the same in every language.
+    rows = [[button(legal_form_name(code), "mlf", x=LEGAL_FORMS.index(code))]
+            for code in legal_forms_for(current_locale())]
     rows.append([button(_("Neither (employee, company, other)"), "mlf", x=len(LEGAL_FORMS))])
     await message.answer(_("How do you work? Only the self-employed and sole traders can "
                            "take orders on the platform."), reply_markup=with_cancel(*rows))
@@ -163,8 +168,8 @@ async def got_legal_form(query: CallbackQuery, callback_data: Cb, state: FSMCont
     if callback_data.x == len(LEGAL_FORMS):
         await state.clear()
         await message.answer(_("Sorry: only the self-employed and sole traders can register "
-                               "as masters [rules §1]. When you register as one, apply again "
-                               "with /become_master."))
+                               "as masters. When you register as one, apply again with "
+                               "/become_master."))
         return
     if not 0 <= callback_data.x < len(LEGAL_FORMS):
         await message.answer(_("This button is outdated."))
@@ -186,11 +191,15 @@ async def ask_tax_id(message: Message, state: FSMContext, draft: MasterDraft, ct
                            "self-employment or business)."), reply_markup=with_cancel())
 
 
+def _tax_id_rule(ctx: Context) -> TaxIdRule:
+    return tax_id_rule(current_locale(), ctx.policy.tax_id_pattern, ctx.policy.tax_id_example)
+
+
 @router.message(MasterSignup.tax_id, F.text)
 async def got_tax_id(message: Message, state: FSMContext, ctx: Context,
                      renderer: Renderer) -> None:
     try:
-        tax_id = check_tax_id(message.text or "")
+        tax_id = check_tax_id(message.text or "", _tax_id_rule(ctx))
     except DomainError as exc:
         await message.answer(error_text(exc))
         return
@@ -200,8 +209,9 @@ async def got_tax_id(message: Message, state: FSMContext, ctx: Context,
 
 
 @router.message(MasterSignup.tax_id)
-async def tax_id_other(message: Message) -> None:
-    await message.answer(error_text(DomainError("error.tax_id")))
+async def tax_id_other(message: Message, ctx: Context) -> None:
+    await message.answer(error_text(DomainError("error.tax_id",
+                                                example=_tax_id_rule(ctx).example)))
 
 
 # --- services and districts ----------------------------------------------------------------
@@ -210,7 +220,8 @@ def toggles(names: list[str], picked: list[str], codes: list[str], action: str,
             done: str) -> InlineKeyboardMarkup:
     rows = [[button(("✅ " if c in picked else "▫️ ") + n, action, x=i)]
             for i, (c, n) in enumerate(zip(codes, names, strict=True))]
-    rows.append([button(_("Done ▶️"), done), cancel_button()])
+    rows.append([button(pgettext("finish choosing from a list", "Done ▶️"), done),
+                 cancel_button()])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -388,8 +399,7 @@ async def show_summary(message: Message, state: FSMContext, draft: MasterDraft, 
         _("<b>Please check your application</b>"), "",
         _("Name: {name}").format(name=q(draft.name or "")),
         _("Phone: {phone}").format(phone=q(draft.phone or "")),
-        _("Legal form: {form}").format(form=_(LEGAL_FORM_NAMES.get(draft.legal_form or "",
-                                                                  "Self-employed"))),
+        _("Legal form: {form}").format(form=legal_form_name(draft.legal_form)),
         _("Tax id: {tax_id}").format(tax_id=q(draft.tax_id or "")),
         _("Services: {services}").format(services=", ".join(
             q(names.get(c, c)) for c in draft.services)),
