@@ -39,7 +39,7 @@ async def test_the_card_names_the_offered_master_and_when_the_offer_expires(
     async with h.app.ctx.tx() as s:
         due = await s.scalar(select(Deadline.due_at).where(Deadline.kind == "offer",
                                                            Deadline.state == "pending"))
-    until = due.astimezone(h.app.renderer.tz).strftime("%-I:%M")  # as in "3/2/26, 2:15 PM"
+    until = due.astimezone(h.app.renderer.tz).strftime("%H:%M")  # CLDR "Hm": "Tue, Mar 2, 14:15"
     assert "Offered to: Ivan Petrov, until " in card.text and until in card.text
     note = notes(h, thread)[-1]
     assert note.startswith("👷 Offered to Ivan Petrov; the offer expires at ") and until in note
