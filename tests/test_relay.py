@@ -125,3 +125,20 @@ async def test_the_desk_addresses_the_master_with_m(h: Harness) -> None:
     await master.click(got, "Reply")
     await master.send("Will do")
     assert h.session.to(DESK, thread)[-1].text == "🔧 The master Bartek writes:\nWill do"
+
+
+async def test_a_long_relay_loses_only_what_telegram_could_not_show(h: Harness) -> None:
+    """Telegram lets a person send 4,096 characters (1,024 in a caption); the relay keeps all
+    of it and gives way only as much as the header needs (on main it was cut to 3,500 / 900
+    characters before it was stored)."""
+    c = h.person(151, "Lena")
+    order_id = await place_order(h, c)
+    thread, _card = card_of(h, order_id)
+    await c.send("/orders")
+    await c.click(c.last(), f"Order #{order_id}")
+    await c.click(c.last(), "Write to the manager")
+    await c.send("x" * 4000)
+    await c.photo(caption="y" * 1000)
+    topic = h.session.to(DESK, thread)
+    assert topic[-2].text.count("x") > 3900
+    assert topic[-1].method == "photo" and topic[-1].text.count("y") > 950

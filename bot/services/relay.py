@@ -18,8 +18,10 @@ from bot.services.common import load_order, master_user_id
 from db.models import Master, Order, User
 
 KINDS = ("text", "photo", "document")
-MAX_TEXT = 3500  # room for the header within Telegram's 4096
-MAX_CAPTION = 900  # within the 1024 of a caption
+# What Telegram lets a person send; the header is made room for when the message is sent
+# (bot/notify/fit.py gives way on the person's words only as much as it must).
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
 # A client may still write about an order for a while after it ended (a question about the
 # warranty, a receipt): only rejected and cancelled orders are closed to the chat.
 CLOSED = TERMINAL
