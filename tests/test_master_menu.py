@@ -126,3 +126,16 @@ async def test_a_withdrawn_offer_is_edited_and_a_late_press_says_so(h: Harness) 
     assert offer.buttons() == []
     await ivan.click_data(offer, f"v1:acc:{order_id}:0")
     assert h.session.alerts()[-1] == "The desk has taken this offer back."
+
+
+async def test_a_master_who_orders_or_cancels_for_himself_gets_his_own_menu_back(
+        h: Harness) -> None:
+    ivan = await approved_master(h, 810, "Ivan Petrov")
+    order_id = await place_order(h, ivan)  # a master orders a plumber for his own flat
+    assert "is placed" in ivan.last().text and "🧰 My jobs" in ivan.last().buttons()
+    await ivan.send("/orders")
+    await ivan.click(ivan.last(), f"Order #{order_id}")
+    await ivan.click(ivan.last(), "Cancel the order")
+    await ivan.press(ivan.last(), "ccr", 0)
+    await ivan.press(ivan.last(), "ccy")
+    assert "🧰 My jobs" in ivan.last().buttons()

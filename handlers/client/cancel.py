@@ -11,6 +11,7 @@ from bot.callbacks import Cb
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.rules import Actor
 from bot.domain.states import Action, Role, can
+from bot.domain.views import MasterView
 from bot.i18n import _
 from bot.notify.render import CANCEL_REASON_NAMES, button, q
 from bot.services.base import Context
@@ -93,7 +94,7 @@ async def other_not_text(message: Message) -> None:
 
 @router.callback_query(Cb.filter(F.a == "ccy"))
 async def confirmed(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                    state: FSMContext) -> None:
+                    state: FSMContext, master: MasterView | None = None) -> None:
     if not 0 <= callback_data.x < len(CANCEL_REASONS):
         raise NotAllowed("error.outdated")
     data = await state.get_data()
@@ -104,7 +105,7 @@ async def confirmed(query: CallbackQuery, callback_data: Cb, ctx: Context, actor
     await query.answer()
     await message_of(query).edit_text(_("Order #{number} is cancelled. The desk and the master "
                                         "have been told.").format(number=order.id))
-    await message_of(query).answer(_("What would you like to do?"), reply_markup=menu())
+    await message_of(query).answer(_("What would you like to do?"), reply_markup=menu(master))
 
 
 @router.callback_query(Cb.filter(F.a == "ccn"))

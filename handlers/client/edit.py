@@ -20,7 +20,7 @@ from bot.domain.edits import FIELDS
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.rules import Actor, clip
 from bot.domain.states import Status
-from bot.domain.views import OrderView, UserView
+from bot.domain.views import MasterView, OrderView, UserView
 from bot.i18n import _, fmt_percent, typing_style
 from bot.notify.client_view import client_view
 from bot.notify.render import Renderer, button, q
@@ -143,7 +143,7 @@ async def _apply(ctx: Context, actor: Actor, draft: OrderDraft) -> OrderView:
 
 @router.callback_query(EditOrder.review, Cb.filter(F.a == "esav"))
 async def save_edit(query: CallbackQuery, ctx: Context, actor: Actor, state: FSMContext,
-                    renderer: Renderer) -> None:
+                    renderer: Renderer, master: MasterView | None = None) -> None:
     draft = await load(state)
     message = message_of(query)
     await query.answer()
@@ -152,7 +152,7 @@ async def save_edit(query: CallbackQuery, ctx: Context, actor: Actor, state: FSM
         order = await _apply(ctx, actor, draft)
     except DomainError as exc:  # nothing was changed: say why, and the conversation ends
         await state.clear()
-        await message.answer(error_text(exc), reply_markup=menu())
+        await message.answer(error_text(exc), reply_markup=menu(master))
         return
     await state.clear()
     head = (_("✅ Saved. The master and the desk have been told.") if order.master_id

@@ -28,7 +28,7 @@ from bot.domain.rules import (
     slots_left,
 )
 from bot.domain.typed import DateStyle
-from bot.domain.views import UserView
+from bot.domain.views import MasterView, UserView
 from bot.i18n import (
     _,
     current_locale,
@@ -580,7 +580,8 @@ async def edit_field(query: CallbackQuery, callback_data: Cb, ctx: Context, stat
 
 
 @router.callback_query(Cb.filter(F.a == "ok"))
-async def confirm(query: CallbackQuery, ctx: Context, state: FSMContext) -> None:
+async def confirm(query: CallbackQuery, ctx: Context, state: FSMContext,
+                  master: MasterView | None = None) -> None:
     """Not bound to the summary state: a second tap after the first one cleared the draft is
     answered, not ignored, and never creates a second order."""
     assert query.message is not None and isinstance(query.message, Message)
@@ -596,4 +597,4 @@ async def confirm(query: CallbackQuery, ctx: Context, state: FSMContext) -> None
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(
         _("✅ Your order #{number} is placed. We are finding a master and will write to you "
-          "here.").format(number=order.id), reply_markup=menu())
+          "here.").format(number=order.id), reply_markup=menu(master))
