@@ -17,7 +17,16 @@ from bot.services.offers import accept_offer, offer_order
 from bot.services.privacy import erase_my_data, export_my_data
 from bot.services.reviews import leave_review
 from bot.services.work import accept_work, report_completion
-from db.models import AuditEntry, FsmRecord, Master, MasterService, Order, OutboxMessage, Review
+from db.models import (
+    AuditEntry,
+    Deadline,
+    FsmRecord,
+    Master,
+    MasterService,
+    Order,
+    OutboxMessage,
+    Review,
+)
 from db.models import User as UserRow
 from tests.flowkit import DESK as DESK_CHAT
 from tests.flowkit import Harness, harness
@@ -249,3 +258,24 @@ async def test_privacy_mid_conversation_is_answered_in_his_language_with_the_dra
     draft = exported(h)["conversation_in_progress"]
     assert draft["state"].startswith("NewOrder") and "Течёт кран" in json.dumps(
         draft["data"], ensure_ascii=False)
+
+
+async def test_after_erasure_no_deadline_of_his_orders_writes_to_him(ctx, clock):
+    """The review request and the warranty-end notice were still planned for him: they would
+    have messaged a person who asked to be forgotten."""
+    from bot.services.deadlines import fire_due
+
+    order, _master = await completed(ctx)
+    async with ctx.tx() as s:
+        planned = (await s.scalars(select(Deadline.kind).where(
+            Deadline.order_id == order.id, Deadline.state == "pending"))).all()
+    assert set(planned) >= {"review", "warranty_end"}
+    assert (await erase_my_data(ctx, CLIENT)).erased
+    clock.advance(days=400)
+    await fire_due(ctx)
+    async with ctx.tx() as s:
+        assert await s.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.chat_id == CLIENT)) == 0
+        assert (await s.scalars(select(Deadline.state).where(
+            Deadline.order_id == order.id, Deadline.kind.in_(("review", "warranty_end"))))
+        ).all() == ["cancelled", "cancelled"]
