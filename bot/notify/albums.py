@@ -16,7 +16,6 @@ from aiogram.types import InputMediaDocument, InputMediaPhoto, Message
 
 from bot.domain.files import parse_ref
 from bot.i18n import _
-from bot.notify.fit import CAPTION_LIMIT, fit
 
 ALBUM_LIMIT = 10  # items per sendMediaGroup
 
@@ -46,12 +45,6 @@ def chunks(items: Sequence[str], size: int = ALBUM_LIMIT) -> list[list[str]]:
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
-def fit_caption(caption: str | None) -> str | None:
-    """Our captions are short; a long one is fitted the one way every text is
-    (bot/notify/fit.py: users' words give way first, no tag or entity cut)."""
-    return None if caption is None else fit(caption, CAPTION_LIMIT)
-
-
 async def send_files(bot: Bot, chat_id: int, refs: Sequence[str], caption: str | None,
                      in_thread: Callable[..., Awaitable[Any]] | None = None,
                      thread_id: int | None = None) -> list[Message]:
@@ -65,7 +58,7 @@ async def send_files(bot: Bot, chat_id: int, refs: Sequence[str], caption: str |
             return await in_thread(send, chat_id, thread_id, *args, **kwargs)
         return await send(chat_id, *args, **kwargs)
 
-    text = fit_caption(caption)
+    text = caption  # fitted to 1,024 on the way out, as every caption (bot/notify/fitting.py)
     files = [parse_ref(r) for r in refs]
     photos = [f.file_id for f in files if f.kind == "photo" and f.file_id]
     docs = [f.file_id for f in files if f.kind == "document" and f.file_id]

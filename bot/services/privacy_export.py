@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -61,11 +62,17 @@ def payload_for_export(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     return {k: plain(v) for k, v in kept.items() if k not in _OTHERS}
 
 
-async def _prices(s: AsyncSession, order_id: int, cur: Currency) -> list[dict[str, Any]]:
-    rows = (await s.scalars(select(PriceItem).where(PriceItem.order_id == order_id)
-                            .order_by(PriceItem.id))).all()
-    return [_with_money(_pick(p, "kind", "item", "amount", "reason", "status", "created_at",
-                              "decided_at"), cur) for p in rows]
+async def _order_rows(s: AsyncSession, orders: Sequence[Order], fields: tuple[str, ...],
+                     stars_key: str, cur: Currency) -> list[dict[str, Any]]:
+    """The orders' own fields with their price items, the items read in one query."""
+    items = (await s.scalars(select(PriceItem).where(
+        PriceItem.order_id.in_([o.id for o in orders])).order_by(PriceItem.id))).all()
+    prices: dict[int, list[dict[str, Any]]] = {o.id: [] for o in orders}
+    for p in items:
+        prices[p.order_id].append(_with_money(_pick(
+            p, "kind", "item", "amount", "reason", "status", "created_at", "decided_at"), cur))
+    return [{**_with_money(_pick(o, *fields), cur), stars_key: o.client_stars,
+             "prices": prices[o.id]} for o in orders]
 
 
 _CLIENT_FIELDS = (
@@ -85,12 +92,7 @@ async def export_rows(s: AsyncSession, user: User, master: Master | None,
                       now: datetime, cur: Currency) -> dict[str, Any]:
     orders = (await s.scalars(select(Order).where(Order.client_id == user.id)
                               .order_by(Order.id))).all()
-    as_client = []
-    for o in orders:
-        row = _with_money(_pick(o, *_CLIENT_FIELDS), cur)
-        row["stars_the_master_gave_you"] = o.client_stars
-        row["prices"] = await _prices(s, o.id, cur)
-        as_client.append(row)
+    as_client = await _order_rows(s, orders, _CLIENT_FIELDS, "stars_the_master_gave_you", cur)
     written = (await s.scalars(select(Review).where(
         Review.order_id.in_([o.id for o in orders])).order_by(Review.id))).all()
     queued = (await s.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == user.id)
@@ -130,12 +132,7 @@ async def _master(s: AsyncSession, m: Master) -> dict[str, Any]:
 async def _master_work(s: AsyncSession, m: Master, cur: Currency) -> dict[str, Any]:
     jobs = (await s.scalars(select(Order).where(Order.master_id == m.id)
                             .order_by(Order.id))).all()
-    as_master = []
-    for o in jobs:
-        row = _with_money(_pick(o, *_JOB_FIELDS), cur)
-        row["stars_you_gave_the_client"] = o.client_stars
-        row["prices"] = await _prices(s, o.id, cur)
-        as_master.append(row)
+    as_master = await _order_rows(s, jobs, _JOB_FIELDS, "stars_you_gave_the_client", cur)
     offers = (await s.scalars(select(Offer).where(Offer.master_id == m.id)
                               .order_by(Offer.id))).all()
     received = (await s.scalars(select(Review).where(Review.master_id == m.id)
