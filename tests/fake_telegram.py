@@ -944,6 +944,9 @@ class FakeTelegram:
         self.undelivered: list[tuple[dict[str, Any], str]] = []  # (update, why not delivered)
 
         self._calls: list[Call] = []
+        #: Called after every successful API call with (method, parameters, result), e.g. by a
+        #: benchmark timing answers; empty by default.
+        self.observers: list[Callable[[str, dict[str, Any], Any], None]] = []
         self._failures: dict[str, deque[_Failure]] = {}
         self._storm_until = 0.0
         self._storm_retry_after: int | None = None
@@ -1349,7 +1352,10 @@ class FakeTelegram:
         except ApiError as err:
             self._record(method, params.public(), err)
             return self._json(err.body(), err.code)
-        self._record(method, params.public(), None)
+        public = params.public()
+        self._record(method, public, None)
+        for observe in self.observers:
+            observe(method, public, result)
         return self._json({"ok": True, "result": result}, 200)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:

@@ -1,0 +1,1 @@
+"""Benchmarks (run by the commands in README.md, not by the test suite)."""

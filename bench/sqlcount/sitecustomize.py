@@ -1,0 +1,41 @@
+"""Benchmark only (bench/flow.py puts this folder first on the bot's PYTHONPATH): counts the
+SQL the bot process runs, without any change to the bot. Python imports `sitecustomize` at
+start; when BENCH_SQL_COUNTS names a file, SQLAlchemy events count statements, transactions
+begun, commits and rollbacks on every engine, and SIGUSR1 writes the counts to that file as
+JSON (with a sequence number, so the reader knows the write is the one it asked for)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from types import FrameType
+from typing import Any
+
+_PATH = os.environ.get("BENCH_SQL_COUNTS")
+counts = {"seq": 0, "statements": 0, "begins": 0, "commits": 0, "rollbacks": 0}
+
+
+def _counter(key: str) -> Any:
+    def count(*args: Any, **kwargs: Any) -> None:
+        counts[key] += 1
+    return count
+
+
+def _dump(signum: int, frame: FrameType | None) -> None:
+    counts["seq"] += 1
+    tmp = f"{_PATH}.tmp"
+    with open(tmp, "w") as f:
+        json.dump(counts, f)
+    os.replace(tmp, str(_PATH))
+
+
+if _PATH:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    event.listen(Engine, "before_cursor_execute", _counter("statements"))
+    event.listen(Engine, "begin", _counter("begins"))
+    event.listen(Engine, "commit", _counter("commits"))
+    event.listen(Engine, "rollback", _counter("rollbacks"))
+    signal.signal(signal.SIGUSR1, _dump)
