@@ -16,7 +16,9 @@ It prints:
   needs is in; updates/s, Masterdesk's share of the reference's, CPU ms per update (the bot
   process's user + system time from /proc), SQL per update (statements, transactions, commits,
   rollbacks, counted in the bot process by bench/sqlcount/sitecustomize.py: no change to the
-  bot) and latency p50 / p99;
+  bot) and latency p50 / p99; "fake" is the share of one core this process (the fake Bot API
+  and the clients) used during the reference's run: near 100 % it, not the reference, is the
+  limit;
 - paced: rate × think clients, each sending a step every `think` seconds, together `rate`
   updates/s offered; achieved rate and latency p50 / p99. Latency = from the fake handing the
   update out (getUpdates) to the bot's answer that the next step needs;
@@ -32,6 +34,7 @@ import asyncio
 import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +56,7 @@ Job = Callable[[FakeTelegram, Recorder, Path], Awaitable[T]]
 class Measured(Generic[T]):
     result: T
     cpu_s: float
+    own_cpu_s: float  # this process's: the fake Bot API and the clients
     sql: dict[str, int]  # Masterdesk: counted in the process; reference: rows it inserted
 
     def per_update(self, updates: int) -> tuple[float, dict[str, float]]:
@@ -81,9 +85,9 @@ async def measured(kind: str, job: Job[T], fake: FakeTelegram, rec: Recorder,
                    bot: BotProcess) -> Measured[T]:
     before = await bot.sql_counts() if kind == "masterdesk" else None
     rows = reference_rows(bot.folder) if kind == "reference" else 0
-    cpu = bot.cpu_seconds()
+    cpu, own = bot.cpu_seconds(), time.process_time()
     result = await job(fake, rec, bot.folder)
-    cpu = bot.cpu_seconds() - cpu
+    cpu, own = bot.cpu_seconds() - cpu, time.process_time() - own
     after = await bot.sql_counts() if kind == "masterdesk" else None
     if before is not None and after is not None:
         sql = {k: after[k] - before[k] for k in SQL_KEYS}
@@ -91,7 +95,7 @@ async def measured(kind: str, job: Job[T], fake: FakeTelegram, rec: Recorder,
         sql = {"statements": reference_rows(bot.folder) - rows}
     else:
         sql = {}
-    return Measured(result, cpu, sql)
+    return Measured(result, cpu, own, sql)
 
 
 def reference_rows(folder: Path) -> int:
@@ -131,7 +135,7 @@ def throughput_head() -> None:
     print("Throughput: N clients at once, flood limits off (Masterdesk, then the reference)")
     print(f"{'clients':>7} {'upd/s':>7} {'ref':>7} {'ratio':>6} {'CPU ms':>7} {'ref':>5} "
           f"{'SQL':>5} {'tx':>5} {'commit':>6} {'rollbk':>6} {'p50':>7} {'p99':>7} "
-          f"{'ref p99':>7}", flush=True)
+          f"{'ref p99':>7} {'fake':>5}", flush=True)
 
 
 def throughput_line(n: int, bot: Measured[Run], ref: Measured[Run]) -> None:
@@ -142,7 +146,7 @@ def throughput_line(n: int, bot: Measured[Run], ref: Measured[Run]) -> None:
           f"{ref_cpu:>5.1f} {sql.get('statements', 0):>5.2f} {sql.get('begins', 0):>5.2f} "
           f"{sql.get('commits', 0):>6.2f} {sql.get('rollbacks', 0):>6.2f} "
           f"{b.percentile(0.5):>6.3f}s {b.percentile(0.99):>6.3f}s "
-          f"{r.percentile(0.99):>6.3f}s", flush=True)
+          f"{r.percentile(0.99):>6.3f}s {ref.own_cpu_s / r.seconds:>5.0%}", flush=True)
     if abs(ref_sql.get("statements", 0) - 1) > 0.01:
         print(f"  ! the reference wrote {ref_sql.get('statements', 0):.2f} rows per update")
     print(failed(b, "Masterdesk") + failed(r, "reference"), end="")
