@@ -11,6 +11,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.album_parts import AlbumCollector
+from bot.buttons.jobs import (
+    Job,
+    JobAction,
+    ReportStep,
+    Warranty,
+    step_button,
+    warranty_button,
+)
+from bot.buttons.offers import Offer, OfferAction
+from bot.buttons.reviews import ReviewAction, Stars
 from bot.callbacks import Cb
 from bot.domain.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from bot.domain.pricing import (
@@ -41,8 +51,6 @@ from handlers.inputs import add_photo, answer_once, message_of, photos_added
 from handlers.keyboards import cancel_button
 from handlers.master.shown import show_job
 
-router = Router(name="master_jobs")
-
 
 @asynccontextmanager
 async def offer_press(query: CallbackQuery, renderer: Renderer,
@@ -61,30 +69,28 @@ async def offer_press(query: CallbackQuery, renderer: Renderer,
         raise
 
 
-@router.callback_query(Cb.filter(F.a == "acc"))
-async def accept(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def accept(query: CallbackQuery, callback_data: Offer, ctx: Context, actor: Actor,
                  renderer: Renderer) -> None:
-    async with offer_press(query, renderer, callback_data.o):
-        order = await accept_offer(ctx, actor, callback_data.o)
+    async with offer_press(query, renderer, callback_data.order_id):
+        order = await accept_offer(ctx, actor, callback_data.order_id)
     await query.answer(_("The job is yours."))
     await show_job(ctx, renderer, order, message_of(query), edit=True)
 
 
-@router.callback_query(Cb.filter(F.a == "dec"))
-async def decline(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def decline(query: CallbackQuery, callback_data: Offer, ctx: Context, actor: Actor,
                   renderer: Renderer) -> None:
-    async with offer_press(query, renderer, callback_data.o):
-        await decline_offer(ctx, actor, callback_data.o)
+    order_id = callback_data.order_id
+    async with offer_press(query, renderer, order_id):
+        await decline_offer(ctx, actor, order_id)
     await query.answer()
-    await message_of(query).edit_text(renderer.offer_closed(callback_data.o, "declined"))
+    await message_of(query).edit_text(renderer.offer_closed(order_id, "declined"))
 
 
 # --- the completion report -----------------------------------------------------------------
 
-@router.callback_query(Cb.filter(F.a == "done"))
-async def start_report(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def start_report(query: CallbackQuery, callback_data: Job, ctx: Context, actor: Actor,
                        state: FSMContext) -> None:
-    order = await get_order(ctx, actor, callback_data.o)
+    order = await get_order(ctx, actor, callback_data.order_id)
     if order.master_id != actor.master_id:
         raise NotAllowed("error.not_allowed")
     if order.status not in (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED,
@@ -103,7 +109,8 @@ async def start_report(query: CallbackQuery, callback_data: Cb, ctx: Context, ac
 
 
 def report_kb() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[button(_("Continue ▶️"), "rnext")],
+    return InlineKeyboardMarkup(inline_keyboard=[[step_button(_("Continue ▶️"),
+                                                              JobAction.REPORT_NEXT)],
                                                  [cancel_button()]])
 
 
@@ -111,7 +118,6 @@ async def _report(state: FSMContext) -> ReportDraft:
     return ReportDraft.model_validate((await state.get_data())["report"])
 
 
-@router.message(Report.photos, F.photo)
 async def report_photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
     draft = await _report(state)
     refusal = add_photo(message, draft.photos)
@@ -121,12 +127,10 @@ async def report_photo(message: Message, state: FSMContext, albums: AlbumCollect
                       report_kb())
 
 
-@router.message(Report.photos)
 async def report_photo_other(message: Message) -> None:
     await message.answer(_("Send at least one photo of the finished work."))
 
 
-@router.callback_query(Report.photos, Cb.filter(F.a == "rnext"))
 async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
     draft = await _report(state)
     if not draft.photos:
@@ -138,7 +142,6 @@ async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
     await message_of(query).answer(_("Enter the final price for the client (a number):"))
 
 
-@router.message(Report.price, F.text)
 async def report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                        renderer: Renderer) -> None:
     price = await typed_amount(message, state, ctx, renderer, [[cancel_button()]])
@@ -146,7 +149,6 @@ async def report_price(message: Message, state: FSMContext, ctx: Context, actor:
         await _report_price(message, state, ctx, actor, renderer, price)
 
 
-@router.callback_query(Report.price, Cb.filter(F.a == PICK))
 async def report_price_picked(query: CallbackQuery, callback_data: Cb, state: FSMContext,
                               ctx: Context, actor: Actor, renderer: Renderer) -> None:
     price = await picked_amount(query, callback_data, state)
@@ -172,7 +174,6 @@ async def _report_price(message: Message, state: FSMContext, ctx: Context, actor
         price=f"<b>{renderer.money(price)}</b>"))
 
 
-@router.callback_query(Report.warranty, Cb.filter(F.a == "ramt"))
 async def report_change_price(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     await query.answer()
     await message_of(query).edit_reply_markup(reply_markup=None)
@@ -180,7 +181,6 @@ async def report_change_price(query: CallbackQuery, state: FSMContext, ctx: Cont
     await message_of(query).answer(amount_help(ctx))
 
 
-@router.message(Report.price)
 async def report_price_other(message: Message, ctx: Context) -> None:
     await message.answer(amount_help(ctx))
 
@@ -196,13 +196,13 @@ def price_refusal(exc: DomainError, renderer: Renderer,
              "the extras the client approved. Enter a price up to {amount}. To charge more, "
              "press «➕ Propose an extra» (your report is kept) and enter the price again once "
              "the client approves it.").format(amount=amount), InlineKeyboardMarkup(
-        inline_keyboard=[[button(_("➕ Propose an extra"), "xadd", order_id)]])
+        inline_keyboard=[[button(_("➕ Propose an extra"), "xadd", order_id)]])  # legacy v1
 
 
 def warranty_kb(service_min: int) -> InlineKeyboardMarkup:
-    buttons = [button(str(n), "rwar", x=n) for n in warranty_choices(service_min)]
+    buttons = [warranty_button(n) for n in warranty_choices(service_min)]
     return InlineKeyboardMarkup(inline_keyboard=[
-        *rows(*buttons, width=6), [button(_("✏️ Change the amount"), "ramt")],
+        *rows(*buttons, width=6), [step_button(_("✏️ Change the amount"), JobAction.CHANGE_PRICE)],
         [cancel_button()]])
 
 
@@ -231,32 +231,28 @@ async def _set_warranty(state: FSMContext, ctx: Context, actor: Actor, months: i
         _("Notes for the client (what was done, care advice), up to {n} characters, or press "
           "«Skip».").format(n=MAX_NOTES),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-            [button(_("Skip ▶️"), "rskip")], [cancel_button()]]))
+            [step_button(_("Skip ▶️"), JobAction.SKIP_NOTES)], [cancel_button()]]))
     return True
 
 
-@router.callback_query(Report.warranty, Cb.filter(F.a == "rwar"))
-async def report_warranty_button(query: CallbackQuery, callback_data: Cb, state: FSMContext,
-                                 ctx: Context, actor: Actor) -> None:
+async def report_warranty_button(query: CallbackQuery, callback_data: Warranty,
+                                 state: FSMContext, ctx: Context, actor: Actor) -> None:
     await query.answer()
-    if await _set_warranty(state, ctx, actor, callback_data.x, message_of(query)):
+    if await _set_warranty(state, ctx, actor, callback_data.months, message_of(query)):
         await message_of(query).edit_reply_markup(reply_markup=None)
 
 
-@router.message(Report.warranty, F.text)
 async def report_warranty_typed(message: Message, state: FSMContext, ctx: Context,
                                 actor: Actor) -> None:
     await _set_warranty(state, ctx, actor, message.text or "", message)
 
 
-@router.message(Report.warranty)
 async def report_warranty_other(message: Message, state: FSMContext, ctx: Context,
                                 actor: Actor) -> None:
     terms = await report_terms(ctx, actor, (await _report(state)).order_id)
     await ask_warranty(message, terms.warranty_min_months)
 
 
-@router.message(Report.notes, F.text)
 async def report_notes(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                        renderer: Renderer) -> None:
     try:
@@ -267,7 +263,6 @@ async def report_notes(message: Message, state: FSMContext, ctx: Context, actor:
     await _file_report(message, state, ctx, actor, renderer, notes)
 
 
-@router.callback_query(Report.notes, Cb.filter(F.a == "rskip"))
 async def report_skip_notes(query: CallbackQuery, state: FSMContext, ctx: Context,
                             actor: Actor, renderer: Renderer) -> None:
     await query.answer()
@@ -275,7 +270,6 @@ async def report_skip_notes(query: CallbackQuery, state: FSMContext, ctx: Contex
     await _file_report(message_of(query), state, ctx, actor, renderer, None)
 
 
-@router.message(Report.notes)
 async def report_notes_other(message: Message) -> None:
     await message.answer(_("Type the notes as text, or press «Skip»."))
 
@@ -311,10 +305,9 @@ async def _file_report(message: Message, state: FSMContext, ctx: Context, actor:
 
 # --- the client's code ---------------------------------------------------------------------
 
-@router.callback_query(Cb.filter(F.a == "code"))
-async def code_button(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def code_button(query: CallbackQuery, callback_data: Job, ctx: Context, actor: Actor,
                       state: FSMContext) -> None:
-    order = await get_order(ctx, actor, callback_data.o)
+    order = await get_order(ctx, actor, callback_data.order_id)
     if order.master_id != actor.master_id or order.status != Status.AWAITING_CONFIRMATION:
         raise NotAllowed("error.wrong_state")
     await state.set_state(Code.entering)
@@ -324,7 +317,6 @@ async def code_button(query: CallbackQuery, callback_data: Cb, ctx: Context, act
                              .format(number=order.id))
 
 
-@router.message(Code.entering, F.text)
 async def code_entered(message: Message, state: FSMContext, ctx: Context, actor: Actor) -> None:
     order_id = int((await state.get_data())["order_id"])
     result = await confirm_with_code(ctx, actor, order_id, message.text or "")
@@ -344,15 +336,43 @@ async def code_entered(message: Message, state: FSMContext, ctx: Context, actor:
                                       result.attempts_left).format(n=result.attempts_left))
 
 
-@router.message(Code.entering)
 async def code_other(message: Message) -> None:
     await message.answer(_("Type the code as digits."))
 
 
-@router.callback_query(Cb.filter(F.a == "rc"))
-async def rate_the_client(query: CallbackQuery, callback_data: Cb, ctx: Context,
+async def rate_the_client(query: CallbackQuery, callback_data: Stars, ctx: Context,
                           actor: Actor) -> None:
     """[H] the master's one tap on the client."""
-    await rate_client(ctx, actor, callback_data.o, callback_data.x)
+    await rate_client(ctx, actor, callback_data.order_id, callback_data.stars)
     await query.answer(_("Thank you: your rating is saved."))
     await message_of(query).edit_reply_markup(reply_markup=None)
+
+
+def make_router() -> Router:
+    router = Router(name="master_jobs")
+    cq, msg = router.callback_query, router.message
+    cq.register(accept, Offer.filter(F.action == OfferAction.ACCEPT))
+    cq.register(decline, Offer.filter(F.action == OfferAction.DECLINE))
+    cq.register(start_report, Job.filter(F.action == JobAction.DONE))
+    msg.register(report_photo, Report.photos, F.photo)
+    msg.register(report_photo_other, Report.photos)
+    cq.register(report_photos_done, Report.photos,
+                ReportStep.filter(F.action == JobAction.REPORT_NEXT))
+    msg.register(report_price, Report.price, F.text)
+    cq.register(report_price_picked, Report.price, Cb.filter(F.a == PICK))  # handlers/amounts
+    cq.register(report_change_price, Report.warranty,
+                ReportStep.filter(F.action == JobAction.CHANGE_PRICE))
+    msg.register(report_price_other, Report.price)
+    cq.register(report_warranty_button, Report.warranty,
+                Warranty.filter(F.action == JobAction.WARRANTY))
+    msg.register(report_warranty_typed, Report.warranty, F.text)
+    msg.register(report_warranty_other, Report.warranty)
+    msg.register(report_notes, Report.notes, F.text)
+    cq.register(report_skip_notes, Report.notes,
+                ReportStep.filter(F.action == JobAction.SKIP_NOTES))
+    msg.register(report_notes_other, Report.notes)
+    cq.register(code_button, Job.filter(F.action == JobAction.CODE))
+    msg.register(code_entered, Code.entering, F.text)
+    msg.register(code_other, Code.entering)
+    cq.register(rate_the_client, Stars.filter(F.action == ReviewAction.RATE_CLIENT))
+    return router
