@@ -202,19 +202,18 @@ async def unblock_cmd(message: Message, command: CommandObject, ctx: Context,
     await message.answer(_("Master #{number} is unblocked.").format(number=master_id))
 
 
-CARD = {MasterCardAction.APPROVE: approve, MasterCardAction.UNBLOCK: unblock,
-        MasterCardAction.DOCUMENTS: documents, MasterCardAction.REJECT_MENU: reject_reasons,
-        MasterCardAction.BACK: back, MasterCardAction.ASK: ask_text,
-        MasterCardAction.BLOCK: ask_text}
-
-
 def make_router() -> Router:
     router = Router(name="desk_masters")
     cq, msg = router.callback_query, router.message
     msg.register(queue, Command("masters"))
-    for action, handler in CARD.items():
-        cq.register(handler, MasterCard.filter(F.action == action))
+    cq.register(approve, MasterCard.filter(F.action == MasterCardAction.APPROVE))
+    cq.register(reject_reasons, MasterCard.filter(F.action == MasterCardAction.REJECT_MENU))
     cq.register(reject, MasterReason.filter(F.action == MasterCardAction.REJECT))
+    cq.register(unblock, MasterCard.filter(F.action == MasterCardAction.UNBLOCK))
+    cq.register(documents, MasterCard.filter(F.action == MasterCardAction.DOCUMENTS))
+    cq.register(back, MasterCard.filter(F.action == MasterCardAction.BACK))
+    cq.register(ask_text, MasterCard.filter(
+        F.action.in_({MasterCardAction.ASK, MasterCardAction.BLOCK})))
     for prompt in (DeskInput.block_reason, DeskInput.question):
         msg.register(cancel_input, Command("cancel"), prompt)
     msg.register(got_question, DeskInput.question, F.text)

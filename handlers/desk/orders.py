@@ -204,26 +204,26 @@ async def assign_menu(query: CallbackQuery, callback_data: DeskOrder, ctx: Conte
     await query.answer()
 
 
-ON_THE_CARD = {
-    DeskAction.AUTO: auto, DeskAction.WITHDRAW: withdraw, DeskAction.TAKE_AWAY: take,
-    DeskAction.RESUME: resume, DeskAction.NEW_CODE: new_code,
-    DeskAction.REWORK_DONE: rework_finished, DeskAction.BACK: back,
-    DeskAction.ASSIGN_MENU: assign_menu, DeskAction.REJECT_MENU: reject_menu,
-    DeskAction.CANCEL_MENU: cancel_menu, DeskAction.REJECT_CLAIM_MENU: reject_claim_menu,
-}
-REASONS = {DeskAction.REJECT: reject, DeskAction.CANCEL: cancel,
-           DeskAction.REJECT_CLAIM: reject_claim}
-
-
 def make_router() -> Router:
+    """One handler per press, in the card's order."""
     router = Router(name="desk_orders")
     cq = router.callback_query
-    for action, handler in ON_THE_CARD.items():
-        cq.register(handler, DeskOrder.filter(F.action == action))
-    for action, handler in REASONS.items():
-        cq.register(handler, DeskReason.filter(F.action == action))
+    cq.register(assign_menu, DeskOrder.filter(F.action == DeskAction.ASSIGN_MENU))
     cq.register(offer_to, DeskOffer.filter(F.action == DeskAction.OFFER_TO))
-    cq.register(extend, DeskHours.filter(F.action == DeskAction.EXTEND))
+    cq.register(auto, DeskOrder.filter(F.action == DeskAction.AUTO))
+    cq.register(reject_menu, DeskOrder.filter(F.action == DeskAction.REJECT_MENU))
+    cq.register(reject, DeskReason.filter(F.action == DeskAction.REJECT))
+    cq.register(withdraw, DeskOrder.filter(F.action == DeskAction.WITHDRAW))
+    cq.register(new_code, DeskOrder.filter(F.action == DeskAction.NEW_CODE))
+    cq.register(resume, DeskOrder.filter(F.action == DeskAction.RESUME))
     cq.register(rework, DeskHours.filter(F.action == DeskAction.REWORK))
+    cq.register(reject_claim_menu, DeskOrder.filter(F.action == DeskAction.REJECT_CLAIM_MENU))
+    cq.register(reject_claim, DeskReason.filter(F.action == DeskAction.REJECT_CLAIM))
+    cq.register(rework_finished, DeskOrder.filter(F.action == DeskAction.REWORK_DONE))
+    cq.register(take, DeskOrder.filter(F.action == DeskAction.TAKE_AWAY))
+    cq.register(extend, DeskHours.filter(F.action == DeskAction.EXTEND))
     cq.register(release, DeskRelease.filter(F.action == DeskAction.RELEASE))
+    cq.register(cancel_menu, DeskOrder.filter(F.action == DeskAction.CANCEL_MENU))
+    cq.register(cancel, DeskReason.filter(F.action == DeskAction.CANCEL))
+    cq.register(back, DeskOrder.filter(F.action == DeskAction.BACK))
     return router
