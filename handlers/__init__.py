@@ -30,7 +30,7 @@ from handlers.desk import reviews as desk_reviews
 from handlers.desk import sla as desk_sla
 from handlers.desk.members import DeskMember
 from handlers.desk.prompt import PromptScope
-from handlers.master import field, jobs, onboarding, requests
+from handlers.master import field, jobs, onboarding, report, requests
 from handlers.master import menu as master_menu
 from handlers.master import pricing as master_pricing
 from handlers.master import profile as master_profile
@@ -73,8 +73,8 @@ def private_router() -> Router:
     # /privacy next to /start: a command, not an answer to whatever conversation is open
     private.include_routers(*map(built, (common, privacy, new_order, my_orders, edit, stop,
                                          review, cancel, claim, relay, onboarding,
-                                         master_profile, master_menu, jobs, field, requests,
-                                         visit, master_pricing, client_pricing)),
+                                         master_profile, master_menu, jobs, report, field,
+                                         requests, visit, master_pricing, client_pricing)),
                             common.make_fallback())
     return private
 

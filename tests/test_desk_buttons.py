@@ -3,9 +3,16 @@ non-member's press before any handler, and each desk press reaches its own handl
 
 from __future__ import annotations
 
-import pytest
+import importlib
+import pkgutil
+from enum import StrEnum
 
+import pytest
+from aiogram.filters.callback_data import CallbackData
+
+import bot.buttons
 from bot.buttons.desk import DeskAction
+from bot.domain.ids import MAX_ID
 from db.models import AuditEntry
 from tests.flowkit import Harness, Person, harness
 from tests.test_flows import (
@@ -120,3 +127,30 @@ async def test_the_desk_refuses_a_masters_request(h: Harness, ask: str, pick: st
     row = await order_row(h, order_id)
     assert (row.status, row.request) == ("assigned", None)
     assert row.master_id is not None
+
+
+def _typed() -> list[type[CallbackData]]:
+    found = []
+    for info in pkgutil.iter_modules(bot.buttons.__path__):
+        module = importlib.import_module(f"bot.buttons.{info.name}")
+        found += [c for c in vars(module).values() if isinstance(c, type)
+                  and issubclass(c, CallbackData) and c.__module__ == module.__name__]
+    return found
+
+
+def test_every_prefix_is_new_distinct_and_every_press_short() -> None:
+    classes = _typed()
+    prefixes = [c.__prefix__ for c in classes]
+    assert len(classes) > 20 and len(set(prefixes)) == len(prefixes), prefixes
+    assert all(p.startswith("v2") for p in prefixes), prefixes  # v1 buttons match none
+    for c in classes:
+        fields = list(c.model_fields)
+        assert fields[0] == "action", c  # tests/flowkit.py finds a press by its action
+        actions = c.model_fields["action"].annotation
+        assert isinstance(actions, type) and issubclass(actions, StrEnum)
+        for action in actions:
+            values = {f: (True if c.model_fields[f].annotation is bool else MAX_ID)
+                      for f in fields[1:]}
+            packed = c(action=action, **values).pack()
+            assert len(packed.encode()) <= 40, packed  # Telegram allows 64
+            assert c.unpack(packed).action == action
