@@ -1,6 +1,6 @@
 """Benchmark of the New order conversation (not a test, issue 16):
 python bench/flow.py [--clients 50 100 200] [--rates 20 50] [--think 2] [--desk-orders 100]
-python bench/flow.py --quick      # a small run, a smoke check of the script (< 60 s)
+python bench/flow.py --quick      # a smoke check of the script (about a minute)
 
 The real `python -m bot` (SQLite in a temporary folder, the shipped settings but for a desk
 open around the clock) polls the fake Bot API of tests/fake_telegram.py over HTTP on

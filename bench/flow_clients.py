@@ -61,6 +61,7 @@ def matches(expect: str, method: str, params: dict[str, Any], message: Message) 
         return any(code == expect[5:] for code, _ in codes(message))
     if expect == "message":
         return method in SEND_METHODS
+    assert expect == "contact", f"unknown expectation {expect!r}"
     markup = params.get("reply_markup")
     rows = markup.get("keyboard", []) if isinstance(markup, dict) else []
     return any(isinstance(b, dict) and b.get("request_contact") for row in rows for b in row)

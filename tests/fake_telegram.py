@@ -893,7 +893,8 @@ class FakeTelegram:
 
     Setup: ``add_user``, ``add_forum``, ``add_topic``. Users act: ``user_sends_*``,
     ``user_clicks``. Observe: ``sent``, ``last``, ``calls``, ``topics``, ``wait_for``,
-    ``wait_for_message``, ``buttons``, ``callback_answers``. Faults: ``fail_next``,
+    ``wait_for_message``, ``buttons``, ``callback_answers``, ``observers`` (called with every
+    accepted call and its result). Faults: ``fail_next``,
     ``storm_429``, ``block_user``, ``remove_bot``, ``set_rate_limits``.
     """
 
