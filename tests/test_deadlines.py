@@ -36,7 +36,7 @@ from bot.services.deadlines import (
     sla_board,
 )
 from bot.services.offers import accept_offer, offer_order
-from bot.services.work import confirm_with_code, report_completion
+from bot.services.completion import confirm_with_code, report_completion
 from db.engine import make_engine, make_sessionmaker
 from db.models import Deadline, Order, OutboxMessage
 

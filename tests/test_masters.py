@@ -32,7 +32,7 @@ from bot.services.masters import (
 )
 from bot.services.matching import auto_offer, candidates, master_record
 from bot.services.offers import accept_offer, decline_offer, offer_order
-from bot.services.requests import ask, decide_release, take_away
+from bot.services.master_requests import ask, decide_release, take_away
 from db.models import AuditEntry, Master, Order, Review
 
 try:

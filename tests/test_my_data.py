@@ -16,7 +16,7 @@ from bot.services.matching import candidates
 from bot.services.offers import accept_offer, offer_order
 from bot.services.privacy import erase_my_data, export_my_data
 from bot.services.reviews import leave_review
-from bot.services.work import accept_work, report_completion
+from bot.services.completion import accept_work, report_completion
 from db.models import (
     AuditEntry,
     Deadline,

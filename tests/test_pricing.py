@@ -58,7 +58,7 @@ from bot.services.pricing import (
     report_terms,
     send_quote,
 )
-from bot.services.work import report_completion
+from bot.services.completion import report_completion
 from db.models import Order, PriceItem
 
 # --- layer 1: the rules --------------------------------------------------------------------

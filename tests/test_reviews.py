@@ -13,7 +13,7 @@ from bot.services.deadlines import fire_due
 from bot.services.matching import master_stats
 from bot.services.offers import accept_offer, offer_order
 from bot.services.reviews import correct_review, leave_review
-from bot.services.work import accept_work, report_completion
+from bot.services.completion import accept_work, report_completion
 from db.models import AuditEntry, Review
 from tests.flowkit import DESK as DESK_CHAT
 from tests.flowkit import Harness, harness

@@ -24,7 +24,7 @@ from bot.services.offers import (
 )
 from bot.services.orders import cancel_order, get_order, my_orders, reject_order, submit_order
 from bot.services.users import touch_user
-from bot.services.work import confirm_with_code, reissue_code, report_completion
+from bot.services.completion import confirm_with_code, reissue_code, report_completion
 from db.models import Master, Order
 
 try:

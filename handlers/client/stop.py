@@ -13,7 +13,7 @@ from bot.notify.messages import stars_keyboard
 from bot.notify.render import button
 from bot.services.base import Context
 from bot.services.field import stop_job
-from bot.services.work import accept_work
+from bot.services.completion import accept_work
 
 router = Router(name="client_stop")
 

@@ -34,8 +34,8 @@ from bot.services.orders import (
     get_order,
     reject_order,
 )
-from bot.services.requests import decide_extension, decide_release, take_away
-from bot.services.work import reissue_code
+from bot.services.master_requests import decide_extension, decide_release, take_away
+from bot.services.completion import reissue_code
 
 router = Router(name="desk_orders")
 Act = Callable[[Context, Actor, int, int], Awaitable[OrderView]]

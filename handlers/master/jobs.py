@@ -32,7 +32,7 @@ from bot.services.offers import accept_offer, decline_offer
 from bot.services.orders import get_order
 from bot.services.pricing import report_terms
 from bot.services.reviews import rate_client
-from bot.services.work import confirm_with_code, report_completion
+from bot.services.completion import confirm_with_code, report_completion
 from bot.texts import error_text
 from fsm.draft import ReportDraft
 from fsm.states import Code, Report

@@ -12,7 +12,7 @@ from bot.i18n import _
 from bot.notify.render import EXTENSION_REASON_NAMES, RELEASE_REASON_NAMES, Renderer, button
 from bot.services.base import Context
 from bot.services.orders import get_order
-from bot.services.requests import EXTENSION_REASONS, RELEASE_REASONS, ask
+from bot.services.master_requests import EXTENSION_REASONS, RELEASE_REASONS, ask
 
 router = Router(name="master_requests")
 KINDS = {"ext": ("extension", EXTENSION_REASONS, EXTENSION_REASON_NAMES, "extr"),
