@@ -28,6 +28,7 @@ from bot.domain.deadlines import Kind
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.rules import Actor
 from bot.services.base import NORMAL, URGENT, Context
+from bot.services.completion import confirm_with_code, report_completion
 from bot.services.deadlines import (
     fire_due,
     move_deadline,
@@ -36,7 +37,6 @@ from bot.services.deadlines import (
     sla_board,
 )
 from bot.services.offers import accept_offer, offer_order
-from bot.services.completion import confirm_with_code, report_completion
 from db.engine import make_engine, make_sessionmaker
 from db.models import Deadline, Order, OutboxMessage
 

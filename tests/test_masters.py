@@ -20,6 +20,7 @@ from bot.domain.masters import (
 from bot.domain.rules import Actor
 from bot.services.deadlines import fire_due
 from bot.services.field import mark_contacted
+from bot.services.master_requests import ask, decide_release, take_away
 from bot.services.masters import (
     answer_desk,
     apply_master,
@@ -32,7 +33,6 @@ from bot.services.masters import (
 )
 from bot.services.matching import auto_offer, candidates, master_record
 from bot.services.offers import accept_offer, decline_offer, offer_order
-from bot.services.master_requests import ask, decide_release, take_away
 from db.models import AuditEntry, Master, Order, Review
 
 try:

@@ -12,8 +12,8 @@ from bot.i18n import _
 from bot.notify.messages import stars_keyboard
 from bot.notify.render import button
 from bot.services.base import Context
-from bot.services.field import stop_job
 from bot.services.completion import accept_work
+from bot.services.field import stop_job
 
 router = Router(name="client_stop")
 

@@ -24,7 +24,9 @@ from bot.notify.render import (
 from bot.services.base import Context
 from bot.services.common import card_menu_shown
 from bot.services.complaints import resolve_claim, rework_done
+from bot.services.completion import reissue_code
 from bot.services.field import resume_job
+from bot.services.master_requests import decide_extension, decide_release, take_away
 from bot.services.matching import auto_offer, candidates
 from bot.services.offers import offer_order, withdraw_offer
 from bot.services.orders import (
@@ -34,8 +36,6 @@ from bot.services.orders import (
     get_order,
     reject_order,
 )
-from bot.services.master_requests import decide_extension, decide_release, take_away
-from bot.services.completion import reissue_code
 
 router = Router(name="desk_orders")
 Act = Callable[[Context, Actor, int, int], Awaitable[OrderView]]

@@ -28,11 +28,11 @@ from bot.i18n import _, ngettext
 from bot.notify.messages import client_stars_keyboard
 from bot.notify.render import Renderer, button, rows
 from bot.services.base import Context
+from bot.services.completion import confirm_with_code, report_completion
 from bot.services.offers import accept_offer, decline_offer
 from bot.services.orders import get_order
 from bot.services.pricing import report_terms
 from bot.services.reviews import rate_client
-from bot.services.completion import confirm_with_code, report_completion
 from bot.texts import error_text
 from fsm.draft import ReportDraft
 from fsm.states import Code, Report
