@@ -12,7 +12,8 @@ from bot.domain.errors import Conflict, NotFound
 from bot.domain.rules import OrderParties
 from bot.domain.states import Status
 from bot.services.base import Context, enqueue
-from db.models import Master, Offer, Order
+from db import offers
+from db.models import Master, Order
 
 
 async def load_order(s: AsyncSession, order_id: int) -> Order:
@@ -59,14 +60,7 @@ async def close_pending_offers(s: AsyncSession, order_id: int, status: str,
     """The pending offer ends (expired, withdrawn, declined, cancelled): its master's offer
     messages are edited to say so and lose their buttons (kind 'offer_closed', see
     bot/notify/sender.py), in the same transaction."""
-    holders = (await s.scalars(
-        select(Master.user_id).join(Offer, Offer.master_id == Master.id)
-        .where(Offer.order_id == order_id, Offer.status == "pending"))).all()
-    await s.execute(
-        update(Offer).where(Offer.order_id == order_id, Offer.status == "pending")
-        .values(status=status, decided_at=now)
-    )
-    for uid in set(holders):
+    for uid in await offers.close_pending(s, order_id, status, now):
         enqueue(s, now, "offer_closed", chat_id=uid, order_id=order_id, reason=status)
 
 

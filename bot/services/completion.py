@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from bot.domain.errors import Conflict, InvalidInput, NotAllowed
+from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.money import check_amount, plain
 from bot.domain.pricing import (
     MAX_NOTES,
-    PROPOSED,
-    WITHDRAWN,
     check_final_price,
     check_text,
     check_warranty,
@@ -31,7 +29,8 @@ from bot.domain.views import CodeResult, OrderView
 from bot.services.base import Context, audit, enqueue, enqueue_album
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.views import order_view, price_items
-from db.models import AuditEntry, Order, PriceItem, Service
+from db import orders, prices
+from db.models import AuditEntry, Service
 
 
 async def report_completion(
@@ -63,10 +62,8 @@ async def report_completion(
         # The agreed price is read only now that the compare-and-set holds the order's row: a
         # quote the client accepted a moment ago counts. A refusal rolls all of this back.
         check_final_price(price, price_cap(await price_items(s, order.id)))
-        await s.execute(  # what the client never answered is closed with the report
-            update(PriceItem).where(PriceItem.order_id == order.id,
-                                    PriceItem.status == PROPOSED)
-            .values(status=WITHDRAWN, decided_at=now))
+        # What the client never answered is closed with the report.
+        await prices.withdraw_open(s, order.id, now)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.REPORT, order_id=order.id,
               master_id=order.master_id, from_status=prev, to_status=to,
               reason=plain(price, ctx.policy.money))
@@ -107,13 +104,7 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
             return CodeResult(True, limit, False)
         attempts = order.code_attempts + 1
         locked = attempts >= limit
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.status == prev,
-                                Order.code_attempts == order.code_attempts)
-            .values(code_attempts=attempts, code_locked=locked, updated_at=now)
-        )
-        if result.rowcount != 1:
-            raise Conflict("error.conflict")
+        await orders.set_code_state(s, order, now, code_attempts=attempts, code_locked=locked)
         audit(s, now, actor_id=actor.user_id, role=role, action="wrong_code", order_id=order.id,
               master_id=order.master_id, reason=f"{attempts}/{limit}")
         if locked:
@@ -159,15 +150,9 @@ async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
             AuditEntry.order_id == order.id, AuditEntry.action == "reissue_code"))
         if last is not None and now - last < REISSUE_WINDOW:
             return await order_view(s, order)  # a double tap: the client has the new code
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.status == order.status,
-                                Order.code_attempts == order.code_attempts)
-            .values(code_hash=hash_code(ctx.policy.code_secret, order.id, code), code_attempts=0,
-                    code_locked=False, updated_at=now)
-        )
-        if result.rowcount != 1:
-            raise Conflict("error.conflict")
-        await s.refresh(order)
+        await orders.set_code_state(s, order, now, refresh=True, code_attempts=0,
+                                    code_locked=False,
+                                    code_hash=hash_code(ctx.policy.code_secret, order.id, code))
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="reissue_code",
               order_id=order.id)
         reported = await s.scalar(select(func.max(AuditEntry.created_at)).where(

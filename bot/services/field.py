@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-
-from bot.domain.errors import Conflict, NotAllowed
+from bot.domain.errors import NotAllowed
 from bot.domain.geo import check_point, distance_m
 from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation, authorize
 from bot.domain.states import Action, Role, Status
@@ -16,6 +14,7 @@ from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.deadlines import pause_clocks, resume_clocks
 from bot.services.views import order_view
+from db import orders
 from db.models import Master, Order
 
 IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
@@ -117,12 +116,7 @@ async def stop_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
             raise NotAllowed("error.not_allowed")
         if order.status not in (*IN_WORK, Status.AWAITING_CONFIRMATION):
             raise NotAllowed("error.wrong_state")
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.stopped.is_(False),
-                                Order.status == order.status)
-            .values(stopped=True, updated_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.already_stopped")
+        await orders.stop(s, order, now)
         await pause_clocks(s, order.id, now)
         audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action="stop",
               order_id=order.id, master_id=order.master_id)
@@ -142,11 +136,7 @@ async def resume_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.stopped.is_(True))
-            .values(stopped=False, updated_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.conflict")
+        await orders.unstop(s, order, now)
         await resume_clocks(ctx, s, order.id, now)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="resume",
               order_id=order.id, master_id=order.master_id)

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Kind
-from bot.domain.errors import Conflict, InvalidInput, NotAllowed
+from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.rules import Actor, authorize, own_job
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
@@ -17,6 +18,7 @@ from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.deadlines import move_deadline
 from bot.services.job_messages import revoke_job
 from bot.services.views import order_view
+from db import orders
 from db.models import Deadline, Master, Order
 
 EXTENSION_REASONS = ("weather", "client_unavailable", "parts")  # [C 4(1)] exemptions
@@ -36,31 +38,18 @@ async def ask(ctx: Context, actor: Actor, order_id: int, kind: str, reason: str)
         own_job(actor, parties(order))
         if order.status not in IN_WORK:
             raise NotAllowed("error.wrong_state")
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.request.is_(None),
-                                Order.status == order.status)
-            .values(request=kind, request_reason=reason, updated_at=now)
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.request_open")
+        await orders.open_request(s, order, kind, reason, now)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action=f"ask_{kind}",
               order_id=order.id, master_id=order.master_id, reason=reason)
         enqueue(s, now, "desk_note", order_id=order.id, note=f"ask_{kind}", reason=reason)
         enqueue(s, now, "order_card", order_id=order.id)
-        await s.refresh(order)
         return await order_view(s, order)
 
 
-async def _take_request(s, order: Order, kind: str, now) -> str:  # type: ignore[no-untyped-def]
+async def _take_request(s: AsyncSession, order: Order, kind: str, now: datetime) -> str:
     """Close the open request (compare-and-set: two managers cannot both decide it)."""
-    result = await s.execute(
-        update(Order).where(Order.id == order.id, Order.request == kind)
-        .values(request=None, request_reason=None, updated_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict("error.already_decided")
     reason = order.request_reason or ""
-    await s.refresh(order)
+    await orders.close_request(s, order, kind, now)
     return reason
 
 

@@ -3,7 +3,6 @@ more), the master's own profile, and blocking [R §1, §4, §8; Q]."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +23,8 @@ from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, close_pending_offers
 from bot.services.job_messages import revoke_job
 from bot.services.views import master_view
-from db.models import Master, MasterService, Order, Service, User
+from db import masters, users
+from db.models import Master, Order
 
 IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
            Status.AWAITING_CONFIRMATION)
@@ -32,9 +32,7 @@ IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
 
 async def _his_jobs(s: AsyncSession, master_id: int) -> list[int]:
     """His orders whose job message shows the client's address and phone and still matter."""
-    return list((await s.scalars(select(Order.id).where(
-        Order.master_id == master_id,
-        Order.status.in_([st.value for st in (*IN_WORK, Status.DISPUTED)])))).all())
+    return await masters.orders_in(s, master_id, [st.value for st in (*IN_WORK, Status.DISPUTED)])
 
 
 def _desk(actor: Actor) -> None:
@@ -42,36 +40,19 @@ def _desk(actor: Actor) -> None:
         raise NotAllowed("error.desk_only")
 
 
-async def _load(s: AsyncSession, master_id: int) -> Master:
-    master = await s.get(Master, master_id)
-    if master is None:
-        raise NotFound("error.master_not_found")
-    return master
-
-
 async def _own(s: AsyncSession, user_id: int) -> Master:
-    master = await s.scalar(select(Master).where(Master.user_id == user_id))
+    master = await masters.of_user(s, user_id)
     if master is None:
         raise NotFound("error.not_a_master")
     return master
-
-
-async def _set_services(s: AsyncSession, master_id: int, services: tuple[str, ...]) -> None:
-    await s.execute(delete(MasterService).where(MasterService.master_id == master_id))
-    for code in services:
-        s.add(MasterService(master_id=master_id, service=code))
-
-
-async def _known_services(s: AsyncSession) -> set[str]:
-    return set((await s.scalars(select(Service.code).where(Service.active.is_(True)))).all())
 
 
 async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterView:
     """Send an application to the desk's verification queue (a card with the documents)."""
     now = ctx.clock()
     async with ctx.tx() as s:
-        app = check_application(app, await _known_services(s), ctx.policy.districts)
-        master = await s.scalar(select(Master).where(Master.user_id == user_id))
+        app = check_application(app, await masters.active_services(s), ctx.policy.districts)
+        master = await masters.of_user(s, user_id)
         if master is not None and master.status in ("pending", "approved"):
             raise Conflict("error.master_exists")
         if master is not None:
@@ -97,7 +78,7 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
                 setattr(master, key, value)
             master.card_message_id = master.card_digest = None
             await s.flush()
-        await _set_services(s, master.id, app.services)
+        await masters.set_services(s, master.id, app.services)
         audit(s, now, actor_id=user_id, role=Role.MASTER, action="apply", master_id=master.id)
         enqueue(s, now, "master_card", master_id=master.id)
         enqueue(s, now, "master_docs", master_id=master.id, files=list(app.documents))
@@ -113,17 +94,10 @@ async def decide_master(ctx: Context, actor: Actor, master_id: int, approve: boo
         raise InvalidInput("error.invalid_input")
     now = ctx.clock()
     async with ctx.tx() as s:
-        master = await _load(s, master_id)
+        master = await masters.load(s, master_id)
         # Compare-and-set: of two managers deciding at once, one wins, the other is told.
-        done = await s.execute(
-            update(Master).where(Master.id == master_id, Master.status == "pending")
-            .values(status="approved" if approve else "rejected", verified=approve,
-                    reject_reason=None if approve else reason, question=None,
-                    decided_at=now, decided_by=actor.user_id)
-            .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.already_decided")
-        await s.refresh(master)
+        await masters.decide(s, master, now, approve=approve, reason=reason,
+                             by=actor.user_id)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
               action="approve_master" if approve else "reject_master", master_id=master.id,
               reason=reason)
@@ -144,7 +118,7 @@ async def ask_applicant(ctx: Context, actor: Actor, master_id: int,
         raise InvalidInput("error.question_empty")
     now = ctx.clock()
     async with ctx.tx() as s:
-        master = await _load(s, master_id)
+        master = await masters.load(s, master_id)
         if master.status != "pending":
             raise Conflict("error.already_decided")
         master.question, master.answer = clip(question, MAX_QUESTION), None
@@ -189,8 +163,7 @@ async def verification_queue(ctx: Context, actor: Actor, limit: int = 30) -> lis
     """Applications waiting for the desk, oldest first."""
     _desk(actor)
     async with ctx.tx() as s:
-        rows = (await s.scalars(select(Master).where(Master.status == "pending")
-                                .order_by(Master.created_at, Master.id).limit(limit))).all()
+        rows = await masters.pending(s, limit)
         return [await master_view(s, m) for m in rows]
 
 
@@ -198,7 +171,7 @@ async def desk_master(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     """A master as the desk sees him (to redraw his card's buttons)."""
     _desk(actor)
     async with ctx.tx() as s:
-        return await master_view(s, await _load(s, master_id))
+        return await master_view(s, await masters.load(s, master_id))
 
 
 async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:
@@ -206,7 +179,7 @@ async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     _desk(actor)
     now = ctx.clock()
     async with ctx.tx() as s:
-        master = await _load(s, master_id)
+        master = await masters.load(s, master_id)
         master.card_message_id = None  # a new card below; the old one stays as history
         enqueue(s, now, "master_card", master_id=master.id)
         if master.documents:
@@ -238,9 +211,9 @@ async def update_profile(ctx: Context, user_id: int, *, on_duty: bool | None = N
             picked = tuple(sorted(set(services)))
             if not picked:
                 raise InvalidInput("error.services_empty")
-            if not set(picked) <= await _known_services(s):
+            if not set(picked) <= await masters.active_services(s):
                 raise InvalidInput("error.service_unknown")
-            await _set_services(s, master.id, picked)
+            await masters.set_services(s, master.id, picked)
             changed.append("services=" + ",".join(picked))
         if districts is not None:
             known = ctx.policy.districts
@@ -271,18 +244,12 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
         raise InvalidInput("error.block_reason")
     now = ctx.clock()
     async with ctx.tx() as s:
-        master = await _load(s, master_id)
-        done = await s.execute(
-            update(Master).where(Master.id == master_id, Master.blocked.is_(False))
-            .values(blocked=True, block_reason=clip(reason, 500))
-            .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.already_blocked")
+        master = await masters.load(s, master_id)
+        await masters.set_blocked(s, master, True, clip(reason, 500))
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="block",
               master_id=master_id, reason=reason)
         touched: list[int] = []
-        offered = (await s.scalars(select(Order).where(
-            Order.offered_master_id == master_id, Order.status == Status.OFFERED))).all()
+        offered = await masters.offered_to(s, master_id)
         for order in offered:
             await cas_status(ctx, s, order, Status.SUBMITTED, now, offered_master_id=None,
                              auto_offer=False)
@@ -293,9 +260,7 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
             enqueue(s, now, "desk_note", order_id=order.id, note="offer_blocked")
             enqueue(s, now, "order_card", order_id=order.id)
             touched.append(order.id)
-        jobs = (await s.scalars(select(Order.id).where(
-            Order.master_id == master_id, Order.status.in_([st.value for st in IN_WORK]))
-        )).all()
+        jobs = await masters.orders_in(s, master_id, [st.value for st in IN_WORK])
         for oid in jobs:
             enqueue(s, now, "desk_note", order_id=oid, note="master_blocked")
             enqueue(s, now, "order_card", order_id=oid)
@@ -312,14 +277,8 @@ async def unblock_master(ctx: Context, actor: Actor, master_id: int) -> MasterVi
     _desk(actor)
     now = ctx.clock()
     async with ctx.tx() as s:
-        master = await _load(s, master_id)
-        done = await s.execute(
-            update(Master).where(Master.id == master_id, Master.blocked.is_(True))
-            .values(blocked=False, block_reason=None)
-            .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.not_blocked")
-        await s.refresh(master)
+        master = await masters.load(s, master_id)
+        await masters.set_blocked(s, master, False, None)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="unblock",
               master_id=master_id)
         enqueue(s, now, "master_blocked", chat_id=master.user_id, master_id=master_id,
@@ -345,12 +304,8 @@ async def set_client_blocked(ctx: Context, actor: Actor, order_id: int, blocked:
         order = await s.get(Order, order_id)
         if order is None:
             raise NotFound("error.not_found")
-        done = await s.execute(
-            update(User).where(User.id == order.client_id, User.blocked.is_(not blocked))
-            .values(blocked=blocked, block_reason=clip(reason, 500) if blocked else None)
-            .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.already_blocked" if blocked else "error.not_blocked")
+        await users.set_blocked(s, order.client_id, blocked,
+                                clip(reason, 500) if blocked else None)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
               action="block_client" if blocked else "unblock_client", order_id=order.id,
               reason=reason or None)

@@ -27,7 +27,8 @@ from bot.domain.views import MasterStats, OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import cas_status, load_order, parties
 from bot.services.views import order_view
-from db.models import AuditEntry, Deadline, Master, MasterService, Offer, Order, Review
+from db import offers
+from db.models import AuditEntry, Deadline, Master, MasterService, Order, Review
 
 BUSY = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
 DONE = (Status.COMPLETED, Status.DISPUTED)
@@ -117,8 +118,7 @@ async def _pool(s: AsyncSession, service: str) -> tuple[list[Any], dict[int, Any
 
 async def _candidates(s: AsyncSession, order: Order) -> list[Candidate]:
     masters, stats = await _pool(s, order.service)
-    tried = set((await s.scalars(select(Offer.master_id).where(
-        Offer.order_id == order.id, Offer.status.in_(("declined", "expired"))))).all())
+    tried = await offers.tried(s, order.id)
     # Read fresh each time: an offer made earlier in this transaction counts already.
     waiting = await _by_master(s, select(Order.offered_master_id, func.count())
                                .where(Order.status == Status.OFFERED.value,
@@ -160,7 +160,7 @@ async def send_offer(ctx: Context, s: AsyncSession, order: Order, master: Master
     prev = order.status
     await cas_status(ctx, s, order, Status.OFFERED, now, offered_master_id=master.id,
                      auto_offer=auto)
-    s.add(Offer(order_id=order.id, master_id=master.id, created_at=now))
+    offers.add(s, order.id, master.id, now)
     audit(s, now, actor_id=actor_id, role=role, action=Action.OFFER, order_id=order.id,
           master_id=master.id, from_status=prev, to_status=Status.OFFERED,
           reason="auto" if auto else None)

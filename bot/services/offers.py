@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, InvalidInput
@@ -18,7 +17,8 @@ from bot.services.common import (
 )
 from bot.services.matching import offer_next, send_offer, stats_for
 from bot.services.views import order_view
-from db.models import Master, MasterService, Offer, Order
+from db import masters, offers
+from db.models import Master, Order
 
 
 async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int) -> OrderView:
@@ -28,11 +28,8 @@ async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int)
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         role, _to = authorize(actor, parties(order), Action.OFFER)
-        master = await s.get(Master, master_id)
-        serves = master is not None and await s.scalar(
-            select(func.count()).select_from(MasterService)
-            .where(MasterService.master_id == master_id, MasterService.service == order.service)
-        )
+        master = await masters.get(s, master_id)
+        serves = master is not None and await masters.serves(s, master_id, order.service)
         if (master is None or not master.verified or master.blocked
                 or master.status != "approved" or not serves):
             raise InvalidInput("error.master_unavailable")
@@ -69,9 +66,7 @@ async def check_offer_open(s: AsyncSession, actor: Actor, order: Order) -> None:
     if actor.master_id is None or actor.blocked or (
             order.status == Status.OFFERED and order.offered_master_id == actor.master_id):
         return
-    last = await s.scalar(select(Offer.status).where(
-        Offer.order_id == order.id, Offer.master_id == actor.master_id)
-        .order_by(Offer.id.desc()).limit(1))
+    last = await offers.last_status(s, order.id, actor.master_id)
     if last in OFFER_CLOSED_ERRORS:
         raise Conflict(OFFER_CLOSED_ERRORS[last], closed=last)
 
@@ -88,13 +83,7 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         master_id = order.offered_master_id
         await cas_status(ctx, s, order, to, now, master_id=master_id, offered_master_id=None,
                          auto_offer=False)
-        done = await s.execute(
-            update(Offer).where(Offer.order_id == order.id, Offer.master_id == master_id,
-                                Offer.status == "pending")
-            .values(status="accepted", decided_at=now)
-        )
-        if done.rowcount != 1:
-            raise Conflict("error.conflict")
+        await offers.accept(s, order.id, master_id, now)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.ACCEPT, order_id=order.id,
               master_id=master_id, from_status=prev, to_status=to)
         master = await s.get(Master, master_id)

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.money import Currency
 from bot.domain.money import plain as money_text
 from bot.services.base import without_secrets
+from db import offers as offer_rows
 from db.models import (
     AuditEntry,
     Master,
     MasterService,
-    Offer,
     Order,
     OutboxMessage,
     PriceItem,
@@ -133,8 +133,7 @@ async def _master_work(s: AsyncSession, m: Master, cur: Currency) -> dict[str, A
     jobs = (await s.scalars(select(Order).where(Order.master_id == m.id)
                             .order_by(Order.id))).all()
     as_master = await _order_rows(s, jobs, _JOB_FIELDS, "stars_you_gave_the_client", cur)
-    offers = (await s.scalars(select(Offer).where(Offer.master_id == m.id)
-                              .order_by(Offer.id))).all()
+    offers = await offer_rows.of_master(s, m.id)
     received = (await s.scalars(select(Review).where(Review.master_id == m.id)
                                 .order_by(Review.id))).all()
     return {

@@ -14,7 +14,8 @@ from bot.domain.rules import Actor, clip, own_job
 from bot.domain.states import Role, Status
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import load_order, master_user_id, parties
-from db.models import Deadline, Order, Review
+from db import orders
+from db.models import Deadline, Review
 
 REVIEWABLE = (Status.COMPLETED, Status.DISPUTED)
 
@@ -85,11 +86,7 @@ async def rate_client(ctx: Context, actor: Actor, order_id: int, stars: int) -> 
         own_job(actor, parties(order))
         if order.status not in REVIEWABLE:
             raise NotAllowed("error.wrong_state")
-        done = await s.execute(
-            update(Order).where(Order.id == order.id, Order.client_stars.is_(None))
-            .values(client_stars=stars).execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.already_rated")
+        await orders.rate_client(s, order, stars)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="rate_client",
               order_id=order.id, master_id=order.master_id, reason=str(stars))
         enqueue(s, now, "desk_client_rated", order_id=order.id, stars=stars,

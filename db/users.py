@@ -1,0 +1,36 @@
+"""People's rows (clients, masters and managers alike) and the service catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.cas import cas
+from db.models import Service, User
+
+
+async def get(s: AsyncSession, user_id: int) -> User | None:
+    return await s.get(User, user_id)
+
+
+async def set_blocked(s: AsyncSession, user_id: int, blocked: bool,
+                      reason: str | None) -> None:
+    await cas(s, update(User).where(User.id == user_id, User.blocked.is_(not blocked))
+              .values(blocked=blocked, block_reason=reason)
+              .execution_options(synchronize_session=False),
+              conflict="error.already_blocked" if blocked else "error.not_blocked")
+
+
+async def service(s: AsyncSession, code: str) -> Service | None:
+    return await s.get(Service, code)
+
+
+async def has_services(s: AsyncSession) -> bool:
+    return bool(await s.scalar(select(func.count()).select_from(Service)))
+
+
+async def active_services(s: AsyncSession) -> Sequence[Service]:
+    return (await s.scalars(select(Service).where(Service.active.is_(True))
+                            .order_by(Service.position))).all()
