@@ -92,3 +92,24 @@ async def set_blocked(s: AsyncSession, master: Master, blocked: bool,
 
 async def forget_card(s: AsyncSession, master_id: int) -> None:
     await s.execute(update(Master).where(Master.id == master_id).values(card_digest=None))
+
+
+async def user_ids(s: AsyncSession, master_ids: Iterable[int]) -> dict[int, int]:
+    """Each master's Telegram user id."""
+    ids = set(master_ids)
+    if not ids:
+        return {}
+    rows = (await s.execute(select(Master.id, Master.user_id).where(Master.id.in_(ids)))).all()
+    return {int(mid): int(uid) for mid, uid in rows}
+
+
+async def many(s: AsyncSession, master_ids: Iterable[int]) -> dict[int, Master]:
+    ids = set(master_ids)
+    if not ids:
+        return {}
+    return {m.id: m for m in (await s.scalars(select(Master).where(Master.id.in_(ids)))).all()}
+
+
+async def services_of(s: AsyncSession, master_id: int) -> list[str]:
+    return list((await s.scalars(select(MasterService.service)
+                                 .where(MasterService.master_id == master_id))).all())

@@ -3,13 +3,14 @@ holds what the use case read; losing the race raises Conflict with the use case'
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.deadlines import Sla
 from bot.domain.errors import NotFound
 from db.cas import cas
 from db.models import Order
@@ -135,3 +136,36 @@ async def set_visit(s: AsyncSession, order: Order, *, conflict: str = "error.con
 async def forget_card(s: AsyncSession, order_id: int) -> None:
     """The card no longer shows what its digest says: the next redraw edits it."""
     await s.execute(update(Order).where(Order.id == order_id).values(card_digest=None))
+
+
+async def many(s: AsyncSession, order_ids: Iterable[int]) -> dict[int, Order]:
+    ids = set(order_ids)
+    if not ids:
+        return {}
+    return {o.id: o for o in (await s.scalars(select(Order).where(Order.id.in_(ids)))).all()}
+
+
+async def set_sla(s: AsyncSession, order_ids: Sequence[int], state: str, kind: str,
+                  due: datetime, *, keep_breach: bool) -> None:
+    """The orders' SLA state after their clocks fired; `keep_breach`: a risk never hides a
+    breach."""
+    stmt = update(Order).where(Order.id.in_(order_ids))
+    if keep_breach:
+        stmt = stmt.where(Order.sla_state != Sla.BREACH.value)
+    await s.execute(stmt.values(sla_state=state, sla_kind=kind, sla_due_at=due)
+                    .execution_options(synchronize_session=False))
+
+
+async def at_risk(s: AsyncSession, states: Sequence[str], open_statuses_not: Sequence[str],
+                  limit: int) -> Sequence[Order]:
+    """Open orders in these SLA states, oldest first."""
+    return (await s.scalars(
+        select(Order).where(Order.sla_state.in_(states), Order.status.not_in(open_statuses_not))
+        .order_by(Order.created_at, Order.id).limit(limit))).all()
+
+
+async def save(s: AsyncSession, order: Order, **values: Any) -> None:
+    """Set columns of an order no other writer races for (the desk's own bookkeeping)."""
+    await s.execute(update(Order).where(Order.id == order.id).values(**values)
+                    .execution_options(synchronize_session=False))
+    await s.refresh(order)

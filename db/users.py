@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,3 +34,10 @@ async def has_services(s: AsyncSession) -> bool:
 async def active_services(s: AsyncSession) -> Sequence[Service]:
     return (await s.scalars(select(Service).where(Service.active.is_(True))
                             .order_by(Service.position))).all()
+
+
+async def many(s: AsyncSession, user_ids: Iterable[int]) -> dict[int, User]:
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return {u.id: u for u in (await s.scalars(select(User).where(User.id.in_(ids)))).all()}

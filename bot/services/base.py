@@ -61,9 +61,25 @@ class Context:
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commits on success, rolls back on any error."""
+        """One unit of work: commits on success, rolls back on any error. The cards of the
+        orders it changed (mark_card) are redrawn after its other messages, once each."""
         async with self.sessions() as session, session.begin():
             yield session
+            cards: list[int] = session.info.pop(_CARDS, [])
+            if cards:
+                now = self.clock()
+                for order_id in cards:
+                    enqueue(session, now, "order_card", order_id=order_id)
+
+
+_CARDS = "cards_to_redraw"
+
+
+def mark_card(s: AsyncSession, order_id: int) -> None:
+    """The order changed: its desk card is redrawn when the transaction commits."""
+    cards: list[int] = s.info.setdefault(_CARDS, [])
+    if order_id not in cards:
+        cards.append(order_id)
 
 
 # Payload keys that are secrets, per message kind: needed until the message is out, then

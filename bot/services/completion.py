@@ -18,7 +18,6 @@ from bot.domain.pricing import (
 from bot.domain.rules import (
     MAX_PHOTOS,
     Actor,
-    authorize,
     check_code_format,
     code_matches,
     hash_code,
@@ -27,10 +26,16 @@ from bot.domain.rules import (
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import CodeResult, OrderView
 from bot.services.base import Context, audit, enqueue, enqueue_album
-from bot.services.common import cas_status, load_order, master_user_id, parties
+from bot.services.common import load_order, master_user_id
+from bot.services.transition import Step, authorised, transition
 from bot.services.views import order_view, price_items
-from db import orders, prices
-from db.models import AuditEntry, Service
+from db import orders, prices, users
+from db.models import AuditEntry, Order
+
+
+def _not_stopped(order: Order) -> None:
+    if order.stopped:
+        raise NotAllowed("error.job_stopped")
 
 
 async def report_completion(
@@ -48,25 +53,22 @@ async def report_completion(
     code = new_code()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.REPORT)
-        if order.stopped:
-            raise NotAllowed("error.job_stopped")
-        service = await s.get(Service, order.service)
+        step = Step(Action.REPORT, actor, master_id=order.master_id,
+                    reason=plain(price, ctx.policy.money), values=dict(
+                        final_price=price, report_photos=list(photos[:MAX_PHOTOS]),
+                        code_hash=hash_code(ctx.policy.code_secret, order.id, code),
+                        code_attempts=0, code_locked=False, warranty_months=warranty_months,
+                        report_notes=notes, reported_at=now))
+        authorised(step, order)
+        _not_stopped(order)
+        service = await users.service(s, order.service)
         check_warranty(warranty_months, service.warranty_min_months if service else 1)
-        await cas_status(ctx, s, order, to, now, final_price=price,
-                         report_photos=list(photos[:MAX_PHOTOS]),
-                         code_hash=hash_code(ctx.policy.code_secret, order.id, code),
-                         code_attempts=0, code_locked=False, warranty_months=warranty_months,
-                         report_notes=notes, reported_at=now)
+        await transition(ctx, s, order, step, now)
         # The agreed price is read only now that the compare-and-set holds the order's row: a
         # quote the client accepted a moment ago counts. A refusal rolls all of this back.
         check_final_price(price, price_cap(await price_items(s, order.id)))
         # What the client never answered is closed with the report.
         await prices.withdraw_open(s, order.id, now)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.REPORT, order_id=order.id,
-              master_id=order.master_id, from_status=prev, to_status=to,
-              reason=plain(price, ctx.policy.money))
         # The finished work, seen by the client with the act (the photos first, so the act
         # with its code and button stays the last message) and by the desk in the topic.
         shots = order.report_photos or ()
@@ -75,7 +77,6 @@ async def report_completion(
                 done_at=now.isoformat())
         enqueue(s, now, "desk_note", order_id=order.id, note="reported")
         enqueue_album(s, now, shots, "report", order_id=order.id)
-        enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
 
 
@@ -87,20 +88,17 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.CONFIRM_CODE)
-        if order.stopped:
-            raise NotAllowed("error.job_stopped")
+        role, _to = authorised(Step(Action.CONFIRM_CODE, actor), order)
+        _not_stopped(order)
         if order.code_locked:
             raise NotAllowed("error.code_locked")
         code = check_code_format(code)  # anything else is talk, not a guess: not counted
         if code_matches(ctx.policy.code_secret, order.id, code, order.code_hash):
-            await cas_status(ctx, s, order, to, now, completed_at=now, code_hash=None)
-            audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONFIRM_CODE,
-                  order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
+            await transition(ctx, s, order, Step(
+                Action.CONFIRM_CODE, actor, role, master_id=order.master_id,
+                values=dict(completed_at=now, code_hash=None)), now)
             enqueue(s, now, "client_completed", chat_id=order.client_id, order_id=order.id)
             enqueue(s, now, "desk_note", order_id=order.id, note="completed")
-            enqueue(s, now, "order_card", order_id=order.id)
             return CodeResult(True, limit, False)
         attempts = order.code_attempts + 1
         locked = attempts >= limit
@@ -118,18 +116,13 @@ async def accept_work(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.ACCEPT_WORK)
-        if order.stopped:
-            raise NotAllowed("error.job_stopped")
-        await cas_status(ctx, s, order, to, now, completed_at=now, code_hash=None)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.ACCEPT_WORK,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
+        await transition(ctx, s, order, Step(
+            Action.ACCEPT_WORK, actor, guard=_not_stopped, master_id=order.master_id,
+            values=dict(completed_at=now, code_hash=None)), now)
         if order.master_id:
             enqueue(s, now, "master_accepted", chat_id=await master_user_id(s, order.master_id),
                     order_id=order.id)
         enqueue(s, now, "desk_note", order_id=order.id, note="accepted")
-        enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
 
 

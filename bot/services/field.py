@@ -7,12 +7,13 @@ from datetime import datetime
 
 from bot.domain.errors import NotAllowed
 from bot.domain.geo import check_point, distance_m
-from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation, authorize
+from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
-from bot.services.common import cas_status, load_order, master_user_id, parties
-from bot.services.deadlines import pause_clocks, resume_clocks
+from bot.services.clocks import pause_clocks, resume_clocks
+from bot.services.common import load_order, master_user_id
+from bot.services.transition import Step, transition
 from bot.services.views import order_view
 from db import orders
 from db.models import Master, Order
@@ -25,19 +26,21 @@ def _not_stopped(order: Order) -> None:
         raise NotAllowed("error.job_stopped")
 
 
+def _not_yet_scheduled(order: Order) -> None:
+    """Once agreed, the visit moves only by a proposal the other side accepts."""
+    _not_stopped(order)
+    if order.status == Status.SCHEDULED:
+        raise NotAllowed("error.visit_propose")
+
+
 async def mark_contacted(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """[C 2(1)] the master confirms he has called the client (meets the 2-hour callback)."""
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.CONTACT)
-        _not_stopped(order)
-        await cas_status(ctx, s, order, to, now)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONTACT,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
+        await transition(ctx, s, order, Step(Action.CONTACT, actor, guard=_not_stopped,
+                                             master_id=order.master_id), now)
         enqueue(s, now, "desk_note", order_id=order.id, note="contacted")
-        enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
 
 
@@ -48,20 +51,13 @@ async def schedule_visit(ctx: Context, actor: Actor, order_id: int,
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.SCHEDULE)
-        _not_stopped(order)
-        if prev == Status.SCHEDULED:
-            raise NotAllowed("error.visit_propose")
         # A proposal left over from an earlier master (released) has nothing to do with this.
-        await cas_status(ctx, s, order, to, now, visit_at=visit_at, proposed_visit_at=None,
-                         proposed_by=None)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.SCHEDULE,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
-              reason=visit_at.isoformat())
+        await transition(ctx, s, order, Step(
+            Action.SCHEDULE, actor, guard=_not_yet_scheduled, master_id=order.master_id,
+            values=dict(visit_at=visit_at, proposed_visit_at=None, proposed_by=None),
+            reason=visit_at.isoformat()), now)
         enqueue(s, now, "client_visit", chat_id=order.client_id, order_id=order.id)
         enqueue(s, now, "desk_note", order_id=order.id, note="scheduled")
-        enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
 
 
@@ -79,12 +75,6 @@ async def check_in(ctx: Context, actor: Actor, order_id: int, lat: float | None 
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.CHECK_IN)
-        _not_stopped(order)
-        await cas_status(ctx, s, order, to, now, checked_in_at=now,
-                         checkin_lat=lat, checkin_lon=lon,
-                         proposed_visit_at=None, proposed_by=None)
         deviation = arrival_deviation(order.visit_at or now, now)
         minutes = int(deviation.total_seconds() // 60)
         distance = None
@@ -94,15 +84,15 @@ async def check_in(ctx: Context, actor: Actor, order_id: int, lat: float | None 
         reason = f"{minutes:+d} min"
         if located:
             reason += ", location" + (f" {distance} m away" if distance is not None else "")
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.CHECK_IN,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
-              reason=reason)
+        await transition(ctx, s, order, Step(
+            Action.CHECK_IN, actor, guard=_not_stopped, master_id=order.master_id,
+            values=dict(checked_in_at=now, checkin_lat=lat, checkin_lon=lon,
+                        proposed_visit_at=None, proposed_by=None), reason=reason), now)
         enqueue(s, now, "client_arrived", chat_id=order.client_id, order_id=order.id)
         in_window = abs(deviation) <= ARRIVAL_WINDOW
         enqueue(s, now, "desk_note", order_id=order.id,
                 note="on_site" if in_window else "on_site_outside", minutes=minutes,
                 located=located, distance=distance)
-        enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order), minutes
 
 

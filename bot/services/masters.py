@@ -17,11 +17,12 @@ from bot.domain.masters import (
     reapply_from,
 )
 from bot.domain.rules import Actor, clip
-from bot.domain.states import Role, Status
+from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterView
 from bot.services.base import Context, audit, enqueue
-from bot.services.common import cas_status, close_pending_offers
+from bot.services.common import close_pending_offers
 from bot.services.job_messages import revoke_job
+from bot.services.transition import Step, transition
 from bot.services.views import master_view
 from db import masters, users
 from db.models import Master, Order
@@ -251,14 +252,11 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
         touched: list[int] = []
         offered = await masters.offered_to(s, master_id)
         for order in offered:
-            await cas_status(ctx, s, order, Status.SUBMITTED, now, offered_master_id=None,
-                             auto_offer=False)
+            await transition(ctx, s, order, Step(
+                Action.WITHDRAW, actor, Role.MANAGER, master_id=master_id, reason="blocked",
+                values=dict(offered_master_id=None, auto_offer=False)), now)
             await close_pending_offers(s, order.id, "withdrawn", now)
-            audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="withdraw",
-                  order_id=order.id, master_id=master_id, from_status=Status.OFFERED,
-                  to_status=Status.SUBMITTED, reason="blocked")
             enqueue(s, now, "desk_note", order_id=order.id, note="offer_blocked")
-            enqueue(s, now, "order_card", order_id=order.id)
             touched.append(order.id)
         jobs = await masters.orders_in(s, master_id, [st.value for st in IN_WORK])
         for oid in jobs:

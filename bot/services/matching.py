@@ -24,11 +24,12 @@ from bot.domain.masters import (
 from bot.domain.rules import Actor, authorize, may_serve
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterStats, OrderView
-from bot.services.base import Context, audit, enqueue
-from bot.services.common import cas_status, load_order, parties
+from bot.services.base import Context, enqueue, mark_card
+from bot.services.common import load_order, parties
+from bot.services.transition import Step, transition
 from bot.services.views import order_view
-from db import offers
-from db.models import AuditEntry, Deadline, Master, MasterService, Order, Review
+from db import deadlines, masters, offers
+from db.models import AuditEntry, Master, MasterService, Order, Review
 
 BUSY = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
 DONE = (Status.COMPLETED, Status.DISPUTED)
@@ -155,22 +156,18 @@ async def candidates(ctx: Context, actor: Actor, order_id: int) -> Ranked:
 
 
 async def send_offer(ctx: Context, s: AsyncSession, order: Order, master: Master,
-                     now: datetime, *, actor_id: int | None, role: Role, auto: bool) -> None:
-    """Offer the order to one master, inside the caller's transaction."""
-    prev = order.status
-    await cas_status(ctx, s, order, Status.OFFERED, now, offered_master_id=master.id,
-                     auto_offer=auto)
+                     now: datetime, *, actor: Actor | None, role: Role, auto: bool) -> None:
+    """Offer the order to one master, inside the caller's transaction (the caller has
+    authorised `actor` in `role`; None: the system)."""
+    await transition(ctx, s, order, Step(
+        Action.OFFER, actor, role, values=dict(offered_master_id=master.id, auto_offer=auto),
+        master_id=master.id, reason="auto" if auto else None), now)
     offers.add(s, order.id, master.id, now)
-    audit(s, now, actor_id=actor_id, role=role, action=Action.OFFER, order_id=order.id,
-          master_id=master.id, from_status=prev, to_status=Status.OFFERED,
-          reason="auto" if auto else None)
     enqueue(s, now, "master_offer", chat_id=master.user_id, order_id=order.id)
     # The topic notes every offer, Auto's first one too: whom, and until when.
-    expires = await s.scalar(select(Deadline.due_at).where(
-        Deadline.order_id == order.id, Deadline.kind == "offer", Deadline.state == "pending"))
+    expires = await deadlines.due_of(s, order.id, "offer")
     enqueue(s, now, "desk_note", order_id=order.id, note="offered", master=master.name,
             auto=auto, expires=expires.isoformat() if expires else None)
-    enqueue(s, now, "order_card", order_id=order.id)
 
 
 async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> bool:
@@ -182,11 +179,11 @@ async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime)
     if best is None:
         order.auto_offer = False
         enqueue(s, now, "desk_note", order_id=order.id, note="auto_exhausted")
-        enqueue(s, now, "order_card", order_id=order.id)
+        mark_card(s, order.id)
         return False
-    master = await s.get(Master, best.master_id)
+    master = await masters.get(s, best.master_id)
     assert master is not None
-    await send_offer(ctx, s, order, master, now, actor_id=None, role=Role.SYSTEM, auto=True)
+    await send_offer(ctx, s, order, master, now, actor=None, role=Role.SYSTEM, auto=True)
     return True
 
 
@@ -200,8 +197,8 @@ async def auto_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         best = next_for_auto(await _candidates(s, order))
         if best is None:
             raise InvalidInput("error.no_candidates")
-        master = await s.get(Master, best.master_id)
+        master = await masters.get(s, best.master_id)
         assert master is not None
-        await send_offer(ctx, s, order, master, now, actor_id=actor.user_id, role=role,
+        await send_offer(ctx, s, order, master, now, actor=actor, role=role,
                          auto=True)
         return await order_view(s, order)

@@ -8,17 +8,17 @@ from bot.domain.errors import Conflict, InvalidInput
 from bot.domain.rules import Actor, authorize, check_may_serve
 from bot.domain.states import Action, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue, enqueue_album
+from bot.services.base import Context, enqueue, enqueue_album
 from bot.services.common import (
-    cas_status,
     close_pending_offers,
     load_order,
     parties,
 )
 from bot.services.matching import offer_next, send_offer, stats_for
+from bot.services.transition import Step, transition
 from bot.services.views import order_view
 from db import masters, offers
-from db.models import Master, Order
+from db.models import Order
 
 
 async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int) -> OrderView:
@@ -34,7 +34,7 @@ async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int)
                 or master.status != "approved" or not serves):
             raise InvalidInput("error.master_unavailable")
         check_may_serve(parties(order), master.user_id)
-        await send_offer(ctx, s, order, master, now, actor_id=actor.user_id, role=role,
+        await send_offer(ctx, s, order, master, now, actor=actor, role=role,
                          auto=False)
         return await order_view(s, order)
 
@@ -43,13 +43,10 @@ async def withdraw_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev, offered = order.status, order.offered_master_id
-        role, to = authorize(actor, parties(order), Action.WITHDRAW)
-        await cas_status(ctx, s, order, to, now, offered_master_id=None, auto_offer=False)
+        await transition(ctx, s, order, Step(
+            Action.WITHDRAW, actor, values=dict(offered_master_id=None, auto_offer=False),
+            master_id=order.offered_master_id), now)
         await close_pending_offers(s, order.id, "withdrawn", now)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.WITHDRAW,
-              order_id=order.id, master_id=offered, from_status=prev, to_status=to)
-        enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
 
 
@@ -77,16 +74,13 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
         await check_offer_open(s, actor, order)
-        role, to = authorize(actor, parties(order), Action.ACCEPT)
         master_id = order.offered_master_id
-        await cas_status(ctx, s, order, to, now, master_id=master_id, offered_master_id=None,
-                         auto_offer=False)
+        await transition(ctx, s, order, Step(
+            Action.ACCEPT, actor, master_id=master_id,
+            values=dict(master_id=master_id, offered_master_id=None, auto_offer=False)), now)
         await offers.accept(s, order.id, master_id, now)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.ACCEPT, order_id=order.id,
-              master_id=master_id, from_status=prev, to_status=to)
-        master = await s.get(Master, master_id)
+        master = await masters.get(s, master_id)
         assert master is not None
         stats = (await stats_for(s, [master.id], order.service))[master.id][0]
         # The master's card as he was when he took the job [H, Q]: the client can check who
@@ -99,7 +93,6 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         enqueue_album(s, now, order.photos or (), "order", order_id=order.id,
                       chat_id=master.user_id, job=True)
         enqueue(s, now, "desk_note", order_id=order.id, note="assigned")
-        enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
 
 
@@ -107,14 +100,11 @@ async def decline_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev, master_id = order.status, order.offered_master_id
         await check_offer_open(s, actor, order)
-        role, to = authorize(actor, parties(order), Action.DECLINE)
-        await cas_status(ctx, s, order, to, now, offered_master_id=None)
+        await transition(ctx, s, order, Step(
+            Action.DECLINE, actor, values=dict(offered_master_id=None),
+            master_id=order.offered_master_id), now)
         await close_pending_offers(s, order.id, "declined", now)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.DECLINE,
-              order_id=order.id, master_id=master_id, from_status=prev, to_status=to)
         enqueue(s, now, "desk_note", order_id=order.id, note="declined")
-        enqueue(s, now, "order_card", order_id=order.id)
         await offer_next(ctx, s, order, now)
         return await order_view(s, order)

@@ -11,19 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.area import area_of
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.limits import OPEN_FOR_CAP, check_order_quota, day_start
-from bot.domain.rules import MAX_DESCRIPTION, Actor, authorize, clip
+from bot.domain.rules import MAX_DESCRIPTION, Actor, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue, enqueue_album
+from bot.services.clocks import plan
 from bot.services.common import (
-    cas_status,
     close_pending_offers,
     load_order,
     master_user_id,
-    parties,
 )
-from bot.services.deadlines import plan
 from bot.services.job_messages import revoke_job
+from bot.services.transition import Step, transition
 from bot.services.views import order_view
 from db.models import Order, Service, User
 from fsm.draft import OrderDraft
@@ -146,14 +145,10 @@ async def reject_order(ctx: Context, actor: Actor, order_id: int, reason: str) -
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = Status(order.status)
-        role, to = authorize(actor, parties(order), Action.REJECT)
-        await cas_status(ctx, s, order, to, now, reason=reason)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.REJECT, order_id=order.id,
-              from_status=prev, to_status=to, reason=reason)
+        await transition(ctx, s, order, Step(Action.REJECT, actor, values=dict(reason=reason),
+                                             reason=reason), now)
         enqueue(s, now, "client_rejected", chat_id=order.client_id, order_id=order.id,
                 reason=reason)
-        enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)
 
 
@@ -168,13 +163,11 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str,
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = Status(order.status)
-        role, to = authorize(actor, parties(order), Action.CANCEL)
         master_id = order.master_id
-        await cas_status(ctx, s, order, to, now, reason=reason, offered_master_id=None)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.CANCEL,
-              order_id=order.id, from_status=prev, to_status=to,
-              reason=f"{reason}: {note}" if note else reason)
+        moved = await transition(ctx, s, order, Step(
+            Action.CANCEL, actor, values=dict(reason=reason, offered_master_id=None),
+            reason=f"{reason}: {note}" if note else reason), now)
+        prev, role = moved.before, moved.role
         await close_pending_offers(s, order.id, "cancelled", now)
         if master_id:  # the offered master's offer message says so (close_pending_offers)
             uid = await master_user_id(s, master_id)
@@ -189,5 +182,4 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str,
                 extra["late"] = True  # the visit was agreed: the master may be on his way
             enqueue(s, now, "desk_client_cancelled", order_id=order.id, reason=reason,
                     **extra)
-        enqueue(s, now, "order_card", order_id=order.id)
         return await order_view(s, order)

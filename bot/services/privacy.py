@@ -27,11 +27,11 @@ from bot.domain.deadlines import Kind
 from bot.domain.errors import NotFound
 from bot.domain.privacy import SETTLED, blocks_erasure, scrubbed_reason
 from bot.domain.states import Status
+from bot.services import clocks
 from bot.services.base import Context, audit, enqueue
 from bot.services.privacy_export import export_rows
 from db.models import (
     AuditEntry,
-    Deadline,
     FsmRecord,
     JobMessage,
     Master,
@@ -86,7 +86,7 @@ async def my_open_orders(ctx: Context, user_id: int) -> list[int]:
         return await open_orders_of(s, user_id, master_id)
 
 
-TO_THE_CLIENT = (Kind.REVIEW.value, Kind.WARRANTY_END.value)
+TO_THE_CLIENT = (Kind.REVIEW, Kind.WARRANTY_END)
 
 
 async def erase_my_data(ctx: Context, user_id: int) -> Erasure:
@@ -103,10 +103,7 @@ async def erase_my_data(ctx: Context, user_id: int) -> Erasure:
         user.first_name, user.username = ERASED_NAME, None
         orders = await _blank_orders(s, user_id)
         # The review request and the warranty-end notice would still write to him.
-        await s.execute(update(Deadline).where(
-            Deadline.order_id.in_(list(orders)), Deadline.state == "pending",
-            Deadline.kind.in_(TO_THE_CLIENT)).values(state="cancelled")
-            .execution_options(synchronize_session=False))
+        await clocks.cancel(s, orders, TO_THE_CLIENT)
         if master is not None:
             await _retire_master(s, master, now)
         await _forget_traces(s, user_id, master.id if master else None, orders)

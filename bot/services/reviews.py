@@ -4,7 +4,7 @@ masters' Bayesian rating per category [Q]."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.deadlines import Kind
@@ -12,10 +12,11 @@ from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.reviews import LOW, MAX_COMMENT, MAX_STARS, MIN_STARS, check_review
 from bot.domain.rules import Actor, clip, own_job
 from bot.domain.states import Role, Status
+from bot.services import clocks
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import load_order, master_user_id, parties
 from db import orders
-from db.models import Deadline, Review
+from db.models import Review
 
 REVIEWABLE = (Status.COMPLETED, Status.DISPUTED)
 
@@ -42,9 +43,7 @@ async def leave_review(ctx: Context, actor: Actor, order_id: int, stars: int,
                          stars=stars, comment=text, created_at=now))
             await s.flush()  # the unique order_id settles a double tap here
             # The review is in: the reminder that would ask for it is met.
-            await s.execute(update(Deadline).where(
-                Deadline.order_id == order.id, Deadline.kind == Kind.REVIEW.value,
-                Deadline.state == "pending").values(state="cancelled"))
+            await clocks.cancel(s, [order.id], [Kind.REVIEW])
             audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action="review",
                   order_id=order.id, master_id=order.master_id, reason=f"{stars} {text or ''}")
             enqueue(s, now, "desk_review", order_id=order.id, stars=stars, comment=text,

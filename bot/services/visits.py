@@ -27,8 +27,8 @@ from bot.domain.visits import (
     sides_of,
 )
 from bot.services.base import Context, audit, enqueue
+from bot.services.clocks import plan
 from bot.services.common import load_order, master_user_id, parties
-from bot.services.deadlines import plan
 from bot.services.views import order_view
 from db import orders
 from db.models import Order
