@@ -45,8 +45,6 @@ async def due_of(s: AsyncSession, order_id: int, kind: str) -> datetime | None:
 async def offers_expiring(s: AsyncSession, order_ids: Iterable[int]) -> dict[int, datetime]:
     """When each order's pending offer runs out (the latest, should there be two)."""
     ids = list(order_ids)
-    if not ids:
-        return {}
     rows = (await s.execute(select(Deadline.order_id, Deadline.due_at).where(
         Deadline.order_id.in_(ids), Deadline.kind == "offer", Deadline.state == PENDING)
         .order_by(Deadline.id))).all()

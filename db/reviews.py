@@ -16,7 +16,5 @@ async def of_order(s: AsyncSession, order_id: int) -> Review | None:
 
 async def of_orders(s: AsyncSession, order_ids: Iterable[int]) -> dict[int, Review]:
     ids = list(order_ids)
-    if not ids:
-        return {}
     return {r.order_id: r for r in (await s.scalars(
         select(Review).where(Review.order_id.in_(ids)))).all()}

@@ -37,7 +37,5 @@ async def active_services(s: AsyncSession) -> Sequence[Service]:
 
 
 async def many(s: AsyncSession, user_ids: Iterable[int]) -> dict[int, User]:
-    ids = set(user_ids)
-    if not ids:
-        return {}
+    ids = set(user_ids)  # none: still one statement, so a list costs the same whatever it holds
     return {u.id: u for u in (await s.scalars(select(User).where(User.id.in_(ids)))).all()}

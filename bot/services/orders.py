@@ -23,7 +23,8 @@ from bot.services.common import (
 )
 from bot.services.job_messages import revoke_job
 from bot.services.transition import Step, transition
-from bot.services.views import order_view
+from bot.services.views import order_view, order_views
+from db import orders
 from db.models import Order, Service, User
 from fsm.draft import OrderDraft
 
@@ -119,11 +120,7 @@ async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
 
 async def my_orders(ctx: Context, client_id: int, limit: int = 20) -> list[OrderView]:
     async with ctx.tx() as s:
-        rows = (await s.scalars(
-            select(Order).where(Order.client_id == client_id)
-            .order_by(Order.id.desc()).limit(limit)
-        )).all()
-        return [await order_view(s, o) for o in rows]
+        return await order_views(s, await orders.of_client(s, client_id, limit))
 
 
 async def get_order(ctx: Context, actor: Actor, order_id: int) -> OrderView:

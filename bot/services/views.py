@@ -38,7 +38,7 @@ async def order_view(s: AsyncSession, o: Order) -> OrderView:
 @dataclass(frozen=True)
 class _Around:
     """What the views of several orders need besides the orders, read in a fixed number of
-    queries (one per table) whatever the number of orders."""
+    queries (one per table) whatever the number and the states of the orders."""
 
     users: dict[int, User]
     masters: dict[int, Master]
@@ -57,8 +57,9 @@ async def _around(s: AsyncSession, rows: Sequence[Order]) -> _Around:
                                          if m})
     users = await user_rows.many(s, {o.client_id for o in rows}
                                  | {m.user_id for m in masters.values()})
-    expires = await deadlines.offers_expiring(s, [o.id for o in rows if _offered(o)])
-    reviews = await review_rows.of_orders(s, [o.id for o in rows if o.status in _REVIEWED])
+    # Every order's, whatever its state, so that the statements do not depend on the states.
+    expires = await deadlines.offers_expiring(s, ids)
+    reviews = await review_rows.of_orders(s, ids)
     items: dict[int, list[PriceItemView]] = {i: [] for i in ids}
     for p in await prices.of_orders(s, ids):
         items[p.order_id].append(price_item_view(p))
@@ -82,7 +83,7 @@ def _view(o: Order, a: _Around) -> OrderView:
     master = a.masters.get(o.master_id) if o.master_id else None
     offered_id = _offered(o)
     offered = a.masters.get(offered_id) if offered_id else None
-    review = a.reviews.get(o.id)
+    review = a.reviews.get(o.id) if o.status in _REVIEWED else None
     mover = master or offered
     return OrderView(
         id=o.id, client_id=o.client_id, service=o.service, description=o.description,
