@@ -27,7 +27,8 @@ try:
 except ImportError:  # tests/ became a package
     from tests.conftest import DESK, make_client, make_master, make_order, master_actor
 
-CLIENTS = {1: (4201, "Client4201"), 20: (4202, "Client4202")}  # as make_order names them
+# The clients as make_order names them.
+CLIENTS = {1: (4201, "Client4201"), 20: (4202, "Client4202")}
 
 
 async def _orders(ctx: Context, client: int, name: str, n: int,
@@ -54,8 +55,8 @@ async def _orders(ctx: Context, client: int, name: str, n: int,
     return ids
 
 
-async def _statements(engine: AsyncEngine,
-                      read: Callable[[], Awaitable[list[Any]]]) -> tuple[int, list[Any]]:
+async def _statements(engine: AsyncEngine, read: Callable[[Context], Awaitable[list[Any]]],
+                      ctx: Context) -> tuple[int, list[Any]]:
     seen: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -63,7 +64,7 @@ async def _statements(engine: AsyncEngine,
 
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     try:
-        result = await read()
+        result = await read(ctx)
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     return len(seen), result
@@ -86,7 +87,7 @@ async def test_a_list_of_orders_costs_the_same_statements_for_1_or_20(
     counts = {}
     for n, (client, name) in CLIENTS.items():
         ids = await _orders(ctx, client, name, n, masters)
-        counts[n], rows = await _statements(engine, lambda: _views(client, name)[view](ctx))
+        counts[n], rows = await _statements(engine, _views(client, name)[view], ctx)
         orders = [_order(r) for r in rows]
         assert sorted(o.id for o in orders) == ids  # every order listed...
         if n > 1:  # ...with what each one's state shows
