@@ -34,8 +34,8 @@ CLIENTS = {1: (4201, "Client4201"), 20: (4202, "Client4202")}
 async def _orders(ctx: Context, client: int, name: str, n: int,
                   masters: list[Actor]) -> list[int]:
     """`n` orders of one client in the states a view reads most around: waiting at the desk,
-    offered to a master (the offer's expiry), taken by one (his name, a quote after the call); only they are
-    at risk on the SLA board."""
+    offered to a master (the offer's expiry), taken by one (his name, a quote after the
+    call); only they are at risk on the SLA board."""
     await make_client(ctx, client, name)
     ids = []
     for i in range(n):
