@@ -111,3 +111,8 @@ async def many(s: AsyncSession, master_ids: Iterable[int]) -> dict[int, Master]:
 async def services_of(s: AsyncSession, master_id: int) -> list[str]:
     return list((await s.scalars(select(MasterService.service)
                                  .where(MasterService.master_id == master_id))).all())
+
+
+async def save_card(s: AsyncSession, master_id: int, **values: object) -> None:
+    """Where the master's card is in the desk chat, and what it shows."""
+    await s.execute(update(Master).where(Master.id == master_id).values(**values))

@@ -169,3 +169,8 @@ async def save(s: AsyncSession, order: Order, **values: Any) -> None:
     await s.execute(update(Order).where(Order.id == order.id).values(**values)
                     .execution_options(synchronize_session=False))
     await s.refresh(order)
+
+
+async def save_card(s: AsyncSession, order_id: int, **values: Any) -> None:
+    """Where the order's topic and card are in the desk chat, and what the card shows."""
+    await s.execute(update(Order).where(Order.id == order_id).values(**values))

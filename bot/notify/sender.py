@@ -32,7 +32,6 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import InlineKeyboardMarkup, Message
-from sqlalchemy import and_, func, or_, select, update
 
 from bot.i18n import PoI18n, _, resolve_locale
 from bot.notify.albums import album_caption, lost_file, send_files
@@ -49,7 +48,8 @@ from bot.services.job_messages import (
 )
 from bot.services.matching import master_record
 from bot.services.views import master_view, order_view
-from db.models import Master, Order, OutboxMessage, User
+from db import masters, orders, outbox, users
+from db.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
@@ -125,32 +125,15 @@ class OutboxSender:
         """Send what is due now; returns how long until something may be due again."""
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            rows = (await s.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-                       or_(OutboxMessage.locked_until.is_(None),
-                           OutboxMessage.locked_until < now))
-                .order_by(OutboxMessage.priority, OutboxMessage.id).limit(BATCH)
-            )).all()
+            rows = await outbox.due(s, now, BATCH)
             # The first row of each chat that is waiting (a retry, or in another process's
             # hands): nothing after it in that chat's order may overtake it, even across a
             # restart. A row merely scheduled for later and never tried (a notice held until
             # the desk opens) holds nothing back: a breach must not wait for the morning.
-            waiting: dict[int | None, tuple[int, int]] = {}
-            for chat_id, priority, first in (await s.execute(
-                select(OutboxMessage.chat_id, OutboxMessage.priority, func.min(OutboxMessage.id))
-                .where(OutboxMessage.status == "pending",
-                       or_(and_(OutboxMessage.next_attempt_at > now, OutboxMessage.attempts > 0),
-                           OutboxMessage.locked_until >= now))
-                .group_by(OutboxMessage.chat_id, OutboxMessage.priority)
-            )).all():
-                waiting[chat_id] = min(waiting.get(chat_id, (priority, first)), (priority, first))
+            waiting = await outbox.waiting_heads(s, now)
             # Orders whose topic is still to be opened: their desk rows wait for it, or they
             # would land in General.
-            opening = set((await s.scalars(
-                select(OutboxMessage.order_id)
-                .where(OutboxMessage.status == "pending", OutboxMessage.kind == "order_topic")
-            )).all())
+            opening = await outbox.topics_opening(s)
         held: set[int] = set()  # chats whose earlier row is waiting: keep their order
         soonest = self.config.poll_seconds
         for row in reading_order(rows):
@@ -187,14 +170,7 @@ class OutboxSender:
     async def _claim(self, row_id: int) -> bool:
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            res = await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending",
-                       or_(OutboxMessage.locked_until.is_(None),
-                           OutboxMessage.locked_until < now))
-                .values(locked_until=now + LEASE)
-            )
-            return res.rowcount == 1
+            return await outbox.lease(s, row_id, now, now + LEASE)
 
     async def _deliver(self, row: OutboxMessage) -> str | None:
         """Send one row; returns None when it is settled, else why it waits."""
@@ -236,10 +212,7 @@ class OutboxSender:
         logger.exception("outbox %s (%s) cannot be sent; settled as failed", row.id, row.kind)
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            await s.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id)
-                .values(status="failed", attempts=OutboxMessage.attempts + 1,
-                        locked_until=None, last_error=repr(exc)[:500], **_blanked(row)))
+            await outbox.settle(s, row.id, "failed", repr(exc)[:500], **_blanked(row))
             if row.kind not in self._poison_told and row.kind != "desk_undeliverable":
                 self._poison_told.add(row.kind)
                 enqueue(s, now, "desk_undeliverable", order_id=row.order_id, row_id=row.id,
@@ -354,14 +327,9 @@ class OutboxSender:
         logger.error("outbox %s (%s): a file is gone: %s", row.id, row.kind, error)
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            settled = await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending")
-                .values(status="failed", attempts=OutboxMessage.attempts + 1,
-                        locked_until=None, last_error=error[:500]))
-            if settled.rowcount != 1:
+            if not await outbox.settle(s, row.id, "failed", error[:500], only_pending=True):
                 return
-            order = await s.get(Order, row.order_id) if row.order_id else None
+            order = await orders.get(s, row.order_id) if row.order_id else None
             if row.chat_id is None:
                 reader = "desk"
             else:
@@ -372,12 +340,12 @@ class OutboxSender:
 
     async def _target(self, row: OutboxMessage) -> Target:
         async with self.ctx.tx() as s:
-            order = await s.get(Order, row.order_id) if row.order_id else None
+            order = await orders.get(s, row.order_id) if row.order_id else None
             ov = await order_view(s, order) if order else None
             if row.chat_id is None:
                 return Target(self.config.desk_chat_id, ov.topic_id if ov else None,
                               self.config.desk_locale, ov, True)
-            user = await s.get(User, row.chat_id)
+            user = await users.get(s, row.chat_id)
             locale = resolve_locale(user.locale if user else None,
                                     user.language_code if user else None,
                                     self.config.default_locale)
@@ -386,17 +354,11 @@ class OutboxSender:
     async def _order_card(self, row: OutboxMessage) -> None:
         """Open the order's topic (once) and keep its first message, the card, current."""
         async with self.ctx.tx() as s:
-            order = await s.get(Order, row.order_id)
+            order = await orders.get(s, row.order_id) if row.order_id else None
             if order is None:
                 return
-            if row.kind == "order_card":
-                newer = await s.scalar(
-                    select(OutboxMessage.id).where(
-                        OutboxMessage.kind == "order_card", OutboxMessage.status == "pending",
-                        OutboxMessage.order_id == row.order_id, OutboxMessage.id > row.id
-                    ).limit(1))
-                if newer is not None:
-                    return  # a later row draws the same card: one edit is enough
+            if row.kind == "order_card" and await outbox.newer_card(s, row):
+                return  # a later row draws the same card: one edit is enough
             ov = await order_view(s, order)
             shown = order.card_digest
         desk = self.config.desk_chat_id
@@ -446,7 +408,7 @@ class OutboxSender:
     async def _order_title(self, row: OutboxMessage) -> None:
         """Show the order's SLA state in its topic's title."""
         async with self.ctx.tx() as s:
-            order = await s.get(Order, row.order_id)
+            order = await orders.get(s, row.order_id) if row.order_id else None
             if order is None or order.topic_id is None:
                 return
             ov = await order_view(s, order)
@@ -461,7 +423,7 @@ class OutboxSender:
     async def _master_card(self, row: OutboxMessage) -> None:
         master_id = int(row.payload["master_id"])
         async with self.ctx.tx() as s:
-            m = await s.get(Master, master_id)
+            m = await masters.get(s, master_id)
             if m is None:
                 return
             mv = await master_view(s, m)
@@ -479,7 +441,7 @@ class OutboxSender:
             msg = await self.bot.send_message(desk, text, reply_markup=markup)
             values["card_message_id"] = msg.message_id
         async with self.ctx.tx() as s:
-            await s.execute(update(Master).where(Master.id == master_id).values(**values))
+            await masters.save_card(s, master_id, **values)
 
     async def _edit(self, chat_id: int, message_id: int, text: str,
                     markup: InlineKeyboardMarkup | None) -> bool:
@@ -497,48 +459,28 @@ class OutboxSender:
 
     async def _save_order(self, order_id: int, **values: object) -> None:
         async with self.ctx.tx() as s:
-            await s.execute(update(Order).where(Order.id == order_id).values(**values))
+            await orders.save_card(s, order_id, **values)
 
     async def _postpone(self, row: OutboxMessage, delay: float, error: str) -> None:
         now = self.ctx.clock()
         until = now + timedelta(seconds=delay)
         async with self.ctx.tx() as s:
-            await s.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id)
-                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until,
-                        locked_until=None, last_error=error))
-            # Later messages to the same chat wait too, so nobody reads them out of order
-            # ("later" in the chat's order: a more urgent desk row is not held by a relay).
-            same_chat = (OutboxMessage.chat_id.is_(None) if row.chat_id is None
-                         else OutboxMessage.chat_id == row.chat_id)
-            after = or_(OutboxMessage.priority > row.priority,
-                        and_(OutboxMessage.priority == row.priority, OutboxMessage.id > row.id))
-            await s.execute(
-                update(OutboxMessage)
-                .where(same_chat, OutboxMessage.status == "pending", after,
-                       OutboxMessage.next_attempt_at < until)
-                .values(next_attempt_at=until))
+            await outbox.postpone(s, row, until, error)
 
     async def _settle(self, row: OutboxMessage, status: str, error: str | None) -> None:
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            await s.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id)
-                .values(status=status, sent_at=now if status == "sent" else None,
-                        attempts=OutboxMessage.attempts + 1, locked_until=None,
-                        last_error=error, **_blanked(row)))
+            await outbox.settle(s, row.id, status, error,
+                                sent_at=now if status == "sent" else None, **_blanked(row))
 
     async def _unreachable(self, row: OutboxMessage, error: str) -> None:
         """The user blocked the bot: mark him, tell the desk once, keep the row as failed."""
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            await s.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id)
-                .values(status="failed", attempts=OutboxMessage.attempts + 1,
-                        locked_until=None, last_error=error[:500], **_blanked(row)))
+            await outbox.settle(s, row.id, "failed", error[:500], **_blanked(row))
             if row.chat_id is None:
                 return
-            user = await s.get(User, row.chat_id)
+            user = await users.get(s, row.chat_id)
             if user is not None and not user.unreachable:
                 user.unreachable = True
                 enqueue(s, now, "desk_unreachable", order_id=row.order_id,
