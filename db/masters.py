@@ -116,3 +116,7 @@ async def services_of(s: AsyncSession, master_id: int) -> list[str]:
 async def save_card(s: AsyncSession, master_id: int, **values: object) -> None:
     """Where the master's card is in the desk chat, and what it shows."""
     await s.execute(update(Master).where(Master.id == master_id).values(**values))
+
+
+def add(s: AsyncSession, master: Master) -> None:
+    s.add(master)

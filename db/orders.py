@@ -174,3 +174,36 @@ async def save(s: AsyncSession, order: Order, **values: Any) -> None:
 async def save_card(s: AsyncSession, order_id: int, **values: Any) -> None:
     """Where the order's topic and card are in the desk chat, and what the card shows."""
     await s.execute(update(Order).where(Order.id == order_id).values(**values))
+
+
+async def of_master(s: AsyncSession, master_id: int, statuses: Sequence[str]) -> Sequence[Order]:
+    """His orders in these states, oldest first."""
+    return (await s.scalars(select(Order).where(Order.master_id == master_id,
+                                                Order.status.in_(statuses))
+                            .order_by(Order.id))).all()
+
+
+async def completed_by(s: AsyncSession, master_id: int, limit: int) -> Sequence[Order]:
+    """His last completed orders, newest first."""
+    return (await s.scalars(select(Order).where(Order.master_id == master_id,
+                                                Order.status == "completed")
+                            .order_by(Order.completed_at.desc(), Order.id.desc())
+                            .limit(limit))).all()
+
+
+async def offered_to(s: AsyncSession, master_id: int) -> Sequence[Order]:
+    """Orders offered to him and not answered yet, oldest first."""
+    return (await s.scalars(select(Order).where(Order.status == "offered",
+                                                Order.offered_master_id == master_id)
+                            .order_by(Order.id))).all()
+
+
+async def of_topic(s: AsyncSession, topic_id: int) -> Order | None:
+    """The order whose desk topic this is."""
+    return await s.scalar(select(Order).where(Order.topic_id == topic_id).limit(1))
+
+
+async def add(s: AsyncSession, order: Order) -> Order:
+    s.add(order)
+    await s.flush()
+    return order

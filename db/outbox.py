@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.cas import cas
-from db.models import AuditEntry, OutboxMessage
+from db.cas import affected, cas
+from db.models import OutboxMessage
 
 PENDING = "pending"
 
@@ -30,13 +30,10 @@ async def add_many(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
         await s.execute(insert(OutboxMessage), list(rows))
 
 
-def add_audit(s: AsyncSession, **values: Any) -> None:
-    s.add(AuditEntry(**values))
-
-
-async def add_audits(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        await s.execute(insert(AuditEntry), list(rows))
+async def purge_sent(s: AsyncSession, before: datetime) -> int:
+    """Delivered rows older than `before` leave; pending and failed ones stay."""
+    return await affected(s, delete(OutboxMessage).where(OutboxMessage.status == "sent",
+                                                         OutboxMessage.sent_at < before))
 
 
 # --- delivery (bot/notify/sender.py) -------------------------------------------------------

@@ -44,3 +44,4 @@ async def decide(s: AsyncSession, item_id: int, status: str, now: datetime) -> N
     await cas(s, update(PriceItem).where(PriceItem.id == item_id, PriceItem.status == PROPOSED)
               .values(status=status, decided_at=now)
               .execution_options(synchronize_session=False), conflict="error.price_decided")
+

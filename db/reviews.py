@@ -18,3 +18,9 @@ async def of_orders(s: AsyncSession, order_ids: Iterable[int]) -> dict[int, Revi
     ids = list(order_ids)
     return {r.order_id: r for r in (await s.scalars(
         select(Review).where(Review.order_id.in_(ids)))).all()}
+
+
+async def add(s: AsyncSession, review: Review) -> None:
+    """Written at once: the unique order id refuses a second review of one order here."""
+    s.add(review)
+    await s.flush()

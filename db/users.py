@@ -11,8 +11,19 @@ from db.cas import cas
 from db.models import Service, User
 
 
-async def get(s: AsyncSession, user_id: int) -> User | None:
-    return await s.get(User, user_id)
+async def get(s: AsyncSession, user_id: int, *, lock: bool = False) -> User | None:
+    """`lock`: the row is locked for the transaction (on PostgreSQL), so two updates of one
+    person at once run one after another."""
+    return await s.get(User, user_id, with_for_update=True if lock else None)
+
+
+def add(s: AsyncSession, user: User) -> User:
+    s.add(user)
+    return user
+
+
+def add_service(s: AsyncSession, service: Service) -> None:
+    s.add(service)
 
 
 async def set_blocked(s: AsyncSession, user_id: int, blocked: bool,

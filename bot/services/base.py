@@ -17,7 +17,8 @@ from bot.domain.deadlines import Timing
 from bot.domain.files import photo_ref
 from bot.domain.limits import Pace
 from bot.domain.money import Currency, currency
-from db.models import AuditEntry, OutboxMessage
+from db import audit as audit_log
+from db import outbox
 
 
 def utcnow() -> datetime:
@@ -124,9 +125,9 @@ def enqueue(
 ) -> None:
     """Queue a message for someone other than the acting user. chat_id None means the desk.
     `not_before` holds it back (a desk notice outside desk hours waits for the opening)."""
-    s.add(OutboxMessage(kind=kind, chat_id=chat_id, order_id=order_id, payload=payload,
-                        priority=outbox_priority(kind, chat_id, payload),
-                        next_attempt_at=max(not_before or now, now), created_at=now))
+    outbox.add(s, kind=kind, chat_id=chat_id, order_id=order_id, payload=payload,
+               priority=outbox_priority(kind, chat_id, payload),
+               next_attempt_at=max(not_before or now, now), created_at=now)
 
 
 ALBUM_SIZE = 10  # files per album row: one sendMediaGroup each (Telegram takes at most 10)
@@ -158,6 +159,6 @@ def audit(
     to_status: str | None = None,
     reason: str | None = None,
 ) -> None:
-    s.add(AuditEntry(order_id=order_id, master_id=master_id, actor_id=actor_id, actor_role=role,
-                     action=action, from_status=from_status, to_status=to_status, reason=reason,
-                     created_at=now))
+    audit_log.add(s, order_id=order_id, master_id=master_id, actor_id=actor_id, actor_role=role,
+                  action=action, from_status=from_status, to_status=to_status, reason=reason,
+                  created_at=now)

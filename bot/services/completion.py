@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.money import check_amount, plain
 from bot.domain.pricing import (
@@ -29,8 +27,9 @@ from bot.services.base import Context, audit, enqueue, enqueue_album
 from bot.services.common import load_order, master_user_id
 from bot.services.transition import Step, authorised, transition
 from bot.services.views import order_view, price_items
+from db import audit as audit_log
 from db import orders, prices, users
-from db.models import AuditEntry, Order
+from db.models import Order
 
 
 def _not_stopped(order: Order) -> None:
@@ -139,8 +138,7 @@ async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         order = await load_order(s, order_id)
         if order.status != Status.AWAITING_CONFIRMATION:
             raise NotAllowed("error.wrong_state")
-        last = await s.scalar(select(func.max(AuditEntry.created_at)).where(
-            AuditEntry.order_id == order.id, AuditEntry.action == "reissue_code"))
+        last = await audit_log.last_at(s, order.id, "reissue_code")
         if last is not None and now - last < REISSUE_WINDOW:
             return await order_view(s, order)  # a double tap: the client has the new code
         await orders.set_code_state(s, order, now, refresh=True, code_attempts=0,
@@ -148,8 +146,7 @@ async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
                                     code_hash=hash_code(ctx.policy.code_secret, order.id, code))
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="reissue_code",
               order_id=order.id)
-        reported = await s.scalar(select(func.max(AuditEntry.created_at)).where(
-            AuditEntry.order_id == order.id, AuditEntry.action == Action.REPORT))
+        reported = await audit_log.last_at(s, order.id, Action.REPORT)
         enqueue(s, now, "client_code", chat_id=order.client_id, order_id=order.id, code=code,
                 done_at=(reported or now).isoformat())
         if order.master_id:

@@ -21,7 +21,7 @@ from bot.services.common import close_pending_offers
 from bot.services.matching import offer_next
 from bot.services.transition import Step, transition
 from bot.services.views import order_views
-from db import deadlines, masters, orders, outbox
+from db import audit, deadlines, masters, orders, outbox
 from db.models import Order
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ async def _fire_batch(ctx: Context, s: AsyncSession, claimed: list[Any],
         sla = await _fire(ctx, s, fx, order, master_uid, kind, row.due_at, late)
         if sla is not None:
             sla_updates.setdefault((sla, kind.value, row.due_at), []).append(order.id)
-    await outbox.add_audits(s, fx.audit)
+    await audit.add_many(s, fx.audit)
     await outbox.add_many(s, fx.outbox)
     for late, ids in by_late.items():
         await deadlines.set_late(s, ids, late)

@@ -34,7 +34,7 @@ DAYS_AHEAD = 60  # as far ahead as New order lets a date be chosen (rules.parse_
 
 
 async def _own_editable(s: AsyncSession, actor: Actor, order_id: int) -> Order:
-    order = await s.get(Order, order_id)
+    order = await orders.get(s, order_id)
     if order is None or order.client_id != actor.user_id:
         raise NotFound("error.not_found")  # another client's order does not exist for him
     check_editable(Status(order.status), order.stopped)

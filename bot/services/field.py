@@ -15,8 +15,8 @@ from bot.services.clocks import pause_clocks, resume_clocks
 from bot.services.common import load_order, master_user_id
 from bot.services.transition import Step, transition
 from bot.services.views import order_view
-from db import orders
-from db.models import Master, Order
+from db import masters, orders
+from db.models import Order
 
 IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
 
@@ -130,7 +130,7 @@ async def resume_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         await resume_clocks(ctx, s, order.id, now)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="resume",
               order_id=order.id, master_id=order.master_id)
-        master = await s.get(Master, order.master_id) if order.master_id else None
+        master = await masters.get(s, order.master_id) if order.master_id else None
         if master is not None and not master.blocked:  # a blocked master is sent no job
             enqueue(s, now, "master_resumed", chat_id=master.user_id, order_id=order.id)
         enqueue(s, now, "client_resumed", chat_id=order.client_id, order_id=order.id)

@@ -24,8 +24,8 @@ from bot.services.common import close_pending_offers
 from bot.services.job_messages import revoke_job
 from bot.services.transition import Step, transition
 from bot.services.views import master_view
-from db import masters, users
-from db.models import Master, Order
+from db import masters, orders, users
+from db.models import Master
 
 IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
            Status.AWAITING_CONFIRMATION)
@@ -68,7 +68,7 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
                       decided_by=None)
         if master is None:
             master = Master(user_id=user_id, created_at=now, **fields)
-            s.add(master)
+            masters.add(s, master)
             try:
                 await s.flush()
             except IntegrityError:  # a second tap got there first
@@ -299,9 +299,7 @@ async def set_client_blocked(ctx: Context, actor: Actor, order_id: int, blocked:
         raise InvalidInput("error.block_reason")
     now = ctx.clock()
     async with ctx.tx() as s:
-        order = await s.get(Order, order_id)
-        if order is None:
-            raise NotFound("error.not_found")
+        order = await orders.load(s, order_id)
         await users.set_blocked(s, order.client_id, blocked,
                                 clip(reason, 500) if blocked else None)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +23,8 @@ from bot.services.common import (
 from bot.services.job_messages import revoke_job
 from bot.services.transition import Step, transition
 from bot.services.views import order_view, order_views
-from db import orders
-from db.models import Order, Service, User
+from db import orders, users
+from db.models import Order
 from fsm.draft import OrderDraft
 
 REJECT_REASONS = ("forbidden", "job_request", "no_masters", "false_data", "technical")
@@ -43,7 +42,7 @@ async def submit_order(ctx: Context, client_id: int, draft: OrderDraft) -> Order
         # A concurrent Confirm of the same draft won the unique draft token: answer with its
         # order, as if this tap had come second.
         async with ctx.tx() as s:
-            existing = await s.scalar(select(Order).where(Order.draft_token == draft.token))
+            existing = await orders.by_draft(s, draft.token)
             if existing is None:
                 raise Conflict("error.conflict") from None
             return await order_view(s, existing)
@@ -61,7 +60,7 @@ async def may_order(ctx: Context, client_id: int) -> None:
     """Refuse up front a New order that Confirm would refuse (blocked, or a cap reached), so
     the client does not type everything in vain. `submit_order` checks again: it decides."""
     async with ctx.tx() as s:
-        client = await s.get(User, client_id)
+        client = await users.get(s, client_id)
         if client is not None and client.blocked:
             raise NotAllowed("error.client_blocked")
         await _check_quota(ctx, s, client_id, ctx.clock())
@@ -71,26 +70,25 @@ async def _check_quota(ctx: Context, s: AsyncSession, client_id: int, now: datet
     policy = ctx.policy
     if policy.max_open_orders is None and policy.max_orders_per_day is None:
         return
-    mine = select(func.count()).select_from(Order).where(Order.client_id == client_id)
-    open_orders = int(await s.scalar(
-        mine.where(Order.status.in_([st.value for st in OPEN_FOR_CAP]))) or 0)
-    today = int(await s.scalar(
-        mine.where(Order.created_at >= day_start(now, policy.timing.desk.tz))) or 0)
+    open_orders = await orders.count_of_client(
+        s, client_id, statuses=[st.value for st in OPEN_FOR_CAP])
+    today = await orders.count_of_client(s, client_id,
+                                         since=day_start(now, policy.timing.desk.tz))
     check_order_quota(open_orders, today, policy.max_open_orders, policy.max_orders_per_day)
 
 
 async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
-        existing = await s.scalar(select(Order).where(Order.draft_token == draft.token))
+        existing = await orders.by_draft(s, draft.token)
         if existing is not None:
             return await order_view(s, existing)
         # Locked (on PostgreSQL) so two Confirms of different drafts cannot both pass the caps.
-        client = await s.get(User, client_id, with_for_update=True)
+        client = await users.get(s, client_id, lock=True)
         if client is not None and client.blocked:
             raise NotAllowed("error.client_blocked")
         await _check_quota(ctx, s, client_id, now)
-        service = await s.get(Service, draft.service)
+        service = await users.service(s, draft.service)
         if service is None or not service.active:
             raise InvalidInput("error.service_unknown")
         urgent = draft.time_kind == "urgent"
@@ -107,8 +105,7 @@ async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
             visit_date=draft.visit_date, visit_slot=draft.visit_slot, phone=draft.phone or "",
             payment=draft.payment, status=Status.SUBMITTED, created_at=now, updated_at=now,
         )
-        s.add(order)
-        await s.flush()
+        await orders.add(s, order)
         await plan(ctx, s, order, now)
         audit(s, now, actor_id=client_id, role=Role.CLIENT, action="submit", order_id=order.id,
               to_status=Status.SUBMITTED)
@@ -127,7 +124,7 @@ async def get_order(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """An order as its client, its master or the desk may see it; NotFound for anyone else.
     A master who is only offered the job is not its master yet: he sees the offer, not this."""
     async with ctx.tx() as s:
-        order = await s.get(Order, order_id)
+        order = await orders.get(s, order_id)
         if order is None or not (
             actor.is_desk or order.client_id == actor.user_id
             or (actor.master_id is not None and actor.master_id == order.master_id)

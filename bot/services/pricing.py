@@ -30,8 +30,8 @@ from bot.domain.views import OrderView
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import load_order, master_user_id, parties
 from bot.services.views import order_view, price_item_view, price_items
-from db import orders, prices
-from db.models import Order, PriceItem, Service
+from db import orders, prices, users
+from db.models import Order, PriceItem
 
 
 async def lock_order(s: AsyncSession, order: Order, now: datetime) -> None:
@@ -80,8 +80,7 @@ async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, am
         can_propose_extra(Status(order.status), order.stopped, await price_items(s, order.id))
         row = PriceItem(order_id=order.id, kind=EXTRA, item=what, amount=amount, reason=why,
                         status=PROPOSED, created_at=now)
-        s.add(row)
-        await s.flush()
+        await prices.add(s, row)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="extra",
               order_id=order.id, master_id=order.master_id,
               reason=f"{plain(amount, ctx.policy.money)} {what}")
@@ -136,6 +135,6 @@ async def report_terms(ctx: Context, actor: Actor, order_id: int) -> ReportTerms
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         own_job(actor, parties(order))
-        service = await s.get(Service, order.service)
+        service = await users.service(s, order.service)
         return ReportTerms(price_cap(await price_items(s, order.id)),
                            service.warranty_min_months if service else 1)

@@ -4,7 +4,6 @@ masters' Bayesian rating per category [Q]."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.deadlines import Kind
@@ -15,7 +14,7 @@ from bot.domain.states import Role, Status
 from bot.services import clocks
 from bot.services.base import Context, audit, enqueue
 from bot.services.common import load_order, master_user_id, parties
-from db import orders
+from db import orders, reviews
 from db.models import Review
 
 REVIEWABLE = (Status.COMPLETED, Status.DISPUTED)
@@ -37,11 +36,12 @@ async def leave_review(ctx: Context, actor: Actor, order_id: int, stars: int,
                 # his own order as its master (never assignable now, but older rows may be):
                 # the stars would feed his own ranking
                 raise NotAllowed("error.own_order")
-            if await s.scalar(select(Review.id).where(Review.order_id == order.id)):
+            if await reviews.of_order(s, order.id) is not None:
                 raise Conflict("error.already_reviewed")
-            s.add(Review(order_id=order.id, master_id=order.master_id, service=order.service,
-                         stars=stars, comment=text, created_at=now))
-            await s.flush()  # the unique order_id settles a double tap here
+            # The unique order_id settles a double tap here.
+            await reviews.add(s, Review(order_id=order.id, master_id=order.master_id,
+                                        service=order.service, stars=stars, comment=text,
+                                        created_at=now))
             # The review is in: the reminder that would ask for it is met.
             await clocks.cancel(s, [order.id], [Kind.REVIEW])
             audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action="review",
@@ -65,7 +65,7 @@ async def correct_review(ctx: Context, actor: Actor, order_id: int, text: str) -
         raise InvalidInput("error.review_text")
     now = ctx.clock()
     async with ctx.tx() as s:
-        review = await s.scalar(select(Review).where(Review.order_id == order_id))
+        review = await reviews.of_order(s, order_id)
         if review is None:
             raise NotAllowed("error.no_review")
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="review_corrected",

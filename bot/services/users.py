@@ -50,7 +50,7 @@ async def _touch(
         if user is None:
             user = User(id=user_id, first_name=first_name[:128], username=username,
                         language_code=language_code, created_at=ctx.clock())
-            s.add(user)
+            users.add(s, user)
         elif (user.first_name, user.username, user.language_code, user.unreachable) != (
             first_name[:128], username, language_code, False
         ):
@@ -86,8 +86,9 @@ async def _seed(ctx: Context, path: Path) -> int:
             return 0
         items = json.loads(path.read_text(encoding="utf-8"))
         for pos, item in enumerate(items):
-            s.add(Service(code=item["code"], position=pos, names=item["names"], active=True,
-                          warranty_min_months=int(item.get("warranty_min_months", 1))))
+            users.add_service(s, Service(
+                code=item["code"], position=pos, names=item["names"], active=True,
+                warranty_min_months=int(item.get("warranty_min_months", 1))))
         return len(items)
 
 
