@@ -13,8 +13,8 @@ from db.cas import cas
 from db.models import Master, MasterService, Order, Service
 
 
-async def get(s: AsyncSession, master_id: int) -> Master | None:
-    return await s.get(Master, master_id)
+async def get(s: AsyncSession, master_id: int | None) -> Master | None:
+    return await s.get(Master, master_id) if master_id is not None else None
 
 
 async def load(s: AsyncSession, master_id: int) -> Master:

@@ -34,8 +34,8 @@ async def set_blocked(s: AsyncSession, user_id: int, blocked: bool,
               conflict="error.already_blocked" if blocked else "error.not_blocked")
 
 
-async def service(s: AsyncSession, code: str) -> Service | None:
-    return await s.get(Service, code)
+async def service(s: AsyncSession, code: str | None) -> Service | None:
+    return await s.get(Service, code) if code is not None else None
 
 
 async def has_services(s: AsyncSession) -> bool:

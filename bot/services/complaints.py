@@ -5,6 +5,7 @@ rejected with a reason — and the order is completed again."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bot.domain.complaints import (
     DECISIONS,
@@ -70,7 +71,8 @@ async def resolve_claim(ctx: Context, actor: Actor, order_id: int, decision: str
         order = await load_order(s, order_id)
         authorised(Step(Action.RESOLVE, actor), order)
         due = now + timedelta(hours=hours or 0) if decision == "rework" else None
-        refund = check_refund(amount, order.final_price) if decision == "refund" else None
+        refund = check_refund(amount, order.final_price) \
+            if decision == "refund" and amount is not None else None
         money = plain(refund, ctx.policy.money) if refund is not None else ""
         detail = {"rework": f"+{hours}h", "refund": money, "rejected": reason}[decision]
         await transition(ctx, s, order, Step(
@@ -79,7 +81,7 @@ async def resolve_claim(ctx: Context, actor: Actor, order_id: int, decision: str
                         resolution_note=reason)), now)
         if due is not None:  # the desk hears of it when the rework is due (SPEC §2.7)
             clocks.add(ctx, s, order.id, Kind.REWORK, due, now)
-        facts = dict(decision=decision, due=due.isoformat() if due else None,
+        facts: dict[str, Any] = dict(decision=decision, due=due.isoformat() if due else None,
                      amount=refund, reason=reason)
         enqueue(s, now, "client_resolution", chat_id=order.client_id, order_id=order.id,
                 **facts)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import InvalidInput, NotAllowed
@@ -29,19 +28,16 @@ from bot.services.common import load_order, parties
 from bot.services.transition import Step, transition
 from bot.services.views import order_view
 from db import deadlines, masters, offers
-from db.models import AuditEntry, Master, MasterService, Order, Review
+from db import matching as records
+from db.models import Master, Order
 
 BUSY = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
 DONE = (Status.COMPLETED, Status.DISPUTED)
 
 
 async def _prior(s: AsyncSession, service: str) -> float:
-    mean = await s.scalar(select(func.avg(Review.stars)).where(Review.service == service))
-    return float(mean) if mean is not None else DEFAULT_PRIOR
-
-
-async def _by_master(s: AsyncSession, stmt: object) -> dict[int, int]:
-    return {int(k): int(v) for k, v in (await s.execute(stmt)).all()}  # type: ignore[arg-type]
+    mean = await records.mean_stars(s, service)
+    return mean if mean is not None else DEFAULT_PRIOR
 
 
 async def stats_for(s: AsyncSession, master_ids: list[int],
@@ -51,25 +47,10 @@ async def stats_for(s: AsyncSession, master_ids: list[int],
     if not master_ids:
         return {}
     prior = await _prior(s, service)
-    reviews = {int(m): (int(total or 0), int(n)) for m, total, n in (await s.execute(
-        select(Review.master_id, func.sum(Review.stars), func.count())
-        .where(Review.master_id.in_(master_ids), Review.service == service)
-        .group_by(Review.master_id))).all()}
-    done = await _by_master(s, select(Order.master_id, func.count())
-                            .where(Order.master_id.in_(master_ids), Order.service == service,
-                                   Order.status.in_([st.value for st in DONE]))
-                            .group_by(Order.master_id))
-    load = await _by_master(s, select(Order.master_id, func.count())
-                            .where(Order.master_id.in_(master_ids),
-                                   Order.status.in_([st.value for st in BUSY]))
-                            .group_by(Order.master_id))
-    counts: dict[int, dict[str, int]] = {}
-    for mid, action, n in (await s.execute(
-            select(AuditEntry.master_id, AuditEntry.action, func.count())
-            .where(AuditEntry.master_id.in_(master_ids),
-                   AuditEntry.action.in_(list(DISCIPLINE_ACTIONS)))
-            .group_by(AuditEntry.master_id, AuditEntry.action))).all():
-        counts.setdefault(int(mid), {})[str(action)] = int(n)
+    reviews = await records.review_totals(s, master_ids, service)
+    done = await records.orders_per_master(s, master_ids, [st.value for st in DONE], service)
+    load = await records.orders_per_master(s, master_ids, [st.value for st in BUSY])
+    counts = await records.discipline_counts(s, master_ids, list(DISCIPLINE_ACTIONS))
     out = {}
     for mid in master_ids:
         total, n = reviews.get(mid, (0, 0))
@@ -88,18 +69,12 @@ async def master_record(ctx: Context, master_id: int) -> tuple[MasterStats, Disc
     """Across all categories: jobs done, reviews (plain mean), discipline (for his profile and
     the desk's master card)."""
     async with ctx.tx() as s:
-        total, n = (await s.execute(select(func.sum(Review.stars), func.count())
-                                    .where(Review.master_id == master_id))).one()
-        done = await s.scalar(select(func.count()).select_from(Order).where(
-            Order.master_id == master_id, Order.status.in_([st.value for st in DONE])))
-        counts = dict((await s.execute(
-            select(AuditEntry.action, func.count())
-            .where(AuditEntry.master_id == master_id,
-                   AuditEntry.action.in_(list(DISCIPLINE_ACTIONS)))
-            .group_by(AuditEntry.action))).all())
+        total, n = await records.all_reviews(s, master_id)
+        done = await records.orders_per_master(s, [master_id], [st.value for st in DONE])
+        counts = await records.discipline_counts(s, [master_id], list(DISCIPLINE_ACTIONS))
         rating = float(total) / n if n else None
-        return (MasterStats(rating, int(n), int(done or 0)),
-                discipline_from({str(k): int(v) for k, v in counts.items()}))
+        return (MasterStats(rating, n, done.get(master_id, 0)),
+                discipline_from(counts.get(master_id, {})))
 
 
 async def _pool(s: AsyncSession, service: str) -> tuple[list[Any], dict[int, Any]]:
@@ -108,27 +83,19 @@ async def _pool(s: AsyncSession, service: str) -> tuple[list[Any], dict[int, Any
     the masters and their records are read once, not once per order."""
     cache: dict[str, tuple[list[Any], dict[int, Any]]] = s.info.setdefault("matching", {})
     if service not in cache:
-        masters = list((await s.execute(
-            select(Master.id, Master.user_id, Master.name, Master.districts, Master.on_duty)
-            .join(MasterService, MasterService.master_id == Master.id)
-            .where(MasterService.service == service, Master.verified.is_(True),
-                   Master.blocked.is_(False), Master.status == "approved"))).all())
-        cache[service] = (masters, await stats_for(s, [m.id for m in masters], service))
+        pool = await records.eligible(s, service)
+        cache[service] = (pool, await stats_for(s, [m.id for m in pool], service))
     return cache[service]
 
 
 async def _candidates(s: AsyncSession, order: Order) -> list[Candidate]:
-    masters, stats = await _pool(s, order.service)
+    pool, stats = await _pool(s, order.service)
     tried = await offers.tried(s, order.id)
     # Read fresh each time: an offer made earlier in this transaction counts already.
-    waiting = await _by_master(s, select(Order.offered_master_id, func.count())
-                               .where(Order.status == Status.OFFERED.value,
-                                      Order.offered_master_id.is_not(None),
-                                      Order.id != order.id)
-                               .group_by(Order.offered_master_id))
+    waiting = await records.offers_waiting(s, order.id)
     out = []
     client = parties(order)
-    for m in masters:
+    for m in pool:
         if not may_serve(client, m.user_id):  # a master never takes his own order
             continue
         st, disc, load = stats[m.id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -171,7 +172,7 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str,
             enqueue(s, now, "client_cancelled", chat_id=order.client_id, order_id=order.id,
                     reason=reason)
         else:
-            extra = {"note": note} if note else {}
+            extra: dict[str, Any] = {"note": note} if note else {}
             if prev == Status.SCHEDULED:
                 extra["late"] = True  # the visit was agreed: the master may be on his way
             enqueue(s, now, "desk_client_cancelled", order_id=order.id, reason=reason,
