@@ -109,8 +109,16 @@ async def many(s: AsyncSession, master_ids: Iterable[int]) -> dict[int, Master]:
 
 
 async def services_of(s: AsyncSession, master_id: int) -> list[str]:
-    return list((await s.scalars(select(MasterService.service)
-                                 .where(MasterService.master_id == master_id))).all())
+    return (await services_of_many(s, [master_id])).get(master_id, [])
+
+
+async def services_of_many(s: AsyncSession, master_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each master's services, for many masters in one query."""
+    out: dict[int, list[str]] = {}
+    for mid, code in (await s.execute(select(MasterService.master_id, MasterService.service)
+                                      .where(MasterService.master_id.in_(list(master_ids))))):
+        out.setdefault(int(mid), []).append(str(code))
+    return out
 
 
 async def save_card(s: AsyncSession, master_id: int, **values: object) -> None:

@@ -20,7 +20,7 @@ from bot.domain.rules import Actor, clip
 from bot.domain.states import Role
 from bot.domain.views import MasterView
 from bot.services.base import Context, audit, enqueue
-from bot.services.views import master_view
+from bot.services.views import master_view, master_views
 from db import masters
 from db.models import Master
 
@@ -154,7 +154,7 @@ async def verification_queue(ctx: Context, actor: Actor, limit: int = 30) -> lis
     _desk(actor)
     async with ctx.tx() as s:
         rows = await masters.pending(s, limit)
-        return [await master_view(s, m) for m in rows]
+        return await master_views(s, rows)
 
 
 async def desk_master(ctx: Context, actor: Actor, master_id: int) -> MasterView:

@@ -24,7 +24,16 @@ def user_view(u: User) -> UserView:
 
 
 async def master_view(s: AsyncSession, m: Master) -> MasterView:
-    services = await master_rows.services_of(s, m.id)
+    return (await master_views(s, [m]))[0]
+
+
+async def master_views(s: AsyncSession, rows: Sequence[Master]) -> list[MasterView]:
+    """The views of several masters in one query for their services."""
+    services = await master_rows.services_of_many(s, [m.id for m in rows])
+    return [_master(m, services.get(m.id, [])) for m in rows]
+
+
+def _master(m: Master, services: list[str]) -> MasterView:
     return MasterView(m.id, m.user_id, m.name, m.phone, m.status, m.verified, m.blocked,
                       tuple(sorted(services)), m.card_message_id, m.legal_form, m.tax_id,
                       tuple(m.districts or ()), tuple(m.documents or ()), m.photo, m.on_duty,
