@@ -411,7 +411,8 @@ class OutboxSender:
             order = await orders.get(s, row.order_id) if row.order_id else None
             if order is None or order.topic_id is None:
                 return
-            topic_id, ov = order.topic_id, await order_view(s, order)
+            ov = await order_view(s, order)
+            topic_id = order.topic_id
         with self.i18n.use_locale(self.config.desk_locale):
             name = self.renderer.topic_name(ov)
         try:
