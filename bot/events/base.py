@@ -14,7 +14,6 @@ from __future__ import annotations
 import types
 from dataclasses import MISSING, Field, dataclass, field, fields
 from datetime import datetime
-from functools import cache
 from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin, get_type_hints
 
 _KEY = "payload_key"  # the field's key in the payload, when not its name
@@ -77,9 +76,13 @@ def to_payload(event: Event) -> dict[str, Any]:
     return out
 
 
-@cache
+_HINTS: dict[type[Event], dict[str, Any]] = {}
+
+
 def _hints(cls: type[Event]) -> dict[str, Any]:
-    return get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _types(hint: Any) -> tuple[Any, ...]:

@@ -34,6 +34,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup, Message
 from sqlalchemy import and_, func, or_, select, update
 
+from bot.events import DeskFilesLost, DeskUndeliverable, DeskUnreachable, To
 from bot.i18n import PoI18n, _, resolve_locale
 from bot.notify.albums import album_caption, lost_file, send_files
 from bot.notify.fit import CAPTION_LIMIT, fits_fixed
@@ -242,8 +243,8 @@ class OutboxSender:
                         locked_until=None, last_error=repr(exc)[:500], **_blanked(row)))
             if row.kind not in self._poison_told and row.kind != "desk_undeliverable":
                 self._poison_told.add(row.kind)
-                enqueue(s, now, "desk_undeliverable", order_id=row.order_id, row_id=row.id,
-                        what=row.kind[:40])
+                enqueue(s, now, DeskUndeliverable(row_id=row.id, what=row.kind[:40]),
+                        to=To.desk(row.order_id))
 
     async def _send(self, row: OutboxMessage) -> None:
         if row.kind in ("order_topic", "order_card"):
@@ -367,8 +368,9 @@ class OutboxSender:
             else:
                 reader = "client" if order is not None and order.client_id == row.chat_id \
                     else "master"
-            enqueue(s, now, "desk_files_lost", order_id=row.order_id, reader=reader,
-                    what=row.payload.get("what"), master_id=row.payload.get("master_id"))
+            enqueue(s, now, DeskFilesLost(reader=reader, what=row.payload.get("what"),
+                                          master_id=row.payload.get("master_id")),
+                    to=To.desk(row.order_id))
 
     async def _target(self, row: OutboxMessage) -> Target:
         async with self.ctx.tx() as s:
@@ -541,6 +543,6 @@ class OutboxSender:
             user = await s.get(User, row.chat_id)
             if user is not None and not user.unreachable:
                 user.unreachable = True
-                enqueue(s, now, "desk_unreachable", order_id=row.order_id,
-                        user_id=row.chat_id, name=user.first_name)
+                enqueue(s, now, DeskUnreachable(user_id=row.chat_id, name=user.first_name),
+                        to=To.desk(row.order_id))
         logger.warning("outbox %s: recipient unreachable", row.id)
