@@ -223,9 +223,10 @@ async def make_order(ctx: Context, client_id: int, **draft_overrides: Any) -> Or
 
 
 def stored_row(s: AsyncSession, now: datetime, kind: str, payload: dict[str, Any],
-               to: To = To()) -> None:
+               to: To | None = None) -> None:
     """An outbox row as any version stored it, by its kind and JSON payload: rows queued
     before an upgrade (or that no event reads) are delivered like the ones queued now."""
+    to = to or To()
     s.add(OutboxMessage(kind=kind, chat_id=to.chat_id, order_id=to.order_id, payload=payload,
                         priority=outbox_priority(kind, to.chat_id, payload),
                         next_attempt_at=max(to.not_before or now, now), created_at=now))
