@@ -44,7 +44,7 @@ class VisitAnswer(Event):
 
 
 @dataclass(frozen=True)
-class _Deadline(Event):
+class SlaFired(Event):
     """A deadline fired (bot/services/deadlines.py): which clock, when it was due, the
     promise it is about, and how late it was noticed (seconds)."""
 
@@ -55,24 +55,24 @@ class _Deadline(Event):
 
 
 @dataclass(frozen=True)
-class ClientSla(_Deadline):
+class ClientSla(SlaFired):
     kind: ClassVar[str] = "client_sla"
 
 
 @dataclass(frozen=True)
-class MasterSla(_Deadline):
+class MasterSla(SlaFired):
     kind: ClassVar[str] = "master_sla"
 
 
 @dataclass(frozen=True)
-class DeskSla(_Deadline):
+class DeskSla(SlaFired):
     kind: ClassVar[str] = "desk_sla"
     auto: bool = opt(False)  # an expired offer: Auto made it
     master: str = opt("")  # an expired offer: whom the order waited for
 
 
 @dataclass(frozen=True)
-class _Resolution(Event):
+class ClaimDecided(Event):
     """The desk's decision on a warranty claim (SPEC §2.7)."""
 
     decision: str | None = None  # "rework", "refund" or "rejected"
@@ -82,17 +82,17 @@ class _Resolution(Event):
 
 
 @dataclass(frozen=True)
-class ClientResolution(_Resolution):
+class ClientResolution(ClaimDecided):
     kind: ClassVar[str] = "client_resolution"
 
 
 @dataclass(frozen=True)
-class MasterResolution(_Resolution):
+class MasterResolution(ClaimDecided):
     kind: ClassVar[str] = "master_resolution"
 
 
 @dataclass(frozen=True)
-class _OrderEdited(Event):
+class OrderEdited(Event):
     """What the client changed, as it was and became at the change (bot/services/edits.py),
     so a note delivered late still says what changed then."""
 
@@ -105,10 +105,10 @@ class _OrderEdited(Event):
 
 
 @dataclass(frozen=True)
-class DeskOrderEdited(_OrderEdited):
+class DeskOrderEdited(OrderEdited):
     kind: ClassVar[str] = "desk_order_edited"
 
 
 @dataclass(frozen=True)
-class MasterOrderEdited(_OrderEdited):
+class MasterOrderEdited(OrderEdited):
     kind: ClassVar[str] = "master_order_edited"

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.callbacks import Cb
 from bot.domain.rules import Actor
 from bot.i18n import _
-from bot.notify.messages import stars_keyboard
+from bot.notify.keyboards import stars_keyboard
 from bot.notify.render import button
 from bot.services.base import Context
 from bot.services.field import stop_job
