@@ -17,7 +17,17 @@ from bot.domain.deadlines import Timing
 from bot.domain.files import photo_ref
 from bot.domain.limits import Pace
 from bot.domain.money import Currency, currency
-from bot.events import EVENTS, Album, DeskNote, DeskSla, Event, OrderCardChanged, Relay, To
+from bot.events import (
+    EVENTS,
+    Album,
+    DeskNote,
+    DeskSla,
+    Event,
+    MasterCardChanged,
+    OrderCardChanged,
+    Relay,
+    To,
+)
 from bot.events.base import event_of, to_payload
 from db.models import AuditEntry, OutboxMessage
 
@@ -122,6 +132,12 @@ def card_changed(s: AsyncSession, now: datetime, order_id: int) -> None:
     """The order changed: its card in the desk's topic is redrawn (once for any number of
     changes still waiting to be drawn)."""
     enqueue(s, now, OrderCardChanged(), to=To.desk(order_id))
+
+
+def master_card_changed(s: AsyncSession, now: datetime, master_id: int) -> None:
+    """The master's application or register entry changed: the desk's card of him is
+    redrawn."""
+    enqueue(s, now, MasterCardChanged(master_id=master_id), to=To.desk())
 
 
 ALBUM_SIZE = 10  # files per album row: one sendMediaGroup each (Telegram takes at most 10)

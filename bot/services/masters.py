@@ -25,14 +25,13 @@ from bot.events import (
     DeskMasterAnswer,
     DeskNote,
     MasterBlocked,
-    MasterCardChanged,
     MasterDecision,
     MasterDocuments,
     MasterJobBack,
     MasterQuestion,
     To,
 )
-from bot.services.base import Context, audit, card_changed, enqueue
+from bot.services.base import Context, audit, card_changed, enqueue, master_card_changed
 from bot.services.common import cas_status, close_pending_offers
 from bot.services.job_messages import revoke_job
 from bot.services.views import master_view
@@ -111,7 +110,7 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
             await s.flush()
         await _set_services(s, master.id, app.services)
         audit(s, now, actor_id=user_id, role=Role.MASTER, action="apply", master_id=master.id)
-        enqueue(s, now, MasterCardChanged(master_id=master.id), to=To.desk())
+        master_card_changed(s, now, master.id)
         enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(app.documents)),
                 to=To.desk())
         await s.flush()
@@ -142,7 +141,7 @@ async def decide_master(ctx: Context, actor: Actor, master_id: int, approve: boo
               reason=reason)
         enqueue(s, now, MasterDecision(master_id=master.id, approved=approve, reason=reason),
                 to=To.chat(master.user_id))
-        enqueue(s, now, MasterCardChanged(master_id=master.id), to=To.desk())
+        master_card_changed(s, now, master.id)
         await s.flush()
         return await master_view(s, master)
 
@@ -165,7 +164,7 @@ async def ask_applicant(ctx: Context, actor: Actor, master_id: int,
               master_id=master.id, reason=master.question)
         enqueue(s, now, MasterQuestion(master_id=master.id, question=master.question),
                 to=To.chat(master.user_id))
-        enqueue(s, now, MasterCardChanged(master_id=master.id), to=To.desk())
+        master_card_changed(s, now, master.id)
         await s.flush()
         return await master_view(s, master)
 
@@ -193,7 +192,7 @@ async def answer_desk(ctx: Context, user_id: int, text: str,
                                          answer=master.answer, files=tuple(files)), to=To.desk())
         if files:
             enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(files)), to=To.desk())
-        enqueue(s, now, MasterCardChanged(master_id=master.id), to=To.desk())
+        master_card_changed(s, now, master.id)
         await s.flush()
         return await master_view(s, master)
 
@@ -221,7 +220,7 @@ async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     async with ctx.tx() as s:
         master = await _load(s, master_id)
         master.card_message_id = None  # a new card below; the old one stays as history
-        enqueue(s, now, MasterCardChanged(master_id=master.id), to=To.desk())
+        master_card_changed(s, now, master.id)
         if master.documents:
             enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(master.documents)),
                     to=To.desk())
@@ -318,7 +317,7 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
             revoke_job(s, now, oid, master.user_id)
         enqueue(s, now, MasterBlocked(master_id=master_id, blocked=True, reason=reason),
                 to=To.chat(master.user_id))
-        enqueue(s, now, MasterCardChanged(master_id=master_id), to=To.desk())
+        master_card_changed(s, now, master_id)
         return touched
 
 
@@ -340,7 +339,7 @@ async def unblock_master(ctx: Context, actor: Actor, master_id: int) -> MasterVi
                 to=To.chat(master.user_id))
         for oid in await _his_jobs(s, master_id):  # still his: the job, shown again
             enqueue(s, now, MasterJobBack(), to=To.chat(master.user_id, oid))
-        enqueue(s, now, MasterCardChanged(master_id=master_id), to=To.desk())
+        master_card_changed(s, now, master_id)
         return await master_view(s, master)
 
 

@@ -27,8 +27,8 @@ from bot.domain.deadlines import Kind
 from bot.domain.errors import NotFound
 from bot.domain.privacy import SETTLED, blocks_erasure, scrubbed_reason
 from bot.domain.states import Status
-from bot.events import DeskErased, MasterCardChanged, To
-from bot.services.base import Context, audit, card_changed, enqueue
+from bot.events import DeskErased, To
+from bot.services.base import Context, audit, card_changed, enqueue, master_card_changed
 from bot.services.privacy_export import export_rows
 from db.models import (
     AuditEntry,
@@ -152,7 +152,7 @@ async def _retire_master(s: AsyncSession, master: Master, now: datetime) -> None
     master.decided_at, master.card_digest = now, None
     await s.execute(delete(MasterService).where(MasterService.master_id == master.id))
     if master.card_message_id is not None:
-        enqueue(s, now, MasterCardChanged(master_id=master.id), to=To.desk())
+        master_card_changed(s, now, master.id)
 
 
 async def _forget_traces(s: AsyncSession, user_id: int, master_id: int | None,

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
+import bot.events as ev
 from bot.domain.pricing import PriceItemView
 from bot.domain.views import OrderView
-from bot.events import (
-    ClientArrived,
-    ClientAssigned,
-    ClientBlocked,
-    ClientCancelled,
-    ClientCode,
-    ClientCompleted,
-    ClientExtra,
-    ClientQuote,
-    ClientRejected,
-    ClientRematch,
-    ClientResumed,
-    ClientSla,
-    ClientVisitSet,
-)
 from bot.i18n import _, fmt_datetime
 from bot.notify import prices
 from bot.notify.client_view import client_keyboard
@@ -30,24 +16,24 @@ from bot.notify.names import CANCEL_REASON_NAMES, REJECT_REASON_NAMES
 from bot.notify.render import Renderer
 
 
-@composes(ClientRejected)
-def _rejected(e: ClientRejected, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientRejected)
+def _rejected(e: ev.ClientRejected, t: Target, r: Renderer) -> Draft:
     o = order_of(t)
     reason = _(REJECT_REASON_NAMES.get(e.reason or "", "A technical problem"))
     return Draft(_("Sorry, your order #{number} ({service}) was rejected.\nReason: {reason}")
                  .format(number=o.id, service=q(r.service(o.service)), reason=reason))
 
 
-@composes(ClientCancelled)
-def _cancelled(e: ClientCancelled, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientCancelled)
+def _cancelled(e: ev.ClientCancelled, t: Target, r: Renderer) -> Draft:
     o = order_of(t)
     reason = _(CANCEL_REASON_NAMES.get(e.reason or "", "Another reason"))
     return Draft(_("Your order #{number} was cancelled by the service.\nReason: {reason}")
                  .format(number=o.id, reason=reason))
 
 
-@composes(ClientAssigned)
-def _assigned(e: ClientAssigned, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientAssigned)
+def _assigned(e: ev.ClientAssigned, t: Target, r: Renderer) -> Draft:
     """The master's card [H, Q]: who comes to the door, with his photo when he has one."""
     o = order_of(t)
     rating = e.rating
@@ -60,35 +46,35 @@ def _assigned(e: ClientAssigned, t: Target, r: Renderer) -> Draft:
     ]), stop_keyboard(o.id), photo=e.photo)
 
 
-@composes(ClientVisitSet)
-def _visit(e: ClientVisitSet, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientVisitSet)
+def _visit(e: ev.ClientVisitSet, t: Target, r: Renderer) -> Draft:
     o = order_of(t)
     when_ = fmt_datetime(o.visit_at, r.tz) if o.visit_at else "—"
     return Draft(_("📅 The master {name} will come for order #{number} at {time}.").format(
         name=q(o.master_name or ""), number=o.id, time=when_), client_keyboard(o))
 
 
-@composes(ClientArrived)
-def _arrived(e: ClientArrived, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientArrived)
+def _arrived(e: ev.ClientArrived, t: Target, r: Renderer) -> Draft:
     o = order_of(t)
     return Draft(_("📍 The master {name} has checked in at your place (order #{number}).")
                  .format(name=q(o.master_name or ""), number=o.id), stop_keyboard(o.id))
 
 
-@composes(ClientResumed)
-def _resumed(e: ClientResumed, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientResumed)
+def _resumed(e: ev.ClientResumed, t: Target, r: Renderer) -> Draft:
     return Draft(_("▶️ The desk has resumed the work on order #{number}.").format(
         number=order_of(t).id))
 
 
-@composes(ClientRematch)
-def _rematch(e: ClientRematch, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientRematch)
+def _rematch(e: ev.ClientRematch, t: Target, r: Renderer) -> Draft:
     return Draft(_("The master can no longer do order #{number}. We are finding you another "
                    "master and will write here.").format(number=order_of(t).id))
 
 
-@composes(ClientCode)
-def _code(e: ClientCode, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientCode)
+def _code(e: ev.ClientCode, t: Target, r: Renderer) -> Draft:
     """The completion act with the one-time code [C 二.8]: the work, the price and how it was
     agreed, the warranty and the master's notes."""
     o = order_of(t)
@@ -114,26 +100,26 @@ def price_item(item_id: int, t: Target) -> tuple[OrderView, PriceItemView]:
     return o, item
 
 
-@composes(ClientQuote)
-def _quote(e: ClientQuote, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientQuote)
+def _quote(e: ev.ClientQuote, t: Target, r: Renderer) -> Draft:
     return Draft(*prices.client_quote(r, *price_item(e.item_id, t)))
 
 
-@composes(ClientExtra)
-def _extra(e: ClientExtra, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientExtra)
+def _extra(e: ev.ClientExtra, t: Target, r: Renderer) -> Draft:
     return Draft(*prices.client_extra(r, *price_item(e.item_id, t)))
 
 
-@composes(ClientCompleted)
-def _completed(e: ClientCompleted, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientCompleted)
+def _completed(e: ev.ClientCompleted, t: Target, r: Renderer) -> Draft:
     o = order_of(t)
     return Draft(_("Order #{number} is completed. Thank you for choosing us!").format(number=o.id)
                  + "\n\n" + _("How did the master do? Rate the work:"),
                  stars_keyboard(o.id))
 
 
-@composes(ClientSla)
-def _sla(e: ClientSla, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientSla)
+def _sla(e: ev.ClientSla, t: Target, r: Renderer) -> Draft:
     n, kind = order_of(t).id, e.clock
     if kind == "visit_reminder":
         return Draft(_("⏰ Reminder: the master comes at {time} (order #{number}).").format(
@@ -151,8 +137,8 @@ def _sla(e: ClientSla, t: Target, r: Renderer) -> Draft:
                    "confirmation code; if something is wrong, write to us.").format(number=n))
 
 
-@composes(ClientBlocked)
-def _blocked(e: ClientBlocked, t: Target, r: Renderer) -> Draft:
+@composes(ev.ClientBlocked)
+def _blocked(e: ev.ClientBlocked, t: Target, r: Renderer) -> Draft:
     if e.blocked:
         return Draft(_("🚫 The desk has blocked new orders from your account. Reason: {reason}")
                      .format(reason=q(e.reason or "")))

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import bot.events as ev
 from bot.domain.reviews import stars_line
-from bot.events import (
-    DeskClientCancelled,
-    DeskClientRated,
-    DeskErased,
-    DeskFilesLost,
-    DeskMasterAnswer,
-    DeskNote,
-    DeskOrderEdited,
-    DeskPrice,
-    DeskReview,
-    DeskSla,
-    DeskUndeliverable,
-    DeskUnreachable,
-)
 from bot.i18n import _, fmt_span, ngettext
 from bot.notify import edits, prices
 from bot.notify.markup import q
@@ -30,18 +17,18 @@ from bot.notify.names import CANCEL_REASON_NAMES, SLA_WHAT
 from bot.notify.render import Renderer
 
 
-@composes(DeskNote)
-def _note(e: DeskNote, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskNote)
+def _note(e: ev.DeskNote, t: Target, r: Renderer) -> Draft:
     return Draft(DESK_NOTES[e.note](order_of(t), e, r.tz))
 
 
-@composes(DeskOrderEdited)
-def _order_edited(e: DeskOrderEdited, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskOrderEdited)
+def _order_edited(e: ev.DeskOrderEdited, t: Target, r: Renderer) -> Draft:
     return Draft(edits.desk_note(e))
 
 
-@composes(DeskClientCancelled)
-def _client_cancelled(e: DeskClientCancelled, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskClientCancelled)
+def _client_cancelled(e: ev.DeskClientCancelled, t: Target, r: Renderer) -> Draft:
     reason = _(CANCEL_REASON_NAMES.get(e.reason or "", "Another reason"))
     text = _("✖️ The client cancelled the order. Reason: {reason}").format(reason=reason)
     if e.note:
@@ -52,15 +39,15 @@ def _client_cancelled(e: DeskClientCancelled, t: Target, r: Renderer) -> Draft:
     return Draft(text)
 
 
-@composes(DeskUnreachable)
-def _unreachable(e: DeskUnreachable, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskUnreachable)
+def _unreachable(e: ev.DeskUnreachable, t: Target, r: Renderer) -> Draft:
     return Draft(_("⚠️ {name} (id {id}) has blocked the bot: messages to them are not "
                    "delivered. Contact them another way.").format(
         name=q(e.name), id=e.user_id))
 
 
-@composes(DeskErased)
-def _erased(e: DeskErased, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskErased)
+def _erased(e: ev.DeskErased, t: Target, r: Renderer) -> Draft:
     """Someone erased his data with /privacy: the desk's own copies in this chat (relayed
     messages, documents) are not the bot's to delete; the desk decides what its policy needs."""
     lines = [_("🗑 The user with Telegram id {id} erased their personal data (/privacy).")
@@ -76,15 +63,15 @@ def _erased(e: DeskErased, t: Target, r: Renderer) -> Draft:
     return Draft("\n".join(lines))
 
 
-@composes(DeskUndeliverable)
-def _undeliverable(e: DeskUndeliverable, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskUndeliverable)
+def _undeliverable(e: ev.DeskUndeliverable, t: Target, r: Renderer) -> Draft:
     return Draft(_("⚠️ A message of the kind «{what}» could not be prepared and was not sent "
                    "(outbox row {row}). The rest goes on; please tell the operator, who will "
                    "find the details in the log.").format(what=q(e.what), row=e.row_id))
 
 
-@composes(DeskFilesLost)
-def _files_lost(e: DeskFilesLost, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskFilesLost)
+def _files_lost(e: ev.DeskFilesLost, t: Target, r: Renderer) -> Draft:
     """An album that can never go out (bot/notify/sender.py `_files_lost`)."""
     if t.order is None:
         return Draft(_("⚠️ The documents of master #{number} cannot be shown: Telegram no "
@@ -103,8 +90,8 @@ def _files_lost(e: DeskFilesLost, t: Target, r: Renderer) -> Draft:
     return Draft(text.format(number=n))
 
 
-@composes(DeskSla)
-def _sla(e: DeskSla, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskSla)
+def _sla(e: ev.DeskSla, t: Target, r: Renderer) -> Draft:
     kind = e.clock
     if kind == "offer":
         if e.master:  # named, so the topic tells whom the order waited for
@@ -125,8 +112,8 @@ def _sla(e: DeskSla, t: Target, r: Renderer) -> Draft:
         + offline(e))
 
 
-@composes(DeskReview)
-def _review(e: DeskReview, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskReview)
+def _review(e: ev.DeskReview, t: Target, r: Renderer) -> Draft:
     if e.alert:
         text = _("🚨 Quality alert: the client rated the order {stars}. Reason: {comment}")
     else:
@@ -134,8 +121,8 @@ def _review(e: DeskReview, t: Target, r: Renderer) -> Draft:
     return Draft(text.format(stars=stars_line(int(e.stars)), comment=q(e.comment or "—")))
 
 
-@composes(DeskClientRated)
-def _client_rated(e: DeskClientRated, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskClientRated)
+def _client_rated(e: ev.DeskClientRated, t: Target, r: Renderer) -> Draft:
     stars = stars_line(int(e.stars))
     if e.alert:
         return Draft(_("⚠️ The master rated the client low: {stars}. Ask the master what "
@@ -143,8 +130,8 @@ def _client_rated(e: DeskClientRated, t: Target, r: Renderer) -> Draft:
     return Draft(_("The master rated the client: {stars}").format(stars=stars))
 
 
-@composes(DeskMasterAnswer)
-def _master_answer(e: DeskMasterAnswer, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskMasterAnswer)
+def _master_answer(e: ev.DeskMasterAnswer, t: Target, r: Renderer) -> Draft:
     files = len(e.files or ())
     text = _("✍️ {name} (master #{number}) answered the desk's question: {answer}").format(
         name=q(e.name), number=e.master_id, answer=q(e.answer or "—"))
@@ -154,6 +141,6 @@ def _master_answer(e: DeskMasterAnswer, t: Target, r: Renderer) -> Draft:
     return Draft(text)
 
 
-@composes(DeskPrice)
-def _price(e: DeskPrice, t: Target, r: Renderer) -> Draft:
+@composes(ev.DeskPrice)
+def _price(e: ev.DeskPrice, t: Target, r: Renderer) -> Draft:
     return Draft(prices.desk_price(r, *price_item(e.item_id, t), e.event))

@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
+import bot.events as ev
 from bot.domain.reviews import stars_line
-from bot.events import (
-    MasterAccepted,
-    MasterBlocked,
-    MasterClaim,
-    MasterCodeReissued,
-    MasterDecision,
-    MasterJobBack,
-    MasterOrderCancelled,
-    MasterOrderEdited,
-    MasterPrice,
-    MasterQuestion,
-    MasterRequestDecided,
-    MasterResumed,
-    MasterReview,
-    MasterSla,
-    MasterStopped,
-    OfferClosed,
-    OfferMade,
-    OfferWithdrawn,
-)
 from bot.i18n import _, fmt_datetime
 from bot.notify import edits, prices
 from bot.notify.keyboards import answer_question_keyboard, client_stars_keyboard
@@ -34,41 +15,41 @@ from bot.notify.names import MASTER_REJECT_REASON_NAMES
 from bot.notify.render import Renderer
 
 
-@composes(OfferMade)
-def _offer(e: OfferMade, t: Target, r: Renderer) -> Draft:
+@composes(ev.OfferMade)
+def _offer(e: ev.OfferMade, t: Target, r: Renderer) -> Draft:
     """Remembered like a job message: edited when the offer ends (or turned into the job)."""
     text, kb = r.offer(order_of(t))
     return Draft(text, kb, job=True)
 
 
-@composes(OfferClosed)
-def _offer_closed(e: OfferClosed, t: Target, r: Renderer) -> Draft:
+@composes(ev.OfferClosed)
+def _offer_closed(e: ev.OfferClosed, t: Target, r: Renderer) -> Draft:
     """Sent only when none of his offer messages could be edited to say so."""
     return Draft(r.offer_closed(order_of(t).id, str(e.reason)))
 
 
-@composes(OfferWithdrawn)
-def _offer_withdrawn(e: OfferWithdrawn, t: Target, r: Renderer) -> Draft:
+@composes(ev.OfferWithdrawn)
+def _offer_withdrawn(e: ev.OfferWithdrawn, t: Target, r: Renderer) -> Draft:
     return Draft(_("The offer for order #{number} was withdrawn by the desk.").format(
         number=order_of(t).id))
 
 
-@composes(MasterOrderCancelled)
-def _order_cancelled(e: MasterOrderCancelled, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterOrderCancelled)
+def _order_cancelled(e: ev.MasterOrderCancelled, t: Target, r: Renderer) -> Draft:
     return Draft(_("Order #{number} was cancelled. Please do not go to the client.").format(
         number=order_of(t).id))
 
 
-@composes(MasterCodeReissued)
-def _code_reissued(e: MasterCodeReissued, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterCodeReissued)
+def _code_reissued(e: ev.MasterCodeReissued, t: Target, r: Renderer) -> Draft:
     o = order_of(t)
     return Draft(_("The client has a new confirmation code for order #{number}. "
                    "Ask for it and enter it here.").format(number=o.id),
                  r.job(o)[1] if for_master(t, o) else None)
 
 
-@composes(MasterDecision)
-def _decision(e: MasterDecision, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterDecision)
+def _decision(e: ev.MasterDecision, t: Target, r: Renderer) -> Draft:
     if e.approved:
         return Draft(_("Your application is approved ✅ You are a verified master and will "
                        "now receive job offers. Your profile: /profile"))
@@ -77,24 +58,24 @@ def _decision(e: MasterDecision, t: Target, r: Renderer) -> Draft:
                    "apply again with /become_master.").format(reason=reason))
 
 
-@composes(MasterQuestion)
-def _question(e: MasterQuestion, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterQuestion)
+def _question(e: ev.MasterQuestion, t: Target, r: Renderer) -> Draft:
     question = e.question or ""
     return Draft(_("❓ The desk has a question about your application:\n\n{question}\n\n"
                    "Press «Answer» and send your reply (text, photos or files).").format(
         question=q(question)), answer_question_keyboard())
 
 
-@composes(MasterBlocked)
-def _blocked(e: MasterBlocked, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterBlocked)
+def _blocked(e: ev.MasterBlocked, t: Target, r: Renderer) -> Draft:
     if e.blocked:
         return Draft(_("🚫 Your master account is blocked: you get no offers and cannot act "
                        "on jobs. Reason: {reason}").format(reason=q(e.reason or "")))
     return Draft(_("✅ Your master account is unblocked. You will receive offers again."))
 
 
-@composes(MasterRequestDecided)
-def _request(e: MasterRequestDecided, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterRequestDecided)
+def _request(e: ev.MasterRequestDecided, t: Target, r: Renderer) -> Draft:
     o = order_of(t)
     if e.request == "extension":
         if e.approved:
@@ -109,8 +90,8 @@ def _request(e: MasterRequestDecided, t: Target, r: Renderer) -> Draft:
     return Draft(_("The desk asks you to stay on order #{number}.").format(number=o.id))
 
 
-@composes(MasterAccepted)
-def _accepted(e: MasterAccepted, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterAccepted)
+def _accepted(e: ev.MasterAccepted, t: Target, r: Renderer) -> Draft:
     o = order_of(t)
     return Draft(_("✅ The client has accepted the work on order #{number}. It is completed; "
                    "thank you!").format(number=o.id) + "\n\n" + _("How was the client? "
@@ -118,8 +99,8 @@ def _accepted(e: MasterAccepted, t: Target, r: Renderer) -> Draft:
                  client_stars_keyboard(o.id))
 
 
-@composes(MasterStopped)
-def _stopped(e: MasterStopped, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterStopped)
+def _stopped(e: ev.MasterStopped, t: Target, r: Renderer) -> Draft:
     return Draft(_("⛔ The client has stopped the job on order #{number}. Stop work now and "
                    "wait for the desk.").format(number=order_of(t).id))
 
@@ -133,21 +114,21 @@ def _with_job(head: str, t: Target, r: Renderer) -> Draft:
     return Draft(head + "\n\n" + text, kb, job=True)
 
 
-@composes(MasterResumed)
-def _resumed(e: MasterResumed, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterResumed)
+def _resumed(e: ev.MasterResumed, t: Target, r: Renderer) -> Draft:
     return _with_job(_("▶️ The desk has resumed order #{number}. You may continue.").format(
         number=order_of(t).id), t, r)
 
 
-@composes(MasterJobBack)
-def _job_back(e: MasterJobBack, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterJobBack)
+def _job_back(e: ev.MasterJobBack, t: Target, r: Renderer) -> Draft:
     """Unblocked while the job is still his: his old job messages were stubbed."""
     return _with_job(_("✅ You can act on order #{number} again.").format(
         number=order_of(t).id), t, r)
 
 
-@composes(MasterOrderEdited)
-def _order_edited(e: MasterOrderEdited, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterOrderEdited)
+def _order_edited(e: ev.MasterOrderEdited, t: Target, r: Renderer) -> Draft:
     """To the assigned master: what the client changed, then the job as it is now. Queued
     only once he had accepted; by delivery he may have lost the job."""
     return _with_job("\n".join([
@@ -155,28 +136,28 @@ def _order_edited(e: MasterOrderEdited, t: Target, r: Renderer) -> Draft:
         *edits.change_lines(e)]), t, r)
 
 
-@composes(MasterReview)
-def _review(e: MasterReview, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterReview)
+def _review(e: ev.MasterReview, t: Target, r: Renderer) -> Draft:
     return Draft(_("The client rated your work on order #{number}: {stars}").format(
         number=order_of(t).id, stars=stars_line(int(e.stars)))
         + ("\n" + q(e.comment) if e.comment else ""))
 
 
-@composes(MasterClaim)
-def _claim(e: MasterClaim, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterClaim)
+def _claim(e: ev.MasterClaim, t: Target, r: Renderer) -> Draft:
     return Draft(_("⚠️ The client of order #{number} reports a problem under the warranty: "
                    "{text}\nThe desk will decide and tell you.").format(
         number=order_of(t).id, text=q(e.text)))
 
 
-@composes(MasterPrice)
-def _price(e: MasterPrice, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterPrice)
+def _price(e: ev.MasterPrice, t: Target, r: Renderer) -> Draft:
     o, item = price_item(e.item_id, t)
     return Draft(prices.master_price(r, o, item), r.job(o)[1] if for_master(t, o) else None)
 
 
-@composes(MasterSla)
-def _sla(e: MasterSla, t: Target, r: Renderer) -> Draft:
+@composes(ev.MasterSla)
+def _sla(e: ev.MasterSla, t: Target, r: Renderer) -> Draft:
     n, kind = order_of(t).id, e.clock
     if kind == "offer":
         return Draft(_("⌛ The offer for order #{number} has expired.").format(number=n))
