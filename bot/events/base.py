@@ -31,6 +31,11 @@ class Event:
     # row by the sender when it settles it (sent or failed) [C 二.8].
     secret: ClassVar[frozenset[str]] = frozenset()
 
+    def carries(self) -> frozenset[str] | None:
+        """The payload keys this variant of the event carries (an event whose variants carry
+        different facts says which); None: all its fields, an `opt` one only when set."""
+        return None
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         kind = cls.__dict__.get("kind")
@@ -68,9 +73,12 @@ def _dump(value: Any) -> Any:
 def to_payload(event: Event) -> dict[str, Any]:
     """The event as the JSON payload of its outbox row."""
     out: dict[str, Any] = {}
+    keys = event.carries()
     for f in fields(event):  # type: ignore[arg-type]
         value = getattr(event, f.name)
-        if f.metadata.get(_OMIT) and value == f.default:
+        if keys is not None and _key(f) not in keys:
+            continue
+        if keys is None and f.metadata.get(_OMIT) and value == f.default:
             continue
         out[_key(f)] = _dump(value)
     return out

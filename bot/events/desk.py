@@ -8,23 +8,36 @@ from typing import ClassVar
 
 from bot.events.base import Event, opt
 
+_ON_SITE = frozenset({"note", "minutes", "located", "distance"})
+_VISIT = frozenset({"note", "by", "at"})
+_ASK = frozenset({"note", "reason"})
+# The facts each note carries besides its name (the others: none).
+NOTE_FACTS = {"on_site": _ON_SITE, "on_site_outside": _ON_SITE, "visit_proposed": _VISIT,
+              "visit_moved": _VISIT, "visit_declined": _VISIT, "ask_extension": _ASK,
+              "ask_release": _ASK, "claim": frozenset({"note", "text"}),
+              "offered": frozenset({"note", "master", "auto", "expires"})}
+
 
 @dataclass(frozen=True)
 class DeskNote(Event):
-    """A line in the order's topic: what happened (`note`), with the facts some notes need."""
+    """A line in the order's topic: what happened (`note`), with the facts some notes need
+    (NOTE_FACTS)."""
 
     kind: ClassVar[str] = "desk_note"
     note: str
-    minutes: int = opt(0)  # on_site: minutes from the agreed time
-    located: bool = opt(False)  # on_site: a location was shared
-    distance: int | None = opt(None)  # on_site: metres from the client's point
-    by: str | None = opt(None)  # visit_*: the side that proposed
-    at: datetime | None = opt(None)  # visit_*: the proposed time
-    reason: str = opt("")  # ask_*: the reason code
-    text: str = opt("")  # claim: the client's words
-    master: str = opt("")  # offered: to whom
-    auto: bool = opt(False)  # offered: by Auto
-    expires: datetime | None = opt(None)  # offered: until when
+    minutes: int = 0  # on_site: minutes from the agreed time
+    located: bool = False  # on_site: a location was shared
+    distance: int | None = None  # on_site: metres from the client's point
+    by: str | None = None  # visit_*: the side that proposed
+    at: datetime | None = None  # visit_*: the proposed time
+    reason: str = ""  # ask_*: the reason code
+    text: str = ""  # claim: the client's words
+    master: str = ""  # offered: to whom
+    auto: bool = False  # offered: by Auto
+    expires: datetime | None = None  # offered: until when
+
+    def carries(self) -> frozenset[str]:
+        return NOTE_FACTS.get(self.note, frozenset({"note"}))
 
 
 @dataclass(frozen=True)

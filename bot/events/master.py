@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from bot.events.base import Event, named, opt
+from bot.events.base import Event, named
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,11 @@ class MasterBlocked(Event):
     kind: ClassVar[str] = "master_blocked"
     master_id: int | None = None
     blocked: bool = False
-    reason: str | None = opt(None)
+    reason: str | None = None  # written when blocked
+
+    def carries(self) -> frozenset[str]:
+        told = frozenset({"master_id", "blocked"})
+        return told | {"reason"} if self.blocked else told
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,11 @@ class MasterRequestDecided(Event):
     kind: ClassVar[str] = "master_request"
     request: str = named("kind")  # "extension" or "release"
     approved: bool = False
-    due: datetime | None = opt(None)  # an extension: the new completion deadline
+    due: datetime | None = None  # an approved extension: the new completion deadline
+
+    def carries(self) -> frozenset[str]:
+        told = frozenset({"kind", "approved"})
+        return told | {"due"} if self.request == "extension" and self.approved else told
 
 
 @dataclass(frozen=True)

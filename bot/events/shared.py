@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from bot.events.base import Event, named, opt
+from bot.events.base import Event, named
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,12 @@ class Relay(Event):
     content: str | None = named("kind", None)  # "text", "photo" or "document"
     text: str | None = ""
     file_id: str | None = None
-    name: str = opt("")  # the writer's first name (to the desk)
-    to_master: bool = opt(False)  # the desk's answer goes to the master
+    name: str = ""  # the writer's first name (to the desk)
+    to_master: bool = False  # the desk's answer goes to the master
+
+    def carries(self) -> frozenset[str]:
+        last = "to_master" if self.side == "desk" else "name"
+        return frozenset({"side", "kind", "text", "file_id", last})
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,12 @@ class MasterSla(SlaFired):
 @dataclass(frozen=True)
 class DeskSla(SlaFired):
     kind: ClassVar[str] = "desk_sla"
-    auto: bool = opt(False)  # an expired offer: Auto made it
-    master: str = opt("")  # an expired offer: whom the order waited for
+    auto: bool = False  # an expired offer: Auto made it
+    master: str = ""  # an expired offer: whom the order waited for
+
+    def carries(self) -> frozenset[str]:
+        fired = frozenset({"kind", "due", "late", "deadline"})
+        return fired | {"auto", "master"} if self.clock == "offer" else fired
 
 
 @dataclass(frozen=True)
@@ -99,9 +107,15 @@ class OrderEdited(Event):
     field: str | None = None  # "address", "time", or the description
     old: Any = None
     new: Any = None
-    photos_old: int = opt(0)
-    photos_new: int = opt(0)
-    accepted: bool = opt(False)  # a master had already accepted the order
+    photos_old: int = 0  # a description: the number of photos before and after
+    photos_new: int = 0
+    accepted: bool = False  # an address: a master had already accepted the order
+
+    def carries(self) -> frozenset[str]:
+        change = frozenset({"field", "old", "new"})
+        if self.field == "address":
+            return change | {"accepted"}
+        return change if self.field == "time" else change | {"photos_old", "photos_new"}
 
 
 @dataclass(frozen=True)
