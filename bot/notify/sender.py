@@ -49,8 +49,8 @@ from bot.events import (
     To,
 )
 from bot.events.base import event_of
-from bot.i18n import PoI18n, _, resolve_locale
-from bot.notify.albums import album_caption, lost_file, send_files
+from bot.i18n import PoI18n, resolve_locale
+from bot.notify.albums import album_caption, documents_caption, lost_file, send_files
 from bot.notify.fit import CAPTION_LIMIT, fits_fixed
 from bot.notify.limiter import Limiter
 from bot.notify.messages import Draft, Target, draft, for_master
@@ -349,7 +349,7 @@ class OutboxSender:
         """A master's documents for the desk [R §4]: photos and files in albums of up to
         ten (Telegram does not mix the two in one album), each captioned with his number."""
         with self.i18n.use_locale(self.config.desk_locale):
-            caption = _("Documents of master #{number}").format(number=master_id)
+            caption = documents_caption(master_id)
         await send_files(self.bot, chat_id, files, caption)
 
     async def _album(self, album: Album, target: Target) -> None:
