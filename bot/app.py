@@ -26,6 +26,7 @@ from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
 from bot.notify.sender import OutboxSender, SenderConfig
 from bot.notify.throttle import Throttle
+from bot.response_models import KeepResponseModels
 from bot.scheduler import DeadlineClock
 from bot.services.base import Context, Policy
 from bot.services.housekeeping import Retention
@@ -85,6 +86,7 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     bot.session.middleware(Throttle(limiter))
     bot.session.middleware(AnswerOnce())
     bot.session.middleware(CountRetryAfter(metrics))  # inside the Throttle: sees every 429
+    bot.session.middleware(KeepResponseModels())  # answers read without rebuilding models
     sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
