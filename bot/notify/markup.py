@@ -10,10 +10,10 @@ from html import escape
 
 from aiogram.types import InlineKeyboardButton
 
-from bot.callbacks import cb
-from bot.domain.rules import clip
+from bot.buttons.base import labelled
+from bot.callbacks import Cb
 from bot.domain.spoof import visible
-from bot.notify.fit import mark, unmark
+from bot.notify.fit import mark
 
 
 def q(text: object) -> str:
@@ -24,5 +24,5 @@ def q(text: object) -> str:
 
 
 def button(text: str, action: str, o: int = 0, x: int = 0) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=clip(visible(unmark(text)), 60),
-                                callback_data=cb(action, o, x))
+    """Legacy (the v1 `Cb` scheme) for the buttons whose handlers still read it."""
+    return labelled(text, Cb(a=action, o=o, x=x))
