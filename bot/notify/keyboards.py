@@ -1,5 +1,6 @@
-"""The keyboards under the messages of the outbox (the card's, the job's and the client's
-view's are drawn with them: bot/notify/render.py, bot/notify/client_view.py)."""
+"""The keyboards under the outbox's messages, one home each (the card's, the job's and the
+client's view's are drawn in bot/notify/render.py and client_view.py; every button itself is
+built in bot/buttons)."""
 
 from __future__ import annotations
 
