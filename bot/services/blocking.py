@@ -9,7 +9,8 @@ from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.rules import Actor, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterView
-from bot.services.base import Context, audit, enqueue
+from bot.events import ClientBlocked, DeskNote, MasterBlocked, MasterJobBack, To
+from bot.services.base import Context, audit, card_changed, enqueue, master_card_changed
 from bot.services.common import close_pending_offers
 from bot.services.job_messages import revoke_job
 from bot.services.transition import Step, transition
@@ -53,18 +54,18 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
                 Action.WITHDRAW, actor, Role.MANAGER, master_id=master_id, reason="blocked",
                 values=dict(offered_master_id=None, auto_offer=False)), now)
             await close_pending_offers(s, order.id, "withdrawn", now)
-            enqueue(s, now, "desk_note", order_id=order.id, note="offer_blocked")
+            enqueue(s, now, DeskNote(note="offer_blocked"), to=To.desk(order.id))
             touched.append(order.id)
         jobs = await masters.orders_in(s, master_id, [st.value for st in IN_WORK])
         for oid in jobs:
-            enqueue(s, now, "desk_note", order_id=oid, note="master_blocked")
-            enqueue(s, now, "order_card", order_id=oid)
+            enqueue(s, now, DeskNote(note="master_blocked"), to=To.desk(oid))
+            card_changed(s, now, oid)
             touched.append(oid)
         for oid in await _his_jobs(s, master_id):  # his chat keeps no address or phone
             revoke_job(s, now, oid, master.user_id)
-        enqueue(s, now, "master_blocked", chat_id=master.user_id, master_id=master_id,
-                blocked=True, reason=reason)
-        enqueue(s, now, "master_card", master_id=master_id)
+        enqueue(s, now, MasterBlocked(master_id=master_id, blocked=True, reason=reason),
+                to=To.chat(master.user_id))
+        master_card_changed(s, now, master_id)
         return touched
 
 
@@ -76,11 +77,11 @@ async def unblock_master(ctx: Context, actor: Actor, master_id: int) -> MasterVi
         await masters.set_blocked(s, master, False, None)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="unblock",
               master_id=master_id)
-        enqueue(s, now, "master_blocked", chat_id=master.user_id, master_id=master_id,
-                blocked=False)
+        enqueue(s, now, MasterBlocked(master_id=master_id, blocked=False),
+                to=To.chat(master.user_id))
         for oid in await _his_jobs(s, master_id):  # still his: the job, shown again
-            enqueue(s, now, "master_job_back", chat_id=master.user_id, order_id=oid)
-        enqueue(s, now, "master_card", master_id=master_id)
+            enqueue(s, now, MasterJobBack(), to=To.chat(master.user_id, oid))
+        master_card_changed(s, now, master_id)
         return await master_view(s, master)
 
 
@@ -102,6 +103,6 @@ async def set_client_blocked(ctx: Context, actor: Actor, order_id: int, blocked:
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
               action="block_client" if blocked else "unblock_client", order_id=order.id,
               reason=reason or None)
-        enqueue(s, now, "client_blocked", chat_id=order.client_id, order_id=order.id,
-                blocked=blocked, reason=reason)
+        enqueue(s, now, ClientBlocked(blocked=blocked, reason=reason),
+                to=To.chat(order.client_id, order.id))
         return order.client_id

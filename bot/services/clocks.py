@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.clock import resume
 from bot.domain.deadlines import ONCE, STARTS, Kind, Sla, due_at, kinds_to_cancel, warranty_ends_at
 from bot.domain.states import Status
+from bot.events import OrderTitleChanged, To
 from bot.services.base import Context, enqueue
 from db import deadlines
 from db.models import Order
@@ -43,7 +44,7 @@ async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> No
     if order.sla_state != Sla.OK:  # a new step: its clock starts on time
         order.sla_state, order.sla_kind, order.sla_due_at = Sla.OK, None, None
         if order.topic_id is not None:
-            enqueue(s, now, "order_title", order_id=order.id)
+            enqueue(s, now, OrderTitleChanged(), to=To.desk(order.id))
 
 
 def add(ctx: Context, s: AsyncSession, order_id: int, kind: Kind, due: datetime,

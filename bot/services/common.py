@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.rules import OrderParties
 from bot.domain.states import Status
+from bot.events import OfferClosed, To
 from bot.services.base import Context, enqueue
 from db import masters, offers, orders
 from db.models import Order
@@ -32,7 +33,7 @@ async def close_pending_offers(s: AsyncSession, order_id: int, status: str,
     messages are edited to say so and lose their buttons (kind 'offer_closed', see
     bot/notify/sender.py), in the same transaction."""
     for uid in await offers.close_pending(s, order_id, status, now):
-        enqueue(s, now, "offer_closed", chat_id=uid, order_id=order_id, reason=status)
+        enqueue(s, now, OfferClosed(reason=status), to=To.chat(uid, order_id))
 
 
 async def card_menu_shown(ctx: Context, *, order_id: int | None = None,

@@ -19,7 +19,14 @@ from bot.domain.masters import (
 from bot.domain.rules import Actor, clip
 from bot.domain.states import Role
 from bot.domain.views import MasterView
-from bot.services.base import Context, audit, enqueue
+from bot.events import (
+    DeskMasterAnswer,
+    MasterDecision,
+    MasterDocuments,
+    MasterQuestion,
+    To,
+)
+from bot.services.base import Context, audit, enqueue, master_card_changed
 from bot.services.views import master_view, master_views
 from db import masters
 from db.models import Master
@@ -70,8 +77,9 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
             await s.flush()
         await masters.set_services(s, master.id, app.services)
         audit(s, now, actor_id=user_id, role=Role.MASTER, action="apply", master_id=master.id)
-        enqueue(s, now, "master_card", master_id=master.id)
-        enqueue(s, now, "master_docs", master_id=master.id, files=list(app.documents))
+        master_card_changed(s, now, master.id)
+        enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(app.documents)),
+                to=To.desk())
         await s.flush()
         return await master_view(s, master)
 
@@ -91,9 +99,9 @@ async def decide_master(ctx: Context, actor: Actor, master_id: int, approve: boo
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
               action="approve_master" if approve else "reject_master", master_id=master.id,
               reason=reason)
-        enqueue(s, now, "master_decision", chat_id=master.user_id, master_id=master.id,
-                approved=approve, reason=reason)
-        enqueue(s, now, "master_card", master_id=master.id)
+        enqueue(s, now, MasterDecision(master_id=master.id, approved=approve, reason=reason),
+                to=To.chat(master.user_id))
+        master_card_changed(s, now, master.id)
         await s.flush()
         return await master_view(s, master)
 
@@ -114,9 +122,9 @@ async def ask_applicant(ctx: Context, actor: Actor, master_id: int,
         master.question, master.answer = clip(question, MAX_QUESTION), None
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="ask_master",
               master_id=master.id, reason=master.question)
-        enqueue(s, now, "master_question", chat_id=master.user_id, master_id=master.id,
-                question=master.question)
-        enqueue(s, now, "master_card", master_id=master.id)
+        enqueue(s, now, MasterQuestion(master_id=master.id, question=master.question),
+                to=To.chat(master.user_id))
+        master_card_changed(s, now, master.id)
         await s.flush()
         return await master_view(s, master)
 
@@ -140,11 +148,11 @@ async def answer_desk(ctx: Context, user_id: int, text: str,
         master.documents = docs + list(files)
         audit(s, now, actor_id=user_id, role=Role.MASTER, action="answer_desk",
               master_id=master.id, reason=master.answer)
-        enqueue(s, now, "desk_master_answer", master_id=master.id, name=master.name,
-                answer=master.answer, files=list(files))
+        enqueue(s, now, DeskMasterAnswer(master_id=master.id, name=master.name,
+                                         answer=master.answer, files=tuple(files)), to=To.desk())
         if files:
-            enqueue(s, now, "master_docs", master_id=master.id, files=list(files))
-        enqueue(s, now, "master_card", master_id=master.id)
+            enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(files)), to=To.desk())
+        master_card_changed(s, now, master.id)
         await s.flush()
         return await master_view(s, master)
 
@@ -171,9 +179,10 @@ async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     async with ctx.tx() as s:
         master = await masters.load(s, master_id)
         master.card_message_id = None  # a new card below; the old one stays as history
-        enqueue(s, now, "master_card", master_id=master.id)
+        master_card_changed(s, now, master.id)
         if master.documents:
-            enqueue(s, now, "master_docs", master_id=master.id, files=list(master.documents))
+            enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(master.documents)),
+                    to=To.desk())
         await s.flush()
         return await master_view(s, master)
 

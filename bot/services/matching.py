@@ -23,6 +23,7 @@ from bot.domain.masters import (
 from bot.domain.rules import Actor, authorize, may_serve
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterStats, OrderView
+from bot.events import DeskNote, OfferMade, To
 from bot.services.base import Context, enqueue, mark_card
 from bot.services.common import load_order, parties
 from bot.services.transition import Step, transition
@@ -130,11 +131,11 @@ async def send_offer(ctx: Context, s: AsyncSession, order: Order, master: Master
         Action.OFFER, actor, role, values=dict(offered_master_id=master.id, auto_offer=auto),
         master_id=master.id, reason="auto" if auto else None), now)
     offers.add(s, order.id, master.id, now)
-    enqueue(s, now, "master_offer", chat_id=master.user_id, order_id=order.id)
+    enqueue(s, now, OfferMade(), to=To.chat(master.user_id, order.id))
     # The topic notes every offer, Auto's first one too: whom, and until when.
     expires = await deadlines.due_of(s, order.id, "offer")
-    enqueue(s, now, "desk_note", order_id=order.id, note="offered", master=master.name,
-            auto=auto, expires=expires.isoformat() if expires else None)
+    enqueue(s, now, DeskNote(note="offered", master=master.name, auto=auto, expires=expires),
+            to=To.desk(order.id))
 
 
 async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> bool:
@@ -145,7 +146,7 @@ async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime)
     best = next_for_auto(await _candidates(s, order))
     if best is None:
         order.auto_offer = False
-        enqueue(s, now, "desk_note", order_id=order.id, note="auto_exhausted")
+        enqueue(s, now, DeskNote(note="auto_exhausted"), to=To.desk(order.id))
         mark_card(s, order.id)
         return False
     master = await masters.get(s, best.master_id)

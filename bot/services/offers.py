@@ -8,6 +8,7 @@ from bot.domain.errors import Conflict, InvalidInput
 from bot.domain.rules import Actor, authorize, check_may_serve
 from bot.domain.states import Action, Status
 from bot.domain.views import OrderView
+from bot.events import ClientAssigned, DeskNote, To
 from bot.services.base import Context, enqueue, enqueue_album
 from bot.services.common import (
     close_pending_offers,
@@ -85,14 +86,15 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         stats = (await stats_for(s, [master.id], order.service))[master.id][0]
         # The master's card as he was when he took the job [H, Q]: the client can check who
         # comes to the door.
-        enqueue(s, now, "client_assigned", chat_id=order.client_id, order_id=order.id,
-                photo=master.photo, verified=master.verified, rating=stats.rating,
-                reviews=stats.reviews, jobs=stats.jobs_done)
+        enqueue(s, now, ClientAssigned(photo=master.photo, verified=master.verified,
+                                       rating=stats.rating, reviews=stats.reviews,
+                                       jobs=stats.jobs_done),
+                to=To.chat(order.client_id, order.id))
         # The photos of the problem, like the address, only now that the job is his: an offer
         # shows nothing that could identify the home.
         enqueue_album(s, now, order.photos or (), "order", order_id=order.id,
                       chat_id=master.user_id, job=True)
-        enqueue(s, now, "desk_note", order_id=order.id, note="assigned")
+        enqueue(s, now, DeskNote(note="assigned"), to=To.desk(order.id))
         return await order_view(s, order)
 
 
@@ -105,6 +107,6 @@ async def decline_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
             Action.DECLINE, actor, values=dict(offered_master_id=None),
             master_id=order.offered_master_id), now)
         await close_pending_offers(s, order.id, "declined", now)
-        enqueue(s, now, "desk_note", order_id=order.id, note="declined")
+        enqueue(s, now, DeskNote(note="declined"), to=To.desk(order.id))
         await offer_next(ctx, s, order, now)
         return await order_view(s, order)

@@ -25,8 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.deadlines import Kind
 from bot.domain.errors import NotFound
 from bot.domain.privacy import SETTLED, blocks_erasure, scrubbed_reason
+from bot.events import DeskErased, To
 from bot.services import clocks
-from bot.services.base import Context, audit, enqueue
+from bot.services.base import Context, audit, card_changed, enqueue, master_card_changed
 from bot.services.privacy_export import export_rows
 from db import masters, users
 from db import privacy as rows
@@ -94,11 +95,11 @@ async def erase_my_data(ctx: Context, user_id: int) -> Erasure:
         await _forget_traces(s, user_id, master.id if master else None, orders)
         for order_id, has_card in orders.items():
             if has_card:  # the card in the desk shows the old name and phone: redraw it
-                enqueue(s, now, "order_card", order_id=order_id)
+                card_changed(s, now, order_id)
         audit(s, now, actor_id=user_id, role="master" if master else "client", action="erase",
               master_id=master.id if master else None)
-        enqueue(s, now, "desk_erased", user_id=user_id,
-                master_id=master.id if master else None, orders=sorted(orders))
+        enqueue(s, now, DeskErased(user_id=user_id, master_id=master.id if master else None,
+                                   orders=tuple(sorted(orders))), to=To.desk())
         return Erasure(True)
 
 
@@ -111,7 +112,7 @@ async def _retire_master(s: AsyncSession, master: Master, now: datetime) -> None
     master.decided_at, master.card_digest = now, None
     await rows.drop_services(s, master.id)
     if master.card_message_id is not None:
-        enqueue(s, now, "master_card", master_id=master.id)
+        master_card_changed(s, now, master.id)
 
 
 async def _forget_traces(s: AsyncSession, user_id: int, master_id: int | None,
