@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import Conflict, NotAllowed, NotFound
+from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.money import check_amount, plain
 from bot.domain.pricing import (
     ACCEPTED,
@@ -18,7 +17,6 @@ from bot.domain.pricing import (
     MAX_REASON,
     PROPOSED,
     QUOTE,
-    WITHDRAWN,
     ReportTerms,
     can_decide,
     can_propose_extra,
@@ -29,22 +27,19 @@ from bot.domain.pricing import (
 from bot.domain.rules import Actor, own_job
 from bot.domain.states import Role, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.events import ClientExtra, ClientQuote, DeskPrice, MasterPrice, To
+from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import load_order, master_user_id, parties
 from bot.services.views import order_view, price_item_view, price_items
-from db.models import Order, PriceItem, Service
+from db import orders, prices, users
+from db.models import Order, PriceItem
 
 
 async def lock_order(s: AsyncSession, order: Order, now: datetime) -> None:
     """Take the order's row before reading its price items (compare-and-set on the status and
     the stop): a new quote, the client's answer and the report of one order then run one after
     another, so none of them decides on what another is changing."""
-    result = await s.execute(
-        update(Order).where(Order.id == order.id, Order.status == order.status,
-                            Order.stopped.is_(order.stopped))
-        .values(updated_at=now).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict("error.conflict")
+    await orders.lock(s, order, now)
 
 
 async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: int,
@@ -59,20 +54,14 @@ async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: int,
         own_job(actor, parties(order))
         await lock_order(s, order, now)
         can_quote(Status(order.status), order.stopped, await price_items(s, order.id))
-        await s.execute(
-            update(PriceItem).where(PriceItem.order_id == order.id, PriceItem.kind == QUOTE,
-                                    PriceItem.status == PROPOSED)
-            .values(status=WITHDRAWN, decided_at=now))
-        item = PriceItem(order_id=order.id, kind=QUOTE, item=note or "", amount=amount,
-                         status=PROPOSED, created_at=now)
-        s.add(item)
-        await s.flush()
+        await prices.withdraw_open(s, order.id, now, kind=QUOTE)
+        item = await prices.add(s, PriceItem(order_id=order.id, kind=QUOTE, item=note or "",
+                                             amount=amount, status=PROPOSED, created_at=now))
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="quote",
               order_id=order.id, master_id=order.master_id, reason=plain(amount, ctx.policy.money))
-        enqueue(s, now, "client_quote", chat_id=order.client_id, order_id=order.id,
-                item_id=item.id)
-        enqueue(s, now, "desk_price", order_id=order.id, item_id=item.id, event=PROPOSED)
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, ClientQuote(item_id=item.id), to=To.chat(order.client_id, order.id))
+        enqueue(s, now, DeskPrice(item_id=item.id, event=PROPOSED), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -91,15 +80,13 @@ async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, am
         can_propose_extra(Status(order.status), order.stopped, await price_items(s, order.id))
         row = PriceItem(order_id=order.id, kind=EXTRA, item=what, amount=amount, reason=why,
                         status=PROPOSED, created_at=now)
-        s.add(row)
-        await s.flush()
+        await prices.add(s, row)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="extra",
               order_id=order.id, master_id=order.master_id,
               reason=f"{plain(amount, ctx.policy.money)} {what}")
-        enqueue(s, now, "client_extra", chat_id=order.client_id, order_id=order.id,
-                item_id=row.id)
-        enqueue(s, now, "desk_price", order_id=order.id, item_id=row.id, event=PROPOSED)
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, ClientExtra(item_id=row.id), to=To.chat(order.client_id, order.id))
+        enqueue(s, now, DeskPrice(item_id=row.id, event=PROPOSED), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -108,7 +95,7 @@ async def _decide(ctx: Context, actor: Actor, order_id: int, item_id: int, kind:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        row = await s.get(PriceItem, item_id)
+        row = await prices.get(s, item_id)
         if row is None or row.order_id != order.id or row.kind != kind:
             raise NotFound("error.not_found")
         if order.client_id != actor.user_id:
@@ -117,19 +104,15 @@ async def _decide(ctx: Context, actor: Actor, order_id: int, item_id: int, kind:
         await s.refresh(row)
         can_decide(Status(order.status), order.stopped, price_item_view(row))
         status = ACCEPTED if accept else DECLINED
-        result = await s.execute(
-            update(PriceItem).where(PriceItem.id == row.id, PriceItem.status == PROPOSED)
-            .values(status=status, decided_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.price_decided")
+        await prices.decide(s, row.id, status, now)
         audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action=f"{kind}_{status}",
               order_id=order.id, master_id=order.master_id,
               reason=plain(row.amount, ctx.policy.money))
         if order.master_id:
-            enqueue(s, now, "master_price", chat_id=await master_user_id(s, order.master_id),
-                    order_id=order.id, item_id=row.id)
-        enqueue(s, now, "desk_price", order_id=order.id, item_id=row.id, event=status)
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, MasterPrice(item_id=row.id),
+                    to=To.chat(await master_user_id(s, order.master_id), order.id))
+        enqueue(s, now, DeskPrice(item_id=row.id, event=status), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -151,6 +134,6 @@ async def report_terms(ctx: Context, actor: Actor, order_id: int) -> ReportTerms
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         own_job(actor, parties(order))
-        service = await s.get(Service, order.service)
+        service = await users.service(s, order.service)
         return ReportTerms(price_cap(await price_items(s, order.id)),
                            service.warranty_min_months if service else 1)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
@@ -27,10 +26,12 @@ from bot.domain.visits import (
     proposing_side,
     sides_of,
 )
-from bot.services.base import Context, audit, enqueue
+from bot.events import DeskNote, To, VisitAnswer, VisitProposal
+from bot.services.base import Context, audit, card_changed, enqueue
+from bot.services.clocks import plan
 from bot.services.common import load_order, master_user_id, parties
-from bot.services.deadlines import plan
 from bot.services.views import order_view
+from db import orders
 from db.models import Order
 
 MAX_AHEAD = timedelta(days=30)  # as far ahead as a visit may be typed (rules.parse_visit)
@@ -50,18 +51,6 @@ async def _user_of(s: AsyncSession, order: Order, side: str) -> int:
     return await master_user_id(s, order.master_id)
 
 
-def _as_read(order: Order) -> list[ColumnElement[bool]]:
-    """WHERE clauses: the order's visit and proposal are still what we read."""
-    return [
-        Order.id == order.id, Order.status == Status.SCHEDULED, Order.stopped.is_(False),
-        Order.visit_at == order.visit_at,
-        Order.proposed_visit_at.is_(None) if order.proposed_visit_at is None
-        else Order.proposed_visit_at == order.proposed_visit_at,
-        Order.proposed_by.is_(None) if order.proposed_by is None
-        else Order.proposed_by == order.proposed_by,
-    ]
-
-
 async def propose_visit(ctx: Context, actor: Actor, order_id: int,
                         at: datetime) -> OrderView:
     """The master or the client proposes `at` instead of the agreed time."""
@@ -75,23 +64,17 @@ async def propose_visit(ctx: Context, actor: Actor, order_id: int,
         if order.visit_at == at:
             raise InvalidInput("error.visit_same")
         replaced, replaced_by = order.proposed_visit_at, order.proposed_by
-        result = await s.execute(
-            update(Order).where(*_as_read(order))
-            .values(proposed_visit_at=at, proposed_by=side, updated_at=now)
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.conflict")
-        await s.refresh(order)
+        await orders.set_visit(s, order, proposed_visit_at=at, proposed_by=side,
+                               updated_at=now)
         counter = replaced is not None and replaced_by != side
         audit(s, now, actor_id=actor.user_id, role=Role(side), action="visit_propose",
               order_id=order.id, master_id=order.master_id,
               reason=f"{at.isoformat()}" + (" (counter)" if counter else ""))
-        enqueue(s, now, "visit_proposal", chat_id=await _user_of(s, order, other_side(side)),
-                order_id=order.id, by=side, at=at.isoformat(),
-                replaces=replaced.isoformat() if counter and replaced else None)
-        enqueue(s, now, "desk_note", order_id=order.id, note="visit_proposed", by=side,
-                at=at.isoformat())
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, VisitProposal(by=side, at=at,
+                                      replaces=replaced if counter and replaced else None),
+                to=To.chat(await _user_of(s, order, other_side(side)), order.id))
+        enqueue(s, now, DeskNote(note="visit_proposed", by=side, at=at), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -116,12 +99,8 @@ async def answer_proposal(ctx: Context, actor: Actor, order_id: int, stamp: int,
                                          updated_at=now)
         if accept:
             values["visit_at"] = proposed
-        result = await s.execute(update(Order).where(*_as_read(order)).values(**values)
-                                 .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.proposal_gone")
         old = order.visit_at
-        await s.refresh(order)
+        await orders.set_visit(s, order, conflict="error.proposal_gone", **values)
         if accept:
             await plan(ctx, s, order, now)  # the visit reminder and arrival restart
         audit(s, now, actor_id=actor.user_id, role=Role(side),
@@ -129,10 +108,9 @@ async def answer_proposal(ctx: Context, actor: Actor, order_id: int, stamp: int,
               master_id=order.master_id, from_status=Status.SCHEDULED,
               to_status=Status.SCHEDULED,
               reason=f"{old.isoformat() if old else '-'} → {proposed.isoformat()}")
-        enqueue(s, now, "visit_answer", chat_id=await _user_of(s, order, by),
-                order_id=order.id, by=by, at=proposed.isoformat(), accepted=accept)
-        enqueue(s, now, "desk_note", order_id=order.id,
-                note="visit_moved" if accept else "visit_declined", by=by,
-                at=proposed.isoformat())
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, VisitAnswer(by=by, at=proposed, accepted=accept),
+                to=To.chat(await _user_of(s, order, by), order.id))
+        enqueue(s, now, DeskNote(note="visit_moved" if accept else "visit_declined", by=by,
+                                 at=proposed), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)

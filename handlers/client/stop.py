@@ -9,10 +9,10 @@ from aiogram.types import CallbackQuery, Message
 from bot.buttons.client_orders import ClientAction, ClientOrder, stop_confirm_keyboard
 from bot.domain.rules import Actor
 from bot.i18n import _
-from bot.notify.messages import stars_keyboard
+from bot.notify.keyboards import stars_keyboard
 from bot.services.base import Context
+from bot.services.completion import accept_work
 from bot.services.field import stop_job
-from bot.services.work import accept_work
 
 
 async def ask(query: CallbackQuery, callback_data: ClientOrder) -> None:

@@ -18,13 +18,13 @@ from bot.domain.errors import Conflict, NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.i18n import _, ngettext
-from bot.notify.messages import client_stars_keyboard
+from bot.notify.keyboards import client_stars_keyboard
 from bot.notify.render import Renderer
 from bot.services.base import Context
+from bot.services.completion import confirm_with_code
 from bot.services.offers import accept_offer, decline_offer
 from bot.services.orders import get_order
 from bot.services.reviews import rate_client
-from bot.services.work import confirm_with_code
 from fsm.states import Code
 from handlers.inputs import message_of
 from handlers.master.shown import show_job
