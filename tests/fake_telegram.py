@@ -1342,9 +1342,9 @@ class FakeTelegram:
             self._record(method or raw_method, {}, err)
             return self._json(err.body(), err.code)
         if method is None:
-            err = ApiError(404, "Not Found: method not found")
-            self._record(raw_method, params.public(), err)
-            return self._json(err.body(), 404)
+            missing = ApiError(404, "Not Found: method not found")
+            self._record(raw_method, params.public(), missing)
+            return self._json(missing.body(), 404)
         try:
             self._inject_faults(method)
             result = self._handlers[method](params, bot_id)
@@ -1389,9 +1389,8 @@ class FakeTelegram:
                                           "application/x-www-form-urlencoded"):
                 form = await request.post()
                 for key, value in form.items():
-                    if isinstance(value, FileField):
-                        value = _Upload(value.filename, value.content_type, value.file.read())
-                    data[key] = value
+                    data[key] = (_Upload(value.filename, value.content_type, value.file.read())
+                                 if isinstance(value, FileField) else value)
         except web.HTTPRequestEntityTooLarge:
             raise ApiError(413, "Request Entity Too Large") from None
         return Params(data)
@@ -1705,10 +1704,10 @@ class FakeTelegram:
             if not user.started:
                 raise bad_request("chat not found")
             return user
-        group = self._groups.get(chat_id)
-        if group is None:
+        found = self._groups.get(chat_id)
+        if found is None:
             raise bad_request("chat not found")
-        return group
+        return found
 
     @staticmethod
     def _check_reachable(chat: Chat) -> None:
@@ -1724,7 +1723,7 @@ class FakeTelegram:
         topic = chat.topics.get(thread_id) if isinstance(chat, FakeGroup) else None
         if topic is None or topic.deleted:
             raise bad_request("message thread not found")
-        if topic.closed and not chat.bot_manages_topics:
+        if topic.closed and isinstance(chat, FakeGroup) and not chat.bot_manages_topics:
             raise bad_request("TOPIC_CLOSED")
         return thread_id
 
@@ -1861,9 +1860,10 @@ class FakeTelegram:
         if isinstance(value, _Upload):
             upload = value
         elif isinstance(value, str) and value.startswith("attach://"):
-            upload = p.upload(value[len("attach://"):])
-            if upload is None:
+            attached = p.upload(value[len("attach://"):])
+            if attached is None:
                 raise bad_request("wrong file identifier/HTTP URL specified")
+            upload = attached
         elif isinstance(value, str) and re.match(r"^https?://", value):
             data = _tiny_png() if kind == "photo" else b"downloaded by Telegram\n"
             upload = _Upload(value.rsplit("/", 1)[-1] or "file", None, data)
