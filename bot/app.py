@@ -31,6 +31,7 @@ from bot.services.housekeeping import Retention
 from bot.services.users import catalogue, seed_catalogue
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import migrate
+from fsm.buffer import BufferedIsolation, BufferedStorage
 from fsm.storage import SQLStorage
 from handlers import get_routers
 from handlers.errors import AnswerOnce, ReportErrors
@@ -101,7 +102,9 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
     ), limiter=limiter)
     storage, isolation = make_storage(settings, ctx)
-    dp = AlbumDispatcher(storage=storage, events_isolation=isolation, ctx=ctx,
+    buffered = BufferedStorage(storage)  # one read and one write per update
+    dp = AlbumDispatcher(storage=buffered, events_isolation=BufferedIsolation(isolation, buffered),
+                         ctx=ctx,
                          renderer=renderer, policy=policy, settings=settings,
                          albums=AlbumCollector())
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
