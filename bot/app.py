@@ -31,7 +31,7 @@ from bot.services.housekeeping import Retention
 from bot.services.users import catalogue, seed_catalogue
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import migrate
-from fsm.buffer import BufferedIsolation, BufferedStorage
+from fsm.buffer import BufferedIsolation, BufferedStorage, StoreBeforeSending
 from fsm.storage import SQLStorage
 from handlers import get_routers
 from handlers.errors import AnswerOnce, ReportErrors
@@ -103,6 +103,7 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     ), limiter=limiter)
     storage, isolation = make_storage(settings, ctx)
     buffered = BufferedStorage(storage)  # one read and one write per update
+    bot.session.middleware(StoreBeforeSending(buffered))  # innermost: stored, then sent
     dp = AlbumDispatcher(storage=buffered, events_isolation=BufferedIsolation(isolation, buffered),
                          ctx=ctx,
                          renderer=renderer, policy=policy, settings=settings,

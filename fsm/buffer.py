@@ -6,6 +6,10 @@ storage, 3–5 ms). `BufferedStorage` keeps the conversation of the update being
 memory: the first read loads state and data together, writes stay in memory, and the record is
 written once when the update is done.
 
+What a person is shown is never ahead of what is stored: a pending write is made before the
+update's next request to Telegram (`StoreBeforeSending`), so a crash right after a prompt was
+sent still finds the conversation at that prompt. A step that writes, then sends, costs one write.
+
 The scope is the events-isolation lock (`BufferedIsolation`): aiogram takes it around reading
 the state and running the handler, so the next update of the same person reads what this one
 wrote. Keys other than the locked one (a desk handler touching a client's conversation) and
@@ -21,8 +25,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response
 
 
 @runtime_checkable
@@ -74,8 +85,19 @@ class BufferedStorage(BaseStorage):
         finally:
             record = _current.get()
             _current.reset(token)
-            if record is not None and record.changed:
-                await self._write(key, record.changed)
+            if record is not None:
+                await self._flush(record)
+
+    async def _flush(self, record: _Record) -> None:
+        if record.changed:
+            changed, record.changed = record.changed, {}
+            await self._write(record.key, changed)
+
+    async def flush(self) -> None:
+        """Write what the current update changed so far (nothing outside an update)."""
+        record = _current.get()
+        if record is not None:
+            await self._flush(record)
 
     async def _write(self, key: StorageKey, values: Mapping[str, Any]) -> None:
         if isinstance(self.inner, RecordStorage):
@@ -115,6 +137,18 @@ class BufferedStorage(BaseStorage):
 
     async def close(self) -> None:
         await self.inner.close()
+
+
+class StoreBeforeSending(BaseRequestMiddleware):
+    """The bot's requests wait for the conversation's pending write (see the module doc)."""
+
+    def __init__(self, storage: BufferedStorage) -> None:
+        self.storage = storage
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
+                       method: TelegramMethod[Any]) -> Response[Any]:
+        await self.storage.flush()
+        return await make_request(bot, method)
 
 
 class BufferedIsolation(BaseEventIsolation):

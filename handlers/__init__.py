@@ -55,10 +55,10 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     private.callback_query.filter(F.message.chat.type == "private")
     # /privacy next to /start: a command, not an answer to whatever conversation is open
     private.include_routers(*_detached(common.router, privacy.router,
-                                       new_order.router, my_orders.router, edit.router,
+                                       new_order.make_router(), my_orders.router, edit.router,
                                        stop.router, review.router, cancel.router, claim.router,
                                        relay.router,
-                                       onboarding.router,
+                                       onboarding.make_router(),
                                        master_profile.router, master_menu.router,
                                        jobs.router, field.router,
                                        requests.router, visit.router,

@@ -8,21 +8,33 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.buttons.onboarding import toggles
 from bot.callbacks import Cb
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.views import MasterView
-from bot.i18n import _
+from bot.i18n import _, current_locale
 from bot.notify.render import Renderer, button
 from bot.services.base import Context
 from bot.services.masters import answer_desk, get_own, update_profile
 from bot.services.matching import master_record
-from bot.services.users import catalogue
+from bot.services.users import ServiceItem, catalogue
 from fsm.states import MasterAnswer, Profile
 from handlers.inputs import message_of
-from handlers.keyboards import with_cancel
-from handlers.master.onboarding import districts_kb, file_of, services_kb, toggle
+from handlers.keyboards import cancel_button, with_cancel
+from handlers.master.onboarding import file_of
+from handlers.master.signup_picks import toggle
 
 router = Router(name="master_profile")
+
+
+def services_kb(items: list[ServiceItem], picked: list[str]) -> InlineKeyboardMarkup:
+    return toggles([it.name(current_locale()) for it in items], [it.code for it in items],
+                   picked, lambda i: Cb(a="ptsv", x=i), Cb(a="ptsd"), cancel_button())
+
+
+def districts_kb(districts: tuple[str, ...], picked: list[str]) -> InlineKeyboardMarkup:
+    return toggles(districts, districts, picked, lambda i: Cb(a="ptds", x=i), Cb(a="ptdd"),
+                   cancel_button())
 
 
 async def show_profile(message: Message, m: MasterView, ctx: Context, renderer: Renderer,
@@ -60,7 +72,7 @@ async def services(query: CallbackQuery, state: FSMContext, ctx: Context) -> Non
     await query.answer()
     await message_of(query).answer(
         _("Which services do you offer? Tap to select, then press «Done»."),
-        reply_markup=services_kb(await catalogue(ctx), list(m.services), "ptsv", "ptsd"))
+        reply_markup=services_kb(await catalogue(ctx), list(m.services)))
 
 
 @router.callback_query(Cb.filter(F.a == "pdist"))
@@ -72,7 +84,7 @@ async def districts(query: CallbackQuery, state: FSMContext, ctx: Context,
     await query.answer()
     await message_of(query).answer(
         _("Which districts do you serve? Tap to select, then press «Done»."),
-        reply_markup=districts_kb(renderer.districts, list(m.districts), "ptds", "ptdd"))
+        reply_markup=districts_kb(renderer.districts, list(m.districts)))
 
 
 @router.callback_query(Profile.services, Cb.filter(F.a.in_({"ptsv", "ptsd"})))
@@ -92,8 +104,8 @@ async def toggled(query: CallbackQuery, callback_data: Cb, state: FSMContext, ct
         await state.update_data(picked=picked)
         await query.answer()
         await message.edit_reply_markup(
-            reply_markup=services_kb(items, picked, "ptsv", "ptsd") if is_services
-            else districts_kb(renderer.districts, picked, "ptds", "ptdd"))
+            reply_markup=services_kb(items, picked) if is_services
+            else districts_kb(renderer.districts, picked))
         return
     if not picked:
         await query.answer(_("Choose at least one service.") if is_services
