@@ -121,3 +121,11 @@ class ExtraDraft(BaseModel):
     order_id: int
     item: str | None = None
     amount: Minor = None  # minor units
+
+
+class ClaimDraft(BaseModel):
+    """A warranty claim being described (handlers/client/claim.py)."""
+
+    order_id: int
+    text: str = ""
+    photos: list[str] = Field(default_factory=list)

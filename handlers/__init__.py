@@ -56,7 +56,8 @@ def get_routers(desk_chat_id: int) -> list[Router]:
     # /privacy next to /start: a command, not an answer to whatever conversation is open
     private.include_routers(*_detached(common.router, privacy.router,
                                        new_order.make_router(), my_orders.router, edit.router,
-                                       stop.router, review.router, cancel.router, claim.router,
+                                       stop.router, review.router, cancel.router,
+                                       claim.make_router(),
                                        relay.router,
                                        onboarding.make_router(),
                                        master_profile.router, master_menu.router,
