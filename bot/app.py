@@ -10,6 +10,7 @@ from datetime import timedelta
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.album_parts import AlbumCollector, AlbumDispatcher
@@ -25,6 +26,7 @@ from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
 from bot.notify.sender import OutboxSender, SenderConfig
 from bot.notify.throttle import Throttle
+from bot.response_models import KeepResponseModels
 from bot.scheduler import DeadlineClock
 from bot.services.base import Context, Policy
 from bot.services.housekeeping import Retention
@@ -59,8 +61,6 @@ class App:
 
 def make_storage(settings: Settings, ctx: Context) -> tuple[BaseStorage, BaseEventIsolation]:
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
-
         # A conversation abandoned for FSM_TTL_DAYS expires in Redis by itself.
         ttl = timedelta(days=settings.fsm_ttl_days)
         storage = RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
@@ -72,17 +72,7 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     code_secret = load_code_secret(settings)  # before anything starts: ConfigError if bad
     engine = make_engine(settings.database_url)
     await migrate(engine)
-    policy = Policy(urgent_surcharge_percent=settings.urgent_surcharge_percent,
-                    max_code_attempts=settings.max_code_attempts, timing=settings.timing,
-                    districts=tuple(settings.districts), code_secret=code_secret,
-                    max_open_orders=settings.max_open_orders,
-                    max_orders_per_day=settings.max_orders_per_day,
-                    relay_pace=Pace(settings.relay_per_minute, settings.relay_burst),
-                    reapply_cooldown=timedelta(hours=settings.reapply_cooldown_hours),
-                    money=settings.money,
-                    tax_id_pattern=settings.tax_id_pattern,
-                    tax_id_example=settings.tax_id_example)
-    ctx = Context(sessions=make_sessionmaker(engine), policy=policy)
+    ctx = Context(sessions=make_sessionmaker(engine), policy=make_policy(settings, code_secret))
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}
     i18n = make_i18n(settings.default_locale)
@@ -97,6 +87,7 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     bot.session.middleware(Throttle(limiter))
     bot.session.middleware(AnswerOnce())
     bot.session.middleware(CountRetryAfter(metrics))  # inside the Throttle: sees every 429
+    bot.session.middleware(KeepResponseModels())  # answers read without rebuilding models
     sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
@@ -104,9 +95,35 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     storage, isolation = make_storage(settings, ctx)
     buffered = BufferedStorage(storage)  # one read and one write per update
     bot.session.middleware(StoreBeforeSending(buffered))  # innermost: stored, then sent
-    dp = AlbumDispatcher(storage=buffered, events_isolation=BufferedIsolation(isolation, buffered),
-                         ctx=ctx,
-                         renderer=renderer, policy=policy, settings=settings,
+    dp = make_dispatcher(settings, ctx, renderer, i18n, metrics, sender, buffered,
+                         BufferedIsolation(isolation, buffered))
+    retention = Retention(fsm_ttl=timedelta(days=settings.fsm_ttl_days),
+                          outbox_keep=timedelta(days=settings.outbox_keep_days),
+                          sql_fsm=isinstance(storage, SQLStorage))
+    clock = DeadlineClock(ctx, settings.clock_tick_seconds, after_fire=sender.wake,
+                          retention=retention)
+    return App(settings, engine, ctx, i18n, renderer, dp, sender, storage, clock, metrics)
+
+
+def make_policy(settings: Settings, code_secret: bytes) -> Policy:
+    return Policy(urgent_surcharge_percent=settings.urgent_surcharge_percent,
+                  max_code_attempts=settings.max_code_attempts, timing=settings.timing,
+                  districts=tuple(settings.districts), code_secret=code_secret,
+                  max_open_orders=settings.max_open_orders,
+                  max_orders_per_day=settings.max_orders_per_day,
+                  relay_pace=Pace(settings.relay_per_minute, settings.relay_burst),
+                  reapply_cooldown=timedelta(hours=settings.reapply_cooldown_hours),
+                  money=settings.money,
+                  tax_id_pattern=settings.tax_id_pattern,
+                  tax_id_example=settings.tax_id_example)
+
+
+def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: PoI18n,
+                    metrics: Metrics, sender: OutboxSender, storage: BaseStorage,
+                    isolation: BaseEventIsolation) -> AlbumDispatcher:
+    """The dispatcher with its middlewares in order and the routers."""
+    dp = AlbumDispatcher(storage=storage, events_isolation=isolation, ctx=ctx,
+                         renderer=renderer, policy=ctx.policy, settings=settings,
                          albums=AlbumCollector())
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
     dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
@@ -116,9 +133,4 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     dp.update.outer_middleware(WakeSenderMiddleware(sender.wake))
     dp.update.outer_middleware(ReportErrors())
     dp.include_routers(*get_routers(settings.desk_chat_id))
-    retention = Retention(fsm_ttl=timedelta(days=settings.fsm_ttl_days),
-                          outbox_keep=timedelta(days=settings.outbox_keep_days),
-                          sql_fsm=isinstance(storage, SQLStorage))
-    clock = DeadlineClock(ctx, settings.clock_tick_seconds, after_fire=sender.wake,
-                          retention=retention)
-    return App(settings, engine, ctx, i18n, renderer, dp, sender, storage, clock, metrics)
+    return dp

@@ -55,7 +55,7 @@ def make_i18n(default_locale: str) -> PoI18n:
 
 
 def _current() -> I18n:
-    return PoI18n.get_current(no_error=False)  # type: ignore[return-value]
+    return PoI18n.get_current(no_error=False)
 
 
 def _(message: str) -> str:
@@ -87,7 +87,7 @@ def current_locale() -> str:
 def resolve_locale(chosen: str | None, language_code: str | None, default: str) -> str:
     """The user's choice, else Telegram's language (pt-BR → pt), else the default."""
     if chosen in LOCALES:
-        return chosen  # type: ignore[return-value]
+        return chosen
     if language_code:
         base = language_code.replace("_", "-").split("-")[0].lower()
         if base in LOCALES:

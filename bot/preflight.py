@@ -8,11 +8,13 @@ import asyncio
 import os
 from pathlib import Path
 
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.config import Settings
+from db.engine import make_engine
 
 CONNECT_SECONDS = 10.0
 
@@ -22,8 +24,6 @@ class PreflightError(Exception):
 
 
 async def check_database(settings: Settings) -> None:
-    from db.engine import make_engine
-
     try:
         url = make_url(settings.database_url)
     except ArgumentError as exc:
@@ -57,8 +57,6 @@ async def check_database(settings: Settings) -> None:
 async def check_redis(settings: Settings) -> None:
     if not settings.redis_url:
         return
-    from redis.asyncio import Redis
-
     try:
         client = Redis.from_url(settings.redis_url, socket_connect_timeout=CONNECT_SECONDS)
     except ValueError as exc:

@@ -27,14 +27,14 @@ class SQLStorage(BaseStorage):
         self.clock = clock  # the services' clock: housekeeping ages rows by it
         self.keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
 
-    def _insert(self, dialect: str):  # type: ignore[no-untyped-def]
+    def _insert(self, dialect: str):
         return pg_insert if dialect == "postgresql" else sqlite_insert
 
     async def _upsert(self, key: StorageKey, **values: Any) -> None:
         k = self.keys.build(key)
         now = self.clock()
         async with self.sessions() as s, s.begin():
-            insert = self._insert(s.bind.dialect.name)
+            insert = self._insert(s.get_bind().dialect.name)
             row = {"key": k, "state": None, "data": {}, "updated_at": now, **values}
             stmt = insert(FsmRecord).values(**row)
             stmt = stmt.on_conflict_do_update(index_elements=[FsmRecord.key],

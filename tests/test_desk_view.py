@@ -12,7 +12,7 @@ from aiogram.methods import SetMyCommands
 from aiogram.types import BotCommandScopeChat
 from sqlalchemy import select, update
 
-from bot.__main__ import set_commands
+from bot.commands import set_commands
 from db.models import Deadline
 from tests.flowkit import DESK, Harness, harness
 from tests.test_flows import MANAGER, approved_master, card_of, place_order

@@ -11,7 +11,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.__main__ import set_commands
+from bot.commands import set_commands
 from bot.config import LOCALES, Settings
 from bot.i18n import make_i18n
 from tests.fake_telegram import FakeTelegram

@@ -69,7 +69,7 @@ async def send_files(bot: Bot, chat_id: int, refs: Sequence[str], caption: str |
             if len(chunk) == 1:
                 sent.append(await call(single, chunk[0], caption=text))
                 continue
-            media = [make(media=f, caption=text if i == 0 else None)  # type: ignore[operator]
+            media = [make(media=f, caption=text if i == 0 else None)
                      for i, f in enumerate(chunk)]
             sent.extend(await call(bot.send_media_group, media))
     return sent

@@ -83,8 +83,8 @@ def reading_order(rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
     first: dict[int, tuple[int, int]] = {}
     for r in rows:
         if r.chat_id is None and r.order_id is not None:
-            key = (r.priority, r.id)
-            first[r.order_id] = min(first.get(r.order_id, key), key)
+            rank = (r.priority, r.id)
+            first[r.order_id] = min(first.get(r.order_id, rank), rank)
 
     def key(r: OutboxMessage) -> tuple[int, int, int]:
         if r.kind == "order_topic" and r.order_id in first:
@@ -450,10 +450,11 @@ class OutboxSender:
             if order is None or order.topic_id is None:
                 return
             ov = await order_view(s, order)
+            topic_id = order.topic_id
         with self.i18n.use_locale(self.config.desk_locale):
             name = self.renderer.topic_name(ov)
         try:
-            await self.bot.edit_forum_topic(self.config.desk_chat_id, ov.topic_id, name=name)
+            await self.bot.edit_forum_topic(self.config.desk_chat_id, topic_id, name=name)
         except TelegramBadRequest as exc:
             if "TOPIC_NOT_MODIFIED" not in exc.message and "thread not found" not in exc.message:
                 raise

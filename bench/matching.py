@@ -1,4 +1,4 @@
-"""Benchmark of matching (not a test): python tests/bench_matching.py [--masters 100 1000 5000]
+"""Benchmark of matching (not a test): python bench/matching.py [--masters 100 1000 5000]
 [--database-url URL]
 
 For each number M of verified masters doing one service (each with 5 completed, reviewed

@@ -1,4 +1,4 @@
-"""Benchmark of the clock (not a test): python tests/bench_deadlines.py [--sizes 1000 10000 100000]
+"""Benchmark of the clock (not a test): python bench/deadlines.py [--sizes 1000 10000 100000]
 [--database-url URL]
 
 For each size N it prints:
@@ -63,7 +63,7 @@ async def add_orders(ctx: Context, count: int, first_id: int) -> list[int]:
     async with ctx.tx() as s:
         for i in range(0, count, 5000):
             await s.execute(insert(Order), rows[i:i + 5000])
-    return [r["id"] for r in rows]
+    return [first_id + i for i in range(count)]
 
 
 async def schedule(ctx: Context, ids: list[int]) -> None:
@@ -127,7 +127,7 @@ async def bench(size: int, url: str | None) -> dict[str, float]:
                 break
     finally:
         await clock.shutdown()
-        scheduler_module.fire_due = real_fire  # type: ignore[assignment]
+        scheduler_module.fire_due = real_fire
     late: list[float] = []
     for t, n in done:
         late += [t - due.timestamp()] * n
