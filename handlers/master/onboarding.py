@@ -178,14 +178,8 @@ def documents_added(parts: Parts, count: int) -> str:
 
 async def documents_done(query: CallbackQuery, state: FSMContext, ctx: Context,
                          renderer: Renderer) -> None:
-    draft = await FORM.load(state)
-    if not draft.documents:
-        await query.answer(_("Send at least one document (your passport)."), show_alert=True)
-        return
-    draft.documents_done = True
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await step(message_of(query), state, draft, SignupEnv(ctx, renderer))
+    await signup_picks.finish(query, state, SignupEnv(ctx, renderer), "documents",
+                              _("Send at least one document (your passport)."))
 
 
 async def documents_other(message: Message) -> None:

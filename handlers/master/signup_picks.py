@@ -37,16 +37,24 @@ async def toggle_service(query: CallbackQuery, callback_data: SignupCb, state: F
         reply_markup=await services_kb(ctx, draft.services))
 
 
-async def services_done(query: CallbackQuery, state: FSMContext, ctx: Context,
-                        renderer: Renderer) -> None:
+async def finish(query: CallbackQuery, state: FSMContext, env: SignupEnv, field: str,
+                 empty: str) -> None:
+    """«Done» (or «Continue») on a step that collects several: at least one is needed, then
+    the step is marked done (`<field>_done`) and the next one asked."""
     draft = await FORM.load(state)
-    if not draft.services:
-        await query.answer(_("Choose at least one service."), show_alert=True)
+    if not getattr(draft, field):
+        await query.answer(empty, show_alert=True)
         return
-    draft.services_done = True
+    setattr(draft, f"{field}_done", True)
     await query.answer()
     await message_of(query).edit_reply_markup(reply_markup=None)
-    await step(message_of(query), state, draft, SignupEnv(ctx, renderer))
+    await step(message_of(query), state, draft, env)
+
+
+async def services_done(query: CallbackQuery, state: FSMContext, ctx: Context,
+                        renderer: Renderer) -> None:
+    await finish(query, state, SignupEnv(ctx, renderer), "services",
+                 _("Choose at least one service."))
 
 
 async def toggle_district(query: CallbackQuery, callback_data: SignupCb, state: FSMContext,
@@ -64,14 +72,8 @@ async def toggle_district(query: CallbackQuery, callback_data: SignupCb, state: 
 
 async def districts_done(query: CallbackQuery, state: FSMContext, ctx: Context,
                          renderer: Renderer) -> None:
-    draft = await FORM.load(state)
-    if not draft.districts:
-        await query.answer(_("Choose at least one district."), show_alert=True)
-        return
-    draft.districts_done = True
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await step(message_of(query), state, draft, SignupEnv(ctx, renderer))
+    await finish(query, state, SignupEnv(ctx, renderer), "districts",
+                 _("Choose at least one district."))
 
 
 def register(router: Router) -> None:
