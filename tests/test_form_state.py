@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.fsm.storage.base import StorageKey
+from aiogram.methods import SendMessage
 from sqlalchemy import func, select
 
 from db.models import FsmRecord
@@ -89,3 +91,37 @@ async def test_a_refused_input_loses_nothing_and_writes_nothing(db_url: str) -> 
         assert (counting.reads, counting.writes) == (1, 0)
         await c.send("Lenina 5, Moscow")
         assert "When should the master come?" in c.last().text
+
+
+class StoredWhenSent(BaseRequestMiddleware):
+    """Records, for every message the bot sends, the conversation state stored at that moment."""
+
+    def __init__(self, storage: SQLStorage, key: StorageKey) -> None:
+        self.storage, self.key = storage, key
+        self.seen: list[tuple[str, str | None]] = []
+
+    async def __call__(self, make_request: Any, bot: Any, method: Any) -> Any:
+        if isinstance(method, SendMessage):
+            self.seen.append((method.text, await self.storage.get_state(self.key)))
+        return await make_request(bot, method)
+
+
+async def test_a_prompt_is_sent_only_once_its_step_is_stored(db_url: str) -> None:
+    """A crash right after a prompt reached the person finds the conversation at it."""
+    async with harness(db_url) as h:
+        c = h.person(100, "Anna")
+        probe = StoredWhenSent(SQLStorage(h.app.ctx.sessions),
+                               StorageKey(bot_id=h.bot.id, chat_id=100, user_id=100))
+        h.bot.session.middleware(probe)  # innermost: after the buffered write
+        await c.send("/new")
+        await c.click(c.last(), "Plumbing")
+        await c.send("Leaking tap")
+        await c.click(c.last(), "Continue")
+        await c.send("Lenina 5, Moscow")
+        await c.click(c.last(), "Urgent")
+        prompts = {text.split(" ")[0]: stored for text, stored in probe.seen}
+        assert prompts["Which"] == "NewOrder:service"
+        assert prompts["Describe"] == "NewOrder:description"
+        assert prompts["Where"] == "NewOrder:address"
+        assert prompts["When"] == "NewOrder:time"
+        assert prompts["Share"] == "NewOrder:phone"
