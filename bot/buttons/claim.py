@@ -16,7 +16,7 @@ class ClaimAction(StrEnum):
     SEND = "clms"  # the claim is described and has its photos: to the desk
 
 
-class ClaimCb(CallbackData, prefix="v2c"):
+class ClaimCb(CallbackData, prefix="v2cl"):
     action: ClaimAction
 
 

@@ -33,7 +33,7 @@ class NewOrderAction(StrEnum):
     CONFIRM = "ok"
 
 
-class NewOrderCb(CallbackData, prefix="v2n"):
+class NewOrderCb(CallbackData, prefix="v2no"):
     action: NewOrderAction
     index: Id = 0  # into the list the keyboard was drawn from (a date: its ordinal)
 
