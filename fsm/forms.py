@@ -78,13 +78,16 @@ class Form(Generic[D, E]):
         else:
             await state.set_data({self.key: value})
 
+    async def enter(self, name: str, state: FSMContext, draft: D) -> None:
+        """Go to step `name` without its prompt (the caller says it another way)."""
+        await state.set_state(self.steps[name].state)
+        await self.save(state, draft)
+
     async def ask(self, name: str, message: Message, state: FSMContext, draft: D,
                   env: E) -> None:
         """Go to step `name`: the state, the draft saved, the prompt sent."""
-        step = self.steps[name]
-        await state.set_state(step.state)
-        await self.save(state, draft)
-        await step.prompt(message, draft, env)
+        await self.enter(name, state, draft)
+        await self.steps[name].prompt(message, draft, env)
 
     async def at(self, state: FSMContext, name: str) -> bool:
         return await state.get_state() == self.steps[name].state.state

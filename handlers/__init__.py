@@ -63,7 +63,7 @@ def get_routers(desk_chat_id: int) -> list[Router]:
                                        master_profile.router, master_menu.router,
                                        jobs.router, field.router,
                                        requests.router, visit.router,
-                                       master_pricing.router, client_pricing.router,
+                                       master_pricing.make_router(), client_pricing.router,
                                        common.fallback))
     # /id first: in the desk's topics it is not a message for the client
     return [*_detached(errors.router, groups.router), desk, private]
