@@ -22,10 +22,17 @@ from bot.services.pricing import propose_extra
 from fsm.draft import ExtraDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Extra, Report
-from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
 from handlers.inputs import message_of
-from handlers.keyboards import cancel_button, with_cancel
-from handlers.master.price_steps import PriceEnv, amount_again, cancel_kb, done, own, refused
+from handlers.keyboards import with_cancel
+from handlers.master.price_steps import (
+    AmountStep,
+    PriceEnv,
+    amount_again,
+    cancel_kb,
+    done,
+    own,
+    refused,
+)
 
 
 async def _item(message: Message, draft: ExtraDraft, env: PriceEnv) -> None:
@@ -50,6 +57,7 @@ FORM: Form[ExtraDraft, PriceEnv] = Form("extra", ExtraDraft, {
     "amount": Step(Extra.amount, amount_again),  # its hint needs the context: below
     "reason": Step(Extra.reason, _reason, lambda: _("Type the reason as text.")),
 }, merge=True)
+AMOUNT = AmountStep(FORM, then="reason")
 
 
 async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
@@ -81,37 +89,6 @@ async def item(message: Message, state: FSMContext, ctx: Context) -> None:
                          reply_markup=cancel_kb())
 
 
-async def typed(message: Message, state: FSMContext, ctx: Context, renderer: Renderer) -> None:
-    amount = await typed_amount(message, state, ctx, renderer, [[cancel_button()]])
-    if amount is not None:
-        await _amount(message, state, PriceEnv(ctx, renderer), amount)
-
-
-async def picked(query: CallbackQuery, callback_data: Cb, state: FSMContext, ctx: Context,
-                 renderer: Renderer) -> None:
-    amount = await picked_amount(query, callback_data, state)
-    if amount is not None:
-        await _amount(message_of(query), state, PriceEnv(ctx, renderer), amount)
-
-
-async def _amount(message: Message, state: FSMContext, env: PriceEnv, amount: int) -> None:
-    draft = await FORM.load(state)
-    draft.amount = amount
-    await FORM.ask("reason", message, state, draft, env)
-
-
-async def change_amount(query: CallbackQuery, state: FSMContext, ctx: Context,
-                        renderer: Renderer) -> None:
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await FORM.ask("amount", message_of(query), state, await FORM.load(state),
-                   PriceEnv(ctx, renderer))
-
-
-async def amount_other(message: Message, ctx: Context) -> None:
-    await message.answer(amount_help(ctx))
-
-
 async def reason(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                  renderer: Renderer) -> None:
     why = await parsed(message, lambda typed: check_text(typed, MAX_REASON))
@@ -137,9 +114,6 @@ def register(router: Router) -> None:
     cb, msg = router.callback_query.register, router.message.register
     cb(start, Cb.filter(F.a == "xadd"))  # on the job card (bot/notify/prices.py)
     msg(item, Extra.item, F.text)
-    msg(typed, Extra.amount, F.text)
-    cb(picked, Extra.amount, Cb.filter(F.a == PICK))  # handlers/amounts.py's readings
-    cb(change_amount, Extra.reason, PriceFormCb.filter(F.action == A.EXTRA_AMOUNT))
-    msg(amount_other, Extra.amount)
+    AMOUNT.register(router, PriceFormCb.filter(F.action == A.EXTRA_AMOUNT))
     msg(reason, Extra.reason, F.text)
     FORM.fallbacks(router)

@@ -5,11 +5,15 @@ how a form ends — a completion report interrupted for an extra resumes at its 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from pydantic import BaseModel
 
+from bot.callbacks import Cb
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.rules import Actor, own_job
 from bot.domain.views import OrderView
@@ -18,10 +22,14 @@ from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.orders import get_order
 from bot.texts import error_text
+from fsm.forms import Form
 from fsm.states import Report
-from handlers.amounts import amount_help
+from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
+from handlers.inputs import message_of
 from handlers.keyboards import cancel_button
 from handlers.master.shown import show_job
+
+P = TypeVar("P", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -71,3 +79,47 @@ async def refused(message: Message, state: FSMContext, exc: DomainError) -> None
         else:
             await state.clear()
     await message.answer(error_text(exc))
+
+
+class AmountStep(Generic[P]):
+    """A price form's amount step: typed (or picked between two readings, handlers/amounts.py),
+    then the form's next step echoes it; «Change the amount» there comes back here."""
+
+    def __init__(self, form: Form[P, PriceEnv], then: str) -> None:
+        self.form, self.then = form, then
+
+    async def typed(self, message: Message, state: FSMContext, ctx: Context,
+                    renderer: Renderer) -> None:
+        amount = await typed_amount(message, state, ctx, renderer, [[cancel_button()]])
+        if amount is not None:
+            await self._got(message, state, PriceEnv(ctx, renderer), amount)
+
+    async def picked(self, query: CallbackQuery, callback_data: Cb, state: FSMContext,
+                     ctx: Context, renderer: Renderer) -> None:
+        amount = await picked_amount(query, callback_data, state)
+        if amount is not None:
+            await self._got(message_of(query), state, PriceEnv(ctx, renderer), amount)
+
+    async def _got(self, message: Message, state: FSMContext, env: PriceEnv,
+                   amount: int) -> None:
+        draft = await self.form.load(state)
+        draft.amount = amount  # type: ignore[attr-defined]  # both drafts have it
+        await self.form.ask(self.then, message, state, draft, env)
+
+    async def change(self, query: CallbackQuery, state: FSMContext, ctx: Context,
+                     renderer: Renderer) -> None:
+        await query.answer()
+        await message_of(query).edit_reply_markup(reply_markup=None)
+        await self.form.ask("amount", message_of(query), state, await self.form.load(state),
+                            PriceEnv(ctx, renderer))
+
+    @staticmethod
+    async def other(message: Message, ctx: Context) -> None:
+        await message.answer(amount_help(ctx))
+
+    def register(self, router: Router, change: CallbackQueryFilter) -> None:
+        amount, then = self.form.steps["amount"].state, self.form.steps[self.then].state
+        router.message.register(self.typed, amount, F.text)
+        router.callback_query.register(self.picked, amount, Cb.filter(F.a == PICK))
+        router.callback_query.register(self.change, then, change)
+        router.message.register(self.other, amount)

@@ -22,10 +22,17 @@ from bot.services.pricing import send_quote
 from fsm.draft import QuoteDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Quote
-from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
 from handlers.inputs import message_of
-from handlers.keyboards import cancel_button, with_cancel
-from handlers.master.price_steps import PriceEnv, amount_again, cancel_kb, done, own, refused
+from handlers.keyboards import with_cancel
+from handlers.master.price_steps import (
+    AmountStep,
+    PriceEnv,
+    amount_again,
+    cancel_kb,
+    done,
+    own,
+    refused,
+)
 
 
 async def _note(message: Message, draft: QuoteDraft, env: PriceEnv) -> None:
@@ -42,6 +49,7 @@ FORM: Form[QuoteDraft, PriceEnv] = Form("quote", QuoteDraft, {
     "amount": Step(Quote.amount, amount_again),  # its hint needs the context: below
     "note": Step(Quote.note, _note, lambda: _("Type the note as text, or press «Skip».")),
 }, merge=True)
+AMOUNT = AmountStep(FORM, then="note")
 
 
 async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
@@ -56,37 +64,6 @@ async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Ac
           "number), for example {example}.").format(
             number=order.id, example=fmt_number(examples(ctx.policy.money)[0],
                                                 ctx.policy.money)), reply_markup=cancel_kb())
-
-
-async def typed(message: Message, state: FSMContext, ctx: Context, renderer: Renderer) -> None:
-    amount = await typed_amount(message, state, ctx, renderer, [[cancel_button()]])
-    if amount is not None:
-        await _amount(message, state, PriceEnv(ctx, renderer), amount)
-
-
-async def picked(query: CallbackQuery, callback_data: Cb, state: FSMContext, ctx: Context,
-                 renderer: Renderer) -> None:
-    amount = await picked_amount(query, callback_data, state)
-    if amount is not None:
-        await _amount(message_of(query), state, PriceEnv(ctx, renderer), amount)
-
-
-async def _amount(message: Message, state: FSMContext, env: PriceEnv, amount: int) -> None:
-    draft = await FORM.load(state)
-    draft.amount = amount
-    await FORM.ask("note", message, state, draft, env)
-
-
-async def change_amount(query: CallbackQuery, state: FSMContext, ctx: Context,
-                        renderer: Renderer) -> None:
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await FORM.ask("amount", message_of(query), state, await FORM.load(state),
-                   PriceEnv(ctx, renderer))
-
-
-async def amount_other(message: Message, ctx: Context) -> None:
-    await message.answer(amount_help(ctx))
 
 
 async def note(message: Message, state: FSMContext, ctx: Context, actor: Actor,
@@ -122,10 +99,7 @@ async def _send(message: Message, state: FSMContext, ctx: Context, actor: Actor,
 def register(router: Router) -> None:
     cb, msg = router.callback_query.register, router.message.register
     cb(start, Cb.filter(F.a == "qsend"))  # on the job card (bot/notify/prices.py)
-    msg(typed, Quote.amount, F.text)
-    cb(picked, Quote.amount, Cb.filter(F.a == PICK))  # handlers/amounts.py's readings
-    cb(change_amount, Quote.note, PriceFormCb.filter(F.action == A.QUOTE_AMOUNT))
-    msg(amount_other, Quote.amount)
+    AMOUNT.register(router, PriceFormCb.filter(F.action == A.QUOTE_AMOUNT))
     msg(note, Quote.note, F.text)
     cb(skip, Quote.note, PriceFormCb.filter(F.action == A.SKIP_NOTE))
     FORM.fallbacks(router)
