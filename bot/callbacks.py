@@ -1,8 +1,10 @@
-"""Callback data: a versioned prefix, an action code and ids, never names, prices or roles.
+"""LEGACY callback data: one `Cb` for every feature, `v1:<code>:<o>:<x>`.
 
-`v1:acc:42:0` is 12 bytes; everything stays far below Telegram's 64-byte limit. Bump the
-prefix when the meaning of a code changes, so old buttons are answered as outdated instead of
-being misread. The server re-authorises every press.
+Only the handlers not yet converted read it (the form-like conversations: new order, edit,
+claim, onboarding, field, the master's pricing and profile, handlers/amounts). Every other
+feature has its own typed callback data in bot/buttons/ (a `v2…` prefix, a StrEnum action,
+named ids), so a `v1:` press of those features matches no handler and is answered as outdated.
+Delete this module once nothing imports it.
 """
 
 from __future__ import annotations

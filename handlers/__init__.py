@@ -1,6 +1,9 @@
-"""Telegram in: thin routers per role. Order matters: /cancel first, catch-alls last."""
+"""Telegram in: thin routers per role, built fresh for every app (the tests build one per
+test). Order matters: /cancel first, catch-alls last."""
 
 from __future__ import annotations
+
+from types import ModuleType
 
 from aiogram import F, Router
 
@@ -25,45 +28,58 @@ from handlers.desk import relay as desk_relay
 from handlers.desk import reports as desk_reports
 from handlers.desk import reviews as desk_reviews
 from handlers.desk import sla as desk_sla
+from handlers.desk.members import DeskMember
 from handlers.desk.prompt import PromptScope
-from handlers.master import field, jobs, onboarding, requests
+from handlers.master import field, jobs, onboarding, report, requests
 from handlers.master import menu as master_menu
 from handlers.master import pricing as master_pricing
 from handlers.master import profile as master_profile
 
 
-def _detached(*routers: Router) -> tuple[Router, ...]:
-    """Module routers are singletons; a second app in one process (the tests build one per
-    test) re-attaches them to its own fresh parents."""
-    for r in routers:
-        r._parent_router = None  # noqa: SLF001 - aiogram has no public detach
-    return routers
+def built(module: ModuleType) -> Router:
+    """The module's router, fresh: from its `make_router()`, or, for a module that still
+    keeps a module-level `router`, a new Router holding that router's handlers (a Router
+    joins one parent only, and every app needs its own tree)."""
+    make = getattr(module, "make_router", None)
+    if make is not None:
+        router: Router = make()
+        return router
+    legacy: Router = module.router
+    fresh = Router(name=legacy.name)
+    for name, observer in legacy.observers.items():
+        fresh.observers[name].handlers.extend(observer.handlers)
+    return fresh
 
 
-def get_routers(desk_chat_id: int) -> list[Router]:
+def desk_router(desk_chat_id: int) -> Router:
+    """The desk chat's: only its messages, and only desk members' presses; a press nothing
+    here answers (a button from an older version) is told it is outdated."""
     desk = Router(name="desk")
     desk.message.filter(F.chat.id == desk_chat_id)
-    desk.callback_query.filter(F.message.chat.id == desk_chat_id)
+    desk.callback_query.filter(F.message.chat.id == desk_chat_id, DeskMember())
     desk.message.outer_middleware(PromptScope())  # a prompt answers only in its own thread
-    desk.include_routers(*_detached(desk_help.router, desk_orders.router, desk_masters.router,
-                                    desk_claims.router,
-                                    desk_reviews.router, desk_sla.router,
-                                    desk_reports.router, desk_relay.router))
+    outdated = Router(name="desk_outdated")
+    outdated.callback_query.register(common.outdated)
+    desk.include_routers(*map(built, (desk_help, desk_orders, desk_masters, desk_claims,
+                                      desk_reviews, desk_sla, desk_reports, desk_relay)),
+                         outdated)
+    return desk
 
+
+def private_router() -> Router:
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
     # /privacy next to /start: a command, not an answer to whatever conversation is open
-    private.include_routers(*_detached(common.router, privacy.router,
-                                       new_order.make_router(), my_orders.router, edit.router,
-                                       stop.router, review.router, cancel.router,
-                                       claim.make_router(),
-                                       relay.router,
-                                       onboarding.make_router(),
-                                       master_profile.router, master_menu.router,
-                                       jobs.router, field.router,
-                                       requests.router, visit.router,
-                                       master_pricing.make_router(), client_pricing.router,
-                                       common.fallback))
+    private.include_routers(*map(built, (common, privacy, new_order, my_orders, edit, stop,
+                                         review, cancel, claim, relay, onboarding,
+                                         master_profile, master_menu, jobs, report, field,
+                                         requests, visit, master_pricing, client_pricing)),
+                            common.make_fallback())
+    return private
+
+
+def get_routers(desk_chat_id: int) -> list[Router]:
     # /id first: in the desk's topics it is not a message for the client
-    return [*_detached(errors.router, groups.router), desk, private]
+    return [errors.make_router(), groups.make_router(), desk_router(desk_chat_id),
+            private_router()]

@@ -7,17 +7,14 @@ from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
-from bot.callbacks import Cb
+from bot.buttons.menus import Language, Menu, MenuAction, languages_keyboard
 from bot.config import LOCALES
 from bot.domain.views import MasterView
 from bot.i18n import LANGUAGE_NAMES, _, _current
-from bot.notify.render import button, q
+from bot.notify.render import q
 from bot.services.base import Context
 from bot.services.users import set_locale
 from handlers.keyboards import menu
-
-router = Router(name="common")
-fallback = Router(name="fallback")
 
 CANCEL_WORDS = {"✖️ Cancel"}
 
@@ -89,12 +86,10 @@ def master_help() -> str:
     ])
 
 
-@router.message(Command("help"), StateFilter("*"))  # in a conversation too: it stays as it is
 async def help_cmd(message: Message, master: MasterView | None) -> None:
     await message.answer(master_help() if is_master(master) else client_help())
 
 
-@router.message(CommandStart())
 async def start(message: Message, state: FSMContext, master: MasterView | None) -> None:
     await state.clear()
     assert message.from_user is not None
@@ -102,8 +97,6 @@ async def start(message: Message, state: FSMContext, master: MasterView | None) 
                          reply_markup=menu(master))
 
 
-@router.message(Command("cancel"), StateFilter("*"))
-@router.message(F.text.startswith("✖️"), ~StateFilter(None))
 async def cancel_cmd(message: Message, state: FSMContext, master: MasterView | None) -> None:
     had = await state.get_state()
     await state.clear()
@@ -112,7 +105,6 @@ async def cancel_cmd(message: Message, state: FSMContext, master: MasterView | N
     await message.answer(_("What would you like to do?"), reply_markup=menu(master))
 
 
-@router.callback_query(Cb.filter(F.a == "cxl"))
 async def cancel_button(query: CallbackQuery, state: FSMContext,
                         master: MasterView | None) -> None:
     await state.clear()
@@ -123,31 +115,25 @@ async def cancel_button(query: CallbackQuery, state: FSMContext,
 
 
 def languages() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [button(LANGUAGE_NAMES[c], "setl", x=i) for i, c in enumerate(LOCALES[j:j + 2], j)]
-        for j in range(0, len(LOCALES), 2)
-    ])
+    return languages_keyboard([LANGUAGE_NAMES[c] for c in LOCALES])
 
 
-@router.message(Command("language"))
 async def language_cmd(message: Message) -> None:
     await message.answer(_("Choose your language:"), reply_markup=languages())
 
 
-@router.callback_query(Cb.filter(F.a == "lang"))
 async def language_menu(query: CallbackQuery) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(_("Choose your language:"), reply_markup=languages())
 
 
-@router.callback_query(Cb.filter(F.a == "setl"))
-async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context,
+async def language_set(query: CallbackQuery, callback_data: Language, ctx: Context,
                        master: MasterView | None) -> None:
-    if not 0 <= callback_data.x < len(LOCALES):
+    if not 0 <= callback_data.index < len(LOCALES):
         await query.answer(_("This button is outdated."), show_alert=True)
         return
-    locale = LOCALES[callback_data.x]
+    locale = LOCALES[callback_data.index]
     await set_locale(ctx, query.from_user.id, locale)
     with _current().use_locale(locale):  # answer in the language just chosen
         await query.answer()
@@ -158,12 +144,33 @@ async def language_set(query: CallbackQuery, callback_data: Cb, ctx: Context,
                                        reply_markup=menu(master))
 
 
-@fallback.callback_query()
 async def outdated(query: CallbackQuery) -> None:
     await query.answer(_("This button is outdated."), show_alert=True)
 
 
-@fallback.message(StateFilter(None))
 async def unknown(message: Message, master: MasterView | None) -> None:
     await message.answer(_("I did not understand that. Choose what you would like to do:"),
                          reply_markup=menu(master))
+
+
+def make_router() -> Router:
+    router = Router(name="common")
+    # /help in a conversation too: it stays as it is
+    router.message.register(help_cmd, Command("help"), StateFilter("*"))
+    router.message.register(start, CommandStart())
+    router.message.register(cancel_cmd, F.text.startswith("✖️"), ~StateFilter(None))
+    router.message.register(cancel_cmd, Command("cancel"), StateFilter("*"))
+    router.callback_query.register(cancel_button, Menu.filter(F.action == MenuAction.CANCEL))
+    router.message.register(language_cmd, Command("language"))
+    router.callback_query.register(language_menu, Menu.filter(F.action == MenuAction.LANGUAGE))
+    router.callback_query.register(language_set,
+                                   Language.filter(F.action == MenuAction.SET_LANGUAGE))
+    return router
+
+
+def make_fallback() -> Router:
+    """The private chat's catch-alls, registered last."""
+    fallback = Router(name="fallback")
+    fallback.callback_query.register(outdated)
+    fallback.message.register(unknown, StateFilter(None))
+    return fallback

@@ -26,7 +26,6 @@ from bot.domain.errors import DomainError
 from bot.texts import GENERIC, error_text, generic_error
 
 logger = logging.getLogger(__name__)
-router = Router(name="errors")
 # The callback queries answered while handling this update: Telegram takes one answer per
 # query and refuses a second with 400 "query is too old", so the second is never sent.
 ANSWERED: ContextVar[set[str] | None] = ContextVar("answered", default=None)
@@ -113,7 +112,12 @@ class ReportErrors(BaseMiddleware):
         return None
 
 
-@router.error()
 async def unexpected(event: ErrorEvent) -> None:
     logger.error("update %s failed", event.update.update_id, exc_info=event.exception)
     await tell(event.update, GENERIC)
+
+
+def make_router() -> Router:
+    router = Router(name="errors")
+    router.error.register(unexpected)
+    return router

@@ -15,17 +15,22 @@ from aiogram.types import ChatMemberUpdated, Message
 from bot.i18n import _
 
 logger = logging.getLogger(__name__)
-router = Router(name="groups")
 GROUPS = {"group", "supergroup"}
 
 
-@router.message(Command("id"), F.chat.type.in_(GROUPS))
 async def chat_id(message: Message) -> None:
     await message.reply(_("The id of this group: <code>{id}</code>").format(id=message.chat.id))
 
 
-@router.my_chat_member(ChatMemberUpdatedFilter(JOIN_TRANSITION), F.chat.type.in_(GROUPS))
 async def added(event: ChatMemberUpdated) -> None:
     # The id only: who added the bot, and the group's title, are nobody's business in a log.
     logger.info("added to a %s%s with the id %s (the desk? put it in DESK_CHAT_ID)",
                 event.chat.type, " (forum)" if event.chat.is_forum else "", event.chat.id)
+
+
+def make_router() -> Router:
+    router = Router(name="groups")
+    router.message.register(chat_id, Command("id"), F.chat.type.in_(GROUPS))
+    router.my_chat_member.register(added, ChatMemberUpdatedFilter(JOIN_TRANSITION),
+                                   F.chat.type.in_(GROUPS))
+    return router

@@ -1,46 +1,14 @@
-"""Keyboards the handlers share."""
+"""Keyboards the handlers share (the inline ones live in bot/buttons/menus.py)."""
 
 from __future__ import annotations
 
-from aiogram.types import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-)
+from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
 
-from bot.domain.views import MasterView
+from bot.buttons.menus import cancel_button, master_menu, menu, with_cancel
 from bot.i18n import _
-from bot.notify.render import button
 
-
-def menu(master: MasterView | None = None) -> InlineKeyboardMarkup:
-    """The client's menu; an approved master gets his own (he may still order for himself)."""
-    if master is not None and master.status == "approved":
-        return master_menu(master)
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [button(_("🛠 New order"), "new")],
-        [button(_("📋 My orders"), "my"), button(_("🌐 Language"), "lang")],
-    ])
-
-
-def master_menu(m: MasterView) -> InlineKeyboardMarkup:
-    duty = button(_("⚪ Go off duty") if m.on_duty else _("🟢 Go on duty"), "mduty",
-                  x=0 if m.on_duty else 1)
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [button(_("🧰 My jobs"), "mjobs"), button(_("📨 Offers waiting"), "moffs")],
-        [button(_("👤 Profile"), "mprof"), duty],
-        [button(_("🛠 New order"), "new"), button(_("📋 My orders"), "my")],
-        [button(_("🌐 Language"), "lang")],
-    ])
-
-
-def cancel_button() -> InlineKeyboardButton:
-    return button(_("✖️ Cancel"), "cxl")
-
-
-def with_cancel(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, [cancel_button()]])
+__all__ = ["cancel_button", "master_menu", "menu", "share_contact", "share_location",
+           "with_cancel"]
 
 
 def share_contact() -> ReplyKeyboardMarkup:

@@ -8,17 +8,19 @@ import json
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
-from bot.callbacks import Cb
+from bot.buttons.privacy import (
+    Privacy,
+    PrivacyAction,
+    erase_confirm_keyboard,
+    privacy_keyboard,
+)
 from bot.config import Settings
 from bot.domain.views import MasterView
 from bot.i18n import _, ngettext
-from bot.notify.render import button
 from bot.services.base import Context
 from bot.services.privacy import ERASED_STATUS, erase_my_data, export_my_data, my_open_orders
-
-router = Router(name="privacy")
 
 
 def notice(settings: Settings, master: MasterView | None) -> str:
@@ -51,24 +53,16 @@ def notice(settings: Settings, master: MasterView | None) -> str:
     return "\n".join(lines)
 
 
-def privacy_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [button(_("📥 Download my data"), "prvget")],
-        [button(_("🗑 Delete my data"), "prvdel")]])
-
-
 def refusal(numbers: list[int] | tuple[int, ...]) -> str:
     return _("Your data cannot be deleted while you have open orders: {orders}. Once they are "
              "completed or cancelled (and no warranty claim is open), try again.").format(
         orders=", ".join(f"#{n}" for n in numbers))
 
 
-@router.message(Command("privacy"))
 async def privacy_cmd(message: Message, settings: Settings, master: MasterView | None) -> None:
     await message.answer(notice(settings, master), reply_markup=privacy_keyboard())
 
 
-@router.callback_query(Cb.filter(F.a == "prvget"))
 async def download(query: CallbackQuery, ctx: Context, state: FSMContext) -> None:
     await query.answer()
     conversation = {"state": await state.get_state(), "data": await state.get_data()}
@@ -81,7 +75,6 @@ async def download(query: CallbackQuery, ctx: Context, state: FSMContext) -> Non
         caption=_("Everything the desk stores about you (JSON, UTF-8)."))
 
 
-@router.callback_query(Cb.filter(F.a == "prvdel"))
 async def ask(query: CallbackQuery, ctx: Context) -> None:
     await query.answer()
     assert isinstance(query.message, Message)
@@ -93,12 +86,9 @@ async def ask(query: CallbackQuery, ctx: Context) -> None:
         _("Delete your personal data? This cannot be undone. Your name, phone, addresses, "
           "descriptions and photos are erased; order numbers, amounts and review stars stay "
           "anonymised."),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-            [button(_("🗑 Yes, delete my data"), "prvyes")],
-            [button(_("↩️ No, keep it"), "prvno")]]))
+        reply_markup=erase_confirm_keyboard())
 
 
-@router.callback_query(Cb.filter(F.a == "prvyes"))
 async def erase(query: CallbackQuery, ctx: Context, state: FSMContext) -> None:
     await state.clear()  # first: the erasure then removes the stored row itself
     done = await erase_my_data(ctx, query.from_user.id)
@@ -112,8 +102,17 @@ async def erase(query: CallbackQuery, ctx: Context, state: FSMContext) -> None:
                                     "is stored again."))
 
 
-@router.callback_query(Cb.filter(F.a == "prvno"))
 async def keep(query: CallbackQuery) -> None:
     await query.answer()
     assert isinstance(query.message, Message)
     await query.message.edit_text(_("Nothing was deleted."))
+
+
+def make_router() -> Router:
+    router = Router(name="privacy")
+    router.message.register(privacy_cmd, Command("privacy"))
+    for handler, action in ((download, PrivacyAction.DOWNLOAD), (ask, PrivacyAction.DELETE),
+                            (erase, PrivacyAction.DELETE_CONFIRM),
+                            (keep, PrivacyAction.DELETE_KEEP)):
+        router.callback_query.register(handler, Privacy.filter(F.action == action))
+    return router

@@ -236,7 +236,7 @@ async def test_a_stranger_in_the_desk_is_refused_and_nothing_changes(h: Harness)
     stranger = h.manager(666, "Stranger", thread_id=thread)
     audit_before = await count(h, AuditEntry)
     await stranger.click(card, "Reject")
-    await stranger.click_data(card, f"v1:drr:{order_id}:0")
+    await stranger.click_data(card, f"v2dr:drr:{order_id}:0")
     assert h.session.alerts()[-2:] == ["Only desk members can do this."] * 2
     assert (await order_row(h, order_id)).status == "submitted"
     assert await count(h, AuditEntry) == audit_before
@@ -479,7 +479,7 @@ async def test_the_client_stops_the_job_and_only_the_desk_resumes(h: Harness) ->
     await master.click(job, "I have called the client")  # a master action while stopped
     assert h.session.alerts()[-1] == "The client has stopped this job. Wait for the desk."
     assert (await order_row(h, order_id)).status == "assigned"
-    await c.click_data(card, f"v1:dres:{order_id}:0")  # the client cannot resume
+    await c.click_data(card, f"v2d:dres:{order_id}")  # the client cannot resume
     assert (await order_row(h, order_id)).stopped
     await h.manager(MANAGER, thread_id=thread).click(card, "Resume the job")
     assert not (await order_row(h, order_id)).stopped
@@ -521,5 +521,5 @@ async def test_the_client_accepts_the_work_with_a_tap(h: Harness) -> None:
     assert "accepted the work" in master.last().text
     assert "Thank you" in c.last().text
     await c.click_data(code_msg, code_msg.data("Accept the work") if code_msg.markup
-                       else f"v1:accw:{order_id}:0")
+                       else f"v2c:accw:{order_id}")
     assert (await order_row(h, order_id)).status == "completed"

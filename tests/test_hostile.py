@@ -35,11 +35,13 @@ def generic_errors(h: Harness) -> list[str]:
 # --- item 8: ids of any size -----------------------------------------------------------------
 
 @pytest.mark.parametrize("data", [
-    "v1:vord:99999999999999999999:0",  # past 64 bits: SQLite cannot even bind it
-    "v1:vord:2147483648:0",  # past PostgreSQL's integer
-    "v1:vord:-5:0",
-    "v1:dasg:1:99999999999999999999",
-    "v1:vord:" + "9" * 40 + ":0",
+    "v2c:vord:99999999999999999999",  # past 64 bits: SQLite cannot even bind it
+    "v2c:vord:2147483648",  # past PostgreSQL's integer
+    "v2c:vord:-5",
+    "v2dp:dpick:1:99999999999999999999",
+    "v2c:vord:" + "9" * 40,
+    "v2cr:ccr:1:2147483648",
+    "v1:vord:99999999999999999999:0",  # and the old version's
 ])
 async def test_a_forged_button_with_a_huge_id_is_outdated(h: Harness, data: str) -> None:
     c = h.person(CLIENT, "Anna")

@@ -81,7 +81,7 @@ async def test_my_jobs_lists_a_job_with_its_state_and_opens_it_with_its_buttons(
     assert ivan.last().buttons()[0] == "📅 Set the visit time"  # the buttons of its new state
     # Another master cannot open it by a forged press.
     other = await approved_master(h, 604, "Olga Novak")
-    await other.click_data(jobs, f"v1:mjob:{order_id}:0")
+    await other.click_data(jobs, f"v2j:mjob:{order_id}")
     assert "Lenina" not in other.last().text
     assert h.session.alerts()[-1] == "This order was not found."
 
@@ -111,9 +111,9 @@ async def test_an_expired_offer_is_edited_and_a_late_press_is_told_it_expired(
         assert message.text == f"⌛ The offer for order #{order_id} has expired."
         assert message.buttons() == []
     assert len(h.session.to(608)) == sent_before  # edited, not one more message
-    await ivan.click_data(offer, f"v1:acc:{order_id}:0")  # a press kept from before
+    await ivan.click_data(offer, f"v2o:acc:{order_id}")  # a press kept from before
     assert h.session.alerts()[-1] == "This offer has expired: you did not answer it in time."
-    await ivan.click_data(offer, f"v1:dec:{order_id}:0")
+    await ivan.click_data(offer, f"v2o:dec:{order_id}")
     assert h.session.alerts()[-1] == "This offer has expired: you did not answer it in time."
 
 
@@ -124,7 +124,7 @@ async def test_a_withdrawn_offer_is_edited_and_a_late_press_says_so(h: Harness) 
     await h.manager(MANAGER, thread_id=thread).click(card, "Withdraw the offer")
     assert offer.text == f"The offer for order #{order_id} was withdrawn by the desk."
     assert offer.buttons() == []
-    await ivan.click_data(offer, f"v1:acc:{order_id}:0")
+    await ivan.click_data(offer, f"v2o:acc:{order_id}")
     assert h.session.alerts()[-1] == "The desk has taken this offer back."
 
 

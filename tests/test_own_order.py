@@ -147,7 +147,7 @@ async def test_the_desk_cannot_give_a_master_his_own_order(h: Harness) -> None:
     # a forged pick of the client himself
     async with h.app.ctx.tx() as s:
         own_id = await s.scalar(select(Master.id).where(Master.user_id == 130))
-    await mgr.click_data(card, f"v1:dpick:{order_id}:{own_id}")
+    await mgr.click_data(card, f"v2dp:dpick:{order_id}:{own_id}")
     assert h.session.alerts()[-1] == "This master is the client of this order and cannot take it."
     assert (await order_row(h, order_id)).status == "submitted"
 
@@ -156,7 +156,7 @@ async def test_the_desk_cannot_give_a_master_his_own_order(h: Harness) -> None:
         await s.execute(update(Order).where(Order.id == order_id)
                         .values(status="offered", offered_master_id=own_id))
     sent_before = len(h.session.to(me.id))
-    await me.click_data(me.last(), f"v1:acc:{order_id}:0")
+    await me.click_data(me.last(), f"v2o:acc:{order_id}")
     assert h.session.alerts()[-1] == ("This is your own order: you cannot take it or act on it "
                                       "as its master.")
     order = await order_row(h, order_id)

@@ -96,7 +96,7 @@ async def test_the_client_proposes_a_new_time_and_the_master_accepts(h: Harness)
             Deadline.state == "pending"))
     assert arrival == new + timedelta(hours=1)
 
-    await master.click_data(proposal, f"v1:vacc:{order_id}:0")  # a replayed answer
+    await master.click_data(proposal, f"v2va:vacc:{order_id}:0")  # a replayed answer
     assert h.session.alerts()[-1] == "This proposal has already been answered or replaced."
     assert (await order_row(h, order_id)).visit_at == new
 

@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.buttons.client_orders import ClientAction, client_button, stop_button
+from bot.buttons.relay import RelayAction, relay_button
+from bot.buttons.visits import propose_button
 from bot.domain.deadlines import warranty_ends_at
 from bot.domain.edits import may_edit
 from bot.domain.states import TERMINAL, Action, Role, Status, can
@@ -31,19 +34,19 @@ def client_keyboard(o: OrderView, with_cancel: bool = False,
     he may (SPEC §2.2)."""
     kb: list[list[InlineKeyboardButton]] = []
     if o.status in _STOPPABLE and not o.stopped:
-        kb.append([button(_("⛔ Stop the job"), "stop", o.id)])
+        kb.append([stop_button(o.id)])
     if o.status == Status.SCHEDULED and not o.stopped:
         kb += answer_rows(o, CLIENT)
-        kb.append([button(_("📅 Propose another time"), "vprop", o.id)])
+        kb.append([propose_button(o.id)])
     if (with_cancel and tz is not None and o.status == Status.COMPLETED
             and warranty_open(o, tz)):
         kb.append([button(_("⚠️ Report a problem (warranty)"), "clm", o.id)])
     if with_cancel and may_edit(o.status, o.stopped):  # until the master is on site [R §3]
         kb.append([button(_("✏️ Change the order"), "cedit", o.id)])
     if with_cancel and o.status not in TERMINAL:
-        kb.append([button(_("💬 Write to the manager"), "wrm", o.id)])
+        kb.append([relay_button(_("💬 Write to the manager"), RelayAction.WRITE, o.id)])
     if with_cancel and can(o.status, Action.CANCEL, Role.CLIENT):
-        kb.append([button(_("✖️ Cancel the order"), "ccan", o.id)])
+        kb.append([client_button(_("✖️ Cancel the order"), ClientAction.CANCEL_MENU, o.id)])
     return InlineKeyboardMarkup(inline_keyboard=kb) if kb else None
 
 

@@ -9,6 +9,10 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.buttons.client_orders import ClientAction, client_button, stop_button
+from bot.buttons.relay import RelayAction, relay_button
+from bot.buttons.reviews import ReviewAction, stars_row
+from bot.buttons.visits import answer_row
 from bot.domain.money import round_major
 from bot.domain.pricing import PriceItemView
 from bot.domain.reviews import stars_line
@@ -85,7 +89,7 @@ def _client_cancelled(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 def stop_keyboard(order_id: int) -> InlineKeyboardMarkup:
     """[H] the client can stop the job at any moment."""
-    return InlineKeyboardMarkup(inline_keyboard=[[button(_("⛔ Stop the job"), "stop", order_id)]])
+    return InlineKeyboardMarkup(inline_keyboard=[[stop_button(order_id)]])
 
 
 def _client_assigned(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -132,9 +136,7 @@ def _visit_proposal(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
             time=_at(p, r, "replaces"))
     text += "\n" + _("Until you accept, the agreed time stands.")
     stamp = proposal_stamp(datetime.fromisoformat(p["at"]))
-    return Draft(text, InlineKeyboardMarkup(inline_keyboard=[[
-        button(_("✅ Accept the new time"), "vacc", o.id, stamp),
-        button(_("❌ Keep the old time"), "vdec", o.id, stamp)]]))
+    return Draft(text, InlineKeyboardMarkup(inline_keyboard=[answer_row(o.id, stamp)]))
 
 
 def _visit_answer(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -196,8 +198,7 @@ def _master_request(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 def client_stars_keyboard(order_id: int) -> InlineKeyboardMarkup:
     """[H] the master rates the client, one tap."""
-    return InlineKeyboardMarkup(inline_keyboard=[[button(f"{n}⭐", "rc", order_id, n)
-                                                  for n in range(1, 6)]])
+    return InlineKeyboardMarkup(inline_keyboard=[stars_row(ReviewAction.RATE_CLIENT, order_id)])
 
 
 def _master_accepted(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -261,7 +262,8 @@ def _client_code(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
             code=q(p["code"])),
         _("Do not share it before the work is done."),
     ]
-    kb = InlineKeyboardMarkup(inline_keyboard=[[button(_("✅ Accept the work"), "accw", o.id)]])
+    kb = InlineKeyboardMarkup(inline_keyboard=[[client_button(
+        _("✅ Accept the work"), ClientAction.ACCEPT_WORK, o.id)]])
     return Draft("\n".join(lines), kb)
 
 
@@ -292,8 +294,7 @@ def _desk_price(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 def stars_keyboard(order_id: int) -> InlineKeyboardMarkup:
     """SPEC §2.3: 1–5 stars, one tap."""
-    return InlineKeyboardMarkup(inline_keyboard=[[button(f"{n}⭐", "rv", order_id, n)
-                                                  for n in range(1, 6)]])
+    return InlineKeyboardMarkup(inline_keyboard=[stars_row(ReviewAction.RATE_WORK, order_id)])
 
 
 def _client_completed(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
@@ -604,7 +605,8 @@ def _client_sla(p: dict[str, Any], t: Target, r: Renderer) -> Draft:
 
 
 def reply_keyboard(order_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[button(_("↩️ Reply"), "rply", order_id)]])
+    return InlineKeyboardMarkup(inline_keyboard=[[relay_button(_("↩️ Reply"), RelayAction.REPLY,
+                                                               order_id)]])
 
 
 def _relay(p: dict[str, Any], t: Target, r: Renderer) -> Draft:

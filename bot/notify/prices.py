@@ -11,6 +11,7 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.buttons.prices import PriceAction, price_answer
 from bot.domain.pricing import (
     ACCEPTED,
     DECLINED,
@@ -106,13 +107,13 @@ def act_lines(r: Renderer, o: OrderView, done_on: date | None) -> list[str]:
 
 # --- the messages of the outbox kinds client_quote, client_extra, master_price, desk_price --
 
-def _answer_kb(i: PriceItemView, o: OrderView, yes: str, yes_code: str,
-               no_code: str) -> InlineKeyboardMarkup | None:
+def _answer_kb(i: PriceItemView, o: OrderView, yes: str, yes_code: PriceAction,
+               no_code: PriceAction) -> InlineKeyboardMarkup | None:
     if i.status != PROPOSED or o.status not in QUOTABLE:  # answered or replaced meanwhile
         return None
     no = pgettext("a client answers a price quote or an extra", "❌ Decline")
-    return InlineKeyboardMarkup(inline_keyboard=[[button(yes, yes_code, o.id, i.id),
-                                                  button(no, no_code, o.id, i.id)]])
+    return InlineKeyboardMarkup(inline_keyboard=[[price_answer(yes, yes_code, o.id, i.id),
+                                                  price_answer(no, no_code, o.id, i.id)]])
 
 
 def client_quote(r: Renderer, o: OrderView, i: PriceItemView) -> Message:
@@ -121,7 +122,8 @@ def client_quote(r: Renderer, o: OrderView, i: PriceItemView) -> Message:
     if i.item:
         lines.append(q(i.item))
     lines += ["", _("Once you accept, the price can rise only by extras you approve here.")]
-    kb = _answer_kb(i, o, _("✅ Accept the quote"), "qacc", "qdec")
+    kb = _answer_kb(i, o, _("✅ Accept the quote"), PriceAction.ACCEPT_QUOTE,
+                    PriceAction.DECLINE_QUOTE)
     if kb is None:
         lines.append(_("This quote is {status}.").format(status=_status(i)))
     return "\n".join(lines), kb
@@ -136,7 +138,8 @@ def client_extra(r: Renderer, o: OrderView, i: PriceItemView) -> Message:
         lines += ["", _("Agreed so far: {amount}; with this extra: {total}.").format(
             amount=r.money(cap), total=r.money(cap + i.amount))]
     lines.append(_("It is added to the price only if you approve it."))
-    kb = _answer_kb(i, o, _("✅ Approve the extra"), "xacc", "xdec")
+    kb = _answer_kb(i, o, _("✅ Approve the extra"), PriceAction.APPROVE_EXTRA,
+                    PriceAction.DECLINE_EXTRA)
     if kb is None:
         lines.append(_("This extra is {status}.").format(status=_status(i)))
     return "\n".join(lines), kb

@@ -15,7 +15,14 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from babel import Locale
 
-from bot.callbacks import cb
+from bot.buttons.applications import MasterCardAction, master_button
+from bot.buttons.base import labelled, rows
+from bot.buttons.desk import DeskAction, desk_button, hours_button, release_button
+from bot.buttons.jobs import JobAction, job_button
+from bot.buttons.offers import offer_keyboard
+from bot.buttons.relay import RelayAction, relay_button
+from bot.buttons.visits import answer_row, propose_button
+from bot.callbacks import Cb
 from bot.domain.complaints import REWORK_HOURS
 from bot.domain.files import parse_ref
 from bot.domain.geo import distance_m
@@ -42,7 +49,7 @@ from bot.i18n import (
     pgettext,
     resolve_locale,
 )
-from bot.notify.fit import TOPIC_LIMIT, fit, fit_list, mark, unmark
+from bot.notify.fit import TOPIC_LIMIT, fit, fit_list, mark
 
 CARD_DESCRIPTION = 1200  # the card keeps room for the rest of its lines
 CANDIDATE_LINE = 400  # a candidate's line: his name gives way first
@@ -161,12 +168,8 @@ def q(text: object) -> str:
 
 
 def button(text: str, action: str, o: int = 0, x: int = 0) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=clip(visible(unmark(text)), 60),
-                                callback_data=cb(action, o, x))
-
-
-def rows(*buttons: InlineKeyboardButton, width: int = 2) -> list[list[InlineKeyboardButton]]:
-    return [list(buttons[i:i + width]) for i in range(0, len(buttons), width)]
+    """Legacy (the v1 `Cb` scheme) for the buttons whose handlers still read it."""
+    return labelled(text, Cb(a=action, o=o, x=x))
 
 
 def answer_rows(o: OrderView, side: str) -> list[list[InlineKeyboardButton]]:
@@ -176,8 +179,7 @@ def answer_rows(o: OrderView, side: str) -> list[list[InlineKeyboardButton]]:
             or o.proposed_by in (None, side)):
         return []
     stamp = proposal_stamp(o.proposed_visit_at)
-    return [[button(_("✅ Accept the new time"), "vacc", o.id, stamp),
-             button(_("❌ Keep the old time"), "vdec", o.id, stamp)]]
+    return [answer_row(o.id, stamp)]
 
 
 @dataclass
@@ -318,35 +320,37 @@ class Renderer:
         allowed = set(actions_for(o.status, Role.MANAGER))
         buttons = []
         if Action.OFFER in allowed:
-            buttons.append(button(_("👷 Assign"), "dasg", o.id))
-            buttons.append(button(_("🤖 Auto"), "dauto", o.id))
+            buttons.append(desk_button(_("👷 Assign"), DeskAction.ASSIGN_MENU, o.id))
+            buttons.append(desk_button(_("🤖 Auto"), DeskAction.AUTO, o.id))
         if Action.REJECT in allowed:
-            buttons.append(button(pgettext("the desk refuses a new order", "⛔ Reject"),
-                                  "drej", o.id))
+            buttons.append(desk_button(pgettext("the desk refuses a new order", "⛔ Reject"),
+                                       DeskAction.REJECT_MENU, o.id))
         if Action.WITHDRAW in allowed:
-            buttons.append(button(_("↩️ Withdraw the offer"), "dwd", o.id))
+            buttons.append(desk_button(_("↩️ Withdraw the offer"), DeskAction.WITHDRAW, o.id))
         if o.status == Status.AWAITING_CONFIRMATION and o.code_locked:
-            buttons.append(button(_("🔑 Send a new code"), "dcode", o.id))
+            buttons.append(desk_button(_("🔑 Send a new code"), DeskAction.NEW_CODE, o.id))
         if o.stopped:
-            buttons.append(button(_("▶️ Resume the job"), "dres", o.id))
+            buttons.append(desk_button(_("▶️ Resume the job"), DeskAction.RESUME, o.id))
         if Action.RESOLVE in allowed:  # a warranty claim waits for the desk (SPEC §2.7)
-            buttons += [button(_("🔧 Rework in {hours} h").format(hours=h), "dcw", o.id, h)
+            buttons += [hours_button(_("🔧 Rework in {hours} h").format(hours=h),
+                                     DeskAction.REWORK, o.id, h)
                         for h in REWORK_HOURS]
-            buttons += [button(_("💸 Partial refund"), "dcf", o.id),
-                        button(_("✖️ Reject the claim"), "dcx", o.id)]
+            buttons += [desk_button(_("💸 Partial refund"), DeskAction.REFUND, o.id),
+                        desk_button(_("✖️ Reject the claim"), DeskAction.REJECT_CLAIM_MENU, o.id)]
         if o.status == Status.COMPLETED and o.rework_due is not None:
-            buttons.append(button(_("✅ Rework done"), "dcwd", o.id))
+            buttons.append(desk_button(_("✅ Rework done"), DeskAction.REWORK_DONE, o.id))
         if o.master_blocked and Action.RELEASE in allowed:
-            buttons.append(button(_("🔁 Take the job away"), "dtake", o.id))
+            buttons.append(desk_button(_("🔁 Take the job away"), DeskAction.TAKE_AWAY, o.id))
         if o.request == "extension":
-            buttons += [button(_("⏳ +{hours} h").format(hours=h), "dext", o.id, h)
+            buttons += [hours_button(_("⏳ +{hours} h").format(hours=h), DeskAction.EXTEND,
+                                     o.id, h)
                         for h in (24, 48, 72)]
-            buttons.append(button(_("✋ Refuse more time"), "dext", o.id, 0))
+            buttons.append(hours_button(_("✋ Refuse more time"), DeskAction.EXTEND, o.id, 0))
         elif o.request == "release":
-            buttons += [button(_("🙋 Release the master"), "drel", o.id, 1),
-                        button(_("✋ Keep the master"), "drel", o.id, 0)]
+            buttons += [release_button(_("🙋 Release the master"), o.id, True),
+                        release_button(_("✋ Keep the master"), o.id, False)]
         if Action.CANCEL in allowed:
-            buttons.append(button(_("✖️ Cancel the order"), "dcan", o.id))
+            buttons.append(desk_button(_("✖️ Cancel the order"), DeskAction.CANCEL_MENU, o.id))
         return InlineKeyboardMarkup(inline_keyboard=rows(*buttons)) if buttons else None
 
     def claim_lines(self, o: OrderView) -> list[str]:
@@ -383,11 +387,7 @@ class Renderer:
         if o.offer_expires_at is not None:
             text += "\n" + _("⌛ Please answer by {time}.").format(
                 time=fmt_datetime(o.offer_expires_at, self.tz))
-        kb = InlineKeyboardMarkup(inline_keyboard=[[
-            button(pgettext("a master answers a job offered to him", "✅ Accept"), "acc", o.id),
-            button(pgettext("a master answers a job offered to him", "❌ Decline"), "dec",
-                   o.id)]])
-        return text, kb
+        return text, offer_keyboard(o.id)
 
     def offer_closed(self, order_id: int, reason: str) -> str:
         """An offer message once the offer has ended: why, and no buttons."""
@@ -423,20 +423,20 @@ class Renderer:
             Status.ASSIGNED: [button(_("📞 I have called the client"), "cont", o.id)],
             Status.CONTACTED: [button(_("📅 Set the visit time"), "sched", o.id)],
             Status.SCHEDULED: [button(_("📍 I am on site"), "chk", o.id),
-                               button(_("📅 Propose another time"), "vprop", o.id)],
+                               propose_button(o.id)],
         }
         kb = [steps[o.status]] if o.status in steps else []
         kb += answer_rows(o, MASTER)
         kb += self.price_buttons(o)
         if o.status in (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE):
-            kb.append([button(_("🏁 Done — file the report"), "done", o.id)])
+            kb.append([job_button(_("🏁 Done — file the report"), JobAction.DONE, o.id)])
             if o.request is None:
-                kb.append([button(_("⏳ Ask for more time"), "ext", o.id),
-                           button(_("🙋 Ask to be released"), "rel", o.id)])
+                kb.append([job_button(_("⏳ Ask for more time"), JobAction.EXTEND, o.id),
+                           job_button(_("🙋 Ask to be released"), JobAction.RELEASE, o.id)])
         elif o.status == Status.AWAITING_CONFIRMATION:
-            kb.append([button(_("🔑 Enter the client's code"), "code", o.id)])
+            kb.append([job_button(_("🔑 Enter the client's code"), JobAction.CODE, o.id)])
         if o.status not in TERMINAL:
-            kb.append([button(_("💬 Write to the desk"), "wrm", o.id)])
+            kb.append([relay_button(_("💬 Write to the desk"), RelayAction.WRITE, o.id)])
         return text, InlineKeyboardMarkup(inline_keyboard=kb) if kb else None
 
     def price_lines(self, o: OrderView) -> list[str]:
@@ -614,14 +614,14 @@ class Renderer:
                          else _("✍️ No answer yet"))
         kb: list[InlineKeyboardButton] = []
         if m.status == "pending":
-            kb = [button(_("✅ Approve"), "mapp", m.id),
-                  button(pgettext("the desk refuses a master's application", "❌ Reject"),
-                         "mrej", m.id),
-                  button(_("❓ Ask for more"), "mask", m.id)]
+            kb = [master_button(_("✅ Approve"), MasterCardAction.APPROVE, m.id),
+                  master_button(pgettext("the desk refuses a master's application", "❌ Reject"),
+                                MasterCardAction.REJECT_MENU, m.id),
+                  master_button(_("❓ Ask for more"), MasterCardAction.ASK, m.id)]
         elif m.status == "approved":
-            kb = [button(_("✅ Unblock"), "munb", m.id) if m.blocked
-                  else button(_("🚫 Block"), "mblk", m.id)]
-        kb.append(button(_("📎 Documents"), "mdoc", m.id))
+            kb = [master_button(_("✅ Unblock"), MasterCardAction.UNBLOCK, m.id) if m.blocked
+                  else master_button(_("🚫 Block"), MasterCardAction.BLOCK, m.id)]
+        kb.append(master_button(_("📎 Documents"), MasterCardAction.DOCUMENTS, m.id))
         return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows(*kb))
 
     def document_lines(self, documents: tuple[str, ...]) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
 
-from bot.callbacks import Cb
+from bot.buttons.prices import PriceAction, PriceAnswer
 from bot.domain.rules import Actor
 from bot.i18n import _
 from bot.notify.render import Renderer
@@ -14,16 +14,14 @@ from bot.services.base import Context
 from bot.services.pricing import decide_extra, decide_quote
 from handlers.inputs import message_of
 
-router = Router(name="client_pricing")
 
-
-@router.callback_query(Cb.filter(F.a.in_({"qacc", "qdec"})))
-async def answer_quote(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                       renderer: Renderer) -> None:
-    accept = callback_data.a == "qacc"
-    order = await decide_quote(ctx, actor, callback_data.o, callback_data.x, accept)
+async def answer_quote(query: CallbackQuery, callback_data: PriceAnswer, ctx: Context,
+                       actor: Actor, renderer: Renderer) -> None:
+    accept = callback_data.action == PriceAction.ACCEPT_QUOTE
+    order = await decide_quote(ctx, actor, callback_data.order_id, callback_data.item_id,
+                               accept)
     await query.answer()
-    item = order.price_item(callback_data.x)
+    item = order.price_item(callback_data.item_id)
     amount = renderer.money(item.amount) if item else "—"
     if accept:
         text = _("✅ You accepted the quote of {amount} for order #{number}. From now on the "
@@ -35,11 +33,11 @@ async def answer_quote(query: CallbackQuery, callback_data: Cb, ctx: Context, ac
     await message_of(query).answer(text.format(amount=amount, number=order.id))
 
 
-@router.callback_query(Cb.filter(F.a.in_({"xacc", "xdec"})))
-async def answer_extra(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                       renderer: Renderer) -> None:
-    approve = callback_data.a == "xacc"
-    order = await decide_extra(ctx, actor, callback_data.o, callback_data.x, approve)
+async def answer_extra(query: CallbackQuery, callback_data: PriceAnswer, ctx: Context,
+                       actor: Actor, renderer: Renderer) -> None:
+    approve = callback_data.action == PriceAction.APPROVE_EXTRA
+    order = await decide_extra(ctx, actor, callback_data.order_id, callback_data.item_id,
+                               approve)
     await query.answer()
     cap = order.breakdown.cap
     await message_of(query).edit_reply_markup(reply_markup=None)
@@ -51,3 +49,12 @@ async def answer_extra(query: CallbackQuery, callback_data: Cb, ctx: Context, ac
         text = _("You declined the extra on order #{number}. The master has been told.").format(
             number=order.id)
     await message_of(query).answer(text)
+
+
+def make_router() -> Router:
+    router = Router(name="client_pricing")
+    router.callback_query.register(answer_quote, PriceAnswer.filter(
+        F.action.in_({PriceAction.ACCEPT_QUOTE, PriceAction.DECLINE_QUOTE})))
+    router.callback_query.register(answer_extra, PriceAnswer.filter(
+        F.action.in_({PriceAction.APPROVE_EXTRA, PriceAction.DECLINE_EXTRA})))
+    return router

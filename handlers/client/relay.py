@@ -6,25 +6,17 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import Cb
+from bot.buttons.relay import RelayAction, RelayPress, done_keyboard
 from bot.domain.errors import NotFound, TooFast
 from bot.domain.rules import Actor
-from bot.i18n import _, ngettext, pgettext
-from bot.notify.render import button
+from bot.i18n import _, ngettext
 from bot.services.base import Context
 from bot.services.orders import get_order
 from bot.services.relay import write_to_desk
 from fsm.states import Relay
 from handlers.inputs import message_of
-
-router = Router(name="relay")
-
-
-def done_kb() -> InlineKeyboardMarkup:
-    done = pgettext("stop writing to the desk", "✅ Done")
-    return InlineKeyboardMarkup(inline_keyboard=[[button(done, "wrd")]])
 
 
 def too_fast_text(seconds: int) -> str:
@@ -35,10 +27,9 @@ def too_fast_text(seconds: int) -> str:
         "and will answer here. This message was not sent.", seconds).format(n=seconds)
 
 
-@router.callback_query(Cb.filter(F.a.in_({"wrm", "rply"})))
-async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def start(query: CallbackQuery, callback_data: RelayPress, ctx: Context, actor: Actor,
                 state: FSMContext) -> None:
-    order = await get_order(ctx, actor, callback_data.o)  # his own order or job only
+    order = await get_order(ctx, actor, callback_data.order_id)  # his own order or job only
     if order.client_id != actor.user_id and order.master_id != actor.master_id:
         raise NotFound("error.not_found")
     await state.set_state(Relay.writing)
@@ -47,10 +38,9 @@ async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Ac
     await message_of(query).answer(
         _("Write to the desk about order #{number}: text, photos or files. Everything you send "
           "now goes to the desk, until you press «Done».").format(number=order.id),
-        reply_markup=done_kb())
+        reply_markup=done_keyboard())
 
 
-@router.message(Relay.writing, F.text | F.photo | F.document)
 async def relay(message: Message, state: FSMContext, ctx: Context, actor: Actor) -> None:
     order_id = int((await state.get_data())["order_id"])
     try:
@@ -65,21 +55,29 @@ async def relay(message: Message, state: FSMContext, ctx: Context, actor: Actor)
             await write_to_desk(ctx, actor, order_id, "text", message.text)
     except TooFast as exc:
         if not exc.quiet:  # told once per wait: more notices would be a flood of their own
-            await message.answer(too_fast_text(exc.seconds), reply_markup=done_kb())
+            await message.answer(too_fast_text(exc.seconds), reply_markup=done_keyboard())
         return
     await message.answer(_("✓ Sent to the desk. Write more, or press «Done»."),
-                         reply_markup=done_kb())
+                         reply_markup=done_keyboard())
 
 
-@router.message(Relay.writing)
 async def relay_other(message: Message) -> None:
     await message.answer(_("Only text, photos and files can be sent to the desk."),
-                         reply_markup=done_kb())
+                         reply_markup=done_keyboard())
 
 
-@router.callback_query(Cb.filter(F.a == "wrd"))
 async def done(query: CallbackQuery, state: FSMContext) -> None:
     if await state.get_state() == Relay.writing.state:
         await state.clear()
     await query.answer()
     await message_of(query).edit_text(_("Thank you. The desk will answer here."))
+
+
+def make_router() -> Router:
+    router = Router(name="relay")
+    router.callback_query.register(start, RelayPress.filter(
+        F.action.in_({RelayAction.WRITE, RelayAction.REPLY})))
+    router.message.register(relay, Relay.writing, F.text | F.photo | F.document)
+    router.message.register(relay_other, Relay.writing)
+    router.callback_query.register(done, RelayPress.filter(F.action == RelayAction.DONE))
+    return router

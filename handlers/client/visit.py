@@ -11,7 +11,8 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks import Cb
+from bot.buttons.client_orders import ClientAction, ClientOrder
+from bot.buttons.visits import VisitAction, VisitAnswer, VisitPress
 from bot.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from bot.domain.rules import Actor, parse_visit
 from bot.domain.states import Status
@@ -29,8 +30,6 @@ from fsm.states import Visit
 from handlers.inputs import message_of
 from handlers.keyboards import cancel_button
 from handlers.master.shown import remember
-
-router = Router(name="visit")
 
 
 def _is_master(actor: Actor, order: OrderView) -> bool:
@@ -63,15 +62,14 @@ async def ask_proposal(message: Message, state: FSMContext, ctx: Context, actor:
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button()]]))
 
 
-@router.callback_query(Cb.filter(F.a == "vprop"))
-async def propose_button(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                         state: FSMContext, renderer: Renderer, user: UserView) -> None:
-    await ask_proposal(message_of(query), state, ctx, actor, callback_data.o, renderer,
+async def propose_button(query: CallbackQuery, callback_data: VisitPress, ctx: Context,
+                         actor: Actor, state: FSMContext, renderer: Renderer,
+                         user: UserView) -> None:
+    await ask_proposal(message_of(query), state, ctx, actor, callback_data.order_id, renderer,
                        typing_style(user.language_code))
     await query.answer()
 
 
-@router.message(Visit.propose, F.text)
 async def propose_time(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                        renderer: Renderer, user: UserView) -> None:
     order_id = int((await state.get_data())["order_id"])
@@ -96,17 +94,16 @@ async def propose_time(message: Message, state: FSMContext, ctx: Context, actor:
         await remember(ctx, order, shown)
 
 
-@router.message(Visit.propose)
 async def propose_other(message: Message, user: UserView) -> None:
     example = typing_style(user.language_code).visit_example()
     await message.answer(error_text(InvalidInput("error.visit_format", example=example)))
 
 
-@router.callback_query(Cb.filter(F.a.in_({"vacc", "vdec"})))
-async def answer(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def answer(query: CallbackQuery, callback_data: VisitAnswer, ctx: Context, actor: Actor,
                  renderer: Renderer) -> None:
-    accept = callback_data.a == "vacc"
-    order = await answer_proposal(ctx, actor, callback_data.o, callback_data.x, accept)
+    accept = callback_data.action == VisitAction.ACCEPT
+    order = await answer_proposal(ctx, actor, callback_data.order_id, callback_data.stamp,
+                                  accept)
     when = fmt_datetime(order.visit_at, renderer.tz) if order.visit_at else "—"
     if accept:
         head = _("✅ Accepted: the visit for order #{number} is now at {time}. The other side "
@@ -121,13 +118,24 @@ async def answer(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: A
         await remember(ctx, order, message_of(query))
 
 
-@router.callback_query(Cb.filter(F.a == "vord"))
-async def show_order(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                     renderer: Renderer) -> None:
+async def show_order(query: CallbackQuery, callback_data: ClientOrder, ctx: Context,
+                     actor: Actor, renderer: Renderer) -> None:
     """One of the client's orders with the buttons that fit it (opened from /orders)."""
-    order = await get_order(ctx, actor, callback_data.o)
+    order = await get_order(ctx, actor, callback_data.order_id)
     if order.client_id != actor.user_id:
         raise NotFound("error.not_found")
     await query.answer()
     text, kb = client_view(renderer, order)
     await message_of(query).answer(text, reply_markup=kb)
+
+
+def make_router() -> Router:
+    router = Router(name="visit")
+    router.callback_query.register(propose_button,
+                                   VisitPress.filter(F.action == VisitAction.PROPOSE))
+    router.message.register(propose_time, Visit.propose, F.text)
+    router.message.register(propose_other, Visit.propose)
+    router.callback_query.register(answer, VisitAnswer.filter(
+        F.action.in_({VisitAction.ACCEPT, VisitAction.KEEP})))
+    router.callback_query.register(show_order, ClientOrder.filter(F.action == ClientAction.OPEN))
+    return router

@@ -6,14 +6,15 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
+from bot.buttons.desk import DeskAction, DeskOrder, refund_confirm
 from bot.callbacks import Cb
 from bot.domain.complaints import check_refund
-from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.errors import DomainError
 from bot.domain.rules import Actor
 from bot.i18n import _
-from bot.notify.render import Renderer, button
+from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.complaints import resolve_claim
 from bot.services.orders import get_order
@@ -23,28 +24,22 @@ from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
 from handlers.desk.prompt import open_prompt
 from handlers.inputs import message_of
 
-router = Router(name="desk_claims")
 
-
-@router.callback_query(Cb.filter(F.a == "dcf"))
-async def ask_refund(query: CallbackQuery, callback_data: Cb, actor: Actor, ctx: Context,
+async def ask_refund(query: CallbackQuery, callback_data: DeskOrder, ctx: Context,
                      state: FSMContext) -> None:
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    order_id = callback_data.order_id
     await query.answer()
     card = message_of(query)
     prompt = await card.answer(_("Type the partial refund for order #{number} (a number), "
-                                 "or /cancel:").format(number=callback_data.o))
-    await open_prompt(state, ctx, DeskInput.refund, card, prompt, order_id=callback_data.o)
+                                 "or /cancel:").format(number=order_id))
+    await open_prompt(state, ctx, DeskInput.refund, card, prompt, order_id=order_id)
 
 
-@router.message(Command("cancel"), DeskInput.refund)
 async def cancel(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(_("Cancelled. Nothing was saved."))
 
 
-@router.message(DeskInput.refund, F.text)
 async def got_refund(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                      renderer: Renderer) -> None:
     amount = await typed_amount(message, state, ctx, renderer)
@@ -52,7 +47,6 @@ async def got_refund(message: Message, state: FSMContext, ctx: Context, actor: A
         await _confirm(message, state, ctx, actor, renderer, amount)
 
 
-@router.callback_query(DeskInput.refund, Cb.filter(F.a == PICK))
 async def picked_refund(query: CallbackQuery, callback_data: Cb, state: FSMContext,
                         ctx: Context, actor: Actor, renderer: Renderer) -> None:
     amount = await picked_amount(query, callback_data, state)
@@ -74,12 +68,11 @@ async def _confirm(message: Message, state: FSMContext, ctx: Context, actor: Act
     asked = await message.answer(
         _("Partial refund on order #{number}: {amount}. Confirm it, or type another amount "
           "(/cancel to stop).").format(number=int(data["order_id"]), amount=f"<b>{money}</b>"),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-            [button(_("✅ Refund {amount}").format(amount=money), "dcfok")]]))
+        reply_markup=refund_confirm(_("✅ Refund {amount}").format(amount=money),
+                                    int(data["order_id"])))
     await state.update_data(refund={"amount": amount, "message": asked.message_id})
 
 
-@router.callback_query(DeskInput.refund, Cb.filter(F.a == "dcfok"))
 async def confirm_refund(query: CallbackQuery, state: FSMContext, ctx: Context,
                          actor: Actor) -> None:
     data = await state.get_data()
@@ -103,6 +96,18 @@ async def confirm_refund(query: CallbackQuery, state: FSMContext, ctx: Context,
                                      "been told."))
 
 
-@router.message(DeskInput.refund)
 async def refund_other(message: Message, ctx: Context) -> None:
     await message.answer(amount_help(ctx))
+
+
+def make_router() -> Router:
+    router = Router(name="desk_claims")
+    router.callback_query.register(ask_refund, DeskOrder.filter(F.action == DeskAction.REFUND))
+    router.message.register(cancel, Command("cancel"), DeskInput.refund)
+    router.message.register(got_refund, DeskInput.refund, F.text)
+    router.callback_query.register(picked_refund, DeskInput.refund,
+                                   Cb.filter(F.a == PICK))  # handlers/amounts: still v1
+    router.callback_query.register(confirm_refund, DeskInput.refund,
+                                   DeskOrder.filter(F.action == DeskAction.REFUND_CONFIRM))
+    router.message.register(refund_other, DeskInput.refund)
+    return router

@@ -11,8 +11,6 @@ from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.i18n import _
 
-router = Router(name="desk_help")
-
 
 def desk_help() -> str:
     return "\n".join([
@@ -38,8 +36,13 @@ def desk_help() -> str:
     ])
 
 
-@router.message(Command("help"))
 async def help_cmd(message: Message, actor: Actor) -> None:
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
     await message.answer(desk_help())
+
+
+def make_router() -> Router:
+    router = Router(name="desk_help")
+    router.message.register(help_cmd, Command("help"))
+    return router

@@ -8,12 +8,18 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks import Cb
+from bot.buttons.applications import (
+    MasterCard,
+    MasterCardAction,
+    MasterReason,
+    master_button,
+    reject_reasons_keyboard,
+)
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.masters import MASTER_REJECT_REASONS
 from bot.domain.rules import Actor
 from bot.i18n import _, ngettext
-from bot.notify.render import MASTER_REJECT_REASON_NAMES, Renderer, button, q
+from bot.notify.render import MASTER_REJECT_REASON_NAMES, Renderer, q
 from bot.services.base import Context
 from bot.services.common import card_menu_shown
 from bot.services.masters import (
@@ -30,15 +36,12 @@ from fsm.states import DeskInput
 from handlers.desk.prompt import open_prompt
 from handlers.inputs import message_of, number_arg
 
-router = Router(name="desk_masters")
-
 
 def _desk(actor: Actor) -> None:
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
 
 
-@router.message(Command("masters"))
 async def queue(message: Message, actor: Actor, ctx: Context) -> None:
     _desk(actor)
     pending = await verification_queue(ctx, actor)
@@ -48,76 +51,73 @@ async def queue(message: Message, actor: Actor, ctx: Context) -> None:
     text = ngettext("{n} application waits for verification, oldest first:",
                     "{n} applications wait for verification, oldest first:",
                     len(pending)).format(n=len(pending))
-    rows = [[button(f"#{m.id} {m.name}" + (" ✍️" if m.answer else ""), "mdoc", m.id)]
-            for m in pending]
+    rows = [[master_button(f"#{m.id} {m.name}" + (" ✍️" if m.answer else ""),
+                           MasterCardAction.DOCUMENTS, m.id)] for m in pending]
     await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-@router.callback_query(Cb.filter(F.a.in_({"mapp", "mrr", "munb", "mdoc"})))
-async def decide(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor) -> None:
-    _desk(actor)
-    a, master_id = callback_data.a, callback_data.o
-    if a == "mapp":
-        await decide_master(ctx, actor, master_id, True)
-        await query.answer(_("The master is approved."))
-    elif a == "mrr":
-        if not 0 <= callback_data.x < len(MASTER_REJECT_REASONS):
-            raise NotAllowed("error.outdated")
-        await decide_master(ctx, actor, master_id, False, MASTER_REJECT_REASONS[callback_data.x])
-        await query.answer(_("The application is rejected."))
-    elif a == "munb":
-        await unblock_master(ctx, actor, master_id)
-        await query.answer(_("The master is unblocked."))
-    else:
-        await show_card(ctx, actor, master_id)
-        await query.answer(_("The card and the documents are posted below."))
+async def approve(query: CallbackQuery, callback_data: MasterCard, ctx: Context,
+                  actor: Actor) -> None:
+    await decide_master(ctx, actor, callback_data.master_id, True)
+    await query.answer(_("The master is approved."))
 
 
-@router.callback_query(Cb.filter(F.a == "mrej"))
-async def reject_reasons(query: CallbackQuery, callback_data: Cb, actor: Actor,
-                         ctx: Context) -> None:
-    _desk(actor)
-    await card_menu_shown(ctx, master_id=callback_data.o)
-    rows = [[button(_(MASTER_REJECT_REASON_NAMES[r]), "mrr", callback_data.o, i)]
-            for i, r in enumerate(MASTER_REJECT_REASONS)]
-    rows.append([button(_("⬅️ Back"), "mback", callback_data.o)])
+async def reject(query: CallbackQuery, callback_data: MasterReason, ctx: Context,
+                 actor: Actor) -> None:
+    if not 0 <= callback_data.index < len(MASTER_REJECT_REASONS):
+        raise NotAllowed("error.outdated")
+    await decide_master(ctx, actor, callback_data.master_id, False,
+                        MASTER_REJECT_REASONS[callback_data.index])
+    await query.answer(_("The application is rejected."))
+
+
+async def unblock(query: CallbackQuery, callback_data: MasterCard, ctx: Context,
+                  actor: Actor) -> None:
+    await unblock_master(ctx, actor, callback_data.master_id)
+    await query.answer(_("The master is unblocked."))
+
+
+async def documents(query: CallbackQuery, callback_data: MasterCard, ctx: Context,
+                    actor: Actor) -> None:
+    await show_card(ctx, actor, callback_data.master_id)
+    await query.answer(_("The card and the documents are posted below."))
+
+
+async def reject_reasons(query: CallbackQuery, callback_data: MasterCard, ctx: Context) -> None:
+    await card_menu_shown(ctx, master_id=callback_data.master_id)
     await query.answer()
-    await message_of(query).edit_reply_markup(
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    await message_of(query).edit_reply_markup(reply_markup=reject_reasons_keyboard(
+        callback_data.master_id, [_(MASTER_REJECT_REASON_NAMES[r])
+                                  for r in MASTER_REJECT_REASONS]))
 
 
-@router.callback_query(Cb.filter(F.a == "mback"))
-async def back(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def back(query: CallbackQuery, callback_data: MasterCard, ctx: Context, actor: Actor,
                renderer: Renderer) -> None:
-    m = await desk_master(ctx, actor, callback_data.o)
+    m = await desk_master(ctx, actor, callback_data.master_id)
     await query.answer()
     await message_of(query).edit_reply_markup(reply_markup=renderer.master_card(m)[1])
 
 
-@router.callback_query(Cb.filter(F.a.in_({"mask", "mblk"})))
-async def ask_text(query: CallbackQuery, callback_data: Cb, actor: Actor, ctx: Context,
+async def ask_text(query: CallbackQuery, callback_data: MasterCard, ctx: Context,
                    state: FSMContext) -> None:
     """The manager's next message in this thread is the question (or the block reason)."""
-    _desk(actor)
-    asking = callback_data.a == "mask"
+    asking = callback_data.action == MasterCardAction.ASK
+    master_id = callback_data.master_id
     await query.answer()
     card = message_of(query)
     prompt = await card.answer(
         (_("Type your question to master #{number} (or /cancel):") if asking
          else _("Type why master #{number} is blocked (or /cancel):")).format(
-            number=callback_data.o))
+            number=master_id))
     await open_prompt(state, ctx, DeskInput.question if asking else DeskInput.block_reason,
-                      card, prompt, master_id=callback_data.o)
+                      card, prompt, master_id=master_id)
 
 
-@router.message(Command("cancel"), DeskInput.question)
-@router.message(Command("cancel"), DeskInput.block_reason)
 async def cancel_input(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(_("Cancelled. Nothing was saved."))
 
 
-@router.message(DeskInput.question, F.text)
 async def got_question(message: Message, state: FSMContext, ctx: Context,
                        actor: Actor) -> None:
     master_id = int((await state.get_data())["master_id"])
@@ -127,7 +127,6 @@ async def got_question(message: Message, state: FSMContext, ctx: Context,
                            "appear on the card.").format(number=master_id))
 
 
-@router.message(DeskInput.block_reason, F.text)
 async def got_block_reason(message: Message, state: FSMContext, ctx: Context,
                            actor: Actor) -> None:
     master_id = int((await state.get_data())["master_id"])
@@ -135,8 +134,6 @@ async def got_block_reason(message: Message, state: FSMContext, ctx: Context,
     await state.clear()
 
 
-@router.message(DeskInput.question)
-@router.message(DeskInput.block_reason)
 async def input_other(message: Message) -> None:
     await message.answer(_("Please type it as text, or /cancel."))
 
@@ -173,7 +170,6 @@ def _client_order(command: CommandObject) -> tuple[int, str] | None:
     return number_arg(parts[1], "error.block_usage"), parts[2] if len(parts) > 2 else ""
 
 
-@router.message(Command("block"))
 async def block_cmd(message: Message, command: CommandObject, ctx: Context,
                     actor: Actor) -> None:
     """/block <master number> <reason>, or /block client <order number> <reason>"""
@@ -191,7 +187,6 @@ async def block_cmd(message: Message, command: CommandObject, ctx: Context,
     await _block(message, ctx, actor, master_id, reason)
 
 
-@router.message(Command("unblock"))
 async def unblock_cmd(message: Message, command: CommandObject, ctx: Context,
                       actor: Actor) -> None:
     """/unblock <master number>, or /unblock client <order number>"""
@@ -205,3 +200,26 @@ async def unblock_cmd(message: Message, command: CommandObject, ctx: Context,
     master_id, _reason = _master_number(command)
     await unblock_master(ctx, actor, master_id)
     await message.answer(_("Master #{number} is unblocked.").format(number=master_id))
+
+
+def make_router() -> Router:
+    router = Router(name="desk_masters")
+    cq, msg = router.callback_query, router.message
+    msg.register(queue, Command("masters"))
+    cq.register(approve, MasterCard.filter(F.action == MasterCardAction.APPROVE))
+    cq.register(reject_reasons, MasterCard.filter(F.action == MasterCardAction.REJECT_MENU))
+    cq.register(reject, MasterReason.filter(F.action == MasterCardAction.REJECT))
+    cq.register(unblock, MasterCard.filter(F.action == MasterCardAction.UNBLOCK))
+    cq.register(documents, MasterCard.filter(F.action == MasterCardAction.DOCUMENTS))
+    cq.register(back, MasterCard.filter(F.action == MasterCardAction.BACK))
+    cq.register(ask_text, MasterCard.filter(
+        F.action.in_({MasterCardAction.ASK, MasterCardAction.BLOCK})))
+    for prompt in (DeskInput.block_reason, DeskInput.question):
+        msg.register(cancel_input, Command("cancel"), prompt)
+    msg.register(got_question, DeskInput.question, F.text)
+    msg.register(got_block_reason, DeskInput.block_reason, F.text)
+    for prompt in (DeskInput.block_reason, DeskInput.question):
+        msg.register(input_other, prompt)
+    msg.register(block_cmd, Command("block"))
+    msg.register(unblock_cmd, Command("unblock"))
+    return router

@@ -1,25 +1,35 @@
-"""The desk's order card: assign, reject, withdraw, cancel, a new code. Every press is
-re-authorised: only desk members may act, and the services check again."""
+"""The desk's order card: assign, reject, withdraw, cancel, a new code, the masters' requests
+and the clients' claims. One small handler per press, each calling its use case; the desk
+router lets only desk members' presses through (handlers/desk/members.py), and every use case
+checks again that the actor is a desk member and that the order's state allows it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery
 
-from bot.callbacks import Cb
+from bot.buttons.desk import (
+    DeskAction,
+    DeskHours,
+    DeskOffer,
+    DeskOrder,
+    DeskReason,
+    DeskRelease,
+    candidates_keyboard,
+    reasons_keyboard,
+)
 from bot.domain.complaints import REJECT_REASONS as CLAIM_REJECT_REASONS
 from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.views import OrderView
-from bot.i18n import N_, _
+from bot.i18n import _
 from bot.notify.render import (
     CANCEL_REASON_NAMES,
     CLAIM_REJECT_NAMES,
     REJECT_REASON_NAMES,
     Renderer,
-    button,
 )
 from bot.services.base import Context
 from bot.services.common import card_menu_shown
@@ -36,87 +46,184 @@ from bot.services.orders import (
 )
 from bot.services.requests import decide_extension, decide_release, take_away
 from bot.services.work import reissue_code
-
-router = Router(name="desk_orders")
-Act = Callable[[Context, Actor, int, int], Awaitable[OrderView]]
+from handlers.inputs import message_of
 
 
-def _reason(reasons: tuple[str, ...], x: int) -> str:
-    if not 0 <= x < len(reasons):
+def _reason(reasons: tuple[str, ...], index: int) -> str:
+    if not 0 <= index < len(reasons):
         raise NotAllowed("error.outdated")
-    return reasons[x]
+    return reasons[index]
 
 
-# Presses that change the order: (use case, what the manager is told). Each use case
-# re-checks that the actor is a desk member and that the order's state allows it.
-CHANGES: dict[str, tuple[Act, str]] = {
-    "dpick": (lambda c, a, o, x: offer_order(c, a, o, x), N_("Offer sent to the master.")),
-    "drr": (lambda c, a, o, x: reject_order(c, a, o, _reason(REJECT_REASONS, x)),
-            N_("The order is rejected; the client has been told why.")),
-    "dcr": (lambda c, a, o, x: cancel_order(c, a, o, _reason(CANCEL_REASONS, x)),
-            N_("The order is cancelled.")),
-    "dwd": (lambda c, a, o, x: withdraw_offer(c, a, o), N_("The offer is withdrawn.")),
-    "dext": (lambda c, a, o, x: decide_extension(c, a, o, x or None),
-             N_("Done; the master has been told.")),
-    "drel": (lambda c, a, o, x: decide_release(c, a, o, bool(x)),
-             N_("Done; the master has been told.")),
-    "dauto": (lambda c, a, o, x: auto_offer(c, a, o),
-              N_("Auto: the offer went to the best candidate.")),
-    "dtake": (lambda c, a, o, x: take_away(c, a, o),
-              N_("The job is taken away; the order is back in matching.")),
-    "dres": (lambda c, a, o, x: resume_job(c, a, o),
-             N_("The job is resumed; the master and the client have been told.")),
-    "dcode": (lambda c, a, o, x: reissue_code(c, a, o),
-              N_("A new code has been sent to the client.")),
-    "dcw": (lambda c, a, o, x: resolve_claim(c, a, o, "rework", hours=x),
-            N_("Rework ordered; the client and the master have been told.")),
-    "dcxr": (lambda c, a, o, x: resolve_claim(c, a, o, "rejected",
-                                              reason=_reason(CLAIM_REJECT_REASONS, x)),
-             N_("The claim is rejected; the client has been told why.")),
-    "dcwd": (lambda c, a, o, x: rework_done(c, a, o), N_("The rework is marked done.")),
-    "dback": (lambda c, a, o, x: get_order(c, a, o), ""),
-}
-# Presses that only open a choice on the card: (the reasons, their names, the follow-up).
-CHOICES = {"drej": (REJECT_REASONS, REJECT_REASON_NAMES, "drr"),
-           "dcan": (CANCEL_REASONS, CANCEL_REASON_NAMES, "dcr"),
-           "dcx": (CLAIM_REJECT_REASONS, CLAIM_REJECT_NAMES, "dcxr")}
+async def _changed(query: CallbackQuery, renderer: Renderer, order: OrderView,
+                   told: str | None) -> None:
+    """Tell the manager what happened and show the card's own buttons again at once; the
+    outbox brings the full text."""
+    await query.answer(told)
+    await message_of(query).edit_reply_markup(reply_markup=renderer.card_keyboard(order))
 
 
-@router.callback_query(Cb.filter(F.a.in_({"dasg", *CHANGES, *CHOICES})))
-async def desk_action(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
-                      renderer: Renderer) -> None:
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
-    assert isinstance(query.message, Message)
-    a, order_id, x = callback_data.a, callback_data.o, callback_data.x
-    if a in CHANGES:
-        use_case, told = CHANGES[a]
-        order = await use_case(ctx, actor, order_id, x)
-        await query.answer(_(told) if told else None)
-        await _redraw(query.message, renderer, order)
-        return
-    if a == "dasg":
-        ranked = await candidates(ctx, actor, order_id)
-        if not ranked.candidates:
-            await query.answer(_("No verified masters do this service yet."), show_alert=True)
-            return
-        # Why each ranks where he does, in a line each, under the card in the topic.
-        await query.bot.send_message(  # type: ignore[union-attr]
-            query.message.chat.id, renderer.candidates(ranked.order, ranked.candidates),
-            message_thread_id=query.message.message_thread_id)
-        rows = [[button(renderer.candidate_button(i, c), "dpick", order_id, c.master_id)]
-                for i, c in enumerate(ranked.candidates[:20], 1)]
-        rows.append([button(_("🤖 Auto"), "dauto", order_id)])
-    else:
-        reasons, names, follow = CHOICES[a]
-        rows = [[button(_(names[r]), follow, order_id, i)] for i, r in enumerate(reasons)]
-    back = [button(_("⬅️ Back"), "dback", order_id)]
+# --- presses that change the order ---------------------------------------------------------
+
+async def offer_to(query: CallbackQuery, callback_data: DeskOffer, ctx: Context, actor: Actor,
+                   renderer: Renderer) -> None:
+    order = await offer_order(ctx, actor, callback_data.order_id, callback_data.master_id)
+    await _changed(query, renderer, order, _("Offer sent to the master."))
+
+
+async def auto(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
+               renderer: Renderer) -> None:
+    order = await auto_offer(ctx, actor, callback_data.order_id)
+    await _changed(query, renderer, order, _("Auto: the offer went to the best candidate."))
+
+
+async def reject(query: CallbackQuery, callback_data: DeskReason, ctx: Context, actor: Actor,
+                 renderer: Renderer) -> None:
+    reason = _reason(REJECT_REASONS, callback_data.index)
+    order = await reject_order(ctx, actor, callback_data.order_id, reason)
+    await _changed(query, renderer, order,
+                   _("The order is rejected; the client has been told why."))
+
+
+async def cancel(query: CallbackQuery, callback_data: DeskReason, ctx: Context, actor: Actor,
+                 renderer: Renderer) -> None:
+    reason = _reason(CANCEL_REASONS, callback_data.index)
+    order = await cancel_order(ctx, actor, callback_data.order_id, reason)
+    await _changed(query, renderer, order, _("The order is cancelled."))
+
+
+async def withdraw(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
+                   renderer: Renderer) -> None:
+    order = await withdraw_offer(ctx, actor, callback_data.order_id)
+    await _changed(query, renderer, order, _("The offer is withdrawn."))
+
+
+async def extend(query: CallbackQuery, callback_data: DeskHours, ctx: Context, actor: Actor,
+                 renderer: Renderer) -> None:
+    """More time for the master; 0 hours refuses it."""
+    order = await decide_extension(ctx, actor, callback_data.order_id,
+                                   callback_data.hours or None)
+    await _changed(query, renderer, order, _("Done; the master has been told."))
+
+
+async def release(query: CallbackQuery, callback_data: DeskRelease, ctx: Context,
+                  actor: Actor, renderer: Renderer) -> None:
+    order = await decide_release(ctx, actor, callback_data.order_id, callback_data.release)
+    await _changed(query, renderer, order, _("Done; the master has been told."))
+
+
+async def take(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
+               renderer: Renderer) -> None:
+    order = await take_away(ctx, actor, callback_data.order_id)
+    await _changed(query, renderer, order,
+                   _("The job is taken away; the order is back in matching."))
+
+
+async def resume(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
+                 renderer: Renderer) -> None:
+    order = await resume_job(ctx, actor, callback_data.order_id)
+    await _changed(query, renderer, order,
+                   _("The job is resumed; the master and the client have been told."))
+
+
+async def new_code(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
+                   renderer: Renderer) -> None:
+    order = await reissue_code(ctx, actor, callback_data.order_id)
+    await _changed(query, renderer, order, _("A new code has been sent to the client."))
+
+
+async def rework(query: CallbackQuery, callback_data: DeskHours, ctx: Context, actor: Actor,
+                 renderer: Renderer) -> None:
+    order = await resolve_claim(ctx, actor, callback_data.order_id, "rework",
+                                hours=callback_data.hours)
+    await _changed(query, renderer, order,
+                   _("Rework ordered; the client and the master have been told."))
+
+
+async def reject_claim(query: CallbackQuery, callback_data: DeskReason, ctx: Context,
+                       actor: Actor, renderer: Renderer) -> None:
+    reason = _reason(CLAIM_REJECT_REASONS, callback_data.index)
+    order = await resolve_claim(ctx, actor, callback_data.order_id, "rejected", reason=reason)
+    await _changed(query, renderer, order,
+                   _("The claim is rejected; the client has been told why."))
+
+
+async def rework_finished(query: CallbackQuery, callback_data: DeskOrder, ctx: Context,
+                          actor: Actor, renderer: Renderer) -> None:
+    order = await rework_done(ctx, actor, callback_data.order_id)
+    await _changed(query, renderer, order, _("The rework is marked done."))
+
+
+async def back(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
+               renderer: Renderer) -> None:
+    """From a choice back to the card's own buttons."""
+    await _changed(query, renderer, await get_order(ctx, actor, callback_data.order_id), None)
+
+
+# --- presses that open a choice on the card -------------------------------------------------
+
+async def _choices(query: CallbackQuery, ctx: Context, action: DeskAction, order_id: int,
+                   labels: Sequence[str]) -> None:
     await card_menu_shown(ctx, order_id=order_id)
-    await query.message.edit_reply_markup(
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[*rows, back]))
+    await message_of(query).edit_reply_markup(
+        reply_markup=reasons_keyboard(action, order_id, labels))
     await query.answer()
 
 
-async def _redraw(message: Message, renderer: Renderer, order: OrderView) -> None:
-    """Show the card's own buttons again at once; the outbox brings the full text."""
-    await message.edit_reply_markup(reply_markup=renderer.card_keyboard(order))
+async def reject_menu(query: CallbackQuery, callback_data: DeskOrder, ctx: Context) -> None:
+    await _choices(query, ctx, DeskAction.REJECT, callback_data.order_id,
+                   [_(REJECT_REASON_NAMES[r]) for r in REJECT_REASONS])
+
+
+async def cancel_menu(query: CallbackQuery, callback_data: DeskOrder, ctx: Context) -> None:
+    await _choices(query, ctx, DeskAction.CANCEL, callback_data.order_id,
+                   [_(CANCEL_REASON_NAMES[r]) for r in CANCEL_REASONS])
+
+
+async def reject_claim_menu(query: CallbackQuery, callback_data: DeskOrder,
+                            ctx: Context) -> None:
+    await _choices(query, ctx, DeskAction.REJECT_CLAIM, callback_data.order_id,
+                   [_(CLAIM_REJECT_NAMES[r]) for r in CLAIM_REJECT_REASONS])
+
+
+async def assign_menu(query: CallbackQuery, callback_data: DeskOrder, ctx: Context,
+                      actor: Actor, renderer: Renderer) -> None:
+    order_id, card = callback_data.order_id, message_of(query)
+    ranked = await candidates(ctx, actor, order_id)
+    if not ranked.candidates:
+        await query.answer(_("No verified masters do this service yet."), show_alert=True)
+        return
+    # Why each ranks where he does, in a line each, under the card in the topic.
+    await query.bot.send_message(  # type: ignore[union-attr]
+        card.chat.id, renderer.candidates(ranked.order, ranked.candidates),
+        message_thread_id=card.message_thread_id)
+    await card_menu_shown(ctx, order_id=order_id)
+    await card.edit_reply_markup(reply_markup=candidates_keyboard(order_id, [
+        (renderer.candidate_button(i, c), c.master_id)
+        for i, c in enumerate(ranked.candidates[:20], 1)]))
+    await query.answer()
+
+
+def make_router() -> Router:
+    """One handler per press, in the card's order."""
+    router = Router(name="desk_orders")
+    cq = router.callback_query
+    cq.register(assign_menu, DeskOrder.filter(F.action == DeskAction.ASSIGN_MENU))
+    cq.register(offer_to, DeskOffer.filter(F.action == DeskAction.OFFER_TO))
+    cq.register(auto, DeskOrder.filter(F.action == DeskAction.AUTO))
+    cq.register(reject_menu, DeskOrder.filter(F.action == DeskAction.REJECT_MENU))
+    cq.register(reject, DeskReason.filter(F.action == DeskAction.REJECT))
+    cq.register(withdraw, DeskOrder.filter(F.action == DeskAction.WITHDRAW))
+    cq.register(new_code, DeskOrder.filter(F.action == DeskAction.NEW_CODE))
+    cq.register(resume, DeskOrder.filter(F.action == DeskAction.RESUME))
+    cq.register(rework, DeskHours.filter(F.action == DeskAction.REWORK))
+    cq.register(reject_claim_menu, DeskOrder.filter(F.action == DeskAction.REJECT_CLAIM_MENU))
+    cq.register(reject_claim, DeskReason.filter(F.action == DeskAction.REJECT_CLAIM))
+    cq.register(rework_finished, DeskOrder.filter(F.action == DeskAction.REWORK_DONE))
+    cq.register(take, DeskOrder.filter(F.action == DeskAction.TAKE_AWAY))
+    cq.register(extend, DeskHours.filter(F.action == DeskAction.EXTEND))
+    cq.register(release, DeskRelease.filter(F.action == DeskAction.RELEASE))
+    cq.register(cancel_menu, DeskOrder.filter(F.action == DeskAction.CANCEL_MENU))
+    cq.register(cancel, DeskReason.filter(F.action == DeskAction.CANCEL))
+    cq.register(back, DeskOrder.filter(F.action == DeskAction.BACK))
+    return router

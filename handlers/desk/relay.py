@@ -14,8 +14,6 @@ from bot.domain.rules import Actor
 from bot.services.base import Context
 from bot.services.relay import answer_from_desk
 
-router = Router(name="desk_relay")
-
 
 def _to_master(text: str | None) -> tuple[bool, str | None]:
     if text and (text == "/m" or text.startswith("/m ")):
@@ -45,18 +43,23 @@ async def _relay(message: Message, ctx: Context, actor: Actor, to_master: bool,
         return  # a topic that is not an order's
 
 
-@router.message(Command("m"))
 async def to_master(message: Message, command: CommandObject, ctx: Context,
                     actor: Actor) -> None:
     await _relay(message, ctx, actor, True, command.args)
 
 
-@router.message(F.photo | F.document)
 async def media(message: Message, ctx: Context, actor: Actor) -> None:
     master, caption = _to_master(message.caption)
     await _relay(message, ctx, actor, master, caption)
 
 
-@router.message(F.text, ~F.text.startswith("/") | F.text.startswith(INTERNAL))
 async def text(message: Message, ctx: Context, actor: Actor) -> None:
     await _relay(message, ctx, actor, False, message.text)
+
+
+def make_router() -> Router:
+    router = Router(name="desk_relay")
+    router.message.register(to_master, Command("m"))
+    router.message.register(media, F.photo | F.document)
+    router.message.register(text, F.text, ~F.text.startswith("/") | F.text.startswith(INTERNAL))
+    return router

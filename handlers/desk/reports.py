@@ -20,8 +20,6 @@ from bot.services.reports import desk_stats, export_csv, find_orders, order_for_
 from handlers.desk.sla import topic_link
 from handlers.inputs import number_arg
 
-router = Router(name="desk_reports")
-
 
 def _line(message: Message, renderer: Renderer, o: OrderView) -> str:
     title = q(renderer.topic_name(o))
@@ -30,7 +28,6 @@ def _line(message: Message, renderer: Renderer, o: OrderView) -> str:
     return f"{head} — {renderer.status(o.status)}"
 
 
-@router.message(Command("order"))
 async def order_cmd(message: Message, command: CommandObject, ctx: Context, actor: Actor,
                     renderer: Renderer) -> None:
     if not actor.is_desk:
@@ -40,7 +37,6 @@ async def order_cmd(message: Message, command: CommandObject, ctx: Context, acto
     await message.answer(_line(message, renderer, o) + "\n\n" + text)
 
 
-@router.message(Command("find"))
 async def find_cmd(message: Message, command: CommandObject, ctx: Context, actor: Actor,
                    renderer: Renderer) -> None:
     if not actor.is_desk:
@@ -57,7 +53,6 @@ async def find_cmd(message: Message, command: CommandObject, ctx: Context, actor
         [_line(message, renderer, o) for o in found], more=and_more))
 
 
-@router.message(Command("stats"))
 async def stats_cmd(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:
     st = await desk_stats(ctx, actor)
     lines = [_("<b>Desk figures</b>"), ""]
@@ -80,9 +75,17 @@ async def stats_cmd(message: Message, ctx: Context, actor: Actor, renderer: Rend
     await message.answer("\n".join(lines))
 
 
-@router.message(Command("export"))
 async def export_cmd(message: Message, ctx: Context, actor: Actor) -> None:
     data = await export_csv(ctx, actor)
     name = f"orders-{datetime.now(UTC):%Y%m%d-%H%M}.csv"
     await message.answer_document(BufferedInputFile(data, filename=name),
                                   caption=_("All orders, without phones and addresses."))
+
+
+def make_router() -> Router:
+    router = Router(name="desk_reports")
+    router.message.register(order_cmd, Command("order"))
+    router.message.register(find_cmd, Command("find"))
+    router.message.register(stats_cmd, Command("stats"))
+    router.message.register(export_cmd, Command("export"))
+    return router

@@ -13,10 +13,7 @@ from bot.services.base import Context
 from bot.services.reviews import correct_review
 from handlers.inputs import number_arg
 
-router = Router(name="desk_reviews")
 
-
-@router.message(Command("review"))
 async def correct(message: Message, command: CommandObject, ctx: Context,
                   actor: Actor) -> None:
     if not actor.is_desk:
@@ -28,3 +25,9 @@ async def correct(message: Message, command: CommandObject, ctx: Context,
     await correct_review(ctx, actor, order_id, parts[1])
     await message.answer(_("The review of order #{number} is corrected; the old text stays in "
                            "the audit log.").format(number=order_id))
+
+
+def make_router() -> Router:
+    router = Router(name="desk_reviews")
+    router.message.register(correct, Command("review"))
+    return router

@@ -17,8 +17,6 @@ from bot.notify.render import Renderer, and_more, q
 from bot.services.base import Context
 from bot.services.deadlines import sla_board
 
-router = Router(name="desk_sla")
-
 
 def topic_link(chat_id: int, thread_id: int | None) -> str | None:
     """t.me/c/<id>/<thread> opens a topic of a private supergroup for its members."""
@@ -28,7 +26,6 @@ def topic_link(chat_id: int, thread_id: int | None) -> str | None:
     return f"https://t.me/c/{internal}/{thread_id}"
 
 
-@router.message(Command("sla"))
 async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
@@ -53,3 +50,9 @@ async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) 
     # Whole lines while they fit one message (HTML intact), then how many are left out.
     await message.answer(fit_list(_("<b>SLA: at risk and overdue</b>") + "\n", out,
                                   more=and_more))
+
+
+def make_router() -> Router:
+    router = Router(name="desk_sla")
+    router.message.register(sla, Command("sla"))
+    return router

@@ -7,12 +7,14 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks import Cb
+from bot.buttons.base import rows
+from bot.buttons.jobs import Job, JobAction, job_button
+from bot.buttons.menus import Duty, Menu, MenuAction
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.rules import Actor
 from bot.domain.views import MasterView
 from bot.i18n import _
-from bot.notify.render import Renderer, button, rows
+from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.master_jobs import my_jobs, waiting_offers
 from bot.services.masters import update_profile
@@ -21,8 +23,6 @@ from handlers.inputs import message_of
 from handlers.keyboards import master_menu
 from handlers.master.profile import show_profile
 from handlers.master.shown import remember, show_job
-
-router = Router(name="master_menu")
 
 
 def _approved(master: MasterView | None) -> MasterView:
@@ -47,13 +47,12 @@ async def jobs_list(ctx: Context, renderer: Renderer,
     if jobs.done:
         lines += ["", _("<b>Recently completed</b>"),
                   *(renderer.client_order_line(o) for o in jobs.done)]
-    buttons = [button(_("Order #{number}").format(number=o.id), "mjob", o.id)
+    buttons = [job_button(_("Order #{number}").format(number=o.id), JobAction.OPEN, o.id)
                for o in jobs.open]
     kb = InlineKeyboardMarkup(inline_keyboard=rows(*buttons, width=3)) if buttons else None
     return "\n".join(lines), kb
 
 
-@router.message(Command("jobs"))
 async def jobs_cmd(message: Message, ctx: Context, renderer: Renderer, actor: Actor,
                    master: MasterView | None) -> None:
     _approved(master)
@@ -61,7 +60,6 @@ async def jobs_cmd(message: Message, ctx: Context, renderer: Renderer, actor: Ac
     await message.answer(text, reply_markup=kb)
 
 
-@router.callback_query(Cb.filter(F.a == "mjobs"))
 async def jobs_button(query: CallbackQuery, ctx: Context, renderer: Renderer, actor: Actor,
                       master: MasterView | None) -> None:
     _approved(master)
@@ -70,18 +68,16 @@ async def jobs_button(query: CallbackQuery, ctx: Context, renderer: Renderer, ac
     await message_of(query).answer(text, reply_markup=kb)
 
 
-@router.callback_query(Cb.filter(F.a == "mjob"))
-async def open_job(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def open_job(query: CallbackQuery, callback_data: Job, ctx: Context, actor: Actor,
                    renderer: Renderer) -> None:
     """One of his jobs, as its job message (remembered: it shows the address and phone)."""
-    order = await get_order(ctx, actor, callback_data.o)
+    order = await get_order(ctx, actor, callback_data.order_id)
     if actor.master_id is None or order.master_id != actor.master_id:
         raise NotAllowed("error.not_allowed")  # e.g. his own order as a client
     await query.answer()
     await show_job(ctx, renderer, order, message_of(query))
 
 
-@router.callback_query(Cb.filter(F.a == "moffs"))
 async def offers_button(query: CallbackQuery, ctx: Context, renderer: Renderer, actor: Actor,
                         master: MasterView | None) -> None:
     """Each offer waiting for his answer, again with Accept and Decline. Remembered like the
@@ -98,7 +94,6 @@ async def offers_button(query: CallbackQuery, ctx: Context, renderer: Renderer, 
         await remember(ctx, order, await target.answer(text, reply_markup=kb))
 
 
-@router.callback_query(Cb.filter(F.a == "mprof"))
 async def profile_button(query: CallbackQuery, state: FSMContext, ctx: Context,
                          renderer: Renderer, master: MasterView | None) -> None:
     m = _approved(master)
@@ -107,11 +102,22 @@ async def profile_button(query: CallbackQuery, state: FSMContext, ctx: Context,
     await show_profile(message_of(query), m, ctx, renderer)
 
 
-@router.callback_query(Cb.filter(F.a == "mduty"))
-async def duty_button(query: CallbackQuery, callback_data: Cb, ctx: Context,
+async def duty_button(query: CallbackQuery, callback_data: Duty, ctx: Context,
                       master: MasterView | None) -> None:
     """On or off duty from the menu; the menu is redrawn with the switch the other way."""
     _approved(master)
-    m = await update_profile(ctx, query.from_user.id, on_duty=bool(callback_data.x))
+    m = await update_profile(ctx, query.from_user.id, on_duty=callback_data.on_duty)
     await query.answer(_("You are on duty.") if m.on_duty else _("You are off duty."))
     await message_of(query).edit_reply_markup(reply_markup=master_menu(m))
+
+
+def make_router() -> Router:
+    router = Router(name="master_menu")
+    router.message.register(jobs_cmd, Command("jobs"))
+    router.callback_query.register(jobs_button, Menu.filter(F.action == MenuAction.MY_JOBS))
+    router.callback_query.register(open_job, Job.filter(F.action == JobAction.OPEN))
+    router.callback_query.register(offers_button,
+                                   Menu.filter(F.action == MenuAction.OFFERS_WAITING))
+    router.callback_query.register(profile_button, Menu.filter(F.action == MenuAction.PROFILE))
+    router.callback_query.register(duty_button, Duty.filter(F.action == MenuAction.DUTY))
+    return router

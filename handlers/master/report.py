@@ -1,0 +1,283 @@
+"""The master's completion report: photos of the finished work, the final price (capped by
+what the client agreed), the warranty, notes; then the client gets the code."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.album_parts import AlbumCollector
+from bot.buttons.jobs import (
+    Job,
+    JobAction,
+    ReportStep,
+    Warranty,
+    step_button,
+    warranty_button,
+)
+from bot.callbacks import Cb
+from bot.domain.errors import DomainError, InvalidInput, NotAllowed
+from bot.domain.pricing import (
+    MAX_NOTES,
+    MAX_WARRANTY_MONTHS,
+    check_final_price,
+    check_text,
+    check_warranty,
+    parse_warranty,
+    warranty_choices,
+)
+from bot.domain.rules import MAX_PHOTOS, Actor
+from bot.domain.states import Status
+from bot.i18n import _, ngettext
+from bot.notify.render import Renderer, button, rows
+from bot.services.base import Context
+from bot.services.orders import get_order
+from bot.services.pricing import report_terms
+from bot.services.work import report_completion
+from bot.texts import error_text
+from fsm.draft import ReportDraft
+from fsm.states import Code, Report
+from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
+from handlers.inputs import add_photo, answer_once, message_of, photos_added
+from handlers.keyboards import cancel_button
+
+
+async def start_report(query: CallbackQuery, callback_data: Job, ctx: Context, actor: Actor,
+                       state: FSMContext) -> None:
+    order = await get_order(ctx, actor, callback_data.order_id)
+    if order.master_id != actor.master_id:
+        raise NotAllowed("error.not_allowed")
+    if order.status not in (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED,
+                            Status.ON_SITE):
+        raise NotAllowed("error.wrong_state")
+    await state.set_state(Report.photos)
+    await state.set_data({"report": ReportDraft(order_id=order.id).model_dump(mode="json")})
+    await query.answer()
+    await message_of(query).answer(
+        ngettext("Report for order #{number}. Send photos of the finished work (at least one, "
+                 "up to {n}), then press «Continue».",
+                 "Report for order #{number}. Send photos of the finished work (at least one, "
+                 "up to {n}), then press «Continue».", MAX_PHOTOS
+                 ).format(number=order.id, n=MAX_PHOTOS),
+        reply_markup=report_kb())
+
+
+def report_kb() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[step_button(_("Continue ▶️"),
+                                                              JobAction.REPORT_NEXT)],
+                                                 [cancel_button()]])
+
+
+async def _report(state: FSMContext) -> ReportDraft:
+    return ReportDraft.model_validate((await state.get_data())["report"])
+
+
+async def report_photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
+    draft = await _report(state)
+    refusal = add_photo(message, draft.photos)
+    if refusal is None:
+        await state.update_data(report=draft.model_dump(mode="json"))
+    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(draft.photos)),
+                      report_kb())
+
+
+async def report_photo_other(message: Message) -> None:
+    await message.answer(_("Send at least one photo of the finished work."))
+
+
+async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
+    draft = await _report(state)
+    if not draft.photos:
+        await query.answer(_("Send at least one photo of the finished work."), show_alert=True)
+        return
+    await state.set_state(Report.price)
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await message_of(query).answer(_("Enter the final price for the client (a number):"))
+
+
+async def report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                       renderer: Renderer) -> None:
+    price = await typed_amount(message, state, ctx, renderer, [[cancel_button()]])
+    if price is not None:
+        await _report_price(message, state, ctx, actor, renderer, price)
+
+
+async def report_price_picked(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+                              ctx: Context, actor: Actor, renderer: Renderer) -> None:
+    price = await picked_amount(query, callback_data, state)
+    if price is not None:
+        await _report_price(message_of(query), state, ctx, actor, renderer, price)
+
+
+async def _report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                        renderer: Renderer, price: int) -> None:
+    draft = await _report(state)
+    try:
+        terms = await report_terms(ctx, actor, draft.order_id)
+        check_final_price(price, terms.cap)  # checked here, so he re-types only the price
+    except DomainError as exc:
+        text, kb = price_refusal(exc, renderer, draft.order_id)
+        await message.answer(text, reply_markup=kb)
+        return
+    draft.price = price
+    await state.update_data(report=draft.model_dump(mode="json"))
+    await state.set_state(Report.warranty)
+    # The price echoed as he writes amounts; it counts only when the report is filed.
+    await ask_warranty(message, terms.warranty_min_months, _("Final price: {price}").format(
+        price=f"<b>{renderer.money(price)}</b>"))
+
+
+async def report_change_price(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await state.set_state(Report.price)
+    await message_of(query).answer(amount_help(ctx))
+
+
+async def report_price_other(message: Message, ctx: Context) -> None:
+    await message.answer(amount_help(ctx))
+
+
+def price_refusal(exc: DomainError, renderer: Renderer,
+                  order_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Above the agreed price: say the cap and how to raise it [C 五.2] (an extra)."""
+    if exc.key != "error.price_above_cap":
+        return error_text(exc), None
+    cap = exc.params.get("cap")
+    amount = renderer.money(cap) if isinstance(cap, int) else "—"
+    return _("The final price cannot be more than {amount}: the quote the client accepted plus "
+             "the extras the client approved. Enter a price up to {amount}. To charge more, "
+             "press «➕ Propose an extra» (your report is kept) and enter the price again once "
+             "the client approves it.").format(amount=amount), InlineKeyboardMarkup(
+        inline_keyboard=[[button(_("➕ Propose an extra"), "xadd", order_id)]])  # legacy v1
+
+
+def warranty_kb(service_min: int) -> InlineKeyboardMarkup:
+    buttons = [warranty_button(n) for n in warranty_choices(service_min)]
+    return InlineKeyboardMarkup(inline_keyboard=[
+        *rows(*buttons, width=6), [step_button(_("✏️ Change the amount"), JobAction.CHANGE_PRICE)],
+        [cancel_button()]])
+
+
+async def ask_warranty(message: Message, service_min: int, echo: str | None = None) -> None:
+    low = warranty_choices(service_min)[0]
+    text = _("Warranty on the work, in months (from {min} to {max} for this service): press a "
+             "number or type it.").format(min=low, max=MAX_WARRANTY_MONTHS)
+    await message.answer(f"{echo}\n\n{text}" if echo else text,
+                         reply_markup=warranty_kb(service_min))
+
+
+async def _set_warranty(state: FSMContext, ctx: Context, actor: Actor, months: int | str,
+                        target: Message) -> bool:
+    draft = await _report(state)
+    terms = await report_terms(ctx, actor, draft.order_id)
+    try:
+        draft.warranty_months = (parse_warranty(months, terms.warranty_min_months)
+                                 if isinstance(months, str)
+                                 else check_warranty(months, terms.warranty_min_months))
+    except DomainError as exc:
+        await target.answer(error_text(exc), reply_markup=warranty_kb(terms.warranty_min_months))
+        return False
+    await state.update_data(report=draft.model_dump(mode="json"))
+    await state.set_state(Report.notes)
+    await target.answer(
+        _("Notes for the client (what was done, care advice), up to {n} characters, or press "
+          "«Skip».").format(n=MAX_NOTES),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[
+            [step_button(_("Skip ▶️"), JobAction.SKIP_NOTES)], [cancel_button()]]))
+    return True
+
+
+async def report_warranty_button(query: CallbackQuery, callback_data: Warranty,
+                                 state: FSMContext, ctx: Context, actor: Actor) -> None:
+    await query.answer()
+    if await _set_warranty(state, ctx, actor, callback_data.months, message_of(query)):
+        await message_of(query).edit_reply_markup(reply_markup=None)
+
+
+async def report_warranty_typed(message: Message, state: FSMContext, ctx: Context,
+                                actor: Actor) -> None:
+    await _set_warranty(state, ctx, actor, message.text or "", message)
+
+
+async def report_warranty_other(message: Message, state: FSMContext, ctx: Context,
+                                actor: Actor) -> None:
+    terms = await report_terms(ctx, actor, (await _report(state)).order_id)
+    await ask_warranty(message, terms.warranty_min_months)
+
+
+async def report_notes(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                       renderer: Renderer) -> None:
+    try:
+        notes = check_text(message.text, MAX_NOTES)
+    except DomainError as exc:
+        await message.answer(error_text(exc))
+        return
+    await _file_report(message, state, ctx, actor, renderer, notes)
+
+
+async def report_skip_notes(query: CallbackQuery, state: FSMContext, ctx: Context,
+                            actor: Actor, renderer: Renderer) -> None:
+    await query.answer()
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await _file_report(message_of(query), state, ctx, actor, renderer, None)
+
+
+async def report_notes_other(message: Message) -> None:
+    await message.answer(_("Type the notes as text, or press «Skip»."))
+
+
+async def _file_report(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                       renderer: Renderer, notes: str | None) -> None:
+    draft = await _report(state)
+    if draft.price is None or draft.warranty_months is None:  # an old draft: ask again
+        await state.set_state(Report.price)
+        await message.answer(_("Enter the final price for the client (a number):"))
+        return
+    try:
+        order = await report_completion(ctx, actor, draft.order_id, draft.photos, draft.price,
+                                        warranty_months=draft.warranty_months, notes=notes)
+    except InvalidInput as exc:
+        # The agreed price or the service changed under the draft: back to that step, the
+        # rest of the report is kept.
+        if exc.key == "error.price_above_cap":
+            await state.set_state(Report.price)
+            text, kb = price_refusal(exc, renderer, draft.order_id)
+            await message.answer(text, reply_markup=kb)
+            return
+        if exc.key == "error.warranty_range":
+            await state.set_state(Report.warranty)
+            await message.answer(error_text(exc))
+            return
+        raise
+    await state.set_state(Code.entering)
+    await state.set_data({"order_id": order.id})
+    await message.answer(_("Report sent. The client has received a confirmation code. Ask the "
+                           "client for it and type it here."))
+
+
+
+def make_router() -> Router:
+    router = Router(name="master_report")
+    cq, msg = router.callback_query, router.message
+    cq.register(start_report, Job.filter(F.action == JobAction.DONE))
+    msg.register(report_photo, Report.photos, F.photo)
+    msg.register(report_photo_other, Report.photos)
+    cq.register(report_photos_done, Report.photos,
+                ReportStep.filter(F.action == JobAction.REPORT_NEXT))
+    msg.register(report_price, Report.price, F.text)
+    cq.register(report_price_picked, Report.price, Cb.filter(F.a == PICK))  # handlers/amounts
+    cq.register(report_change_price, Report.warranty,
+                ReportStep.filter(F.action == JobAction.CHANGE_PRICE))
+    msg.register(report_price_other, Report.price)
+    cq.register(report_warranty_button, Report.warranty,
+                Warranty.filter(F.action == JobAction.WARRANTY))
+    msg.register(report_warranty_typed, Report.warranty, F.text)
+    msg.register(report_warranty_other, Report.warranty)
+    msg.register(report_notes, Report.notes, F.text)
+    cq.register(report_skip_notes, Report.notes,
+                ReportStep.filter(F.action == JobAction.SKIP_NOTES))
+    msg.register(report_notes_other, Report.notes)
+    return router
