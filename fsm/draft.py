@@ -129,3 +129,16 @@ class ClaimDraft(BaseModel):
     order_id: int
     text: str = ""
     photos: list[str] = Field(default_factory=list)
+
+
+class PicksDraft(BaseModel):
+    """The services or districts a master is picking in his profile."""
+
+    picked: list[str] = Field(default_factory=list)
+
+
+class AnswerDraft(BaseModel):
+    """An applicant's answer to the desk's question: text and files."""
+
+    text: str = ""
+    files: list[str] = Field(default_factory=list)
