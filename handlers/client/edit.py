@@ -15,6 +15,8 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
+from bot.buttons.edit_order import EditAction, EditOrderCb, choice_rows
+from bot.buttons.menus import new_order_button
 from bot.callbacks import Cb
 from bot.domain.edits import FIELDS
 from bot.domain.errors import DomainError, InvalidInput
@@ -23,7 +25,7 @@ from bot.domain.states import Status
 from bot.domain.views import MasterView, OrderView, UserView
 from bot.i18n import _, typing_style
 from bot.notify.client_view import client_view
-from bot.notify.render import Renderer, button
+from bot.notify.render import Renderer
 from bot.services.base import Context, Policy
 from bot.services.edits import edit_address, edit_description, edit_time, editable_order
 from bot.texts import error_text
@@ -34,7 +36,6 @@ from handlers.client.visit import ask_proposal
 from handlers.inputs import message_of
 from handlers.keyboards import menu, with_cancel
 
-router = Router(name="edit_order")
 CHOICES = (*FIELDS, "service")  # the buttons' order: x indexes it
 
 
@@ -49,36 +50,32 @@ def draft_of(order: OrderView, field: str) -> OrderDraft:
         edit_of=order.id, edit_field=field)
 
 
-@router.callback_query(Cb.filter(F.a == "cedit"))
 async def edit_menu(query: CallbackQuery, callback_data: Cb, ctx: Context,
                     actor: Actor) -> None:
     order = await editable_order(ctx, actor, callback_data.o)  # refused once on site
     await query.answer()
     labels = (_("📝 Description and photos"), _("📍 Address"), _("📅 Time"), _("🛠 Service"))
-    rows = [[button(label, "cef", order.id, i)] for i, label in enumerate(labels)]
     await message_of(query).answer(
         _("What do you want to change in order #{number}? The desk will be told, and so will "
           "the master once one has accepted the order.").format(number=order.id),
-        reply_markup=with_cancel(*rows))
+        reply_markup=with_cancel(*choice_rows(order.id, labels)))
 
 
-@router.callback_query(Cb.filter(F.a == "cef"))
-async def edit_choice(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def edit_choice(query: CallbackQuery, callback_data: EditOrderCb, ctx: Context, actor: Actor,
                       state: FSMContext, renderer: Renderer, policy: Policy,
                       user: UserView) -> None:
-    if not 0 <= callback_data.x < len(CHOICES):
+    if not 0 <= callback_data.index < len(CHOICES):
         await query.answer(_("This button is outdated."), show_alert=True)
         return
-    order = await editable_order(ctx, actor, callback_data.o)
-    field = CHOICES[callback_data.x]
+    order = await editable_order(ctx, actor, callback_data.order_id)
+    field = CHOICES[callback_data.index]
     message = message_of(query)
     if field == "service":
         await query.answer()
         await message.answer(
             _("The service of an order cannot be changed: a different service is a new order. "
               "Place a new order for it, and cancel this one if you no longer need it."),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button(_("🛠 New order"),
-                                                                      "new")]]))
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[new_order_button()]]))
         return
     if field == "time" and order.status == Status.SCHEDULED:
         # The visit is agreed: the master has to accept another time [C 3(2)].
@@ -105,7 +102,6 @@ async def _apply(ctx: Context, actor: Actor, draft: OrderDraft) -> OrderView:
                            draft.visit_date, draft.visit_slot)
 
 
-@router.callback_query(EditOrder.review, Cb.filter(F.a == "esav"))
 async def save_edit(query: CallbackQuery, ctx: Context, actor: Actor, state: FSMContext,
                     renderer: Renderer, master: MasterView | None = None) -> None:
     draft = await FORM.load(state)
@@ -124,3 +120,12 @@ async def save_edit(query: CallbackQuery, ctx: Context, actor: Actor, state: FSM
     text, kb = client_view(renderer, order)
     await message.answer(head + "\n\n" + text, reply_markup=kb)
 
+
+def make_router() -> Router:
+    router = Router(name="edit_order")
+    router.callback_query.register(edit_menu, Cb.filter(F.a == "cedit"))  # the order's view
+    router.callback_query.register(edit_choice,
+                                   EditOrderCb.filter(F.action == EditAction.CHOOSE))
+    router.callback_query.register(save_edit, EditOrder.review,
+                                   EditOrderCb.filter(F.action == EditAction.SAVE))
+    return router

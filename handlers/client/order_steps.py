@@ -12,11 +12,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.buttons import new_order as kb
+from bot.buttons.edit_order import save_rows
 from bot.domain.rules import MAX_PHOTOS, clip, slots_left
 from bot.domain.typed import DateStyle
 from bot.domain.views import UserView
 from bot.i18n import _, current_locale, fmt_date, fmt_percent, ngettext, typing_style
-from bot.notify.render import PAYMENT_NAMES, Renderer, button, q
+from bot.notify.render import PAYMENT_NAMES, Renderer, q
 from bot.services.base import Context, Policy
 from bot.services.users import catalogue
 from fsm.draft import OrderDraft
@@ -163,7 +164,7 @@ async def _review(message: Message, draft: OrderDraft, env: OrderEnv) -> None:
         lines += [_("When: {when}").format(when=draft_when(draft, env.policy)),
                   *_urgent_note(draft, env.policy)]
     await message.answer("\n".join(lines), reply_markup=with_cancel(
-        [button(_("✅ Save the change"), "esav", draft.edit_of or 0)]))
+        *save_rows(draft.edit_of or 0)))
 
 
 def _buttons_above() -> str:
