@@ -13,7 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from pydantic import BaseModel
 
-from bot.callbacks import Cb
+from bot.buttons.amounts import AmountCb, amount_picked
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.rules import Actor, own_job
 from bot.domain.views import OrderView
@@ -24,7 +24,7 @@ from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.forms import Form
 from fsm.states import Report
-from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
+from handlers.amounts import amount_help, picked_amount, typed_amount
 from handlers.inputs import message_of
 from handlers.keyboards import cancel_button
 from handlers.master.shown import show_job
@@ -94,7 +94,7 @@ class AmountStep(Generic[P]):
         if amount is not None:
             await self._got(message, state, PriceEnv(ctx, renderer), amount)
 
-    async def picked(self, query: CallbackQuery, callback_data: Cb, state: FSMContext,
+    async def picked(self, query: CallbackQuery, callback_data: AmountCb, state: FSMContext,
                      ctx: Context, renderer: Renderer) -> None:
         amount = await picked_amount(query, callback_data, state)
         if amount is not None:
@@ -120,6 +120,6 @@ class AmountStep(Generic[P]):
     def register(self, router: Router, change: CallbackQueryFilter) -> None:
         amount, then = self.form.steps["amount"].state, self.form.steps[self.then].state
         router.message.register(self.typed, amount, F.text)
-        router.callback_query.register(self.picked, amount, Cb.filter(F.a == PICK))
+        router.callback_query.register(self.picked, amount, amount_picked())
         router.callback_query.register(self.change, then, change)
         router.message.register(self.other, amount)

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.album_parts import AlbumCollector
+from bot.buttons.amounts import AmountCb, amount_picked
 from bot.buttons.jobs import (
     Job,
     JobAction,
@@ -16,7 +17,6 @@ from bot.buttons.jobs import (
     step_button,
     warranty_button,
 )
-from bot.callbacks import Cb
 from bot.domain.errors import DomainError, InvalidInput, NotAllowed
 from bot.domain.pricing import (
     MAX_NOTES,
@@ -39,7 +39,7 @@ from bot.texts import error_text
 from fsm.draft import ReportDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Code, Report
-from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
+from handlers.amounts import amount_help, picked_amount, typed_amount
 from handlers.inputs import add_photo, answer_once, message_of, photos_added
 from handlers.keyboards import cancel_button
 
@@ -124,7 +124,7 @@ async def report_price(message: Message, state: FSMContext, ctx: Context, actor:
         await _report_price(message, state, ctx, actor, renderer, price)
 
 
-async def report_price_picked(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+async def report_price_picked(query: CallbackQuery, callback_data: AmountCb, state: FSMContext,
                               ctx: Context, actor: Actor, renderer: Renderer) -> None:
     price = await picked_amount(query, callback_data, state)
     if price is not None:
@@ -272,7 +272,7 @@ def make_router() -> Router:
     cq.register(report_photos_done, Report.photos,
                 ReportStep.filter(F.action == JobAction.REPORT_NEXT))
     msg.register(report_price, Report.price, F.text)
-    cq.register(report_price_picked, Report.price, Cb.filter(F.a == PICK))  # handlers/amounts
+    cq.register(report_price_picked, Report.price, amount_picked())  # handlers/amounts
     cq.register(report_change_price, Report.warranty,
                 ReportStep.filter(F.action == JobAction.CHANGE_PRICE))
     msg.register(report_price_other, Report.price)
