@@ -28,7 +28,7 @@ from bot.texts import error_text
 from fsm.draft import ClaimDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Claim
-from handlers.inputs import add_photo, answer_once, message_of, photos_added
+from handlers.inputs import message_of, take_photo
 from handlers.keyboards import cancel_button, with_cancel
 
 
@@ -85,11 +85,7 @@ async def what(message: Message, state: FSMContext) -> None:
 
 async def photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
     draft = await FORM.load(state)
-    refusal = add_photo(message, draft.photos)
-    if refusal is None:
-        await FORM.save(state, draft)
-    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(draft.photos)),
-                      photos_kb())
+    await take_photo(message, albums, draft.photos, lambda: FORM.save(state, draft), photos_kb())
 
 
 async def photo_other(message: Message) -> None:

@@ -32,12 +32,10 @@ from fsm.states import NewOrder
 from handlers.client import order_times
 from handlers.client.order_steps import FIELDS, FORM, OrderEnv, next_step
 from handlers.inputs import (
-    add_photo,
-    answer_once,
     message_of,
-    photos_added,
     refuse_typed_phone,
     take_own_phone,
+    take_photo,
 )
 from handlers.keyboards import menu, with_cancel
 
@@ -117,16 +115,16 @@ async def got_description(message: Message, state: FSMContext) -> None:
 
 async def got_photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
     draft = await FORM.load(state)
-    refusal = add_photo(message, draft.photos)
-    if refusal is None:
+
+    async def keep() -> None:  # the caption joins the description while it fits
         caption = (message.caption or "").strip()
         if caption and len(caption) + len(draft.description or "") < MAX_DESCRIPTION:
             draft.description = (f"{draft.description}\n{caption}" if draft.description
                                  else caption)
         await FORM.save(state, draft)
+
     # an album (several photos sent at once) gets one answer and one Continue button
-    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(draft.photos)),
-                      with_cancel(*continue_rows()))
+    await take_photo(message, albums, draft.photos, keep, with_cancel(*continue_rows()))
 
 
 async def description_done(query: CallbackQuery, ctx: Context, state: FSMContext,

@@ -40,7 +40,7 @@ from fsm.draft import ReportDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Code, Report
 from handlers.amounts import amount_help, picked_amount, typed_amount
-from handlers.inputs import add_photo, answer_once, message_of, photos_added
+from handlers.inputs import message_of, take_photo
 from handlers.keyboards import cancel_button
 
 
@@ -100,11 +100,7 @@ FORM: Form[ReportDraft, None] = Form("report", ReportDraft, {
 
 async def report_photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
     draft = await FORM.load(state)
-    refusal = add_photo(message, draft.photos)
-    if refusal is None:
-        await FORM.save(state, draft)
-    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(draft.photos)),
-                      report_kb())
+    await take_photo(message, albums, draft.photos, lambda: FORM.save(state, draft), report_kb())
 
 
 async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
