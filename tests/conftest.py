@@ -32,7 +32,8 @@ from bot.domain.masters import Application
 from bot.domain.order_request import OrderRequest
 from bot.domain.rules import Actor
 from bot.domain.views import MasterView, OrderView, UserView
-from bot.services.base import Context, Policy
+from bot.events import To
+from bot.services.base import Context, Policy, outbox_priority
 from bot.services.masters import apply_master, decide_master
 from bot.services.orders import submit_order
 from bot.services.users import seed_catalogue, touch_user
@@ -221,6 +222,16 @@ async def make_order(ctx: Context, client_id: int, **draft_overrides: Any) -> Or
     """A submitted order of `client_id` (created as a user if needed)."""
     await make_client(ctx, client_id)
     return await submit_order(ctx, client_id, complete_draft(**draft_overrides))
+
+
+def stored_row(s: AsyncSession, now: datetime, kind: str, payload: dict[str, Any],
+               to: To | None = None) -> None:
+    """An outbox row as any version stored it, by its kind and JSON payload: rows queued
+    before an upgrade (or that no event reads) are delivered like the ones queued now."""
+    to = to or To()
+    s.add(OutboxMessage(kind=kind, chat_id=to.chat_id, order_id=to.order_id, payload=payload,
+                        priority=outbox_priority(kind, to.chat_id, payload),
+                        next_attempt_at=max(to.not_before or now, now), created_at=now))
 
 
 async def outbox(ctx: Context) -> list[tuple[str, int | None, int | None, dict[str, Any]]]:

@@ -290,7 +290,7 @@ def key(h: Harness, uid: int):
 
 
 async def test_a_redraw_after_a_menu_on_the_card_brings_its_buttons_back(h: Harness):
-    from bot.services.base import enqueue
+    from bot.services.base import card_changed
 
     await approved_master(h, 309, "Ivan Petrov")
     c = h.person(124, "Fiona")
@@ -299,6 +299,6 @@ async def test_a_redraw_after_a_menu_on_the_card_brings_its_buttons_back(h: Harn
     await h.manager(MANAGER, thread_id=thread).click(card, "Assign")
     assert card.buttons()[0].startswith("1. Ivan Petrov")
     async with h.app.ctx.tx() as s:  # something redraws the unchanged card
-        enqueue(s, h.app.ctx.clock(), "order_card", order_id=order_id)
+        card_changed(s, h.app.ctx.clock(), order_id)
     await h.flush()
     assert card.buttons() == ["👷 Assign", "🤖 Auto", "⛔ Reject", "✖️ Cancel the order"]

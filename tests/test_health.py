@@ -15,11 +15,12 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.events import To
 from bot.health import add_routes
 from bot.metrics import Metrics
-from bot.services.base import Context, enqueue
+from bot.services.base import Context
 from bot.services.deadlines import fire_due
-from tests.conftest import FixedClock, make_order
+from tests.conftest import FixedClock, make_order, stored_row
 from tests.flowkit import Harness, harness
 
 CLIENT = 501
@@ -149,7 +150,7 @@ async def test_outbox_backlog_and_deadlines_are_read_at_scrape_time(
     clock.advance(minutes=10)
     await make_order(ctx, CLIENT)
     async with ctx.tx() as s:  # a message that cannot go out yet
-        enqueue(s, clock(), "client_text", chat_id=CLIENT, order_id=first.id)
+        stored_row(s, clock(), "client_text", {}, To(CLIENT, first.id))
     clock.advance(hours=2)  # both triage deadlines are overdue by more than a minute
     assert await fire_due(ctx) == 2
     await make_order(ctx, CLIENT)  # and one still pending

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.base import enqueue
+from bot.events import To
 from db.models import OutboxMessage
+from tests.conftest import stored_row
 from tests.flowkit import DESK, Harness, harness
 from tests.test_flows import MANAGER, card_of, place_order
 
@@ -21,7 +22,7 @@ async def h(db_url: str):
 
 async def poison(h: Harness, chat_id: int, order_id: int, kind: str, **payload: object) -> int:
     async with h.app.ctx.tx() as s:
-        enqueue(s, h.app.ctx.clock(), kind, chat_id=chat_id, order_id=order_id, **payload)
+        stored_row(s, h.app.ctx.clock(), kind, payload, To(chat_id, order_id))
         await s.flush()
         return int(await s.scalar(select(func.max(OutboxMessage.id))) or 0)
 

@@ -32,10 +32,12 @@ from sqlalchemy import func, select
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.domain.rules import Actor
+from bot.events import To
 from bot.notify.limiter import Limiter
-from bot.services.base import CHAT, NORMAL, URGENT, enqueue, outbox_priority
+from bot.services.base import CHAT, NORMAL, URGENT, outbox_priority
 from bot.services.orders import reject_order
 from db.models import Order, OutboxMessage, User
+from tests.conftest import stored_row
 from tests.flowkit import DESK, TOKEN, Harness, RecordingSession
 from tests.test_flows import MANAGER, approved_master, card_of, place_order
 
@@ -283,7 +285,7 @@ class Rig:
                     **payload: Any) -> int:
         """Queue a message the way a use case does; returns the row id."""
         async with self.app.ctx.tx() as s:
-            enqueue(s, self.clocks.wall(), kind, chat_id=chat_id, order_id=order_id, **payload)
+            stored_row(s, self.clocks.wall(), kind, payload, To(chat_id, order_id))
             await s.flush()
             return int(await s.scalar(select(OutboxMessage.id).order_by(
                 OutboxMessage.id.desc()).limit(1)) or 0)
@@ -731,7 +733,7 @@ async def desk_row(rig: Rig, kind: str, order_id: int, /, not_before: Any = None
                    **payload: Any) -> int:
     """Queue a desk row whose payload has its own "kind" (Rig.queue takes kind as a name)."""
     async with rig.app.ctx.tx() as s:
-        enqueue(s, rig.clocks.wall(), kind, order_id=order_id, not_before=not_before, **payload)
+        stored_row(s, rig.clocks.wall(), kind, payload, To.desk(order_id, not_before=not_before))
         await s.flush()
         return int(await s.scalar(select(func.max(OutboxMessage.id))) or 0)
 

@@ -35,6 +35,11 @@ def album_caption(what: str, number: int) -> str:
     return _("📷 Order #{number}: the client's photos of the problem").format(number=number)
 
 
+def documents_caption(master_id: int) -> str:
+    """A master's documents for the desk [R §4] (the desk's locale is set by the caller)."""
+    return _("Documents of master #{number}").format(number=master_id)
+
+
 def lost_file(error: str) -> bool:
     """True when a 400 means a file is gone, not that our request was malformed."""
     low = error.lower()

@@ -1,6 +1,6 @@
 """How a client's change of his order reads (bot/services/edits.py): old → new, escaped.
 
-The payload keeps the values as they were and became at the change, so a note delivered late
+The event keeps the values as they were and became at the change, so a note delivered late
 still says what changed then, whatever happened to the order since.
 """
 
@@ -10,8 +10,10 @@ from datetime import date
 from typing import Any
 
 from bot.domain.rules import clip
+from bot.events.shared import OrderEdited
 from bot.i18n import _
-from bot.notify.render import Renderer, q
+from bot.notify.markup import q
+from bot.notify.render import Renderer
 
 NOTE_DESCRIPTION = 400  # each side of a changed description: the note stays short
 
@@ -25,32 +27,39 @@ def _wish(p: dict[str, Any]) -> str:
     return Renderer.wish(bool(p.get("urgent")), int(p.get("percent") or 0), day, p.get("slot"))
 
 
-def change_lines(p: dict[str, Any]) -> list[str]:
+def _side(value: Any, key: str) -> dict[str, Any]:
+    """One side of an address or time change: a dict of what it was or became."""
+    if not isinstance(value, dict):
+        raise KeyError(key)
+    return value
+
+
+def change_lines(e: OrderEdited) -> list[str]:
     """The change in a line or two: what it was → what it is."""
-    field = p.get("field")
-    if field == "address":
-        return [_("Address: {old} → {new}").format(old=_place(p["old"]), new=_place(p["new"]))]
-    if field == "time":
-        return [_("When: {old} → {new}").format(old=_wish(p["old"]), new=_wish(p["new"]))]
+    if e.field == "address":
+        return [_("Address: {old} → {new}").format(old=_place(_side(e.old, "old")),
+                                                   new=_place(_side(e.new, "new")))]
+    if e.field == "time":
+        return [_("When: {old} → {new}").format(old=_wish(_side(e.old, "old")),
+                                                new=_wish(_side(e.new, "new")))]
     lines = []
-    if p.get("old") != p.get("new"):
+    if e.old != e.new:
         lines.append(_("Description: {old} → {new}").format(
-            old=q(clip(p.get("old") or "", NOTE_DESCRIPTION)),
-            new=q(clip(p.get("new") or "", NOTE_DESCRIPTION))))
-    if p.get("photos_old") != p.get("photos_new"):
-        lines.append(_("Photos: {old} → {new}").format(old=p.get("photos_old", 0),
-                                                       new=p.get("photos_new", 0)))
+            old=q(clip(e.old or "", NOTE_DESCRIPTION)),
+            new=q(clip(e.new or "", NOTE_DESCRIPTION))))
+    if e.photos_old != e.photos_new:
+        lines.append(_("Photos: {old} → {new}").format(old=e.photos_old, new=e.photos_new))
     return lines
 
 
-def desk_note(p: dict[str, Any]) -> str:
+def desk_note(e: OrderEdited) -> str:
     """The note in the order's topic. A new address after a master accepted is a warning: he
     may have planned his route, bought parts nearby, or no longer serve that place."""
     heads = {"address": _("✏️ The client changed the address."),
              "time": _("✏️ The client changed the time.")}
-    lines = [heads.get(p.get("field", ""), _("✏️ The client changed the description.")),
-             *change_lines(p)]
-    if p.get("field") == "address" and p.get("accepted"):
+    lines = [heads.get(e.field or "", _("✏️ The client changed the description.")),
+             *change_lines(e)]
+    if e.field == "address" and e.accepted:
         lines.append(_("⚠️ The master has already accepted this order: check that he can still "
                        "go to the new address."))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ clipped here, so ten extras still fit in one message.
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -25,7 +26,7 @@ from bot.domain.pricing import (
 from bot.domain.rules import clip
 from bot.domain.views import OrderView
 from bot.i18n import N_, _, fmt_date, ngettext, pgettext
-from bot.notify.render import Renderer, button, q
+from bot.notify.markup import button, q
 
 ITEM_STATUS = {
     PROPOSED: N_("waiting for the client"),
@@ -39,12 +40,21 @@ CARD_NOTES = 300
 Message = tuple[str, InlineKeyboardMarkup | None]
 
 
-def quote_text(r: Renderer, i: PriceItemView, limit: int = ACT_ITEM) -> str:
+class Formats(Protocol):
+    """What these texts need of bot/notify/render.py's Renderer (which shows them on the card
+    and the job, so it imports this module, not the other way round)."""
+
+    def money(self, minor: int) -> str: ...
+
+    def service(self, code: str) -> str: ...
+
+
+def quote_text(r: Formats, i: PriceItemView, limit: int = ACT_ITEM) -> str:
     text = _("Quote: {amount}").format(amount=r.money(i.amount))
     return f"{text} — {q(clip(i.item, limit))}" if i.item else text
 
 
-def extra_text(r: Renderer, i: PriceItemView, limit: int = ACT_ITEM) -> str:
+def extra_text(r: Formats, i: PriceItemView, limit: int = ACT_ITEM) -> str:
     return _("Extra: {item} — {amount}").format(item=q(clip(i.item, limit)),
                                                 amount=r.money(i.amount))
 
@@ -53,7 +63,7 @@ def _status(i: PriceItemView) -> str:
     return _(ITEM_STATUS.get(i.status, ITEM_STATUS[PROPOSED]))
 
 
-def price_lines(r: Renderer, o: OrderView) -> list[str]:
+def price_lines(r: Formats, o: OrderView) -> list[str]:
     """The quote that counts, the extras and the warranty, for the desk card and the job."""
     lines = []
     if o.quote is not None:
@@ -81,7 +91,7 @@ def price_buttons(o: OrderView) -> list[list[InlineKeyboardButton]]:
     return [[button(_("➕ Propose an extra"), "xadd", o.id)]]
 
 
-def act_lines(r: Renderer, o: OrderView, done_on: date | None) -> list[str]:
+def act_lines(r: Formats, o: OrderView, done_on: date | None) -> list[str]:
     """The completion act: the work, the price and how it was agreed, the warranty, notes."""
     lines = [_("Work: {service}").format(service=q(r.service(o.service)))]
     if o.final_price is not None:
@@ -116,7 +126,7 @@ def _answer_kb(i: PriceItemView, o: OrderView, yes: str, yes_code: PriceAction,
                                                   price_answer(no, no_code, o.id, i.id)]])
 
 
-def client_quote(r: Renderer, o: OrderView, i: PriceItemView) -> Message:
+def client_quote(r: Formats, o: OrderView, i: PriceItemView) -> Message:
     lines = [_("💬 The master {name} quotes {amount} for order #{number}.").format(
         name=q(o.master_name or ""), amount=f"<b>{r.money(i.amount)}</b>", number=o.id)]
     if i.item:
@@ -129,7 +139,7 @@ def client_quote(r: Renderer, o: OrderView, i: PriceItemView) -> Message:
     return "\n".join(lines), kb
 
 
-def client_extra(r: Renderer, o: OrderView, i: PriceItemView) -> Message:
+def client_extra(r: Formats, o: OrderView, i: PriceItemView) -> Message:
     cap = o.breakdown.cap
     lines = [_("➕ The master proposes an extra for order #{number}:").format(number=o.id),
              f"<b>{q(i.item)}</b> — {r.money(i.amount)}",
@@ -145,9 +155,9 @@ def client_extra(r: Renderer, o: OrderView, i: PriceItemView) -> Message:
     return "\n".join(lines), kb
 
 
-def master_price(r: Renderer, o: OrderView, i: PriceItemView) -> Message:
-    """The client's answer, with the job's fresh buttons (a declined quote: send a new one;
-    an accepted one: propose extras)."""
+def master_price(r: Formats, o: OrderView, i: PriceItemView) -> str:
+    """The client's answer (sent with the job's fresh buttons: a declined quote, send a new
+    one; an accepted one, propose extras)."""
     money = r.money(i.amount)
     if i.kind == QUOTE:
         text = (_("✅ The client accepted your quote of {amount} for order #{number}. The final "
@@ -163,10 +173,10 @@ def master_price(r: Renderer, o: OrderView, i: PriceItemView) -> Message:
     else:
         text = _("❌ The client declined the extra «{item}» ({amount}) on order "
                  "#{number}.").format(item=q(clip(i.item, ACT_ITEM)), amount=money, number=o.id)
-    return text, r.job(o)[1]
+    return text
 
 
-def desk_price(r: Renderer, o: OrderView, i: PriceItemView, event: str) -> str:
+def desk_price(r: Formats, o: OrderView, i: PriceItemView, event: str) -> str:
     money = r.money(i.amount)
     item = q(clip(i.item, ACT_ITEM))
     if i.kind == QUOTE:

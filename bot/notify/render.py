@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from babel import Locale
 
 from bot.buttons.applications import MasterCardAction, master_button
-from bot.buttons.base import labelled, rows
+from bot.buttons.base import rows
 from bot.buttons.desk import DeskAction, desk_button, hours_button, release_button
 from bot.buttons.jobs import JobAction, job_button
 from bot.buttons.offers import offer_keyboard
 from bot.buttons.relay import RelayAction, relay_button
 from bot.buttons.visits import answer_row, propose_button
-from bot.callbacks import Cb
 from bot.domain.complaints import REWORK_HOURS
 from bot.domain.files import parse_ref
 from bot.domain.geo import distance_m
@@ -50,67 +48,23 @@ from bot.i18n import (
     resolve_locale,
 )
 from bot.notify.fit import TOPIC_LIMIT, fit, fit_list, mark
+from bot.notify.markup import button, q
+from bot.notify.names import (
+    CANCEL_REASON_NAMES,
+    CLAIM_REJECT_NAMES,
+    EXTENSION_REASON_NAMES,
+    MASTER_REJECT_REASON_NAMES,
+    PAYMENT_NAMES,
+    REJECT_REASON_NAMES,
+    RELEASE_REASON_NAMES,
+    STATUS_NAMES,
+)
+from bot.notify.prices import price_buttons, price_lines
 
 CARD_DESCRIPTION = 1200  # the card keeps room for the rest of its lines
 CANDIDATE_LINE = 400  # a candidate's line: his name gives way first
 FILE_NAME_LIMIT = 60  # a line of the master's card per file
 
-STATUS_NAMES = {
-    Status.SUBMITTED: N_("New — waiting for a master"),
-    Status.REJECTED: N_("Rejected"),
-    Status.OFFERED: N_("Offered to a master"),
-    Status.ASSIGNED: N_("Master assigned"),
-    Status.CONTACTED: N_("Master has called"),
-    Status.SCHEDULED: N_("Visit scheduled"),
-    Status.ON_SITE: N_("Master on site"),
-    Status.AWAITING_CONFIRMATION: N_("Waiting for the client's confirmation"),
-    Status.COMPLETED: N_("Completed"),
-    Status.DISPUTED: N_("Disputed"),
-    Status.CANCELLED: N_("Cancelled"),
-}
-REJECT_REASON_NAMES = {
-    "forbidden": N_("The service is not allowed on the platform"),
-    "job_request": N_("This looks like a job search, not an order"),
-    "no_masters": N_("No masters available for these parameters"),
-    "false_data": N_("The order contains false data"),
-    "technical": N_("A technical problem"),
-}
-CANCEL_REASON_NAMES = {
-    "changed_mind": N_("Changed my mind"),
-    "found_other": N_("Found someone else"),
-    "too_long": N_("Waiting too long"),
-    "price": N_("The price does not suit"),
-    "other": N_("Another reason"),
-}
-EXTENSION_REASON_NAMES = {
-    "weather": N_("Weather"),
-    "client_unavailable": N_("The client is unavailable"),
-    "parts": N_("Parts are on order"),
-}
-RELEASE_REASON_NAMES = {
-    "illness": N_("Illness"),
-    "emergency": N_("An emergency"),
-    "job_differs": N_("The job differs from the description"),
-    "other": N_("Another reason"),
-}
-PAYMENT_NAMES = {
-    "cash": N_("Cash after completion"),
-    "card": N_("Card after completion"),
-    "transfer": N_("Bank transfer after completion"),
-}
-MASTER_REJECT_REASON_NAMES = {
-    "documents": N_("The documents are missing or unreadable"),
-    "legal_form": N_("Not self-employed or a sole trader"),
-    "tax_id": N_("The tax id could not be verified"),
-    "experience": N_("Not enough experience for these services"),
-    "other": N_("Another reason"),
-}
-CLAIM_REJECT_NAMES = {
-    "not_covered": N_("Not covered by the warranty"),
-    "misuse": N_("The damage comes from improper use"),
-    "no_defect": N_("No defect in the work was found"),
-    "other": N_("Another reason"),
-}
 SLA_MARKS = {"risk": "🟡 ", "breach": "🔴 "}
 # The master's next step on a job, for his list of jobs.
 NEXT_STEPS = {
@@ -158,18 +112,6 @@ def slot_name(code: str | None) -> str:
 def and_more(n: int) -> str:
     """The last line of a list cut to fit one message."""
     return ngettext("… and {n} more", "… and {n} more", n).format(n=n)
-
-
-def q(text: object) -> str:
-    """Escape user input for parse_mode=HTML, without bidi/zero-width controls (spoofing),
-    marked as a user part: bot/notify/fit.py shortens it, not our words, when the message
-    would pass Telegram's limits."""
-    return mark(escape(visible(str(text)), quote=False))
-
-
-def button(text: str, action: str, o: int = 0, x: int = 0) -> InlineKeyboardButton:
-    """Legacy (the v1 `Cb` scheme) for the buttons whose handlers still read it."""
-    return labelled(text, Cb(a=action, o=o, x=x))
 
 
 def answer_rows(o: OrderView, side: str) -> list[list[InlineKeyboardButton]]:
@@ -440,13 +382,9 @@ class Renderer:
         return text, InlineKeyboardMarkup(inline_keyboard=kb) if kb else None
 
     def price_lines(self, o: OrderView) -> list[str]:
-        from bot.notify.prices import price_lines  # it renders with this class
-
         return price_lines(self, o)
 
     def price_buttons(self, o: OrderView) -> list[list[InlineKeyboardButton]]:
-        from bot.notify.prices import price_buttons
-
         return price_buttons(o)
 
     def visit_lines(self, o: OrderView) -> list[str]:

@@ -34,11 +34,26 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup, Message
 from sqlalchemy import and_, func, or_, select, update
 
-from bot.i18n import PoI18n, _, resolve_locale
-from bot.notify.albums import album_caption, lost_file, send_files
+from bot.events import (
+    Album,
+    DeskFilesLost,
+    DeskUndeliverable,
+    DeskUnreachable,
+    JobRevoked,
+    MasterCardChanged,
+    MasterDocuments,
+    OfferClosed,
+    OrderCardChanged,
+    OrderTitleChanged,
+    OrderTopicOpened,
+    To,
+)
+from bot.events.base import event_of
+from bot.i18n import PoI18n, resolve_locale
+from bot.notify.albums import album_caption, documents_caption, lost_file, send_files
 from bot.notify.fit import CAPTION_LIMIT, fits_fixed
 from bot.notify.limiter import Limiter
-from bot.notify.messages import Draft, Target, compose, for_master
+from bot.notify.messages import Draft, Target, draft, for_master
 from bot.notify.render import Renderer
 from bot.notify.throttle import IN_OUTBOX
 from bot.services.base import Context, enqueue, without_secrets
@@ -242,40 +257,43 @@ class OutboxSender:
                         locked_until=None, last_error=repr(exc)[:500], **_blanked(row)))
             if row.kind not in self._poison_told and row.kind != "desk_undeliverable":
                 self._poison_told.add(row.kind)
-                enqueue(s, now, "desk_undeliverable", order_id=row.order_id, row_id=row.id,
-                        what=row.kind[:40])
+                enqueue(s, now, DeskUndeliverable(row_id=row.id, what=row.kind[:40]),
+                        to=To.desk(row.order_id))
 
     async def _send(self, row: OutboxMessage) -> None:
-        if row.kind in ("order_topic", "order_card"):
+        event = event_of(row.kind, row.payload)  # KeyError: a kind no event reads
+        if isinstance(event, (OrderTopicOpened, OrderCardChanged)):
             await self._order_card(row)
             return
-        if row.kind == "master_card":
-            await self._master_card(row)
+        if isinstance(event, MasterCardChanged):
+            await self._master_card(event.master_id)
             return
-        if row.kind == "order_title":
+        if isinstance(event, OrderTitleChanged):
             await self._order_title(row)
             return
-        if row.kind == "master_docs":
-            await self._files(self.config.desk_chat_id, list(row.payload.get("files") or ()),
-                              int(row.payload["master_id"]))
+        if isinstance(event, MasterDocuments):
+            await self._files(self.config.desk_chat_id, list(event.files), event.master_id)
             return
         target = await self._target(row)
-        if row.kind == "album":
-            await self._album(row, target)
+        if isinstance(event, Album):
+            await self._album(event, target)
             return
-        if row.kind == "job_revoked":
-            await self._revoke_job(row, target)
+        if isinstance(event, JobRevoked):
+            await self._revoke_job(target)
             return
-        if row.kind == "offer_closed" and await self._close_offer(row, target):
+        if isinstance(event, OfferClosed) and await self._close_offer(event, target):
             return
         with self.i18n.use_locale(target.locale):
-            draft = compose(row.kind, row.payload, target, self.renderer)
-        sent = await self._send_draft(target.chat_id, target.thread_id, draft)
-        if draft.job and target.order is not None:
+            composed = draft(event, target, self.renderer)
+        await self._deliver_draft(target, composed)
+
+    async def _deliver_draft(self, target: Target, message: Draft) -> None:
+        sent = await self._send_draft(target.chat_id, target.thread_id, message)
+        if message.job and target.order is not None:
             await remember_job_message(self.ctx, target.order.id, target.chat_id,
                                        sent.message_id)
 
-    async def _revoke_job(self, row: OutboxMessage, target: Target) -> None:
+    async def _revoke_job(self, target: Target) -> None:
         """The master lost the job: each message that showed it (address, phone, buttons) is
         edited down to the stub. One that Telegram no longer has is simply forgotten."""
         if target.order is None:
@@ -287,7 +305,7 @@ class OutboxSender:
             await self._edit(target.chat_id, message_id, stub, None)
         await forget_job_messages(self.ctx, target.order.id, target.chat_id, ids)
 
-    async def _close_offer(self, row: OutboxMessage, target: Target) -> bool:
+    async def _close_offer(self, event: OfferClosed, target: Target) -> bool:
         """The offer ended: each message that showed it says why and loses its buttons.
         False when none could be edited (then the row is sent as a message)."""
         order = target.order
@@ -295,7 +313,7 @@ class OutboxSender:
             return True  # he holds the job now: his messages show it, leave them
         ids = await job_message_ids(self.ctx, order.id, target.chat_id)
         with self.i18n.use_locale(target.locale):
-            text = self.renderer.offer_closed(order.id, str(row.payload.get("reason", "")))
+            text = self.renderer.offer_closed(order.id, event.reason)
         edited = [m for m in ids if await self._edit(target.chat_id, m, text, None)]
         await forget_job_messages(self.ctx, order.id, target.chat_id, ids)
         return bool(edited)
@@ -331,21 +349,21 @@ class OutboxSender:
         """A master's documents for the desk [R §4]: photos and files in albums of up to
         ten (Telegram does not mix the two in one album), each captioned with his number."""
         with self.i18n.use_locale(self.config.desk_locale):
-            caption = _("Documents of master #{number}").format(number=master_id)
+            caption = documents_caption(master_id)
         await send_files(self.bot, chat_id, files, caption)
 
-    async def _album(self, row: OutboxMessage, target: Target) -> None:
+    async def _album(self, album: Album, target: Target) -> None:
         """An order's photos as albums: into its topic, to the client, or to its master, who
         must still hold the job when it goes out (he may have lost it since the row was
         queued: then the photos of the home are not his to see)."""
         o = target.order
         if o is None:
             return
-        if row.payload.get("job") and not for_master(target, o):
+        if album.job and not for_master(target, o):
             return
         with self.i18n.use_locale(target.locale):
-            caption = album_caption(str(row.payload.get("what")), o.id)
-        await send_files(self.bot, target.chat_id, list(row.payload.get("files") or ()),
+            caption = album_caption(str(album.what), o.id)
+        await send_files(self.bot, target.chat_id, list(album.files),
                          caption, self._in_thread, target.thread_id)
 
     async def _files_lost(self, row: OutboxMessage, error: str) -> None:
@@ -367,8 +385,9 @@ class OutboxSender:
             else:
                 reader = "client" if order is not None and order.client_id == row.chat_id \
                     else "master"
-            enqueue(s, now, "desk_files_lost", order_id=row.order_id, reader=reader,
-                    what=row.payload.get("what"), master_id=row.payload.get("master_id"))
+            enqueue(s, now, DeskFilesLost(reader=reader, what=row.payload.get("what"),
+                                          master_id=row.payload.get("master_id")),
+                    to=To.desk(row.order_id))
 
     async def _target(self, row: OutboxMessage) -> Target:
         async with self.ctx.tx() as s:
@@ -459,8 +478,7 @@ class OutboxSender:
             if "TOPIC_NOT_MODIFIED" not in exc.message and "thread not found" not in exc.message:
                 raise
 
-    async def _master_card(self, row: OutboxMessage) -> None:
-        master_id = int(row.payload["master_id"])
+    async def _master_card(self, master_id: int) -> None:
         async with self.ctx.tx() as s:
             m = await s.get(Master, master_id)
             if m is None:
@@ -542,6 +560,6 @@ class OutboxSender:
             user = await s.get(User, row.chat_id)
             if user is not None and not user.unreachable:
                 user.unreachable = True
-                enqueue(s, now, "desk_unreachable", order_id=row.order_id,
-                        user_id=row.chat_id, name=user.first_name)
+                enqueue(s, now, DeskUnreachable(user_id=row.chat_id, name=user.first_name),
+                        to=To.desk(row.order_id))
         logger.warning("outbox %s: recipient unreachable", row.id)

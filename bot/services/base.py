@@ -17,6 +17,18 @@ from bot.domain.deadlines import Timing
 from bot.domain.files import photo_ref
 from bot.domain.limits import Pace
 from bot.domain.money import Currency, currency
+from bot.events import (
+    EVENTS,
+    Album,
+    DeskNote,
+    DeskSla,
+    Event,
+    MasterCardChanged,
+    OrderCardChanged,
+    Relay,
+    To,
+)
+from bot.events.base import event_of, to_payload
 from db.models import AuditEntry, OutboxMessage
 
 
@@ -66,17 +78,15 @@ class Context:
             yield session
 
 
-# Payload keys that are secrets, per message kind: needed until the message is out, then
-# removed from the row by the sender when it settles it (sent or failed) [C 二.8].
-SECRET_KEYS: dict[str, frozenset[str]] = {"client_code": frozenset({"code"})}
-
-
 def without_secrets(kind: str, payload: dict[str, Any] | None) -> dict[str, Any] | None:
     """The payload to keep once the message is settled; None when nothing is secret."""
-    secret = SECRET_KEYS.get(kind)
+    event = EVENTS.get(kind)
+    secret = event.secret if event is not None else frozenset()
     if not secret or not payload or not secret & payload.keys():
         return None
     return {k: v for k, v in payload.items() if k not in secret}
+
+
 # What the desk reads first when its group is behind (Telegram takes ~20 messages a minute into
 # it): safety first, then the orders' work, the manager chat last. Lower goes first; within one
 # priority, messages keep the order they were queued in. Only the desk's rows are ranked:
@@ -85,32 +95,49 @@ URGENT, NORMAL, CHAT = 0, 1, 2
 _URGENT_NOTES = frozenset({"stopped", "code_locked"})  # a safety stop, a code being guessed
 
 
-def outbox_priority(kind: str, chat_id: int | None, payload: dict[str, Any]) -> int:
-    if chat_id is not None:
+def priority(event: Event, to: To) -> int:
+    if to.chat_id is not None:
         return NORMAL
-    if kind == "desk_sla" or (kind == "desk_note" and payload.get("note") in _URGENT_NOTES):
+    if isinstance(event, DeskSla) or (isinstance(event, DeskNote)
+                                      and event.note in _URGENT_NOTES):
         return URGENT  # SLA breaches and escalations, safety stops, locked codes
-    if kind == "relay":
+    if isinstance(event, Relay):
         return CHAT
     return NORMAL  # new orders, cards, notes, reviews, masters' applications
 
 
-def enqueue(
-    s: AsyncSession,
-    now: datetime,
-    kind: str,
-    /,
-    *,
-    chat_id: int | None = None,
-    order_id: int | None = None,
-    not_before: datetime | None = None,
-    **payload: Any,
-) -> None:
-    """Queue a message for someone other than the acting user. chat_id None means the desk.
-    `not_before` holds it back (a desk notice outside desk hours waits for the opening)."""
-    s.add(OutboxMessage(kind=kind, chat_id=chat_id, order_id=order_id, payload=payload,
-                        priority=outbox_priority(kind, chat_id, payload),
-                        next_attempt_at=max(not_before or now, now), created_at=now))
+def outbox_priority(kind: str, chat_id: int | None, payload: dict[str, Any]) -> int:
+    """The priority of a stored row (the same as `priority` of its event); a row no event
+    reads (it will fail at delivery) ranks as most do."""
+    try:
+        return priority(event_of(kind, payload), To(chat_id))
+    except (KeyError, TypeError, ValueError):
+        return NORMAL
+
+
+def outbox_row(now: datetime, event: Event, to: To) -> dict[str, Any]:
+    """The columns of the outbox row that carries `event` in the envelope `to`."""
+    return dict(kind=event.kind, chat_id=to.chat_id, order_id=to.order_id,
+                payload=to_payload(event), priority=priority(event, to),
+                next_attempt_at=max(to.not_before or now, now), created_at=now)
+
+
+def enqueue(s: AsyncSession, now: datetime, event: Event, /, *, to: To) -> None:
+    """Queue a message for someone other than the acting user, in the same transaction as the
+    change that causes it. Where it goes and when is the envelope's alone."""
+    s.add(OutboxMessage(**outbox_row(now, event, to)))
+
+
+def card_changed(s: AsyncSession, now: datetime, order_id: int) -> None:
+    """The order changed: its card in the desk's topic is redrawn (once for any number of
+    changes still waiting to be drawn)."""
+    enqueue(s, now, OrderCardChanged(), to=To.desk(order_id))
+
+
+def master_card_changed(s: AsyncSession, now: datetime, master_id: int) -> None:
+    """The master's application or register entry changed: the desk's card of him is
+    redrawn."""
+    enqueue(s, now, MasterCardChanged(master_id=master_id), to=To.desk())
 
 
 ALBUM_SIZE = 10  # files per album row: one sendMediaGroup each (Telegram takes at most 10)
@@ -124,9 +151,8 @@ def enqueue_album(s: AsyncSession, now: datetime, files: Sequence[str], what: st
     master, checked again at delivery (he may have lost the job by then)."""
     refs = [f if ":" in f else photo_ref(f) for f in files]  # bare ids are photos
     for i in range(0, len(refs), ALBUM_SIZE):
-        extra: dict[str, Any] = {"job": True} if job else {}
-        enqueue(s, now, "album", chat_id=chat_id, order_id=order_id, what=what,
-                files=refs[i:i + ALBUM_SIZE], **extra)
+        enqueue(s, now, Album(what, tuple(refs[i:i + ALBUM_SIZE]), job),
+                to=To(chat_id, order_id))
 
 
 def audit(

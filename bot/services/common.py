@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.rules import OrderParties
 from bot.domain.states import Status
+from bot.events import OfferClosed, To
 from bot.services.base import Context, enqueue
 from db.models import Master, Offer, Order
 
@@ -67,7 +68,7 @@ async def close_pending_offers(s: AsyncSession, order_id: int, status: str,
         .values(status=status, decided_at=now)
     )
     for uid in set(holders):
-        enqueue(s, now, "offer_closed", chat_id=uid, order_id=order_id, reason=status)
+        enqueue(s, now, OfferClosed(reason=status), to=To.chat(uid, order_id))
 
 
 async def card_menu_shown(ctx: Context, *, order_id: int | None = None,

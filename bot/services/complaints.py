@@ -21,7 +21,16 @@ from bot.domain.money import plain
 from bot.domain.rules import MAX_PHOTOS, Actor, authorize
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.events import (
+    ClientResolution,
+    DeskNote,
+    MasterClaim,
+    MasterResolution,
+    OrderTitleChanged,
+    Relay,
+    To,
+)
+from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.views import order_view
 from db.models import Deadline, Order, User
@@ -43,14 +52,14 @@ async def open_claim(ctx: Context, actor: Actor, order_id: int, text: str,
               order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
               reason=body)
         client = await s.get(User, order.client_id)
-        enqueue(s, now, "desk_note", order_id=order.id, note="claim", text=body)
+        enqueue(s, now, DeskNote(note="claim", text=body), to=To.desk(order.id))
         for photo in shots:  # the photos into the topic, like anything the client sends
-            enqueue(s, now, "relay", order_id=order.id, side="client", kind="photo", text="",
-                    file_id=photo, name=client.first_name if client else "")
+            enqueue(s, now, Relay(side="client", content="photo", text="", file_id=photo,
+                                  name=client.first_name if client else ""), to=To.desk(order.id))
         if order.master_id:
-            enqueue(s, now, "master_claim", chat_id=await master_user_id(s, order.master_id),
-                    order_id=order.id, text=body)
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, MasterClaim(text=body),
+                    to=To.chat(await master_user_id(s, order.master_id), order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -87,15 +96,12 @@ async def resolve_claim(ctx: Context, actor: Actor, order_id: int, decision: str
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.RESOLVE,
               order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
               reason=f"{decision} {detail}")
-        facts = dict(decision=decision, due=due.isoformat() if due else None,
-                     amount=refund, reason=reason)
-        enqueue(s, now, "client_resolution", chat_id=order.client_id, order_id=order.id,
-                **facts)
+        told = ClientResolution(decision=decision, due=due, amount=refund, reason=reason)
+        enqueue(s, now, told, to=To.chat(order.client_id, order.id))
         if order.master_id:
-            enqueue(s, now, "master_resolution",
-                    chat_id=await master_user_id(s, order.master_id), order_id=order.id,
-                    **facts)
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, MasterResolution(decision, due, refund, reason),
+                    to=To.chat(await master_user_id(s, order.master_id), order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -120,6 +126,6 @@ async def rework_done(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="rework_done",
               order_id=order.id, master_id=order.master_id)
         if late and order.topic_id is not None:
-            enqueue(s, now, "order_title", order_id=order.id)
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, OrderTitleChanged(), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)

@@ -26,7 +26,8 @@ from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.states import TERMINAL, Action, Role, Status, can
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue, outbox_priority
+from bot.events import ClientSla, DeskSla, Event, MasterSla, OrderTitleChanged, To
+from bot.services.base import Context, audit, card_changed, enqueue, outbox_row
 from bot.services.views import order_view
 from db.models import AuditEntry, Deadline, Master, Order, OutboxMessage
 
@@ -62,7 +63,7 @@ async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> No
     if order.sla_state != Sla.OK:  # a new step: its clock starts on time
         order.sla_state, order.sla_kind, order.sla_due_at = Sla.OK, None, None
         if order.topic_id is not None:
-            enqueue(s, now, "order_title", order_id=order.id)
+            enqueue(s, now, OrderTitleChanged(), to=To.desk(order.id))
 
 
 async def fire_due(ctx: Context, limit: int = BATCH) -> int:
@@ -166,13 +167,9 @@ class _Effects:
     audit: list[dict[str, Any]] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
 
-    def send(self, kind: str, /, *, chat_id: int | None = None, order_id: int,
-             not_before: datetime | None = None, **payload: Any) -> None:
-        self.outbox.append(dict(kind=kind, chat_id=chat_id, order_id=order_id,
-                                payload=payload, status="pending", attempts=0,
-                                priority=outbox_priority(kind, chat_id, payload),
-                                next_attempt_at=max(not_before or self.now, self.now),
-                                created_at=self.now))
+    def send(self, event: Event, to: To) -> None:
+        self.outbox.append({**outbox_row(self.now, event, to), "status": "pending",
+                            "attempts": 0})
 
 
 async def _fire(ctx: Context, s: AsyncSession, fx: _Effects, order: Order,
@@ -182,8 +179,8 @@ async def _fire(ctx: Context, s: AsyncSession, fx: _Effects, order: Order,
     # The promise a reminder is about: the call itself, the visit itself.
     deadline = {Kind.CALLBACK_REMINDER: due + (t.callback - t.callback_reminder),
                 Kind.VISIT_REMINDER: order.visit_at or due}.get(kind, due)
-    common = {"kind": kind.value, "due": due.isoformat(), "late": late,
-              "deadline": deadline.isoformat()}
+    common: dict[str, Any] = {"clock": kind.value, "due": due, "late": late,
+                              "deadline": deadline}
     # The master's id makes a missed callback or arrival count in his discipline record.
     fx.audit.append(dict(actor_id=None, actor_role=Role.SYSTEM.value,
                          action=f"deadline:{kind.value}", order_id=order.id,
@@ -194,22 +191,22 @@ async def _fire(ctx: Context, s: AsyncSession, fx: _Effects, order: Order,
     sla = SLA_WHEN_FIRED.get(kind)
     if sla is not None and order.topic_id is not None and (
             order.sla_state != Sla.BREACH or sla is Sla.BREACH):
-        fx.send("order_title", order_id=order.id)
+        fx.send(OrderTitleChanged(), To.desk(order.id))
     if sla is Sla.BREACH:
-        fx.send("desk_sla", order_id=order.id, **common)
+        fx.send(DeskSla(**common), To.desk(order.id))
     elif sla is Sla.RISK:  # not a breach: the desk hears of it when the desk is open
-        fx.send("desk_sla", order_id=order.id, not_before=t.desk.next_opening(now), **common)
+        fx.send(DeskSla(**common), To.desk(order.id, not_before=t.desk.next_opening(now)))
     if master_uid is not None and kind in (Kind.CALLBACK_REMINDER, Kind.CALLBACK,
                                            Kind.VISIT_REMINDER, Kind.COMPLETION):
-        fx.send("master_sla", chat_id=master_uid, order_id=order.id, **common)
+        fx.send(MasterSla(**common), To.chat(master_uid, order.id))
     if kind in (Kind.VISIT_REMINDER, Kind.ARRIVAL, Kind.CONFIRMATION, Kind.REVIEW,
                 Kind.WARRANTY_END):
-        fx.send("client_sla", chat_id=order.client_id, order_id=order.id, **common)
+        fx.send(ClientSla(**common), To.chat(order.client_id, order.id))
     return sla
 
 
 async def _expire_offer(ctx: Context, s: AsyncSession, order: Order, now: datetime,
-                        common: dict[str, object]) -> None:
+                        common: dict[str, Any]) -> None:
     """The offer ran out: the order goes back to the desk, the master's offer is closed."""
     from bot.services.common import cas_status, close_pending_offers
     from bot.services.matching import offer_next
@@ -224,9 +221,9 @@ async def _expire_offer(ctx: Context, s: AsyncSession, order: Order, now: dateti
     # The master's offer message says it expired (close_pending_offers); the desk's note
     # names him, so the topic tells whom the order waited for.
     name = await s.scalar(select(Master.name).where(Master.id == master_id))
-    enqueue(s, now, "desk_sla", order_id=order.id, auto=order.auto_offer, master=name or "",
-            **common)
-    enqueue(s, now, "order_card", order_id=order.id)
+    enqueue(s, now, DeskSla(auto=order.auto_offer, master=name or "", **common),
+            to=To.desk(order.id))
+    card_changed(s, now, order.id)
     await offer_next(ctx, s, order, now)  # Auto: the next candidate gets it
 
 

@@ -23,7 +23,8 @@ from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.rules import MAX_ADDRESS, MAX_DESCRIPTION, MAX_PHOTOS, SLOTS, Actor, slots_left
 from bot.domain.states import Role, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.events import DeskOrderEdited, MasterOrderEdited, OrderTitleChanged, To
+from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import master_user_id
 from bot.services.orders import place_area
 from bot.services.views import order_view
@@ -62,11 +63,11 @@ async def _save(ctx: Context, s: AsyncSession, actor: Actor, order: Order, field
     audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action=f"edit_{field}",
           order_id=order.id, master_id=order.master_id, from_status=status, to_status=status,
           reason=reason)
-    enqueue(s, now, "order_card", order_id=order.id)
-    enqueue(s, now, "desk_order_edited", order_id=order.id, field=field, **change)
+    card_changed(s, now, order.id)
+    enqueue(s, now, DeskOrderEdited(field=field, **change), to=To.desk(order.id))
     if order.master_id is not None:  # assigned: he has seen the address and may act on it
-        enqueue(s, now, "master_order_edited", chat_id=await master_user_id(s, order.master_id),
-                order_id=order.id, field=field, **change)
+        enqueue(s, now, MasterOrderEdited(field=field, **change),
+                to=To.chat(await master_user_id(s, order.master_id), order.id))
     return await order_view(s, order)
 
 
@@ -128,7 +129,7 @@ async def edit_address(ctx: Context, actor: Actor, order_id: int, address: str |
                             "district": district, "area": area}, change,
                            f"{old} → {new}; district {order.district} → {district}")
         if renamed:  # the topic's title shows the area
-            enqueue(s, ctx.clock(), "order_title", order_id=order.id)
+            enqueue(s, ctx.clock(), OrderTitleChanged(), to=To.desk(order.id))
         return view
 
 

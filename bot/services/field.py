@@ -12,7 +12,16 @@ from bot.domain.geo import check_point, distance_m
 from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation, authorize
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.events import (
+    ClientArrived,
+    ClientResumed,
+    ClientVisitSet,
+    DeskNote,
+    MasterResumed,
+    MasterStopped,
+    To,
+)
+from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.deadlines import pause_clocks, resume_clocks
 from bot.services.views import order_view
@@ -37,8 +46,8 @@ async def mark_contacted(ctx: Context, actor: Actor, order_id: int) -> OrderView
         await cas_status(ctx, s, order, to, now)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONTACT,
               order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
-        enqueue(s, now, "desk_note", order_id=order.id, note="contacted")
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, DeskNote(note="contacted"), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -60,9 +69,9 @@ async def schedule_visit(ctx: Context, actor: Actor, order_id: int,
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.SCHEDULE,
               order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
               reason=visit_at.isoformat())
-        enqueue(s, now, "client_visit", chat_id=order.client_id, order_id=order.id)
-        enqueue(s, now, "desk_note", order_id=order.id, note="scheduled")
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, ClientVisitSet(), to=To.chat(order.client_id, order.id))
+        enqueue(s, now, DeskNote(note="scheduled"), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -98,12 +107,12 @@ async def check_in(ctx: Context, actor: Actor, order_id: int, lat: float | None 
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.CHECK_IN,
               order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
               reason=reason)
-        enqueue(s, now, "client_arrived", chat_id=order.client_id, order_id=order.id)
+        enqueue(s, now, ClientArrived(), to=To.chat(order.client_id, order.id))
         in_window = abs(deviation) <= ARRIVAL_WINDOW
-        enqueue(s, now, "desk_note", order_id=order.id,
-                note="on_site" if in_window else "on_site_outside", minutes=minutes,
-                located=located, distance=distance)
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, DeskNote(note="on_site" if in_window else "on_site_outside",
+                                 minutes=minutes, located=located, distance=distance),
+                to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order), minutes
 
 
@@ -127,10 +136,10 @@ async def stop_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action="stop",
               order_id=order.id, master_id=order.master_id)
         if order.master_id:
-            enqueue(s, now, "master_stopped", chat_id=await master_user_id(s, order.master_id),
-                    order_id=order.id)
-        enqueue(s, now, "desk_note", order_id=order.id, note="stopped")
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, MasterStopped(),
+                    to=To.chat(await master_user_id(s, order.master_id), order.id))
+        enqueue(s, now, DeskNote(note="stopped"), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         await s.refresh(order)
         return await order_view(s, order)
 
@@ -152,8 +161,8 @@ async def resume_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
               order_id=order.id, master_id=order.master_id)
         master = await s.get(Master, order.master_id) if order.master_id else None
         if master is not None and not master.blocked:  # a blocked master is sent no job
-            enqueue(s, now, "master_resumed", chat_id=master.user_id, order_id=order.id)
-        enqueue(s, now, "client_resumed", chat_id=order.client_id, order_id=order.id)
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, MasterResumed(), to=To.chat(master.user_id, order.id))
+        enqueue(s, now, ClientResumed(), to=To.chat(order.client_id, order.id))
+        card_changed(s, now, order.id)
         await s.refresh(order)
         return await order_view(s, order)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.events import JobRevoked, To
 from bot.services.base import Context, enqueue
 from db.models import JobMessage
 
@@ -27,7 +28,7 @@ async def remember_job_message(ctx: Context, order_id: int, chat_id: int,
 def revoke_job(s: AsyncSession, now: datetime, order_id: int, chat_id: int) -> None:
     """In the transaction that takes the job from the master in `chat_id`: the outbox edits
     his job messages down to a stub (kind 'job_revoked', see bot/notify/sender.py)."""
-    enqueue(s, now, "job_revoked", chat_id=chat_id, order_id=order_id)
+    enqueue(s, now, JobRevoked(), to=To.chat(chat_id, order_id))
 
 
 async def job_message_ids(ctx: Context, order_id: int, chat_id: int) -> list[int]:

@@ -20,7 +20,18 @@ from bot.domain.masters import (
 from bot.domain.rules import Actor, clip
 from bot.domain.states import Role, Status
 from bot.domain.views import MasterView
-from bot.services.base import Context, audit, enqueue
+from bot.events import (
+    ClientBlocked,
+    DeskMasterAnswer,
+    DeskNote,
+    MasterBlocked,
+    MasterDecision,
+    MasterDocuments,
+    MasterJobBack,
+    MasterQuestion,
+    To,
+)
+from bot.services.base import Context, audit, card_changed, enqueue, master_card_changed
 from bot.services.common import cas_status, close_pending_offers
 from bot.services.job_messages import revoke_job
 from bot.services.views import master_view
@@ -99,8 +110,9 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
             await s.flush()
         await _set_services(s, master.id, app.services)
         audit(s, now, actor_id=user_id, role=Role.MASTER, action="apply", master_id=master.id)
-        enqueue(s, now, "master_card", master_id=master.id)
-        enqueue(s, now, "master_docs", master_id=master.id, files=list(app.documents))
+        master_card_changed(s, now, master.id)
+        enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(app.documents)),
+                to=To.desk())
         await s.flush()
         return await master_view(s, master)
 
@@ -127,9 +139,9 @@ async def decide_master(ctx: Context, actor: Actor, master_id: int, approve: boo
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
               action="approve_master" if approve else "reject_master", master_id=master.id,
               reason=reason)
-        enqueue(s, now, "master_decision", chat_id=master.user_id, master_id=master.id,
-                approved=approve, reason=reason)
-        enqueue(s, now, "master_card", master_id=master.id)
+        enqueue(s, now, MasterDecision(master_id=master.id, approved=approve, reason=reason),
+                to=To.chat(master.user_id))
+        master_card_changed(s, now, master.id)
         await s.flush()
         return await master_view(s, master)
 
@@ -150,9 +162,9 @@ async def ask_applicant(ctx: Context, actor: Actor, master_id: int,
         master.question, master.answer = clip(question, MAX_QUESTION), None
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="ask_master",
               master_id=master.id, reason=master.question)
-        enqueue(s, now, "master_question", chat_id=master.user_id, master_id=master.id,
-                question=master.question)
-        enqueue(s, now, "master_card", master_id=master.id)
+        enqueue(s, now, MasterQuestion(master_id=master.id, question=master.question),
+                to=To.chat(master.user_id))
+        master_card_changed(s, now, master.id)
         await s.flush()
         return await master_view(s, master)
 
@@ -176,11 +188,11 @@ async def answer_desk(ctx: Context, user_id: int, text: str,
         master.documents = docs + list(files)
         audit(s, now, actor_id=user_id, role=Role.MASTER, action="answer_desk",
               master_id=master.id, reason=master.answer)
-        enqueue(s, now, "desk_master_answer", master_id=master.id, name=master.name,
-                answer=master.answer, files=list(files))
+        enqueue(s, now, DeskMasterAnswer(master_id=master.id, name=master.name,
+                                         answer=master.answer, files=tuple(files)), to=To.desk())
         if files:
-            enqueue(s, now, "master_docs", master_id=master.id, files=list(files))
-        enqueue(s, now, "master_card", master_id=master.id)
+            enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(files)), to=To.desk())
+        master_card_changed(s, now, master.id)
         await s.flush()
         return await master_view(s, master)
 
@@ -208,9 +220,10 @@ async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     async with ctx.tx() as s:
         master = await _load(s, master_id)
         master.card_message_id = None  # a new card below; the old one stays as history
-        enqueue(s, now, "master_card", master_id=master.id)
+        master_card_changed(s, now, master.id)
         if master.documents:
-            enqueue(s, now, "master_docs", master_id=master.id, files=list(master.documents))
+            enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(master.documents)),
+                    to=To.desk())
         await s.flush()
         return await master_view(s, master)
 
@@ -290,21 +303,21 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
             audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="withdraw",
                   order_id=order.id, master_id=master_id, from_status=Status.OFFERED,
                   to_status=Status.SUBMITTED, reason="blocked")
-            enqueue(s, now, "desk_note", order_id=order.id, note="offer_blocked")
-            enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, DeskNote(note="offer_blocked"), to=To.desk(order.id))
+            card_changed(s, now, order.id)
             touched.append(order.id)
         jobs = (await s.scalars(select(Order.id).where(
             Order.master_id == master_id, Order.status.in_([st.value for st in IN_WORK]))
         )).all()
         for oid in jobs:
-            enqueue(s, now, "desk_note", order_id=oid, note="master_blocked")
-            enqueue(s, now, "order_card", order_id=oid)
+            enqueue(s, now, DeskNote(note="master_blocked"), to=To.desk(oid))
+            card_changed(s, now, oid)
             touched.append(oid)
         for oid in await _his_jobs(s, master_id):  # his chat keeps no address or phone
             revoke_job(s, now, oid, master.user_id)
-        enqueue(s, now, "master_blocked", chat_id=master.user_id, master_id=master_id,
-                blocked=True, reason=reason)
-        enqueue(s, now, "master_card", master_id=master_id)
+        enqueue(s, now, MasterBlocked(master_id=master_id, blocked=True, reason=reason),
+                to=To.chat(master.user_id))
+        master_card_changed(s, now, master_id)
         return touched
 
 
@@ -322,11 +335,11 @@ async def unblock_master(ctx: Context, actor: Actor, master_id: int) -> MasterVi
         await s.refresh(master)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="unblock",
               master_id=master_id)
-        enqueue(s, now, "master_blocked", chat_id=master.user_id, master_id=master_id,
-                blocked=False)
+        enqueue(s, now, MasterBlocked(master_id=master_id, blocked=False),
+                to=To.chat(master.user_id))
         for oid in await _his_jobs(s, master_id):  # still his: the job, shown again
-            enqueue(s, now, "master_job_back", chat_id=master.user_id, order_id=oid)
-        enqueue(s, now, "master_card", master_id=master_id)
+            enqueue(s, now, MasterJobBack(), to=To.chat(master.user_id, oid))
+        master_card_changed(s, now, master_id)
         return await master_view(s, master)
 
 
@@ -354,6 +367,6 @@ async def set_client_blocked(ctx: Context, actor: Actor, order_id: int, blocked:
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
               action="block_client" if blocked else "unblock_client", order_id=order.id,
               reason=reason or None)
-        enqueue(s, now, "client_blocked", chat_id=order.client_id, order_id=order.id,
-                blocked=blocked, reason=reason)
+        enqueue(s, now, ClientBlocked(blocked=blocked, reason=reason),
+                to=To.chat(order.client_id, order.id))
         return order.client_id

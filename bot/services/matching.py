@@ -24,7 +24,8 @@ from bot.domain.masters import (
 from bot.domain.rules import Actor, authorize, may_serve
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterStats, OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.events import DeskNote, OfferMade, To
+from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import cas_status, load_order, parties
 from bot.services.views import order_view
 from db.models import AuditEntry, Deadline, Master, MasterService, Offer, Order, Review
@@ -164,13 +165,13 @@ async def send_offer(ctx: Context, s: AsyncSession, order: Order, master: Master
     audit(s, now, actor_id=actor_id, role=role, action=Action.OFFER, order_id=order.id,
           master_id=master.id, from_status=prev, to_status=Status.OFFERED,
           reason="auto" if auto else None)
-    enqueue(s, now, "master_offer", chat_id=master.user_id, order_id=order.id)
+    enqueue(s, now, OfferMade(), to=To.chat(master.user_id, order.id))
     # The topic notes every offer, Auto's first one too: whom, and until when.
     expires = await s.scalar(select(Deadline.due_at).where(
         Deadline.order_id == order.id, Deadline.kind == "offer", Deadline.state == "pending"))
-    enqueue(s, now, "desk_note", order_id=order.id, note="offered", master=master.name,
-            auto=auto, expires=expires.isoformat() if expires else None)
-    enqueue(s, now, "order_card", order_id=order.id)
+    enqueue(s, now, DeskNote(note="offered", master=master.name, auto=auto, expires=expires),
+            to=To.desk(order.id))
+    card_changed(s, now, order.id)
 
 
 async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> bool:
@@ -181,8 +182,8 @@ async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime)
     best = next_for_auto(await _candidates(s, order))
     if best is None:
         order.auto_offer = False
-        enqueue(s, now, "desk_note", order_id=order.id, note="auto_exhausted")
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, DeskNote(note="auto_exhausted"), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return False
     master = await s.get(Master, best.master_id)
     assert master is not None

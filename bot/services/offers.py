@@ -9,7 +9,8 @@ from bot.domain.errors import Conflict, InvalidInput
 from bot.domain.rules import Actor, authorize, check_may_serve
 from bot.domain.states import Action, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue, enqueue_album
+from bot.events import ClientAssigned, DeskNote, To
+from bot.services.base import Context, audit, card_changed, enqueue, enqueue_album
 from bot.services.common import (
     cas_status,
     close_pending_offers,
@@ -52,7 +53,7 @@ async def withdraw_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView
         await close_pending_offers(s, order.id, "withdrawn", now)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.WITHDRAW,
               order_id=order.id, master_id=offered, from_status=prev, to_status=to)
-        enqueue(s, now, "order_card", order_id=order.id)
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -102,15 +103,16 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         stats = (await stats_for(s, [master.id], order.service))[master.id][0]
         # The master's card as he was when he took the job [H, Q]: the client can check who
         # comes to the door.
-        enqueue(s, now, "client_assigned", chat_id=order.client_id, order_id=order.id,
-                photo=master.photo, verified=master.verified, rating=stats.rating,
-                reviews=stats.reviews, jobs=stats.jobs_done)
+        enqueue(s, now, ClientAssigned(photo=master.photo, verified=master.verified,
+                                       rating=stats.rating, reviews=stats.reviews,
+                                       jobs=stats.jobs_done),
+                to=To.chat(order.client_id, order.id))
         # The photos of the problem, like the address, only now that the job is his: an offer
         # shows nothing that could identify the home.
         enqueue_album(s, now, order.photos or (), "order", order_id=order.id,
                       chat_id=master.user_id, job=True)
-        enqueue(s, now, "desk_note", order_id=order.id, note="assigned")
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, DeskNote(note="assigned"), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -125,7 +127,7 @@ async def decline_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         await close_pending_offers(s, order.id, "declined", now)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.DECLINE,
               order_id=order.id, master_id=master_id, from_status=prev, to_status=to)
-        enqueue(s, now, "desk_note", order_id=order.id, note="declined")
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, DeskNote(note="declined"), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         await offer_next(ctx, s, order, now)
         return await order_view(s, order)

@@ -15,7 +15,15 @@ from bot.domain.order_request import OrderRequest
 from bot.domain.rules import MAX_DESCRIPTION, Actor, authorize, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue, enqueue_album
+from bot.events import (
+    ClientCancelled,
+    ClientRejected,
+    DeskClientCancelled,
+    MasterOrderCancelled,
+    OrderTopicOpened,
+    To,
+)
+from bot.services.base import Context, audit, card_changed, enqueue, enqueue_album
 from bot.services.common import (
     cas_status,
     close_pending_offers,
@@ -112,7 +120,7 @@ async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderV
         await plan(ctx, s, order, now)
         audit(s, now, actor_id=client_id, role=Role.CLIENT, action="submit", order_id=order.id,
               to_status=Status.SUBMITTED)
-        enqueue(s, now, "order_topic", order_id=order.id)
+        enqueue(s, now, OrderTopicOpened(), to=To.desk(order.id))
         # The client's photos right under the card (the row waits for the topic to open).
         enqueue_album(s, now, order.photos or (), "order", order_id=order.id)
         return await order_view(s, order)
@@ -151,9 +159,8 @@ async def reject_order(ctx: Context, actor: Actor, order_id: int, reason: str) -
         await cas_status(ctx, s, order, to, now, reason=reason)
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.REJECT, order_id=order.id,
               from_status=prev, to_status=to, reason=reason)
-        enqueue(s, now, "client_rejected", chat_id=order.client_id, order_id=order.id,
-                reason=reason)
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, ClientRejected(reason=reason), to=To.chat(order.client_id, order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -178,16 +185,14 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str,
         await close_pending_offers(s, order.id, "cancelled", now)
         if master_id:  # the offered master's offer message says so (close_pending_offers)
             uid = await master_user_id(s, master_id)
-            enqueue(s, now, "master_order_cancelled", chat_id=uid, order_id=order.id)
+            enqueue(s, now, MasterOrderCancelled(), to=To.chat(uid, order.id))
             revoke_job(s, now, order.id, uid)
         if role != Role.CLIENT:
-            enqueue(s, now, "client_cancelled", chat_id=order.client_id, order_id=order.id,
-                    reason=reason)
+            enqueue(s, now, ClientCancelled(reason=reason), to=To.chat(order.client_id, order.id))
         else:
-            extra = {"note": note} if note else {}
-            if prev == Status.SCHEDULED:
-                extra["late"] = True  # the visit was agreed: the master may be on his way
-            enqueue(s, now, "desk_client_cancelled", order_id=order.id, reason=reason,
-                    **extra)
-        enqueue(s, now, "order_card", order_id=order.id)
+            # After the visit was agreed (late): the master may be on his way.
+            enqueue(s, now, DeskClientCancelled(reason=reason, note=note,
+                                                late=prev == Status.SCHEDULED),
+                    to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)

@@ -29,7 +29,8 @@ from bot.domain.pricing import (
 from bot.domain.rules import Actor, own_job
 from bot.domain.states import Role, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.events import ClientExtra, ClientQuote, DeskPrice, MasterPrice, To
+from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import load_order, master_user_id, parties
 from bot.services.views import order_view, price_item_view, price_items
 from db.models import Order, PriceItem, Service
@@ -69,10 +70,9 @@ async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: int,
         await s.flush()
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="quote",
               order_id=order.id, master_id=order.master_id, reason=plain(amount, ctx.policy.money))
-        enqueue(s, now, "client_quote", chat_id=order.client_id, order_id=order.id,
-                item_id=item.id)
-        enqueue(s, now, "desk_price", order_id=order.id, item_id=item.id, event=PROPOSED)
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, ClientQuote(item_id=item.id), to=To.chat(order.client_id, order.id))
+        enqueue(s, now, DeskPrice(item_id=item.id, event=PROPOSED), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -96,10 +96,9 @@ async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, am
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="extra",
               order_id=order.id, master_id=order.master_id,
               reason=f"{plain(amount, ctx.policy.money)} {what}")
-        enqueue(s, now, "client_extra", chat_id=order.client_id, order_id=order.id,
-                item_id=row.id)
-        enqueue(s, now, "desk_price", order_id=order.id, item_id=row.id, event=PROPOSED)
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, ClientExtra(item_id=row.id), to=To.chat(order.client_id, order.id))
+        enqueue(s, now, DeskPrice(item_id=row.id, event=PROPOSED), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -126,10 +125,10 @@ async def _decide(ctx: Context, actor: Actor, order_id: int, item_id: int, kind:
               order_id=order.id, master_id=order.master_id,
               reason=plain(row.amount, ctx.policy.money))
         if order.master_id:
-            enqueue(s, now, "master_price", chat_id=await master_user_id(s, order.master_id),
-                    order_id=order.id, item_id=row.id)
-        enqueue(s, now, "desk_price", order_id=order.id, item_id=row.id, event=status)
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, MasterPrice(item_id=row.id),
+                    to=To.chat(await master_user_id(s, order.master_id), order.id))
+        enqueue(s, now, DeskPrice(item_id=row.id, event=status), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 

@@ -27,7 +27,8 @@ from bot.domain.deadlines import Kind
 from bot.domain.errors import NotFound
 from bot.domain.privacy import SETTLED, blocks_erasure, scrubbed_reason
 from bot.domain.states import Status
-from bot.services.base import Context, audit, enqueue
+from bot.events import DeskErased, To
+from bot.services.base import Context, audit, card_changed, enqueue, master_card_changed
 from bot.services.privacy_export import export_rows
 from db.models import (
     AuditEntry,
@@ -112,11 +113,11 @@ async def erase_my_data(ctx: Context, user_id: int) -> Erasure:
         await _forget_traces(s, user_id, master.id if master else None, orders)
         for order_id, has_card in orders.items():
             if has_card:  # the card in the desk shows the old name and phone: redraw it
-                enqueue(s, now, "order_card", order_id=order_id)
+                card_changed(s, now, order_id)
         audit(s, now, actor_id=user_id, role="master" if master else "client", action="erase",
               master_id=master.id if master else None)
-        enqueue(s, now, "desk_erased", user_id=user_id,
-                master_id=master.id if master else None, orders=sorted(orders))
+        enqueue(s, now, DeskErased(user_id=user_id, master_id=master.id if master else None,
+                                   orders=tuple(sorted(orders))), to=To.desk())
         return Erasure(True)
 
 
@@ -151,7 +152,7 @@ async def _retire_master(s: AsyncSession, master: Master, now: datetime) -> None
     master.decided_at, master.card_digest = now, None
     await s.execute(delete(MasterService).where(MasterService.master_id == master.id))
     if master.card_message_id is not None:
-        enqueue(s, now, "master_card", master_id=master.id)
+        master_card_changed(s, now, master.id)
 
 
 async def _forget_traces(s: AsyncSession, user_id: int, master_id: int | None,

@@ -13,6 +13,7 @@ from bot.domain.errors import InvalidInput, NotAllowed, NotFound, TooFast
 from bot.domain.files import check_document
 from bot.domain.rules import Actor, clip
 from bot.domain.states import TERMINAL, Status
+from bot.events import Relay, To
 from bot.services.base import Context, enqueue
 from bot.services.common import load_order, master_user_id
 from db.models import Master, Order, User
@@ -66,8 +67,8 @@ async def write_to_desk(ctx: Context, actor: Actor, order_id: int, kind: str,
         user = await s.get(User, actor.user_id, with_for_update=True)
         refused = _take_turn(ctx, user, now) if user is not None else None
         if refused is None:
-            enqueue(s, now, "relay", order_id=order.id, side=side, kind=kind, text=body,
-                    file_id=file_id, name=user.first_name if user else "")
+            enqueue(s, now, Relay(side=side, content=kind, text=body, file_id=file_id,
+                                  name=user.first_name if user else ""), to=To.desk(order.id))
             return side
     raise refused  # after the commit: the "already told" mark is kept
 
@@ -113,6 +114,6 @@ async def answer_from_desk(ctx: Context, actor: Actor, topic_id: int, kind: str,
                 raise NotAllowed("error.relay_no_master")
         else:
             chat = order.client_id
-        enqueue(s, now, "relay", chat_id=chat, order_id=order.id, side="desk", kind=kind,
-                text=body, file_id=file_id, to_master=to_master)
+        enqueue(s, now, Relay(side="desk", content=kind, text=body, file_id=file_id,
+                              to_master=to_master), to=To.chat(chat, order.id))
         return order.id

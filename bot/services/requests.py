@@ -12,7 +12,8 @@ from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.rules import Actor, authorize, own_job
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
-from bot.services.base import Context, audit, enqueue
+from bot.events import ClientRematch, DeskNote, MasterRequestDecided, To
+from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.deadlines import move_deadline
 from bot.services.job_messages import revoke_job
@@ -45,8 +46,8 @@ async def ask(ctx: Context, actor: Actor, order_id: int, kind: str, reason: str)
             raise Conflict("error.request_open")
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action=f"ask_{kind}",
               order_id=order.id, master_id=order.master_id, reason=reason)
-        enqueue(s, now, "desk_note", order_id=order.id, note=f"ask_{kind}", reason=reason)
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, DeskNote(note=f"ask_{kind}", reason=reason), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         await s.refresh(order)
         return await order_view(s, order)
 
@@ -81,8 +82,8 @@ async def decide_extension(ctx: Context, actor: Actor, order_id: int,
             audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="refuse_extension",
                   order_id=order.id, master_id=order.master_id, reason=reason)
             if uid:
-                enqueue(s, now, "master_request", chat_id=uid, order_id=order.id,
-                        kind="extension", approved=False)
+                enqueue(s, now, MasterRequestDecided(request="extension", approved=False),
+                        to=To.chat(uid, order.id))
         else:
             due = await s.scalar(select(Deadline.due_at).where(
                 Deadline.order_id == order.id, Deadline.kind == Kind.COMPLETION.value,
@@ -93,9 +94,9 @@ async def decide_extension(ctx: Context, actor: Actor, order_id: int,
                   order_id=order.id, master_id=order.master_id,
                   reason=f"{reason} +{hours}h → {new_due.isoformat()}")
             if uid:
-                enqueue(s, now, "master_request", chat_id=uid, order_id=order.id,
-                        kind="extension", approved=True, due=new_due.isoformat())
-        enqueue(s, now, "order_card", order_id=order.id)
+                enqueue(s, now, MasterRequestDecided(request="extension", approved=True,
+                                                     due=new_due), to=To.chat(uid, order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -119,16 +120,16 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
             audit(s, now, actor_id=actor.user_id, role=role, action="release",
                   order_id=order.id, master_id=master_id, from_status=prev, to_status=to,
                   reason=reason)
-            enqueue(s, now, "client_rematch", chat_id=order.client_id, order_id=order.id)
+            enqueue(s, now, ClientRematch(), to=To.chat(order.client_id, order.id))
             if uid:
                 revoke_job(s, now, order.id, uid)
         else:
             audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="refuse_release",
                   order_id=order.id, master_id=master_id, reason=reason)
         if uid:
-            enqueue(s, now, "master_request", chat_id=uid, order_id=order.id, kind="release",
-                    approved=approve)
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, MasterRequestDecided(request="release", approved=approve),
+                    to=To.chat(uid, order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -148,9 +149,9 @@ async def take_away(ctx: Context, actor: Actor, order_id: int) -> OrderView:
                          checked_in_at=None, request=None, request_reason=None)
         audit(s, now, actor_id=actor.user_id, role=role, action="take_away", order_id=order.id,
               master_id=master.id, from_status=prev, to_status=to, reason="blocked")
-        enqueue(s, now, "client_rematch", chat_id=order.client_id, order_id=order.id)
-        enqueue(s, now, "master_request", chat_id=master.user_id, order_id=order.id,
-                kind="release", approved=True)
+        enqueue(s, now, ClientRematch(), to=To.chat(order.client_id, order.id))
+        enqueue(s, now, MasterRequestDecided(request="release", approved=True),
+                to=To.chat(master.user_id, order.id))
         revoke_job(s, now, order.id, master.user_id)
-        enqueue(s, now, "order_card", order_id=order.id)
+        card_changed(s, now, order.id)
         return await order_view(s, order)

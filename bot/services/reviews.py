@@ -12,7 +12,8 @@ from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.reviews import LOW, MAX_COMMENT, MAX_STARS, MIN_STARS, check_review
 from bot.domain.rules import Actor, clip, own_job
 from bot.domain.states import Role, Status
-from bot.services.base import Context, audit, enqueue
+from bot.events import DeskClientRated, DeskReview, MasterReview, To
+from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import load_order, master_user_id, parties
 from db.models import Deadline, Order, Review
 
@@ -46,11 +47,11 @@ async def leave_review(ctx: Context, actor: Actor, order_id: int, stars: int,
                 Deadline.state == "pending").values(state="cancelled"))
             audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action="review",
                   order_id=order.id, master_id=order.master_id, reason=f"{stars} {text or ''}")
-            enqueue(s, now, "desk_review", order_id=order.id, stars=stars, comment=text,
-                    alert=stars <= LOW)
-            enqueue(s, now, "master_review", chat_id=await master_user_id(s, order.master_id),
-                    order_id=order.id, stars=stars, comment=text)
-            enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, DeskReview(stars=stars, comment=text, alert=stars <= LOW),
+                    to=To.desk(order.id))
+            enqueue(s, now, MasterReview(stars=stars, comment=text),
+                    to=To.chat(await master_user_id(s, order.master_id), order.id))
+            card_changed(s, now, order.id)
     except IntegrityError:
         raise Conflict("error.already_reviewed") from None
 
@@ -71,7 +72,7 @@ async def correct_review(ctx: Context, actor: Actor, order_id: int, text: str) -
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="review_corrected",
               order_id=order_id, master_id=review.master_id, reason=review.comment)
         review.comment = clip(text, MAX_COMMENT)
-        enqueue(s, now, "order_card", order_id=order_id)
+        card_changed(s, now, order_id)
 
 
 async def rate_client(ctx: Context, actor: Actor, order_id: int, stars: int) -> None:
@@ -92,6 +93,5 @@ async def rate_client(ctx: Context, actor: Actor, order_id: int, stars: int) -> 
             raise Conflict("error.already_rated")
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="rate_client",
               order_id=order.id, master_id=order.master_id, reason=str(stars))
-        enqueue(s, now, "desk_client_rated", order_id=order.id, stars=stars,
-                alert=stars <= LOW)
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, DeskClientRated(stars=stars, alert=stars <= LOW), to=To.desk(order.id))
+        card_changed(s, now, order.id)

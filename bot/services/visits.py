@@ -27,7 +27,8 @@ from bot.domain.visits import (
     proposing_side,
     sides_of,
 )
-from bot.services.base import Context, audit, enqueue
+from bot.events import DeskNote, To, VisitAnswer, VisitProposal
+from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import load_order, master_user_id, parties
 from bot.services.deadlines import plan
 from bot.services.views import order_view
@@ -86,12 +87,11 @@ async def propose_visit(ctx: Context, actor: Actor, order_id: int,
         audit(s, now, actor_id=actor.user_id, role=Role(side), action="visit_propose",
               order_id=order.id, master_id=order.master_id,
               reason=f"{at.isoformat()}" + (" (counter)" if counter else ""))
-        enqueue(s, now, "visit_proposal", chat_id=await _user_of(s, order, other_side(side)),
-                order_id=order.id, by=side, at=at.isoformat(),
-                replaces=replaced.isoformat() if counter and replaced else None)
-        enqueue(s, now, "desk_note", order_id=order.id, note="visit_proposed", by=side,
-                at=at.isoformat())
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, VisitProposal(by=side, at=at,
+                                      replaces=replaced if counter and replaced else None),
+                to=To.chat(await _user_of(s, order, other_side(side)), order.id))
+        enqueue(s, now, DeskNote(note="visit_proposed", by=side, at=at), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -129,10 +129,9 @@ async def answer_proposal(ctx: Context, actor: Actor, order_id: int, stamp: int,
               master_id=order.master_id, from_status=Status.SCHEDULED,
               to_status=Status.SCHEDULED,
               reason=f"{old.isoformat() if old else '-'} → {proposed.isoformat()}")
-        enqueue(s, now, "visit_answer", chat_id=await _user_of(s, order, by),
-                order_id=order.id, by=by, at=proposed.isoformat(), accepted=accept)
-        enqueue(s, now, "desk_note", order_id=order.id,
-                note="visit_moved" if accept else "visit_declined", by=by,
-                at=proposed.isoformat())
-        enqueue(s, now, "order_card", order_id=order.id)
+        enqueue(s, now, VisitAnswer(by=by, at=proposed, accepted=accept),
+                to=To.chat(await _user_of(s, order, by), order.id))
+        enqueue(s, now, DeskNote(note="visit_moved" if accept else "visit_declined", by=by,
+                                 at=proposed), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)

@@ -28,7 +28,15 @@ from bot.domain.rules import (
 )
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import CodeResult, OrderView
-from bot.services.base import Context, audit, enqueue, enqueue_album
+from bot.events import (
+    ClientCode,
+    ClientCompleted,
+    DeskNote,
+    MasterAccepted,
+    MasterCodeReissued,
+    To,
+)
+from bot.services.base import Context, audit, card_changed, enqueue, enqueue_album
 from bot.services.common import cas_status, load_order, master_user_id, parties
 from bot.services.views import order_view, price_items
 from db.models import AuditEntry, Order, PriceItem, Service
@@ -74,11 +82,10 @@ async def report_completion(
         # with its code and button stays the last message) and by the desk in the topic.
         shots = order.report_photos or ()
         enqueue_album(s, now, shots, "report", order_id=order.id, chat_id=order.client_id)
-        enqueue(s, now, "client_code", chat_id=order.client_id, order_id=order.id, code=code,
-                done_at=now.isoformat())
-        enqueue(s, now, "desk_note", order_id=order.id, note="reported")
+        enqueue(s, now, ClientCode(code=code, done_at=now), to=To.chat(order.client_id, order.id))
+        enqueue(s, now, DeskNote(note="reported"), to=To.desk(order.id))
         enqueue_album(s, now, shots, "report", order_id=order.id)
-        enqueue(s, now, "order_card", order_id=order.id)
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -101,9 +108,9 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
             await cas_status(ctx, s, order, to, now, completed_at=now, code_hash=None)
             audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONFIRM_CODE,
                   order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
-            enqueue(s, now, "client_completed", chat_id=order.client_id, order_id=order.id)
-            enqueue(s, now, "desk_note", order_id=order.id, note="completed")
-            enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, ClientCompleted(), to=To.chat(order.client_id, order.id))
+            enqueue(s, now, DeskNote(note="completed"), to=To.desk(order.id))
+            card_changed(s, now, order.id)
             return CodeResult(True, limit, False)
         attempts = order.code_attempts + 1
         locked = attempts >= limit
@@ -117,8 +124,8 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
         audit(s, now, actor_id=actor.user_id, role=role, action="wrong_code", order_id=order.id,
               master_id=order.master_id, reason=f"{attempts}/{limit}")
         if locked:
-            enqueue(s, now, "desk_note", order_id=order.id, note="code_locked")
-            enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, DeskNote(note="code_locked"), to=To.desk(order.id))
+            card_changed(s, now, order.id)
         return CodeResult(False, max(limit - attempts, 0), locked)
 
 
@@ -135,10 +142,10 @@ async def accept_work(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         audit(s, now, actor_id=actor.user_id, role=role, action=Action.ACCEPT_WORK,
               order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
         if order.master_id:
-            enqueue(s, now, "master_accepted", chat_id=await master_user_id(s, order.master_id),
-                    order_id=order.id)
-        enqueue(s, now, "desk_note", order_id=order.id, note="accepted")
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, MasterAccepted(),
+                    to=To.chat(await master_user_id(s, order.master_id), order.id))
+        enqueue(s, now, DeskNote(note="accepted"), to=To.desk(order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -172,10 +179,10 @@ async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
               order_id=order.id)
         reported = await s.scalar(select(func.max(AuditEntry.created_at)).where(
             AuditEntry.order_id == order.id, AuditEntry.action == Action.REPORT))
-        enqueue(s, now, "client_code", chat_id=order.client_id, order_id=order.id, code=code,
-                done_at=(reported or now).isoformat())
+        enqueue(s, now, ClientCode(code=code, done_at=reported or now),
+                to=To.chat(order.client_id, order.id))
         if order.master_id:
-            enqueue(s, now, "master_code_reissued",
-                    chat_id=await master_user_id(s, order.master_id), order_id=order.id)
-        enqueue(s, now, "order_card", order_id=order.id)
+            enqueue(s, now, MasterCodeReissued(),
+                    to=To.chat(await master_user_id(s, order.master_id), order.id))
+        card_changed(s, now, order.id)
         return await order_view(s, order)

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.buttons.client_orders import ClientAction, ClientOrder, stop_confirm_keyboard
 from bot.domain.rules import Actor
 from bot.i18n import _
-from bot.notify.messages import stars_keyboard
+from bot.notify.keyboards import stars_keyboard
 from bot.services.base import Context
 from bot.services.field import stop_job
 from bot.services.work import accept_work

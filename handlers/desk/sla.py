@@ -12,7 +12,7 @@ from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.i18n import _, fmt_datetime, fmt_span
 from bot.notify.fit import fit_list
-from bot.notify.messages import SLA_WHAT
+from bot.notify.names import SLA_WHAT
 from bot.notify.render import Renderer, and_more, q
 from bot.services.base import Context
 from bot.services.deadlines import sla_board

@@ -18,7 +18,7 @@ from bot.domain.errors import Conflict, NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.i18n import _, ngettext
-from bot.notify.messages import client_stars_keyboard
+from bot.notify.keyboards import client_stars_keyboard
 from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.offers import accept_offer, decline_offer
