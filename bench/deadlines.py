@@ -2,7 +2,7 @@
 [--database-url URL]
 
 For each size N it prints:
-- schedule: time to plan N orders' deadlines through the production path (services.deadlines.plan,
+- schedule: time to plan N orders' deadlines through the production path (services.clocks.plan,
   one transaction per 1,000 orders) and the rate;
 - memory: the process's resident memory after scheduling;
 - start: time for a fresh process-like start with the N deadlines persisted (engine, migrations
@@ -37,7 +37,7 @@ from bot.domain.deadlines import Timing  # noqa: E402
 from bot.domain.states import Status  # noqa: E402
 from bot.scheduler import DeadlineClock  # noqa: E402
 from bot.services.base import Context  # noqa: E402
-from bot.services.deadlines import plan  # noqa: E402
+from bot.services.clocks import plan  # noqa: E402
 from bot.services.users import seed_catalogue  # noqa: E402
 from db.engine import make_engine, make_sessionmaker  # noqa: E402
 from db.migrate import migrate  # noqa: E402

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.rules import Actor
 from bot.services.complaints import open_claim, resolve_claim, rework_done
+from bot.services.completion import accept_work, report_completion
 from bot.services.deadlines import fire_due
 from bot.services.offers import accept_offer, offer_order
-from bot.services.work import accept_work, report_completion
 from db.models import Deadline, Order
 from tests.flowkit import DESK, Harness, harness
 from tests.test_flows import MANAGER, assigned_job, file_report, order_row

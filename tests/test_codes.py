@@ -20,8 +20,8 @@ from bot.code_secret import load_code_secret, read_or_create, secret_file
 from bot.config import ConfigError, load_settings
 from bot.domain.errors import InvalidInput
 from bot.domain.rules import code_matches, hash_code
+from bot.services.completion import confirm_with_code, report_completion
 from bot.services.offers import accept_offer, offer_order
-from bot.services.work import confirm_with_code, report_completion
 from db.models import Order, OutboxMessage
 from tests.flowkit import TOKEN, Harness, harness
 from tests.test_flows import MANAGER, assigned_job, file_report, order_row

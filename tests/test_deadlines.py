@@ -28,15 +28,10 @@ from bot.domain.deadlines import Kind
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.rules import Actor
 from bot.services.base import NORMAL, URGENT, Context
-from bot.services.deadlines import (
-    fire_due,
-    move_deadline,
-    pause_clocks,
-    resume_clocks,
-    sla_board,
-)
+from bot.services.clocks import move_deadline, pause_clocks, resume_clocks
+from bot.services.completion import confirm_with_code, report_completion
+from bot.services.deadlines import fire_due, sla_board
 from bot.services.offers import accept_offer, offer_order
-from bot.services.work import confirm_with_code, report_completion
 from db.engine import make_engine, make_sessionmaker
 from db.models import Deadline, Order, OutboxMessage
 

@@ -128,7 +128,7 @@ async def test_the_client_stops_the_job_and_the_clocks_hold(ctx: Context,
 
 async def test_extension_request_moves_the_completion_deadline(ctx: Context,
                                                                clock: FixedClock) -> None:
-    from bot.services.requests import ask, decide_extension
+    from bot.services.master_requests import ask, decide_extension
 
     order_id, master, other = await assigned(ctx)
     with pytest.raises(NotAllowed):
@@ -155,7 +155,7 @@ async def test_extension_request_moves_the_completion_deadline(ctx: Context,
 async def test_release_returns_the_order_to_matching_and_is_recorded(ctx: Context) -> None:
     from conftest import audit
 
-    from bot.services.requests import ask, decide_release
+    from bot.services.master_requests import ask, decide_release
 
     order_id, master, _other = await assigned(ctx)
     await ask(ctx, master, order_id, "release", "illness")

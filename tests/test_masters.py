@@ -18,21 +18,20 @@ from bot.domain.masters import (
     rank,
 )
 from bot.domain.rules import Actor
+from bot.services.blocking import block_master, set_client_blocked, unblock_master
 from bot.services.deadlines import fire_due
 from bot.services.field import mark_contacted
+from bot.services.master_requests import ask, decide_release, take_away
 from bot.services.masters import (
     answer_desk,
     apply_master,
     ask_applicant,
-    block_master,
     decide_master,
-    unblock_master,
     update_profile,
     verification_queue,
 )
 from bot.services.matching import auto_offer, candidates, master_record
 from bot.services.offers import accept_offer, decline_offer, offer_order
-from bot.services.requests import ask, decide_release, take_away
 from db.models import AuditEntry, Master, Order, Review
 
 try:
@@ -423,7 +422,6 @@ async def test_auto_spreads_offers_instead_of_piling_them_on_the_best_master(ctx
 
 
 async def test_a_blocked_client_places_no_new_orders(ctx):
-    from bot.services.masters import set_client_blocked
     from bot.services.orders import submit_order
     from bot.services.relay import write_to_desk
     from db.models import User

@@ -12,11 +12,11 @@ from bot.domain.privacy import blocks_erasure, scrubbed_reason
 from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.services.complaints import open_claim
+from bot.services.completion import accept_work, report_completion
 from bot.services.matching import candidates
 from bot.services.offers import accept_offer, offer_order
 from bot.services.privacy import erase_my_data, export_my_data
 from bot.services.reviews import leave_review
-from bot.services.work import accept_work, report_completion
 from db.models import (
     AuditEntry,
     Deadline,

@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.states import Status
+from bot.services.completion import accept_work, confirm_with_code
 from bot.services.matching import auto_offer, candidates
 from bot.services.offers import accept_offer, offer_order
 from bot.services.reviews import leave_review
-from bot.services.work import accept_work, confirm_with_code
 from db.models import Master, Offer, Order, Review
 from tests.flowkit import DESK as DESK_CHAT
 from tests.flowkit import Harness, harness

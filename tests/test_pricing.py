@@ -49,6 +49,7 @@ from bot.domain.pricing import (
 from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.services.base import Context
+from bot.services.completion import report_completion
 from bot.services.field import mark_contacted, resume_job, stop_job
 from bot.services.offers import accept_offer, offer_order
 from bot.services.pricing import (
@@ -58,7 +59,6 @@ from bot.services.pricing import (
     report_terms,
     send_quote,
 )
-from bot.services.work import report_completion
 from db.models import Order, PriceItem
 
 # --- layer 1: the rules --------------------------------------------------------------------

@@ -119,7 +119,7 @@ async def test_export_neutralises_formulas(h: Harness) -> None:
 
 @pytest.mark.parametrize("value", ["=1+2", "+1", "-1", "@A1", "\tx", "\rx"])
 def test_every_formula_trigger_is_neutralised(value: str) -> None:
-    from bot.services.reports import csv_cell
+    from bot.services.figures import csv_cell
 
     assert csv_cell(value) == "'" + value
     assert csv_cell("a" + value) == "a" + value
@@ -128,7 +128,7 @@ def test_every_formula_trigger_is_neutralised(value: str) -> None:
 # --- item 10: /find treats % and _ as text --------------------------------------------------
 
 async def test_find_escapes_like_wildcards(ctx) -> None:
-    from bot.services.reports import find_orders
+    from bot.services.figures import find_orders
 
     try:
         from conftest import DESK as DESK_ACTOR

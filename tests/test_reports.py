@@ -11,10 +11,10 @@ from aiogram.methods import SendDocument
 
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.rules import Actor
+from bot.services.completion import accept_work, report_completion
+from bot.services.figures import desk_stats, export_csv, find_orders, order_for_desk
 from bot.services.offers import accept_offer, offer_order
-from bot.services.reports import desk_stats, export_csv, find_orders, order_for_desk
 from bot.services.reviews import leave_review
-from bot.services.work import accept_work, report_completion
 from tests.flowkit import DESK, Harness, harness
 from tests.test_flows import MANAGER, place_order
 

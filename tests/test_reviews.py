@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.reviews import check_review
 from bot.domain.rules import Actor
+from bot.services.completion import accept_work, report_completion
 from bot.services.deadlines import fire_due
 from bot.services.matching import master_stats
 from bot.services.offers import accept_offer, offer_order
 from bot.services.reviews import correct_review, leave_review
-from bot.services.work import accept_work, report_completion
 from db.models import AuditEntry, Review
 from tests.flowkit import DESK as DESK_CHAT
 from tests.flowkit import Harness, harness

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.domain.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from bot.domain.rules import Actor
 from bot.domain.states import Status
+from bot.services.completion import confirm_with_code, reissue_code, report_completion
 from bot.services.masters import apply_master, decide_master
 from bot.services.matching import candidates
 from bot.services.offers import (
@@ -24,7 +25,6 @@ from bot.services.offers import (
 )
 from bot.services.orders import cancel_order, get_order, my_orders, reject_order, submit_order
 from bot.services.users import touch_user
-from bot.services.work import confirm_with_code, reissue_code, report_completion
 from db.models import Master, Order
 
 try:

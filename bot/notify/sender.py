@@ -16,14 +16,9 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -31,8 +26,6 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup, Message
-from sqlalchemy import and_, func, or_, select, update
 
 from bot.events import (
     Album,
@@ -49,78 +42,29 @@ from bot.events import (
     To,
 )
 from bot.events.base import event_of
-from bot.i18n import PoI18n, resolve_locale
 from bot.notify.albums import album_caption, documents_caption, lost_file, send_files
-from bot.notify.fit import CAPTION_LIMIT, fits_fixed
-from bot.notify.limiter import Limiter
 from bot.notify.messages import Draft, Target, draft, for_master
-from bot.notify.render import Renderer
+from bot.notify.sender_base import SenderConfig, blanked, reading_order
+from bot.notify.sender_cards import CardsSender
 from bot.notify.throttle import IN_OUTBOX
-from bot.services.base import Context, enqueue, without_secrets
+from bot.services.base import enqueue
 from bot.services.job_messages import (
     forget_job_messages,
     job_message_ids,
     remember_job_message,
 )
-from bot.services.matching import master_record
-from bot.services.views import master_view, order_view
-from db.models import Master, Order, OutboxMessage, User
+from db import orders, outbox, users
+from db.models import OutboxMessage
 
+__all__ = ["OutboxSender", "SenderConfig", "reading_order"]
 logger = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 FILE_KINDS = frozenset({"album", "master_docs"})  # rows that carry kept files
 BATCH = 100
 
 
-@dataclass
-class SenderConfig:
-    desk_chat_id: int
-    desk_locale: str
-    default_locale: str
-    poll_seconds: float = 0.5
-
-
-def card_digest(text: str, markup: InlineKeyboardMarkup | None) -> str:
-    """What a card shows, in 40 characters: the same digest means an edit would change
-    nothing."""
-    raw = text + "\x00" + (markup.model_dump_json(exclude_none=True) if markup else "")
-    return hashlib.sha1(raw.encode()).hexdigest()
-
-
-def _blanked(row: OutboxMessage) -> dict[str, Any]:
-    """The settled row keeps no secret (a confirmation code): it is delivered, or never
-    will be. Part of the UPDATE that settles the row, so no settled row ever holds one."""
-    kept = without_secrets(row.kind, row.payload)
-    return {} if kept is None else {"payload": kept}
-def reading_order(rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
-    """Rows by (priority, id), except that an order's topic still to be opened goes just
-    before the most urgent row about that order (it inherits the urgency)."""
-    first: dict[int, tuple[int, int]] = {}
-    for r in rows:
-        if r.chat_id is None and r.order_id is not None:
-            rank = (r.priority, r.id)
-            first[r.order_id] = min(first.get(r.order_id, rank), rank)
-
-    def key(r: OutboxMessage) -> tuple[int, int, int]:
-        if r.kind == "order_topic" and r.order_id in first:
-            return (*first[r.order_id], -1)
-        return (r.priority, r.id, 0)
-
-    return sorted(rows, key=key)
-
-
-class OutboxSender:
-    def __init__(self, bot: Bot, ctx: Context, i18n: PoI18n, renderer: Renderer,
-                 config: SenderConfig, limiter: Limiter | None = None) -> None:
-        self.bot, self.ctx, self.i18n, self.renderer = bot, ctx, i18n, renderer
-        self.config = config
-        self.limiter = limiter or Limiter()
-        self._wake = asyncio.Event()
-        self._poison_told: set[str] = set()  # kinds the desk was told it could not send
-
-    def wake(self) -> None:
-        """Called after a handler commits, so a message goes out without waiting a poll."""
-        self._wake.set()
+class OutboxSender(CardsSender):
+    """Delivers the outbox: leases due rows, composes each for its reader and sends it."""
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -140,32 +84,15 @@ class OutboxSender:
         """Send what is due now; returns how long until something may be due again."""
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            rows = (await s.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-                       or_(OutboxMessage.locked_until.is_(None),
-                           OutboxMessage.locked_until < now))
-                .order_by(OutboxMessage.priority, OutboxMessage.id).limit(BATCH)
-            )).all()
+            rows = await outbox.due(s, now, BATCH)
             # The first row of each chat that is waiting (a retry, or in another process's
             # hands): nothing after it in that chat's order may overtake it, even across a
             # restart. A row merely scheduled for later and never tried (a notice held until
             # the desk opens) holds nothing back: a breach must not wait for the morning.
-            waiting: dict[int | None, tuple[int, int]] = {}
-            for chat_id, priority, first in (await s.execute(
-                select(OutboxMessage.chat_id, OutboxMessage.priority, func.min(OutboxMessage.id))
-                .where(OutboxMessage.status == "pending",
-                       or_(and_(OutboxMessage.next_attempt_at > now, OutboxMessage.attempts > 0),
-                           OutboxMessage.locked_until >= now))
-                .group_by(OutboxMessage.chat_id, OutboxMessage.priority)
-            )).all():
-                waiting[chat_id] = min(waiting.get(chat_id, (priority, first)), (priority, first))
+            waiting = await outbox.waiting_heads(s, now)
             # Orders whose topic is still to be opened: their desk rows wait for it, or they
             # would land in General.
-            opening = set((await s.scalars(
-                select(OutboxMessage.order_id)
-                .where(OutboxMessage.status == "pending", OutboxMessage.kind == "order_topic")
-            )).all())
+            opening = await outbox.topics_opening(s)
         held: set[int] = set()  # chats whose earlier row is waiting: keep their order
         soonest = self.config.poll_seconds
         for row in reading_order(rows):
@@ -202,14 +129,7 @@ class OutboxSender:
     async def _claim(self, row_id: int) -> bool:
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            res = await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending",
-                       or_(OutboxMessage.locked_until.is_(None),
-                           OutboxMessage.locked_until < now))
-                .values(locked_until=now + LEASE)
-            )
-            return res.rowcount == 1
+            return await outbox.lease(s, row_id, now, now + LEASE)
 
     async def _deliver(self, row: OutboxMessage) -> str | None:
         """Send one row; returns None when it is settled, else why it waits."""
@@ -251,10 +171,7 @@ class OutboxSender:
         logger.exception("outbox %s (%s) cannot be sent; settled as failed", row.id, row.kind)
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            await s.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id)
-                .values(status="failed", attempts=OutboxMessage.attempts + 1,
-                        locked_until=None, last_error=repr(exc)[:500], **_blanked(row)))
+            await outbox.settle(s, row.id, "failed", repr(exc)[:500], **blanked(row))
             if row.kind not in self._poison_told and row.kind != "desk_undeliverable":
                 self._poison_told.add(row.kind)
                 enqueue(s, now, DeskUndeliverable(row_id=row.id, what=row.kind[:40]),
@@ -318,33 +235,6 @@ class OutboxSender:
         await forget_job_messages(self.ctx, order.id, target.chat_id, ids)
         return bool(edited)
 
-    async def _send_draft(self, chat_id: int, thread_id: int | None, draft: Draft) -> Message:
-        if draft.document:  # a relayed file: it arrives as the file
-            return await self._in_thread(self.bot.send_document, chat_id, thread_id,
-                                         draft.document, caption=draft.text,
-                                         reply_markup=draft.markup)
-        # The caption is fitted to 1024 on the way out (bot/notify/fitting.py), the user's
-        # words shortened first; only a text whose own words pass 1024 goes without the photo.
-        if draft.photo and fits_fixed(draft.text, CAPTION_LIMIT):
-            try:
-                return await self._in_thread(self.bot.send_photo, chat_id, thread_id,
-                                             draft.photo, caption=draft.text,
-                                             reply_markup=draft.markup)
-            except TelegramBadRequest as exc:  # a photo Telegram no longer knows: text only
-                logger.warning("photo refused (%s); sending the text alone", exc.message)
-        return await self._in_thread(self.bot.send_message, chat_id, thread_id, draft.text,
-                                     reply_markup=draft.markup)
-
-    async def _in_thread(self, send: Any, chat_id: int, thread_id: int | None, *args: Any,
-                         **kwargs: Any) -> Message:
-        """Send into the topic; into General when someone deleted the topic by hand."""
-        try:
-            return await send(chat_id, *args, message_thread_id=thread_id, **kwargs)
-        except TelegramBadRequest as exc:
-            if thread_id is None or "thread not found" not in exc.message:
-                raise
-            return await send(chat_id, *args, **kwargs)
-
     async def _files(self, chat_id: int, files: list[str], master_id: int) -> None:
         """A master's documents for the desk [R §4]: photos and files in albums of up to
         ten (Telegram does not mix the two in one album), each captioned with his number."""
@@ -372,14 +262,9 @@ class OutboxSender:
         logger.error("outbox %s (%s): a file is gone: %s", row.id, row.kind, error)
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            settled = await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending")
-                .values(status="failed", attempts=OutboxMessage.attempts + 1,
-                        locked_until=None, last_error=error[:500]))
-            if settled.rowcount != 1:
+            if not await outbox.settle(s, row.id, "failed", error[:500], only_pending=True):
                 return
-            order = await s.get(Order, row.order_id) if row.order_id else None
+            order = await orders.get(s, row.order_id) if row.order_id else None
             if row.chat_id is None:
                 reader = "desk"
             else:
@@ -389,175 +274,14 @@ class OutboxSender:
                                           master_id=row.payload.get("master_id")),
                     to=To.desk(row.order_id))
 
-    async def _target(self, row: OutboxMessage) -> Target:
-        async with self.ctx.tx() as s:
-            order = await s.get(Order, row.order_id) if row.order_id else None
-            ov = await order_view(s, order) if order else None
-            if row.chat_id is None:
-                return Target(self.config.desk_chat_id, ov.topic_id if ov else None,
-                              self.config.desk_locale, ov, True)
-            user = await s.get(User, row.chat_id)
-            locale = resolve_locale(user.locale if user else None,
-                                    user.language_code if user else None,
-                                    self.config.default_locale)
-            return Target(row.chat_id, None, locale, ov, False)
-
-    async def _order_card(self, row: OutboxMessage) -> None:
-        """Open the order's topic (once) and keep its first message, the card, current."""
-        async with self.ctx.tx() as s:
-            order = await s.get(Order, row.order_id)
-            if order is None:
-                return
-            if row.kind == "order_card":
-                newer = await s.scalar(
-                    select(OutboxMessage.id).where(
-                        OutboxMessage.kind == "order_card", OutboxMessage.status == "pending",
-                        OutboxMessage.order_id == row.order_id, OutboxMessage.id > row.id
-                    ).limit(1))
-                if newer is not None:
-                    return  # a later row draws the same card: one edit is enough
-            ov = await order_view(s, order)
-            shown = order.card_digest
-        desk = self.config.desk_chat_id
-        with self.i18n.use_locale(self.config.desk_locale):
-            text, markup = self.renderer.card(ov)
-            name = self.renderer.topic_name(ov)
-        digest = card_digest(text, markup)
-        if ov.card_message_id is not None and shown == digest:
-            return  # the card already shows this: an edit would get 400 "not modified"
-        topic_id = ov.topic_id
-        if topic_id is None and ov.card_message_id is None:
-            try:
-                topic = await self.bot.create_forum_topic(desk, name)
-            except TelegramBadRequest as exc:
-                # Topics off or the right taken away: the card still reaches the desk, in
-                # General, rather than nowhere.
-                logger.error("cannot open a topic for order %s: %s", ov.id, exc.message)
-            else:
-                topic_id = topic.message_thread_id
-                await self._save_order(ov.id, topic_id=topic_id)
-        if ov.card_message_id is not None:
-            if await self._edit(desk, ov.card_message_id, text, markup):
-                await self._save_order(ov.id, card_digest=digest)
-                return
-        try:
-            msg = await self.bot.send_message(desk, text, message_thread_id=topic_id,
-                                              reply_markup=markup)
-        except TelegramBadRequest as exc:
-            if topic_id is None or "thread not found" not in exc.message:
-                raise
-            # Someone deleted the order's topic: open a new one (or use General) for the card.
-            topic_id = await self._reopen_topic(ov.id, name)
-            msg = await self.bot.send_message(desk, text, message_thread_id=topic_id,
-                                              reply_markup=markup)
-        await self._save_order(ov.id, card_message_id=msg.message_id, card_digest=digest)
-
-    async def _reopen_topic(self, order_id: int, name: str) -> int | None:
-        try:
-            topic = await self.bot.create_forum_topic(self.config.desk_chat_id, name)
-        except TelegramBadRequest as exc:
-            logger.error("cannot reopen a topic for order %s: %s", order_id, exc.message)
-            await self._save_order(order_id, topic_id=None)
-            return None
-        await self._save_order(order_id, topic_id=topic.message_thread_id)
-        return topic.message_thread_id
-
-    async def _order_title(self, row: OutboxMessage) -> None:
-        """Show the order's SLA state in its topic's title."""
-        async with self.ctx.tx() as s:
-            order = await s.get(Order, row.order_id)
-            if order is None or order.topic_id is None:
-                return
-            ov = await order_view(s, order)
-            topic_id = order.topic_id
-        with self.i18n.use_locale(self.config.desk_locale):
-            name = self.renderer.topic_name(ov)
-        try:
-            await self.bot.edit_forum_topic(self.config.desk_chat_id, topic_id, name=name)
-        except TelegramBadRequest as exc:
-            if "TOPIC_NOT_MODIFIED" not in exc.message and "thread not found" not in exc.message:
-                raise
-
-    async def _master_card(self, master_id: int) -> None:
-        async with self.ctx.tx() as s:
-            m = await s.get(Master, master_id)
-            if m is None:
-                return
-            mv = await master_view(s, m)
-            shown = m.card_digest
-        stats, record = await master_record(self.ctx, master_id)
-        desk = self.config.desk_chat_id
-        with self.i18n.use_locale(self.config.desk_locale):
-            text, markup = self.renderer.master_card(mv, stats, record)
-        digest = card_digest(text, markup)
-        if mv.card_message_id is not None and shown == digest:
-            return
-        values: dict[str, object] = {"card_digest": digest}
-        if mv.card_message_id is None or not await self._edit(desk, mv.card_message_id, text,
-                                                              markup):
-            msg = await self.bot.send_message(desk, text, reply_markup=markup)
-            values["card_message_id"] = msg.message_id
-        async with self.ctx.tx() as s:
-            await s.execute(update(Master).where(Master.id == master_id).values(**values))
-
-    async def _edit(self, chat_id: int, message_id: int, text: str,
-                    markup: InlineKeyboardMarkup | None) -> bool:
-        """Edit in place; False when the message is gone and a new one must be sent."""
-        try:
-            await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id,
-                                             reply_markup=markup)
-        except TelegramBadRequest as exc:
-            if "not modified" in exc.message:
-                return True
-            if "not found" in exc.message or "can't be edited" in exc.message:
-                return False
-            raise
-        return True
-
-    async def _save_order(self, order_id: int, **values: object) -> None:
-        async with self.ctx.tx() as s:
-            await s.execute(update(Order).where(Order.id == order_id).values(**values))
-
-    async def _postpone(self, row: OutboxMessage, delay: float, error: str) -> None:
-        now = self.ctx.clock()
-        until = now + timedelta(seconds=delay)
-        async with self.ctx.tx() as s:
-            await s.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id)
-                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until,
-                        locked_until=None, last_error=error))
-            # Later messages to the same chat wait too, so nobody reads them out of order
-            # ("later" in the chat's order: a more urgent desk row is not held by a relay).
-            same_chat = (OutboxMessage.chat_id.is_(None) if row.chat_id is None
-                         else OutboxMessage.chat_id == row.chat_id)
-            after = or_(OutboxMessage.priority > row.priority,
-                        and_(OutboxMessage.priority == row.priority, OutboxMessage.id > row.id))
-            await s.execute(
-                update(OutboxMessage)
-                .where(same_chat, OutboxMessage.status == "pending", after,
-                       OutboxMessage.next_attempt_at < until)
-                .values(next_attempt_at=until))
-
-    async def _settle(self, row: OutboxMessage, status: str, error: str | None) -> None:
-        now = self.ctx.clock()
-        async with self.ctx.tx() as s:
-            await s.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id)
-                .values(status=status, sent_at=now if status == "sent" else None,
-                        attempts=OutboxMessage.attempts + 1, locked_until=None,
-                        last_error=error, **_blanked(row)))
-
     async def _unreachable(self, row: OutboxMessage, error: str) -> None:
         """The user blocked the bot: mark him, tell the desk once, keep the row as failed."""
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
-            await s.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id)
-                .values(status="failed", attempts=OutboxMessage.attempts + 1,
-                        locked_until=None, last_error=error[:500], **_blanked(row)))
+            await outbox.settle(s, row.id, "failed", error[:500], **blanked(row))
             if row.chat_id is None:
                 return
-            user = await s.get(User, row.chat_id)
+            user = await users.get(s, row.chat_id)
             if user is not None and not user.unreachable:
                 user.unreachable = True
                 enqueue(s, now, DeskUnreachable(user_id=row.chat_id, name=user.first_name),

@@ -29,7 +29,8 @@ from bot.events import (
     To,
 )
 from bot.events.base import event_of, to_payload
-from db.models import AuditEntry, OutboxMessage
+from db import audit as audit_log
+from db import outbox
 
 
 def utcnow() -> datetime:
@@ -73,9 +74,25 @@ class Context:
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commits on success, rolls back on any error."""
+        """One unit of work: commits on success, rolls back on any error. The cards of the
+        orders it changed (mark_card) are redrawn after its other messages, once each."""
         async with self.sessions() as session, session.begin():
             yield session
+            cards: list[int] = session.info.pop(_CARDS, [])
+            if cards:
+                now = self.clock()
+                for order_id in cards:
+                    card_changed(session, now, order_id)
+
+
+_CARDS = "cards_to_redraw"
+
+
+def mark_card(s: AsyncSession, order_id: int) -> None:
+    """The order changed: its desk card is redrawn when the transaction commits."""
+    cards: list[int] = s.info.setdefault(_CARDS, [])
+    if order_id not in cards:
+        cards.append(order_id)
 
 
 def without_secrets(kind: str, payload: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -125,7 +142,7 @@ def outbox_row(now: datetime, event: Event, to: To) -> dict[str, Any]:
 def enqueue(s: AsyncSession, now: datetime, event: Event, /, *, to: To) -> None:
     """Queue a message for someone other than the acting user, in the same transaction as the
     change that causes it. Where it goes and when is the envelope's alone."""
-    s.add(OutboxMessage(**outbox_row(now, event, to)))
+    outbox.add(s, **outbox_row(now, event, to))
 
 
 def card_changed(s: AsyncSession, now: datetime, order_id: int) -> None:
@@ -168,6 +185,6 @@ def audit(
     to_status: str | None = None,
     reason: str | None = None,
 ) -> None:
-    s.add(AuditEntry(order_id=order_id, master_id=master_id, actor_id=actor_id, actor_role=role,
-                     action=action, from_status=from_status, to_status=to_status, reason=reason,
-                     created_at=now))
+    audit_log.add(s, order_id=order_id, master_id=master_id, actor_id=actor_id, actor_role=role,
+                  action=action, from_status=from_status, to_status=to_status, reason=reason,
+                  created_at=now)

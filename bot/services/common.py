@@ -1,26 +1,21 @@
-"""Helpers shared by the order use cases: loading, compare-and-set, parties."""
+"""Helpers shared by the order use cases: loading, parties, closing offers."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import Conflict, NotFound
 from bot.domain.rules import OrderParties
 from bot.domain.states import Status
 from bot.events import OfferClosed, To
 from bot.services.base import Context, enqueue
-from db.models import Master, Offer, Order
+from db import masters, offers, orders
+from db.models import Order
 
 
 async def load_order(s: AsyncSession, order_id: int) -> Order:
-    order = await s.get(Order, order_id)
-    if order is None:
-        raise NotFound("error.not_found")
-    return order
+    return await orders.load(s, order_id)
 
 
 def parties(order: Order) -> OrderParties:
@@ -28,31 +23,8 @@ def parties(order: Order) -> OrderParties:
                         order.offered_master_id)
 
 
-async def cas_status(
-    ctx: Context, s: AsyncSession, order: Order, to: Status, now: datetime, **values: Any
-) -> None:
-    """Compare-and-set: move the order only if nobody moved it since we read it. The loser of
-    a race (two masters, a double tap) gets Conflict and its transaction rolls back. The new
-    step's deadlines are planned in the same transaction."""
-    result = await s.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status == order.status)
-        .values(status=to, updated_at=now, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise Conflict("error.conflict")
-    await s.refresh(order)
-    from bot.services.deadlines import plan  # deadlines use cas_status to expire offers
-
-    await plan(ctx, s, order, now)
-
-
 async def master_user_id(s: AsyncSession, master_id: int) -> int:
-    uid = await s.scalar(select(Master.user_id).where(Master.id == master_id))
-    if uid is None:
-        raise NotFound("error.not_found")
-    return uid
+    return await masters.user_id_of(s, master_id)
 
 
 async def close_pending_offers(s: AsyncSession, order_id: int, status: str,
@@ -60,14 +32,7 @@ async def close_pending_offers(s: AsyncSession, order_id: int, status: str,
     """The pending offer ends (expired, withdrawn, declined, cancelled): its master's offer
     messages are edited to say so and lose their buttons (kind 'offer_closed', see
     bot/notify/sender.py), in the same transaction."""
-    holders = (await s.scalars(
-        select(Master.user_id).join(Offer, Offer.master_id == Master.id)
-        .where(Offer.order_id == order_id, Offer.status == "pending"))).all()
-    await s.execute(
-        update(Offer).where(Offer.order_id == order_id, Offer.status == "pending")
-        .values(status=status, decided_at=now)
-    )
-    for uid in set(holders):
+    for uid in await offers.close_pending(s, order_id, status, now):
         enqueue(s, now, OfferClosed(reason=status), to=To.chat(uid, order_id))
 
 
@@ -77,7 +42,6 @@ async def card_menu_shown(ctx: Context, *, order_id: int | None = None,
     card no longer shows what its digest says, so the next redraw must edit it."""
     async with ctx.tx() as s:
         if order_id is not None:
-            await s.execute(update(Order).where(Order.id == order_id).values(card_digest=None))
+            await orders.forget_card(s, order_id)
         if master_id is not None:
-            await s.execute(update(Master).where(Master.id == master_id)
-                            .values(card_digest=None))
+            await masters.forget_card(s, master_id)

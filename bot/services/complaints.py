@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
-
 from bot.domain.complaints import (
     DECISIONS,
     REJECT_REASONS,
@@ -18,7 +16,7 @@ from bot.domain.complaints import (
 from bot.domain.deadlines import Kind, Sla, warranty_ends_at
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.money import plain
-from bot.domain.rules import MAX_PHOTOS, Actor, authorize
+from bot.domain.rules import MAX_PHOTOS, Actor
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.events import (
@@ -30,10 +28,12 @@ from bot.events import (
     Relay,
     To,
 )
+from bot.services import clocks
 from bot.services.base import Context, audit, card_changed, enqueue
-from bot.services.common import cas_status, load_order, master_user_id, parties
+from bot.services.common import load_order, master_user_id
+from bot.services.transition import Step, authorised, transition
 from bot.services.views import order_view
-from db.models import Deadline, Order, User
+from db import orders, users
 
 
 async def open_claim(ctx: Context, actor: Actor, order_id: int, text: str,
@@ -41,17 +41,15 @@ async def open_claim(ctx: Context, actor: Actor, order_id: int, text: str,
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.DISPUTE)
+        authorised(Step(Action.DISPUTE, actor), order)  # a stranger is refused, not corrected
         body = check_claim(text, photos, now, warranty_ends_at(
             order.reported_at, order.warranty_months, ctx.policy.timing.desk.tz))
         shots = list(photos[:MAX_PHOTOS])
-        await cas_status(ctx, s, order, to, now, complaint=body, complaint_photos=shots,
-                         resolution=None, resolution_note=None, refund=None, rework_due=None)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.DISPUTE,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
-              reason=body)
-        client = await s.get(User, order.client_id)
+        await transition(ctx, s, order, Step(
+            Action.DISPUTE, actor, master_id=order.master_id, reason=body,
+            values=dict(complaint=body, complaint_photos=shots, resolution=None,
+                        resolution_note=None, refund=None, rework_due=None)), now)
+        client = await users.get(s, order.client_id)
         enqueue(s, now, DeskNote(note="claim", text=body), to=To.desk(order.id))
         for photo in shots:  # the photos into the topic, like anything the client sends
             enqueue(s, now, Relay(side="client", content="photo", text="", file_id=photo,
@@ -59,7 +57,6 @@ async def open_claim(ctx: Context, actor: Actor, order_id: int, text: str,
         if order.master_id:
             enqueue(s, now, MasterClaim(text=body),
                     to=To.chat(await master_user_id(s, order.master_id), order.id))
-        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -80,28 +77,23 @@ async def resolve_claim(ctx: Context, actor: Actor, order_id: int, decision: str
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.RESOLVE)
+        authorised(Step(Action.RESOLVE, actor), order)
         due = now + timedelta(hours=hours or 0) if decision == "rework" else None
-        refund = check_refund(amount, order.final_price) if decision == "refund" else None
-        await cas_status(ctx, s, order, to, now, resolution=decision, rework_due=due,
-                         refund=refund, resolution_note=reason)
-        if due is not None:  # the desk hears of it when the rework is due (SPEC §2.7)
-            s.add(Deadline(order_id=order.id, kind=Kind.REWORK.value, due_at=due,
-                           created_at=now))
-            if ctx.on_deadline is not None:
-                ctx.on_deadline(due)
+        refund = check_refund(amount, order.final_price) \
+            if decision == "refund" and amount is not None else None
         money = plain(refund, ctx.policy.money) if refund is not None else ""
         detail = {"rework": f"+{hours}h", "refund": money, "rejected": reason}[decision]
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.RESOLVE,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
-              reason=f"{decision} {detail}")
+        await transition(ctx, s, order, Step(
+            Action.RESOLVE, actor, master_id=order.master_id, reason=f"{decision} {detail}",
+            values=dict(resolution=decision, rework_due=due, refund=refund,
+                        resolution_note=reason)), now)
+        if due is not None:  # the desk hears of it when the rework is due (SPEC §2.7)
+            clocks.add(ctx, s, order.id, Kind.REWORK, due, now)
         told = ClientResolution(decision=decision, due=due, amount=refund, reason=reason)
         enqueue(s, now, told, to=To.chat(order.client_id, order.id))
         if order.master_id:
             enqueue(s, now, MasterResolution(decision, due, refund, reason),
                     to=To.chat(await master_user_id(s, order.master_id), order.id))
-        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -114,15 +106,11 @@ async def rework_done(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         order = await load_order(s, order_id)
         if order.status != Status.COMPLETED or order.rework_due is None:
             raise NotAllowed("error.wrong_state")
-        await s.execute(update(Deadline).where(
-            Deadline.order_id == order.id, Deadline.kind == Kind.REWORK.value,
-            Deadline.state == "pending").values(state="cancelled"))
+        await clocks.cancel(s, [order.id], [Kind.REWORK])
         late = order.sla_kind == Kind.REWORK.value and order.sla_state != Sla.OK
-        await s.execute(update(Order).where(Order.id == order.id).values(
-            rework_due=None, updated_at=now,
-            **({"sla_state": Sla.OK.value, "sla_kind": None, "sla_due_at": None}
-               if late else {})).execution_options(synchronize_session=False))
-        await s.refresh(order)
+        await orders.save(s, order, rework_due=None, updated_at=now,
+                          **({"sla_state": Sla.OK.value, "sla_kind": None, "sla_due_at": None}
+                             if late else {}))
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="rework_done",
               order_id=order.id, master_id=order.master_id)
         if late and order.topic_id is not None:

@@ -1,5 +1,5 @@
-"""The clock's use cases: plan an order's deadlines on each step, fire the due ones exactly
-once, pause and resume, and the desk's SLA board."""
+"""The clock's use cases: fire the due deadlines exactly once, and the desk's SLA board.
+Planning, holding and moving an order's clocks: bot/services/clocks.py."""
 
 from __future__ import annotations
 
@@ -8,62 +8,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.clock import lateness, resume
-from bot.domain.deadlines import (
-    ONCE,
-    SLA_WHEN_FIRED,
-    STARTS,
-    Kind,
-    Sla,
-    due_at,
-    kinds_to_cancel,
-    warranty_ends_at,
-)
+from bot.domain.clock import lateness
+from bot.domain.deadlines import SLA_WHEN_FIRED, Kind, Sla
 from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.states import TERMINAL, Action, Role, Status, can
 from bot.domain.views import OrderView
 from bot.events import ClientSla, DeskSla, Event, MasterSla, OrderTitleChanged, To
-from bot.services.base import Context, audit, card_changed, enqueue, outbox_row
-from bot.services.views import order_view
-from db.models import AuditEntry, Deadline, Master, Order, OutboxMessage
+from bot.services.base import Context, enqueue, outbox_row
+from bot.services.common import close_pending_offers
+from bot.services.matching import offer_next
+from bot.services.transition import Step, transition
+from bot.services.views import order_views
+from db import audit, deadlines, masters, orders, outbox
+from db.models import Order
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-
-
-async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> None:
-    """The order has just entered `order.status`: deadlines that no longer apply are met or
-    void (cancelled), and the ones this step starts are created. Runs inside the transition's
-    own transaction, so a step and its clocks commit together."""
-    status = Status(order.status)
-    starts = STARTS.get(status, ())
-    once = [k.value for k in starts if k in ONCE]
-    with s.no_autoflush:  # new rows go in together at commit, not one flush per step
-        if once:  # planned before (pending, fired or met): not again
-            planned = set((await s.scalars(select(Deadline.kind).where(
-                Deadline.order_id == order.id, Deadline.kind.in_(once)))).all())
-            starts = tuple(k for k in starts if k.value not in planned)
-        await s.execute(
-            update(Deadline)
-            .where(Deadline.order_id == order.id, Deadline.state == "pending",
-                   Deadline.kind.in_([k.value for k in (*kinds_to_cancel(status), *starts)]))
-            .values(state="cancelled").execution_options(synchronize_session=False))
-    for kind in starts:
-        due = due_at(kind, now, ctx.policy.timing, order.visit_at, warranty_ends_at(
-            order.reported_at, order.warranty_months, ctx.policy.timing.desk.tz))
-        if due is None:
-            continue
-        s.add(Deadline(order_id=order.id, kind=kind, due_at=due, created_at=now))
-        if ctx.on_deadline is not None:
-            ctx.on_deadline(due)
-    if order.sla_state != Sla.OK:  # a new step: its clock starts on time
-        order.sla_state, order.sla_kind, order.sla_due_at = Sla.OK, None, None
-        if order.topic_id is not None:
-            enqueue(s, now, OrderTitleChanged(), to=To.desk(order.id))
 
 
 async def fire_due(ctx: Context, limit: int = BATCH) -> int:
@@ -73,7 +36,7 @@ async def fire_due(ctx: Context, limit: int = BATCH) -> int:
     is retried one deadline at a time, so one bad row cannot hold back the others."""
     try:
         async with ctx.tx() as s:
-            claimed = await _claim(s, ctx.clock(), limit)
+            claimed = await deadlines.claim(s, ctx.clock(), limit)
             await _fire_batch(ctx, s, claimed, ctx.clock())
             return len(claimed)
     except Exception:
@@ -83,7 +46,7 @@ async def fire_due(ctx: Context, limit: int = BATCH) -> int:
         ids: list[int] = []
         try:
             async with ctx.tx() as s:
-                claimed = await _claim(s, ctx.clock(), 1)
+                claimed = await deadlines.claim(s, ctx.clock(), 1)
                 if not claimed:
                     break
                 ids = [claimed[0].id]
@@ -92,25 +55,8 @@ async def fire_due(ctx: Context, limit: int = BATCH) -> int:
         except Exception:
             logger.exception("deadline %s failed to fire; marked failed", ids)
             async with ctx.tx() as s:
-                await s.execute(update(Deadline).where(Deadline.id.in_(ids),
-                                                       Deadline.state == "pending")
-                                .values(state="failed", fired_at=ctx.clock()))
+                await deadlines.mark_failed(s, ids, ctx.clock())
     return fired
-
-
-async def _claim(s: AsyncSession, now: datetime, limit: int) -> list[Any]:
-    pick = (select(Deadline.id)
-            .where(Deadline.state == "pending", Deadline.paused_at.is_(None),
-                   Deadline.due_at <= now)
-            .order_by(Deadline.due_at, Deadline.id).limit(limit))
-    if s.bind.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)  # two processes never wait on each other
-    return list((await s.execute(
-        update(Deadline)
-        .where(Deadline.id.in_(pick.scalar_subquery()), Deadline.state == "pending")
-        .values(state="fired", fired_at=now)
-        .returning(Deadline.id, Deadline.order_id, Deadline.kind, Deadline.due_at)
-    )).all())
 
 
 async def _fire_batch(ctx: Context, s: AsyncSession, claimed: list[Any],
@@ -119,44 +65,31 @@ async def _fire_batch(ctx: Context, s: AsyncSession, claimed: list[Any],
     deadline (1,000 falling due in one second must fire within it)."""
     if not claimed:
         return
-    orders = {o.id: o for o in (await s.scalars(
-        select(Order).where(Order.id.in_({c.order_id for c in claimed})))).all()}
-    master_ids = {o.master_id for o in orders.values() if o.master_id}
-    masters = dict((await s.execute(select(Master.id, Master.user_id)
-                                    .where(Master.id.in_(master_ids)))).all()) \
-        if master_ids else {}
+    by_id = await orders.many(s, {c.order_id for c in claimed})
+    users = await masters.user_ids(s, {o.master_id for o in by_id.values() if o.master_id})
     by_late: dict[int, list[int]] = {}
     sla_updates: dict[tuple[Sla, str, datetime], list[int]] = {}
     fx = _Effects(now)
     for row in claimed:
         late = int(lateness(row.due_at, now).total_seconds())
         by_late.setdefault(late, []).append(row.id)
-        order, kind = orders[row.order_id], Kind(row.kind)
-        sla = await _fire(ctx, s, fx, order, masters.get(order.master_id), kind, row.due_at,
-                          late)
+        order, kind = by_id[row.order_id], Kind(row.kind)
+        master_uid = users.get(order.master_id) if order.master_id else None
+        sla = await _fire(ctx, s, fx, order, master_uid, kind, row.due_at, late)
         if sla is not None:
             sla_updates.setdefault((sla, kind.value, row.due_at), []).append(order.id)
-    if fx.audit:
-        await s.execute(insert(AuditEntry), fx.audit)
-    if fx.outbox:
-        await s.execute(insert(OutboxMessage), fx.outbox)
+    await audit.add_many(s, fx.audit)
+    await outbox.add_many(s, fx.outbox)
     for late, ids in by_late.items():
-        await s.execute(update(Deadline).where(Deadline.id.in_(ids))
-                        .values(late_seconds=late))
-    for (sla, kind, due), ids in sla_updates.items():
-        stmt = update(Order).where(Order.id.in_(ids))
-        if sla is not Sla.BREACH:  # a risk never hides a breach
-            stmt = stmt.where(Order.sla_state != Sla.BREACH.value)
-        await s.execute(stmt.values(sla_state=sla.value, sla_kind=kind, sla_due_at=due)
-                        .execution_options(synchronize_session=False))
+        await deadlines.set_late(s, ids, late)
+    for (sla, kind_value, due), ids in sla_updates.items():
+        await orders.set_sla(s, ids, sla.value, kind_value, due,
+                             keep_breach=sla is not Sla.BREACH)
 
 
 async def next_due(ctx: Context) -> datetime | None:
     async with ctx.tx() as s:
-        return await s.scalar(
-            select(Deadline.due_at)
-            .where(Deadline.state == "pending", Deadline.paused_at.is_(None))
-            .order_by(Deadline.due_at).limit(1))
+        return await deadlines.next_due(s)
 
 
 @dataclass
@@ -208,56 +141,18 @@ async def _fire(ctx: Context, s: AsyncSession, fx: _Effects, order: Order,
 async def _expire_offer(ctx: Context, s: AsyncSession, order: Order, now: datetime,
                         common: dict[str, Any]) -> None:
     """The offer ran out: the order goes back to the desk, the master's offer is closed."""
-    from bot.services.common import cas_status, close_pending_offers
-    from bot.services.matching import offer_next
-
     if order.status != Status.OFFERED or not can(Status.OFFERED, Action.EXPIRE, Role.SYSTEM):
         return
     master_id = order.offered_master_id
-    await cas_status(ctx, s, order, Status.SUBMITTED, now, offered_master_id=None)
+    await transition(ctx, s, order, Step(Action.EXPIRE, role=Role.SYSTEM, master_id=master_id,
+                                         values=dict(offered_master_id=None)), now)
     await close_pending_offers(s, order.id, "expired", now)
-    audit(s, now, actor_id=None, role=Role.SYSTEM, action=Action.EXPIRE, order_id=order.id,
-          master_id=master_id, from_status=Status.OFFERED, to_status=Status.SUBMITTED)
     # The master's offer message says it expired (close_pending_offers); the desk's note
     # names him, so the topic tells whom the order waited for.
-    name = await s.scalar(select(Master.name).where(Master.id == master_id))
+    name = await masters.name_of(s, master_id)
     enqueue(s, now, DeskSla(auto=order.auto_offer, master=name or "", **common),
             to=To.desk(order.id))
-    card_changed(s, now, order.id)
     await offer_next(ctx, s, order, now)  # Auto: the next candidate gets it
-
-
-async def move_deadline(ctx: Context, s: AsyncSession, order_id: int, kind: Kind,
-                        new_due: datetime) -> bool:
-    """Move a pending deadline (an approved extension moves the completion deadline [C 4(1)]).
-    False when there is none pending to move."""
-    result = await s.execute(
-        update(Deadline).where(Deadline.order_id == order_id, Deadline.kind == kind.value,
-                               Deadline.state == "pending")
-        .values(due_at=new_due).execution_options(synchronize_session=False))
-    if result.rowcount and ctx.on_deadline is not None:
-        ctx.on_deadline(new_due)
-    return bool(result.rowcount)
-
-
-async def pause_clocks(s: AsyncSession, order_id: int, now: datetime) -> None:
-    """Hold an order's clocks (a stopped job): pending deadlines stop counting."""
-    await s.execute(update(Deadline)
-                    .where(Deadline.order_id == order_id, Deadline.state == "pending",
-                           Deadline.paused_at.is_(None))
-                    .values(paused_at=now))
-
-
-async def resume_clocks(ctx: Context, s: AsyncSession, order_id: int, now: datetime) -> None:
-    """Release the hold: each deadline moves later by the time it was held."""
-    held = (await s.scalars(select(Deadline).where(
-        Deadline.order_id == order_id, Deadline.state == "pending",
-        Deadline.paused_at.is_not(None)))).all()
-    for d in held:
-        assert d.paused_at is not None
-        d.due_at, d.paused_at = resume(d.due_at, d.paused_at, now), None
-        if ctx.on_deadline is not None:
-            ctx.on_deadline(d.due_at)
 
 
 @dataclass(frozen=True)
@@ -272,10 +167,8 @@ async def sla_board(ctx: Context, actor: Actor, limit: int = 50) -> list[SlaLine
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
     async with ctx.tx() as s:
-        rows = (await s.scalars(
-            select(Order)
-            .where(Order.sla_state.in_([Sla.RISK.value, Sla.BREACH.value]),
-                   Order.status.not_in([t.value for t in TERMINAL]))
-            .order_by(Order.created_at, Order.id).limit(limit))).all()
-        return [SlaLine(await order_view(s, o), o.sla_kind or "", o.sla_due_at or o.created_at)
-                for o in rows]
+        rows = await orders.at_risk(s, [Sla.RISK.value, Sla.BREACH.value],
+                                    [t.value for t in TERMINAL], limit)
+        views = await order_views(s, rows)
+        return [SlaLine(v, o.sla_kind or "", o.sla_due_at or o.created_at)
+                for o, v in zip(rows, views, strict=True)]

@@ -15,11 +15,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.edits import check_editable
-from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.rules import MAX_ADDRESS, MAX_DESCRIPTION, MAX_PHOTOS, SLOTS, Actor, slots_left
 from bot.domain.states import Role, Status
 from bot.domain.views import OrderView
@@ -28,6 +27,7 @@ from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import master_user_id
 from bot.services.orders import place_area
 from bot.services.views import order_view
+from db import orders
 from db.models import Order
 
 MIN_ADDRESS = 5
@@ -35,7 +35,7 @@ DAYS_AHEAD = 60  # as far ahead as New order lets a date be chosen (rules.parse_
 
 
 async def _own_editable(s: AsyncSession, actor: Actor, order_id: int) -> Order:
-    order = await s.get(Order, order_id)
+    order = await orders.get(s, order_id)
     if order is None or order.client_id != actor.user_id:
         raise NotFound("error.not_found")  # another client's order does not exist for him
     check_editable(Status(order.status), order.stopped)
@@ -53,13 +53,7 @@ async def _save(ctx: Context, s: AsyncSession, actor: Actor, order: Order, field
                 values: dict[str, Any], change: dict[str, Any], reason: str) -> OrderView:
     now = ctx.clock()
     status = order.status
-    result = await s.execute(
-        update(Order).where(Order.id == order.id, Order.status == status,
-                            Order.stopped.is_(False))
-        .values(updated_at=now, **values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict("error.conflict")
-    await s.refresh(order)
+    await orders.save_edit(s, order, now, values)
     audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action=f"edit_{field}",
           order_id=order.id, master_id=order.master_id, from_status=status, to_status=status,
           reason=reason)

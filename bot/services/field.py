@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-
-from bot.domain.errors import Conflict, NotAllowed
+from bot.domain.errors import NotAllowed
 from bot.domain.geo import check_point, distance_m
-from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation, authorize
+from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.events import (
@@ -22,10 +20,12 @@ from bot.events import (
     To,
 )
 from bot.services.base import Context, audit, card_changed, enqueue
-from bot.services.common import cas_status, load_order, master_user_id, parties
-from bot.services.deadlines import pause_clocks, resume_clocks
+from bot.services.clocks import pause_clocks, resume_clocks
+from bot.services.common import load_order, master_user_id
+from bot.services.transition import Step, transition
 from bot.services.views import order_view
-from db.models import Master, Order
+from db import masters, orders
+from db.models import Order
 
 IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
 
@@ -35,19 +35,21 @@ def _not_stopped(order: Order) -> None:
         raise NotAllowed("error.job_stopped")
 
 
+def _not_yet_scheduled(order: Order) -> None:
+    """Once agreed, the visit moves only by a proposal the other side accepts."""
+    _not_stopped(order)
+    if order.status == Status.SCHEDULED:
+        raise NotAllowed("error.visit_propose")
+
+
 async def mark_contacted(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """[C 2(1)] the master confirms he has called the client (meets the 2-hour callback)."""
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.CONTACT)
-        _not_stopped(order)
-        await cas_status(ctx, s, order, to, now)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONTACT,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
+        await transition(ctx, s, order, Step(Action.CONTACT, actor, guard=_not_stopped,
+                                             master_id=order.master_id), now)
         enqueue(s, now, DeskNote(note="contacted"), to=To.desk(order.id))
-        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -58,20 +60,13 @@ async def schedule_visit(ctx: Context, actor: Actor, order_id: int,
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.SCHEDULE)
-        _not_stopped(order)
-        if prev == Status.SCHEDULED:
-            raise NotAllowed("error.visit_propose")
         # A proposal left over from an earlier master (released) has nothing to do with this.
-        await cas_status(ctx, s, order, to, now, visit_at=visit_at, proposed_visit_at=None,
-                         proposed_by=None)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.SCHEDULE,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
-              reason=visit_at.isoformat())
+        await transition(ctx, s, order, Step(
+            Action.SCHEDULE, actor, guard=_not_yet_scheduled, master_id=order.master_id,
+            values=dict(visit_at=visit_at, proposed_visit_at=None, proposed_by=None),
+            reason=visit_at.isoformat()), now)
         enqueue(s, now, ClientVisitSet(), to=To.chat(order.client_id, order.id))
         enqueue(s, now, DeskNote(note="scheduled"), to=To.desk(order.id))
-        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -89,12 +84,6 @@ async def check_in(ctx: Context, actor: Actor, order_id: int, lat: float | None 
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.CHECK_IN)
-        _not_stopped(order)
-        await cas_status(ctx, s, order, to, now, checked_in_at=now,
-                         checkin_lat=lat, checkin_lon=lon,
-                         proposed_visit_at=None, proposed_by=None)
         deviation = arrival_deviation(order.visit_at or now, now)
         minutes = int(deviation.total_seconds() // 60)
         distance = None
@@ -104,15 +93,15 @@ async def check_in(ctx: Context, actor: Actor, order_id: int, lat: float | None 
         reason = f"{minutes:+d} min"
         if located:
             reason += ", location" + (f" {distance} m away" if distance is not None else "")
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.CHECK_IN,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to,
-              reason=reason)
+        await transition(ctx, s, order, Step(
+            Action.CHECK_IN, actor, guard=_not_stopped, master_id=order.master_id,
+            values=dict(checked_in_at=now, checkin_lat=lat, checkin_lon=lon,
+                        proposed_visit_at=None, proposed_by=None), reason=reason), now)
         enqueue(s, now, ClientArrived(), to=To.chat(order.client_id, order.id))
         in_window = abs(deviation) <= ARRIVAL_WINDOW
         enqueue(s, now, DeskNote(note="on_site" if in_window else "on_site_outside",
                                  minutes=minutes, located=located, distance=distance),
                 to=To.desk(order.id))
-        card_changed(s, now, order.id)
         return await order_view(s, order), minutes
 
 
@@ -126,12 +115,7 @@ async def stop_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
             raise NotAllowed("error.not_allowed")
         if order.status not in (*IN_WORK, Status.AWAITING_CONFIRMATION):
             raise NotAllowed("error.wrong_state")
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.stopped.is_(False),
-                                Order.status == order.status)
-            .values(stopped=True, updated_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.already_stopped")
+        await orders.stop(s, order, now)
         await pause_clocks(s, order.id, now)
         audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action="stop",
               order_id=order.id, master_id=order.master_id)
@@ -151,15 +135,11 @@ async def resume_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.stopped.is_(True))
-            .values(stopped=False, updated_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.conflict")
+        await orders.unstop(s, order, now)
         await resume_clocks(ctx, s, order.id, now)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="resume",
               order_id=order.id, master_id=order.master_id)
-        master = await s.get(Master, order.master_id) if order.master_id else None
+        master = await masters.get(s, order.master_id) if order.master_id else None
         if master is not None and not master.blocked:  # a blocked master is sent no job
             enqueue(s, now, MasterResumed(), to=To.chat(master.user_id, order.id))
         enqueue(s, now, ClientResumed(), to=To.chat(order.client_id, order.id))

@@ -13,10 +13,8 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete
-
 from bot.services.base import Context
-from db.models import FsmRecord, OutboxMessage
+from db import retention
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +37,8 @@ async def sweep(ctx: Context, keep: Retention) -> Swept:
     async with ctx.tx() as s:
         conversations = 0
         if keep.sql_fsm:
-            conversations = (await s.execute(
-                delete(FsmRecord).where(FsmRecord.updated_at < now - keep.fsm_ttl))).rowcount
-        sent = (await s.execute(
-            delete(OutboxMessage).where(OutboxMessage.status == "sent",
-                                        OutboxMessage.sent_at < now - keep.outbox_keep)
-        )).rowcount
+            conversations = await retention.purge_conversations(s, now - keep.fsm_ttl)
+        sent = await retention.purge_sent_messages(s, now - keep.outbox_keep)
     if conversations or sent:
         logger.info("housekeeping: removed %s abandoned conversation(s) and %s delivered "
                     "outbox row(s)", conversations, sent)

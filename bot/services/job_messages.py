@@ -5,24 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import JobRevoked, To
 from bot.services.base import Context, enqueue
-from db.models import JobMessage
+from db import job_messages
 
 
 async def remember_job_message(ctx: Context, order_id: int, chat_id: int,
                                message_id: int) -> None:
     """The message `message_id` in `chat_id` now shows order `order_id`'s job."""
     async with ctx.tx() as s:
-        known = await s.scalar(select(JobMessage.id).where(
-            JobMessage.order_id == order_id, JobMessage.chat_id == chat_id,
-            JobMessage.message_id == message_id))
-        if known is None:
-            s.add(JobMessage(order_id=order_id, chat_id=chat_id, message_id=message_id,
-                             created_at=ctx.clock()))
+        await job_messages.remember(s, order_id, chat_id, message_id, ctx.clock())
 
 
 def revoke_job(s: AsyncSession, now: datetime, order_id: int, chat_id: int) -> None:
@@ -33,15 +27,11 @@ def revoke_job(s: AsyncSession, now: datetime, order_id: int, chat_id: int) -> N
 
 async def job_message_ids(ctx: Context, order_id: int, chat_id: int) -> list[int]:
     async with ctx.tx() as s:
-        return list((await s.scalars(select(JobMessage.message_id).where(
-            JobMessage.order_id == order_id, JobMessage.chat_id == chat_id)
-            .order_by(JobMessage.id))).all())
+        return await job_messages.ids(s, order_id, chat_id)
 
 
 async def forget_job_messages(ctx: Context, order_id: int, chat_id: int,
                               message_ids: list[int]) -> None:
     """Stubbed: nothing is left to edit in them (a job shown again is remembered anew)."""
     async with ctx.tx() as s:
-        await s.execute(delete(JobMessage).where(
-            JobMessage.order_id == order_id, JobMessage.chat_id == chat_id,
-            JobMessage.message_id.in_(message_ids)))
+        await job_messages.forget(s, order_id, chat_id, message_ids)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from bot.domain.errors import NotFound
 from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.domain.views import OrderView
 from bot.services.base import Context
-from bot.services.views import order_view
-from db.models import Order
+from bot.services.views import order_views
+from db import orders
 
 # His jobs that still need something from him or the desk, oldest first.
 OPEN_JOBS = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
@@ -36,21 +34,14 @@ def _master_id(actor: Actor) -> int:
 async def my_jobs(ctx: Context, actor: Actor) -> MyJobs:
     master_id = _master_id(actor)
     async with ctx.tx() as s:
-        mine = select(Order).where(Order.master_id == master_id)
-        open_ = (await s.scalars(mine.where(
-            Order.status.in_([st.value for st in OPEN_JOBS])).order_by(Order.id))).all()
-        done = (await s.scalars(mine.where(Order.status == Status.COMPLETED.value)
-                                .order_by(Order.completed_at.desc(), Order.id.desc())
-                                .limit(RECENT_DONE))).all()
-        return MyJobs([await order_view(s, o) for o in open_],
-                      [await order_view(s, o) for o in done])
+        open_ = await orders.of_master(s, master_id, [st.value for st in OPEN_JOBS])
+        done = await orders.completed_by(s, master_id, RECENT_DONE)
+        views = await order_views(s, [*open_, *done])
+        return MyJobs(views[:len(open_)], views[len(open_):])
 
 
 async def waiting_offers(ctx: Context, actor: Actor) -> list[OrderView]:
     """The orders offered to him that he has not answered yet."""
     master_id = _master_id(actor)
     async with ctx.tx() as s:
-        rows = (await s.scalars(select(Order).where(
-            Order.status == Status.OFFERED.value, Order.offered_master_id == master_id)
-            .order_by(Order.id))).all()
-        return [await order_view(s, o) for o in rows]
+        return await order_views(s, await orders.offered_to(s, master_id))

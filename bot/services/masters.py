@@ -3,7 +3,6 @@ more), the master's own profile, and blocking [R §1, §4, §8; Q]."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,34 +17,19 @@ from bot.domain.masters import (
     reapply_from,
 )
 from bot.domain.rules import Actor, clip
-from bot.domain.states import Role, Status
+from bot.domain.states import Role
 from bot.domain.views import MasterView
 from bot.events import (
-    ClientBlocked,
     DeskMasterAnswer,
-    DeskNote,
-    MasterBlocked,
     MasterDecision,
     MasterDocuments,
-    MasterJobBack,
     MasterQuestion,
     To,
 )
-from bot.services.base import Context, audit, card_changed, enqueue, master_card_changed
-from bot.services.common import cas_status, close_pending_offers
-from bot.services.job_messages import revoke_job
-from bot.services.views import master_view
-from db.models import Master, MasterService, Order, Service, User
-
-IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
-           Status.AWAITING_CONFIRMATION)
-
-
-async def _his_jobs(s: AsyncSession, master_id: int) -> list[int]:
-    """His orders whose job message shows the client's address and phone and still matter."""
-    return list((await s.scalars(select(Order.id).where(
-        Order.master_id == master_id,
-        Order.status.in_([st.value for st in (*IN_WORK, Status.DISPUTED)])))).all())
+from bot.services.base import Context, audit, enqueue, master_card_changed
+from bot.services.views import master_view, master_views
+from db import masters
+from db.models import Master
 
 
 def _desk(actor: Actor) -> None:
@@ -53,36 +37,19 @@ def _desk(actor: Actor) -> None:
         raise NotAllowed("error.desk_only")
 
 
-async def _load(s: AsyncSession, master_id: int) -> Master:
-    master = await s.get(Master, master_id)
-    if master is None:
-        raise NotFound("error.master_not_found")
-    return master
-
-
 async def _own(s: AsyncSession, user_id: int) -> Master:
-    master = await s.scalar(select(Master).where(Master.user_id == user_id))
+    master = await masters.of_user(s, user_id)
     if master is None:
         raise NotFound("error.not_a_master")
     return master
-
-
-async def _set_services(s: AsyncSession, master_id: int, services: tuple[str, ...]) -> None:
-    await s.execute(delete(MasterService).where(MasterService.master_id == master_id))
-    for code in services:
-        s.add(MasterService(master_id=master_id, service=code))
-
-
-async def _known_services(s: AsyncSession) -> set[str]:
-    return set((await s.scalars(select(Service.code).where(Service.active.is_(True)))).all())
 
 
 async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterView:
     """Send an application to the desk's verification queue (a card with the documents)."""
     now = ctx.clock()
     async with ctx.tx() as s:
-        app = check_application(app, await _known_services(s), ctx.policy.districts)
-        master = await s.scalar(select(Master).where(Master.user_id == user_id))
+        app = check_application(app, await masters.active_services(s), ctx.policy.districts)
+        master = await masters.of_user(s, user_id)
         if master is not None and master.status in ("pending", "approved"):
             raise Conflict("error.master_exists")
         if master is not None:
@@ -97,7 +64,7 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
                       decided_by=None)
         if master is None:
             master = Master(user_id=user_id, created_at=now, **fields)
-            s.add(master)
+            masters.add(s, master)
             try:
                 await s.flush()
             except IntegrityError:  # a second tap got there first
@@ -108,7 +75,7 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
                 setattr(master, key, value)
             master.card_message_id = master.card_digest = None
             await s.flush()
-        await _set_services(s, master.id, app.services)
+        await masters.set_services(s, master.id, app.services)
         audit(s, now, actor_id=user_id, role=Role.MASTER, action="apply", master_id=master.id)
         master_card_changed(s, now, master.id)
         enqueue(s, now, MasterDocuments(master_id=master.id, files=tuple(app.documents)),
@@ -125,17 +92,10 @@ async def decide_master(ctx: Context, actor: Actor, master_id: int, approve: boo
         raise InvalidInput("error.invalid_input")
     now = ctx.clock()
     async with ctx.tx() as s:
-        master = await _load(s, master_id)
+        master = await masters.load(s, master_id)
         # Compare-and-set: of two managers deciding at once, one wins, the other is told.
-        done = await s.execute(
-            update(Master).where(Master.id == master_id, Master.status == "pending")
-            .values(status="approved" if approve else "rejected", verified=approve,
-                    reject_reason=None if approve else reason, question=None,
-                    decided_at=now, decided_by=actor.user_id)
-            .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.already_decided")
-        await s.refresh(master)
+        await masters.decide(s, master, now, approve=approve, reason=reason,
+                             by=actor.user_id)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
               action="approve_master" if approve else "reject_master", master_id=master.id,
               reason=reason)
@@ -156,7 +116,7 @@ async def ask_applicant(ctx: Context, actor: Actor, master_id: int,
         raise InvalidInput("error.question_empty")
     now = ctx.clock()
     async with ctx.tx() as s:
-        master = await _load(s, master_id)
+        master = await masters.load(s, master_id)
         if master.status != "pending":
             raise Conflict("error.already_decided")
         master.question, master.answer = clip(question, MAX_QUESTION), None
@@ -201,16 +161,15 @@ async def verification_queue(ctx: Context, actor: Actor, limit: int = 30) -> lis
     """Applications waiting for the desk, oldest first."""
     _desk(actor)
     async with ctx.tx() as s:
-        rows = (await s.scalars(select(Master).where(Master.status == "pending")
-                                .order_by(Master.created_at, Master.id).limit(limit))).all()
-        return [await master_view(s, m) for m in rows]
+        rows = await masters.pending(s, limit)
+        return await master_views(s, rows)
 
 
 async def desk_master(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     """A master as the desk sees him (to redraw his card's buttons)."""
     _desk(actor)
     async with ctx.tx() as s:
-        return await master_view(s, await _load(s, master_id))
+        return await master_view(s, await masters.load(s, master_id))
 
 
 async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:
@@ -218,7 +177,7 @@ async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     _desk(actor)
     now = ctx.clock()
     async with ctx.tx() as s:
-        master = await _load(s, master_id)
+        master = await masters.load(s, master_id)
         master.card_message_id = None  # a new card below; the old one stays as history
         master_card_changed(s, now, master.id)
         if master.documents:
@@ -251,9 +210,9 @@ async def update_profile(ctx: Context, user_id: int, *, on_duty: bool | None = N
             picked = tuple(sorted(set(services)))
             if not picked:
                 raise InvalidInput("error.services_empty")
-            if not set(picked) <= await _known_services(s):
+            if not set(picked) <= await masters.active_services(s):
                 raise InvalidInput("error.service_unknown")
-            await _set_services(s, master.id, picked)
+            await masters.set_services(s, master.id, picked)
             changed.append("services=" + ",".join(picked))
         if districts is not None:
             known = ctx.policy.districts
@@ -270,103 +229,3 @@ async def update_profile(ctx: Context, user_id: int, *, on_duty: bool | None = N
               master_id=master.id, reason="; ".join(changed))
         await s.flush()
         return await master_view(s, master)
-
-
-# --- blocking [R §8, Q] ---------------------------------------------------------------------
-
-async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) -> list[int]:
-    """Block a master: he gets no offers and cannot act on his jobs; a pending offer to him is
-    taken back, and the desk is alerted in each open job's topic to reassign it. Returns the
-    ids of the orders the desk must look at."""
-    _desk(actor)
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput("error.block_reason")
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        master = await _load(s, master_id)
-        done = await s.execute(
-            update(Master).where(Master.id == master_id, Master.blocked.is_(False))
-            .values(blocked=True, block_reason=clip(reason, 500))
-            .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.already_blocked")
-        audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="block",
-              master_id=master_id, reason=reason)
-        touched: list[int] = []
-        offered = (await s.scalars(select(Order).where(
-            Order.offered_master_id == master_id, Order.status == Status.OFFERED))).all()
-        for order in offered:
-            await cas_status(ctx, s, order, Status.SUBMITTED, now, offered_master_id=None,
-                             auto_offer=False)
-            await close_pending_offers(s, order.id, "withdrawn", now)
-            audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="withdraw",
-                  order_id=order.id, master_id=master_id, from_status=Status.OFFERED,
-                  to_status=Status.SUBMITTED, reason="blocked")
-            enqueue(s, now, DeskNote(note="offer_blocked"), to=To.desk(order.id))
-            card_changed(s, now, order.id)
-            touched.append(order.id)
-        jobs = (await s.scalars(select(Order.id).where(
-            Order.master_id == master_id, Order.status.in_([st.value for st in IN_WORK]))
-        )).all()
-        for oid in jobs:
-            enqueue(s, now, DeskNote(note="master_blocked"), to=To.desk(oid))
-            card_changed(s, now, oid)
-            touched.append(oid)
-        for oid in await _his_jobs(s, master_id):  # his chat keeps no address or phone
-            revoke_job(s, now, oid, master.user_id)
-        enqueue(s, now, MasterBlocked(master_id=master_id, blocked=True, reason=reason),
-                to=To.chat(master.user_id))
-        master_card_changed(s, now, master_id)
-        return touched
-
-
-async def unblock_master(ctx: Context, actor: Actor, master_id: int) -> MasterView:
-    _desk(actor)
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        master = await _load(s, master_id)
-        done = await s.execute(
-            update(Master).where(Master.id == master_id, Master.blocked.is_(True))
-            .values(blocked=False, block_reason=None)
-            .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.not_blocked")
-        await s.refresh(master)
-        audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="unblock",
-              master_id=master_id)
-        enqueue(s, now, MasterBlocked(master_id=master_id, blocked=False),
-                to=To.chat(master.user_id))
-        for oid in await _his_jobs(s, master_id):  # still his: the job, shown again
-            enqueue(s, now, MasterJobBack(), to=To.chat(master.user_id, oid))
-        master_card_changed(s, now, master_id)
-        return await master_view(s, master)
-
-
-# --- blocking a client [R §8, Q] ------------------------------------------------------------
-
-async def set_client_blocked(ctx: Context, actor: Actor, order_id: int, blocked: bool,
-                             reason: str = "") -> int:
-    """Block (or unblock) the client of an order: a blocked client places no new orders; his
-    orders stay, and he can still write to the desk about them. Returns his user id."""
-    _desk(actor)
-    reason = reason.strip()
-    if blocked and not reason:
-        raise InvalidInput("error.block_reason")
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        order = await s.get(Order, order_id)
-        if order is None:
-            raise NotFound("error.not_found")
-        done = await s.execute(
-            update(User).where(User.id == order.client_id, User.blocked.is_(not blocked))
-            .values(blocked=blocked, block_reason=clip(reason, 500) if blocked else None)
-            .execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.already_blocked" if blocked else "error.not_blocked")
-        audit(s, now, actor_id=actor.user_id, role=Role.MANAGER,
-              action="block_client" if blocked else "unblock_client", order_id=order.id,
-              reason=reason or None)
-        enqueue(s, now, ClientBlocked(blocked=blocked, reason=reason),
-                to=To.chat(order.client_id, order.id))
-        return order.client_id

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import InvalidInput, NotAllowed
@@ -25,22 +24,21 @@ from bot.domain.rules import Actor, authorize, may_serve
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterStats, OrderView
 from bot.events import DeskNote, OfferMade, To
-from bot.services.base import Context, audit, card_changed, enqueue
-from bot.services.common import cas_status, load_order, parties
+from bot.services.base import Context, enqueue, mark_card
+from bot.services.common import load_order, parties
+from bot.services.transition import Step, transition
 from bot.services.views import order_view
-from db.models import AuditEntry, Deadline, Master, MasterService, Offer, Order, Review
+from db import deadlines, masters, offers
+from db import matching as records
+from db.models import Master, Order
 
 BUSY = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE)
 DONE = (Status.COMPLETED, Status.DISPUTED)
 
 
 async def _prior(s: AsyncSession, service: str) -> float:
-    mean = await s.scalar(select(func.avg(Review.stars)).where(Review.service == service))
-    return float(mean) if mean is not None else DEFAULT_PRIOR
-
-
-async def _by_master(s: AsyncSession, stmt: object) -> dict[int, int]:
-    return {int(k): int(v) for k, v in (await s.execute(stmt)).all()}  # type: ignore[arg-type]
+    mean = await records.mean_stars(s, service)
+    return mean if mean is not None else DEFAULT_PRIOR
 
 
 async def stats_for(s: AsyncSession, master_ids: list[int],
@@ -50,25 +48,10 @@ async def stats_for(s: AsyncSession, master_ids: list[int],
     if not master_ids:
         return {}
     prior = await _prior(s, service)
-    reviews = {int(m): (int(total or 0), int(n)) for m, total, n in (await s.execute(
-        select(Review.master_id, func.sum(Review.stars), func.count())
-        .where(Review.master_id.in_(master_ids), Review.service == service)
-        .group_by(Review.master_id))).all()}
-    done = await _by_master(s, select(Order.master_id, func.count())
-                            .where(Order.master_id.in_(master_ids), Order.service == service,
-                                   Order.status.in_([st.value for st in DONE]))
-                            .group_by(Order.master_id))
-    load = await _by_master(s, select(Order.master_id, func.count())
-                            .where(Order.master_id.in_(master_ids),
-                                   Order.status.in_([st.value for st in BUSY]))
-                            .group_by(Order.master_id))
-    counts: dict[int, dict[str, int]] = {}
-    for mid, action, n in (await s.execute(
-            select(AuditEntry.master_id, AuditEntry.action, func.count())
-            .where(AuditEntry.master_id.in_(master_ids),
-                   AuditEntry.action.in_(list(DISCIPLINE_ACTIONS)))
-            .group_by(AuditEntry.master_id, AuditEntry.action))).all():
-        counts.setdefault(int(mid), {})[str(action)] = int(n)
+    reviews = await records.review_totals(s, master_ids, service)
+    done = await records.orders_per_master(s, master_ids, [st.value for st in DONE], service)
+    load = await records.orders_per_master(s, master_ids, [st.value for st in BUSY])
+    counts = await records.discipline_counts(s, master_ids, list(DISCIPLINE_ACTIONS))
     out = {}
     for mid in master_ids:
         total, n = reviews.get(mid, (0, 0))
@@ -87,18 +70,12 @@ async def master_record(ctx: Context, master_id: int) -> tuple[MasterStats, Disc
     """Across all categories: jobs done, reviews (plain mean), discipline (for his profile and
     the desk's master card)."""
     async with ctx.tx() as s:
-        total, n = (await s.execute(select(func.sum(Review.stars), func.count())
-                                    .where(Review.master_id == master_id))).one()
-        done = await s.scalar(select(func.count()).select_from(Order).where(
-            Order.master_id == master_id, Order.status.in_([st.value for st in DONE])))
-        counts = dict((await s.execute(
-            select(AuditEntry.action, func.count())
-            .where(AuditEntry.master_id == master_id,
-                   AuditEntry.action.in_(list(DISCIPLINE_ACTIONS)))
-            .group_by(AuditEntry.action))).all())
+        total, n = await records.all_reviews(s, master_id)
+        done = await records.orders_per_master(s, [master_id], [st.value for st in DONE])
+        counts = await records.discipline_counts(s, [master_id], list(DISCIPLINE_ACTIONS))
         rating = float(total) / n if n else None
-        return (MasterStats(rating, int(n), int(done or 0)),
-                discipline_from({str(k): int(v) for k, v in counts.items()}))
+        return (MasterStats(rating, n, done.get(master_id, 0)),
+                discipline_from(counts.get(master_id, {})))
 
 
 async def _pool(s: AsyncSession, service: str) -> tuple[list[Any], dict[int, Any]]:
@@ -107,28 +84,19 @@ async def _pool(s: AsyncSession, service: str) -> tuple[list[Any], dict[int, Any
     the masters and their records are read once, not once per order."""
     cache: dict[str, tuple[list[Any], dict[int, Any]]] = s.info.setdefault("matching", {})
     if service not in cache:
-        masters = list((await s.execute(
-            select(Master.id, Master.user_id, Master.name, Master.districts, Master.on_duty)
-            .join(MasterService, MasterService.master_id == Master.id)
-            .where(MasterService.service == service, Master.verified.is_(True),
-                   Master.blocked.is_(False), Master.status == "approved"))).all())
-        cache[service] = (masters, await stats_for(s, [m.id for m in masters], service))
+        pool = await records.eligible(s, service)
+        cache[service] = (pool, await stats_for(s, [m.id for m in pool], service))
     return cache[service]
 
 
 async def _candidates(s: AsyncSession, order: Order) -> list[Candidate]:
-    masters, stats = await _pool(s, order.service)
-    tried = set((await s.scalars(select(Offer.master_id).where(
-        Offer.order_id == order.id, Offer.status.in_(("declined", "expired"))))).all())
+    pool, stats = await _pool(s, order.service)
+    tried = await offers.tried(s, order.id)
     # Read fresh each time: an offer made earlier in this transaction counts already.
-    waiting = await _by_master(s, select(Order.offered_master_id, func.count())
-                               .where(Order.status == Status.OFFERED.value,
-                                      Order.offered_master_id.is_not(None),
-                                      Order.id != order.id)
-                               .group_by(Order.offered_master_id))
+    waiting = await records.offers_waiting(s, order.id)
     out = []
     client = parties(order)
-    for m in masters:
+    for m in pool:
         if not may_serve(client, m.user_id):  # a master never takes his own order
             continue
         st, disc, load = stats[m.id]
@@ -156,22 +124,18 @@ async def candidates(ctx: Context, actor: Actor, order_id: int) -> Ranked:
 
 
 async def send_offer(ctx: Context, s: AsyncSession, order: Order, master: Master,
-                     now: datetime, *, actor_id: int | None, role: Role, auto: bool) -> None:
-    """Offer the order to one master, inside the caller's transaction."""
-    prev = order.status
-    await cas_status(ctx, s, order, Status.OFFERED, now, offered_master_id=master.id,
-                     auto_offer=auto)
-    s.add(Offer(order_id=order.id, master_id=master.id, created_at=now))
-    audit(s, now, actor_id=actor_id, role=role, action=Action.OFFER, order_id=order.id,
-          master_id=master.id, from_status=prev, to_status=Status.OFFERED,
-          reason="auto" if auto else None)
+                     now: datetime, *, actor: Actor | None, role: Role, auto: bool) -> None:
+    """Offer the order to one master, inside the caller's transaction (the caller has
+    authorised `actor` in `role`; None: the system)."""
+    await transition(ctx, s, order, Step(
+        Action.OFFER, actor, role, values=dict(offered_master_id=master.id, auto_offer=auto),
+        master_id=master.id, reason="auto" if auto else None), now)
+    offers.add(s, order.id, master.id, now)
     enqueue(s, now, OfferMade(), to=To.chat(master.user_id, order.id))
     # The topic notes every offer, Auto's first one too: whom, and until when.
-    expires = await s.scalar(select(Deadline.due_at).where(
-        Deadline.order_id == order.id, Deadline.kind == "offer", Deadline.state == "pending"))
+    expires = await deadlines.due_of(s, order.id, "offer")
     enqueue(s, now, DeskNote(note="offered", master=master.name, auto=auto, expires=expires),
             to=To.desk(order.id))
-    card_changed(s, now, order.id)
 
 
 async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> bool:
@@ -183,11 +147,11 @@ async def offer_next(ctx: Context, s: AsyncSession, order: Order, now: datetime)
     if best is None:
         order.auto_offer = False
         enqueue(s, now, DeskNote(note="auto_exhausted"), to=To.desk(order.id))
-        card_changed(s, now, order.id)
+        mark_card(s, order.id)
         return False
-    master = await s.get(Master, best.master_id)
+    master = await masters.get(s, best.master_id)
     assert master is not None
-    await send_offer(ctx, s, order, master, now, actor_id=None, role=Role.SYSTEM, auto=True)
+    await send_offer(ctx, s, order, master, now, actor=None, role=Role.SYSTEM, auto=True)
     return True
 
 
@@ -201,8 +165,8 @@ async def auto_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         best = next_for_auto(await _candidates(s, order))
         if best is None:
             raise InvalidInput("error.no_candidates")
-        master = await s.get(Master, best.master_id)
+        master = await masters.get(s, best.master_id)
         assert master is not None
-        await send_offer(ctx, s, order, master, now, actor_id=actor.user_id, role=role,
+        await send_offer(ctx, s, order, master, now, actor=actor, role=role,
                          auto=True)
         return await order_view(s, order)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, InvalidInput
@@ -10,16 +9,17 @@ from bot.domain.rules import Actor, authorize, check_may_serve
 from bot.domain.states import Action, Status
 from bot.domain.views import OrderView
 from bot.events import ClientAssigned, DeskNote, To
-from bot.services.base import Context, audit, card_changed, enqueue, enqueue_album
+from bot.services.base import Context, enqueue, enqueue_album
 from bot.services.common import (
-    cas_status,
     close_pending_offers,
     load_order,
     parties,
 )
 from bot.services.matching import offer_next, send_offer, stats_for
+from bot.services.transition import Step, transition
 from bot.services.views import order_view
-from db.models import Master, MasterService, Offer, Order
+from db import masters, offers
+from db.models import Order
 
 
 async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int) -> OrderView:
@@ -29,16 +29,13 @@ async def offer_order(ctx: Context, actor: Actor, order_id: int, master_id: int)
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         role, _to = authorize(actor, parties(order), Action.OFFER)
-        master = await s.get(Master, master_id)
-        serves = master is not None and await s.scalar(
-            select(func.count()).select_from(MasterService)
-            .where(MasterService.master_id == master_id, MasterService.service == order.service)
-        )
+        master = await masters.get(s, master_id)
+        serves = master is not None and await masters.serves(s, master_id, order.service)
         if (master is None or not master.verified or master.blocked
                 or master.status != "approved" or not serves):
             raise InvalidInput("error.master_unavailable")
         check_may_serve(parties(order), master.user_id)
-        await send_offer(ctx, s, order, master, now, actor_id=actor.user_id, role=role,
+        await send_offer(ctx, s, order, master, now, actor=actor, role=role,
                          auto=False)
         return await order_view(s, order)
 
@@ -47,13 +44,10 @@ async def withdraw_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev, offered = order.status, order.offered_master_id
-        role, to = authorize(actor, parties(order), Action.WITHDRAW)
-        await cas_status(ctx, s, order, to, now, offered_master_id=None, auto_offer=False)
+        await transition(ctx, s, order, Step(
+            Action.WITHDRAW, actor, values=dict(offered_master_id=None, auto_offer=False),
+            master_id=order.offered_master_id), now)
         await close_pending_offers(s, order.id, "withdrawn", now)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.WITHDRAW,
-              order_id=order.id, master_id=offered, from_status=prev, to_status=to)
-        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -70,9 +64,7 @@ async def check_offer_open(s: AsyncSession, actor: Actor, order: Order) -> None:
     if actor.master_id is None or actor.blocked or (
             order.status == Status.OFFERED and order.offered_master_id == actor.master_id):
         return
-    last = await s.scalar(select(Offer.status).where(
-        Offer.order_id == order.id, Offer.master_id == actor.master_id)
-        .order_by(Offer.id.desc()).limit(1))
+    last = await offers.last_status(s, order.id, actor.master_id)
     if last in OFFER_CLOSED_ERRORS:
         raise Conflict(OFFER_CLOSED_ERRORS[last], closed=last)
 
@@ -83,22 +75,13 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
         await check_offer_open(s, actor, order)
-        role, to = authorize(actor, parties(order), Action.ACCEPT)
         master_id = order.offered_master_id
-        await cas_status(ctx, s, order, to, now, master_id=master_id, offered_master_id=None,
-                         auto_offer=False)
-        done = await s.execute(
-            update(Offer).where(Offer.order_id == order.id, Offer.master_id == master_id,
-                                Offer.status == "pending")
-            .values(status="accepted", decided_at=now)
-        )
-        if done.rowcount != 1:
-            raise Conflict("error.conflict")
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.ACCEPT, order_id=order.id,
-              master_id=master_id, from_status=prev, to_status=to)
-        master = await s.get(Master, master_id)
+        await transition(ctx, s, order, Step(
+            Action.ACCEPT, actor, master_id=master_id,
+            values=dict(master_id=master_id, offered_master_id=None, auto_offer=False)), now)
+        await offers.accept(s, order.id, master_id, now)
+        master = await masters.get(s, master_id)
         assert master is not None
         stats = (await stats_for(s, [master.id], order.service))[master.id][0]
         # The master's card as he was when he took the job [H, Q]: the client can check who
@@ -112,7 +95,6 @@ async def accept_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         enqueue_album(s, now, order.photos or (), "order", order_id=order.id,
                       chat_id=master.user_id, job=True)
         enqueue(s, now, DeskNote(note="assigned"), to=To.desk(order.id))
-        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -120,14 +102,11 @@ async def decline_offer(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev, master_id = order.status, order.offered_master_id
         await check_offer_open(s, actor, order)
-        role, to = authorize(actor, parties(order), Action.DECLINE)
-        await cas_status(ctx, s, order, to, now, offered_master_id=None)
+        await transition(ctx, s, order, Step(
+            Action.DECLINE, actor, values=dict(offered_master_id=None),
+            master_id=order.offered_master_id), now)
         await close_pending_offers(s, order.id, "declined", now)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.DECLINE,
-              order_id=order.id, master_id=master_id, from_status=prev, to_status=to)
         enqueue(s, now, DeskNote(note="declined"), to=To.desk(order.id))
-        card_changed(s, now, order.id)
         await offer_next(ctx, s, order, now)
         return await order_view(s, order)

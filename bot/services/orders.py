@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +11,7 @@ from bot.domain.area import area_of
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.limits import OPEN_FOR_CAP, check_order_quota, day_start
 from bot.domain.order_request import OrderRequest
-from bot.domain.rules import MAX_DESCRIPTION, Actor, authorize, clip
+from bot.domain.rules import MAX_DESCRIPTION, Actor, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.events import (
@@ -23,26 +22,26 @@ from bot.events import (
     OrderTopicOpened,
     To,
 )
-from bot.services.base import Context, audit, card_changed, enqueue, enqueue_album
+from bot.services.base import Context, audit, enqueue, enqueue_album
+from bot.services.clocks import plan
 from bot.services.common import (
-    cas_status,
     close_pending_offers,
     load_order,
     master_user_id,
-    parties,
 )
-from bot.services.deadlines import plan
 from bot.services.job_messages import revoke_job
-from bot.services.views import order_view
-from db.models import Order, Service, User
+from bot.services.transition import Step, transition
+from bot.services.views import order_view, order_views
+from db import orders, users
+from db.models import Order
 
 REJECT_REASONS = ("forbidden", "job_request", "no_masters", "false_data", "technical")
 CANCEL_REASONS = ("changed_mind", "found_other", "too_long", "price", "other")
 
 
 async def submit_order(ctx: Context, client_id: int, request: OrderRequest) -> OrderView:
-    """Turn a confirmed request into an order. A second Confirm of the same draft (a double
-    tap, a replayed update) returns the order the first one created."""
+    """Turn a confirmed request into an order. A second Confirm of the same draft (a double tap,
+    a replayed update) returns the order the first one created."""
     if not (request.address or request.latitude is not None):
         raise InvalidInput("error.draft_incomplete")
     try:
@@ -51,7 +50,7 @@ async def submit_order(ctx: Context, client_id: int, request: OrderRequest) -> O
         # A concurrent Confirm of the same draft won the unique draft token: answer with its
         # order, as if this tap had come second.
         async with ctx.tx() as s:
-            existing = await s.scalar(select(Order).where(Order.draft_token == request.token))
+            existing = await orders.by_draft(s, request.token)
             if existing is None:
                 raise Conflict("error.conflict") from None
             return await order_view(s, existing)
@@ -69,7 +68,7 @@ async def may_order(ctx: Context, client_id: int) -> None:
     """Refuse up front a New order that Confirm would refuse (blocked, or a cap reached), so
     the client does not type everything in vain. `submit_order` checks again: it decides."""
     async with ctx.tx() as s:
-        client = await s.get(User, client_id)
+        client = await users.get(s, client_id)
         if client is not None and client.blocked:
             raise NotAllowed("error.client_blocked")
         await _check_quota(ctx, s, client_id, ctx.clock())
@@ -79,26 +78,25 @@ async def _check_quota(ctx: Context, s: AsyncSession, client_id: int, now: datet
     policy = ctx.policy
     if policy.max_open_orders is None and policy.max_orders_per_day is None:
         return
-    mine = select(func.count()).select_from(Order).where(Order.client_id == client_id)
-    open_orders = int(await s.scalar(
-        mine.where(Order.status.in_([st.value for st in OPEN_FOR_CAP]))) or 0)
-    today = int(await s.scalar(
-        mine.where(Order.created_at >= day_start(now, policy.timing.desk.tz))) or 0)
+    open_orders = await orders.count_of_client(
+        s, client_id, statuses=[st.value for st in OPEN_FOR_CAP])
+    today = await orders.count_of_client(s, client_id,
+                                         since=day_start(now, policy.timing.desk.tz))
     check_order_quota(open_orders, today, policy.max_open_orders, policy.max_orders_per_day)
 
 
 async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
-        existing = await s.scalar(select(Order).where(Order.draft_token == request.token))
+        existing = await orders.by_draft(s, request.token)
         if existing is not None:
             return await order_view(s, existing)
         # Locked (on PostgreSQL) so two Confirms of different drafts cannot both pass the caps.
-        client = await s.get(User, client_id, with_for_update=True)
+        client = await users.get(s, client_id, lock=True)
         if client is not None and client.blocked:
             raise NotAllowed("error.client_blocked")
         await _check_quota(ctx, s, client_id, now)
-        service = await s.get(Service, request.service)
+        service = await users.service(s, request.service)
         if service is None or not service.active:
             raise InvalidInput("error.service_unknown")
         urgent = request.urgent
@@ -115,8 +113,7 @@ async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderV
             visit_date=request.visit_date, visit_slot=request.visit_slot, phone=request.phone,
             payment=request.payment, status=Status.SUBMITTED, created_at=now, updated_at=now,
         )
-        s.add(order)
-        await s.flush()
+        await orders.add(s, order)
         await plan(ctx, s, order, now)
         audit(s, now, actor_id=client_id, role=Role.CLIENT, action="submit", order_id=order.id,
               to_status=Status.SUBMITTED)
@@ -128,18 +125,14 @@ async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderV
 
 async def my_orders(ctx: Context, client_id: int, limit: int = 20) -> list[OrderView]:
     async with ctx.tx() as s:
-        rows = (await s.scalars(
-            select(Order).where(Order.client_id == client_id)
-            .order_by(Order.id.desc()).limit(limit)
-        )).all()
-        return [await order_view(s, o) for o in rows]
+        return await order_views(s, await orders.of_client(s, client_id, limit))
 
 
 async def get_order(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """An order as its client, its master or the desk may see it; NotFound for anyone else.
     A master who is only offered the job is not its master yet: he sees the offer, not this."""
     async with ctx.tx() as s:
-        order = await s.get(Order, order_id)
+        order = await orders.get(s, order_id)
         if order is None or not (
             actor.is_desk or order.client_id == actor.user_id
             or (actor.master_id is not None and actor.master_id == order.master_id)
@@ -154,13 +147,9 @@ async def reject_order(ctx: Context, actor: Actor, order_id: int, reason: str) -
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = Status(order.status)
-        role, to = authorize(actor, parties(order), Action.REJECT)
-        await cas_status(ctx, s, order, to, now, reason=reason)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.REJECT, order_id=order.id,
-              from_status=prev, to_status=to, reason=reason)
+        await transition(ctx, s, order, Step(Action.REJECT, actor, values=dict(reason=reason),
+                                             reason=reason), now)
         enqueue(s, now, ClientRejected(reason=reason), to=To.chat(order.client_id, order.id))
-        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -175,13 +164,11 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str,
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = Status(order.status)
-        role, to = authorize(actor, parties(order), Action.CANCEL)
         master_id = order.master_id
-        await cas_status(ctx, s, order, to, now, reason=reason, offered_master_id=None)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.CANCEL,
-              order_id=order.id, from_status=prev, to_status=to,
-              reason=f"{reason}: {note}" if note else reason)
+        moved = await transition(ctx, s, order, Step(
+            Action.CANCEL, actor, values=dict(reason=reason, offered_master_id=None),
+            reason=f"{reason}: {note}" if note else reason), now)
+        prev, role = moved.before, moved.role
         await close_pending_offers(s, order.id, "cancelled", now)
         if master_id:  # the offered master's offer message says so (close_pending_offers)
             uid = await master_user_id(s, master_id)
@@ -194,5 +181,4 @@ async def cancel_order(ctx: Context, actor: Actor, order_id: int, reason: str,
             enqueue(s, now, DeskClientCancelled(reason=reason, note=note,
                                                 late=prev == Status.SCHEDULED),
                     to=To.desk(order.id))
-        card_changed(s, now, order.id)
         return await order_view(s, order)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import Conflict, NotAllowed, NotFound
+from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.money import check_amount, plain
 from bot.domain.pricing import (
     ACCEPTED,
@@ -18,7 +17,6 @@ from bot.domain.pricing import (
     MAX_REASON,
     PROPOSED,
     QUOTE,
-    WITHDRAWN,
     ReportTerms,
     can_decide,
     can_propose_extra,
@@ -33,19 +31,15 @@ from bot.events import ClientExtra, ClientQuote, DeskPrice, MasterPrice, To
 from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import load_order, master_user_id, parties
 from bot.services.views import order_view, price_item_view, price_items
-from db.models import Order, PriceItem, Service
+from db import orders, prices, users
+from db.models import Order, PriceItem
 
 
 async def lock_order(s: AsyncSession, order: Order, now: datetime) -> None:
     """Take the order's row before reading its price items (compare-and-set on the status and
     the stop): a new quote, the client's answer and the report of one order then run one after
     another, so none of them decides on what another is changing."""
-    result = await s.execute(
-        update(Order).where(Order.id == order.id, Order.status == order.status,
-                            Order.stopped.is_(order.stopped))
-        .values(updated_at=now).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict("error.conflict")
+    await orders.lock(s, order, now)
 
 
 async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: int,
@@ -60,14 +54,9 @@ async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: int,
         own_job(actor, parties(order))
         await lock_order(s, order, now)
         can_quote(Status(order.status), order.stopped, await price_items(s, order.id))
-        await s.execute(
-            update(PriceItem).where(PriceItem.order_id == order.id, PriceItem.kind == QUOTE,
-                                    PriceItem.status == PROPOSED)
-            .values(status=WITHDRAWN, decided_at=now))
-        item = PriceItem(order_id=order.id, kind=QUOTE, item=note or "", amount=amount,
-                         status=PROPOSED, created_at=now)
-        s.add(item)
-        await s.flush()
+        await prices.withdraw_open(s, order.id, now, kind=QUOTE)
+        item = await prices.add(s, PriceItem(order_id=order.id, kind=QUOTE, item=note or "",
+                                             amount=amount, status=PROPOSED, created_at=now))
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="quote",
               order_id=order.id, master_id=order.master_id, reason=plain(amount, ctx.policy.money))
         enqueue(s, now, ClientQuote(item_id=item.id), to=To.chat(order.client_id, order.id))
@@ -91,8 +80,7 @@ async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, am
         can_propose_extra(Status(order.status), order.stopped, await price_items(s, order.id))
         row = PriceItem(order_id=order.id, kind=EXTRA, item=what, amount=amount, reason=why,
                         status=PROPOSED, created_at=now)
-        s.add(row)
-        await s.flush()
+        await prices.add(s, row)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="extra",
               order_id=order.id, master_id=order.master_id,
               reason=f"{plain(amount, ctx.policy.money)} {what}")
@@ -107,7 +95,7 @@ async def _decide(ctx: Context, actor: Actor, order_id: int, item_id: int, kind:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        row = await s.get(PriceItem, item_id)
+        row = await prices.get(s, item_id)
         if row is None or row.order_id != order.id or row.kind != kind:
             raise NotFound("error.not_found")
         if order.client_id != actor.user_id:
@@ -116,11 +104,7 @@ async def _decide(ctx: Context, actor: Actor, order_id: int, item_id: int, kind:
         await s.refresh(row)
         can_decide(Status(order.status), order.stopped, price_item_view(row))
         status = ACCEPTED if accept else DECLINED
-        result = await s.execute(
-            update(PriceItem).where(PriceItem.id == row.id, PriceItem.status == PROPOSED)
-            .values(status=status, decided_at=now).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.price_decided")
+        await prices.decide(s, row.id, status, now)
         audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action=f"{kind}_{status}",
               order_id=order.id, master_id=order.master_id,
               reason=plain(row.amount, ctx.policy.money))
@@ -150,6 +134,6 @@ async def report_terms(ctx: Context, actor: Actor, order_id: int) -> ReportTerms
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
         own_job(actor, parties(order))
-        service = await s.get(Service, order.service)
+        service = await users.service(s, order.service)
         return ReportTerms(price_cap(await price_items(s, order.id)),
                            service.warranty_min_months if service else 1)

@@ -20,28 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Kind
 from bot.domain.errors import NotFound
 from bot.domain.privacy import SETTLED, blocks_erasure, scrubbed_reason
-from bot.domain.states import Status
 from bot.events import DeskErased, To
+from bot.services import clocks
 from bot.services.base import Context, audit, card_changed, enqueue, master_card_changed
 from bot.services.privacy_export import export_rows
-from db.models import (
-    AuditEntry,
-    Deadline,
-    FsmRecord,
-    JobMessage,
-    Master,
-    MasterService,
-    Order,
-    OutboxMessage,
-    Review,
-    User,
-)
+from db import masters, users
+from db import privacy as rows
+from db.models import Master
 
 ERASED_NAME = "deleted user"
 ERASED_STATUS = "erased"  # a master record whose person asked for erasure
@@ -60,10 +50,10 @@ async def export_my_data(ctx: Context, user_id: int,
                          conversation: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything stored about this person, JSON-safe (one read transaction)."""
     async with ctx.tx() as s:
-        user = await s.get(User, user_id)
+        user = await users.get(s, user_id)
         if user is None:
             raise NotFound("error.not_found")
-        master = await s.scalar(select(Master).where(Master.user_id == user_id))
+        master = await masters.of_user(s, user_id)
         data = await export_rows(s, user, master, ctx.clock(), ctx.policy.money)
         if conversation:
             data["conversation_in_progress"] = conversation
@@ -72,42 +62,34 @@ async def export_my_data(ctx: Context, user_id: int,
 
 async def open_orders_of(s: AsyncSession, user_id: int, master_id: int | None) -> list[int]:
     """His orders (as client or master) that still need the parties' personal data."""
-    mine = Order.client_id == user_id
-    if master_id is not None:
-        mine = or_(mine, Order.master_id == master_id,
-                   (Order.offered_master_id == master_id) & (Order.status == Status.OFFERED))
-    rows = (await s.execute(select(Order.id, Order.status, Order.rework_due).where(mine)
-                            .order_by(Order.id))).all()
-    return [r.id for r in rows if blocks_erasure(r.status, r.rework_due)]
+    return [oid for oid, status, rework_due in await rows.orders_of(s, user_id, master_id)
+            if blocks_erasure(status, rework_due)]
 
 
 async def my_open_orders(ctx: Context, user_id: int) -> list[int]:
     async with ctx.tx() as s:
-        master_id = await s.scalar(select(Master.id).where(Master.user_id == user_id))
-        return await open_orders_of(s, user_id, master_id)
+        master = await masters.of_user(s, user_id)
+        return await open_orders_of(s, user_id, master.id if master else None)
 
 
-TO_THE_CLIENT = (Kind.REVIEW.value, Kind.WARRANTY_END.value)
+TO_THE_CLIENT = (Kind.REVIEW, Kind.WARRANTY_END)
 
 
 async def erase_my_data(ctx: Context, user_id: int) -> Erasure:
     """Erase his personal data, unless an order of his is open (then nothing changes)."""
     now = ctx.clock()
     async with ctx.tx() as s:
-        user = await s.get(User, user_id)
+        user = await users.get(s, user_id)
         if user is None:
             raise NotFound("error.not_found")
-        master = await s.scalar(select(Master).where(Master.user_id == user_id))
+        master = await masters.of_user(s, user_id)
         blocking = await open_orders_of(s, user_id, master.id if master else None)
         if blocking:
             return Erasure(False, tuple(blocking))
         user.first_name, user.username = ERASED_NAME, None
-        orders = await _blank_orders(s, user_id)
+        orders = await rows.blank_client_orders(s, user_id, [st.value for st in SETTLED])
         # The review request and the warranty-end notice would still write to him.
-        await s.execute(update(Deadline).where(
-            Deadline.order_id.in_(list(orders)), Deadline.state == "pending",
-            Deadline.kind.in_(TO_THE_CLIENT)).values(state="cancelled")
-            .execution_options(synchronize_session=False))
+        await clocks.cancel(s, orders, TO_THE_CLIENT)
         if master is not None:
             await _retire_master(s, master, now)
         await _forget_traces(s, user_id, master.id if master else None, orders)
@@ -121,28 +103,6 @@ async def erase_my_data(ctx: Context, user_id: int) -> Erasure:
         return Erasure(True)
 
 
-async def _blank_orders(s: AsyncSession, user_id: int) -> dict[int, bool]:
-    """Blank his orders as a client; returns {order id: has a card in the desk}. The WHERE
-    repeats the open-order rule, so an order reopened meanwhile keeps its data."""
-    settled = [st.value for st in SETTLED]
-    rows = (await s.execute(select(Order.id, Order.card_message_id).where(
-        Order.client_id == user_id, Order.status.in_(settled), Order.rework_due.is_(None)))
-    ).all()
-    ids = [r.id for r in rows]
-    if not ids:
-        return {}
-    await s.execute(
-        update(Order).where(Order.id.in_(ids), Order.status.in_(settled),
-                            Order.rework_due.is_(None))
-        .values(description="", photos=[], address=None, latitude=None, longitude=None,
-                phone="", complaint=None, complaint_photos=[], report_photos=[],
-                checkin_lat=None, checkin_lon=None, code_hash=None, card_digest=None)
-        .execution_options(synchronize_session=False))
-    # His words about the master; the stars stay (they are the master's rating).
-    await s.execute(update(Review).where(Review.order_id.in_(ids)).values(comment=None))
-    return {r.id: r.card_message_id is not None for r in rows}
-
-
 async def _retire_master(s: AsyncSession, master: Master, now: datetime) -> None:
     master.name, master.phone = ERASED_NAME, ""
     master.tax_id = master.legal_form = master.photo = None
@@ -150,7 +110,7 @@ async def _retire_master(s: AsyncSession, master: Master, now: datetime) -> None
     master.documents, master.districts = [], []
     master.status, master.verified, master.on_duty = ERASED_STATUS, False, False
     master.decided_at, master.card_digest = now, None
-    await s.execute(delete(MasterService).where(MasterService.master_id == master.id))
+    await rows.drop_services(s, master.id)
     if master.card_message_id is not None:
         master_card_changed(s, now, master.id)
 
@@ -159,25 +119,16 @@ async def _forget_traces(s: AsyncSession, user_id: int, master_id: int | None,
                          orders: dict[int, bool]) -> None:
     """His conversation, the messages queued to him, and copies of his words and files (in
     the outbox and in the audit log's reasons)."""
-    # The private chat's FSM key is "fsm:<bot>:<chat>:<user>:<destiny>", chat == user.
-    await s.execute(delete(FsmRecord).where(FsmRecord.key.like(f"%:{user_id}:{user_id}:%")))
-    await s.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == user_id))
-    await s.execute(delete(JobMessage).where(JobMessage.chat_id == user_id))
-    if orders:  # delivered copies of what he wrote to the desk; the audit log keeps the facts
-        await s.execute(delete(OutboxMessage).where(OutboxMessage.order_id.in_(list(orders)),
-                                                    OutboxMessage.status != "pending"))
-    mine = AuditEntry.order_id.in_(list(orders))
-    if master_id is not None:
-        mine = or_(mine, AuditEntry.master_id == master_id)
-    for entry in (await s.scalars(select(AuditEntry).where(mine))).all():
+    await rows.drop_private_chat(s, user_id)
+    # Delivered copies of what he wrote to the desk; the audit log keeps the facts.
+    await rows.drop_delivered(s, orders)
+    for entry in await rows.audit_about(s, orders, master_id):
         if entry.order_id is not None and entry.order_id not in orders:
             continue  # a job of his: the client's words there are the client's
         entry.reason = scrubbed_reason(entry.action, entry.reason)
-    rows = (await s.scalars(select(OutboxMessage).where(
-        OutboxMessage.kind.in_([*_MASTER_ROWS, "desk_unreachable"])))).all()
-    for row in rows:
+    for row in await rows.queued_of_kinds(s, [*_MASTER_ROWS, "desk_unreachable"]):
         p = row.payload or {}
         if (master_id is not None and row.kind in _MASTER_ROWS
                 and p.get("master_id") == master_id) or p.get("user_id") == user_id:
-            await s.delete(row)
+            await rows.remove(s, row)
 

@@ -7,23 +7,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.money import Currency
 from bot.domain.money import plain as money_text
 from bot.services.base import without_secrets
-from db.models import (
-    AuditEntry,
-    Master,
-    MasterService,
-    Offer,
-    Order,
-    OutboxMessage,
-    PriceItem,
-    Review,
-    User,
-)
+from db import masters as master_rows
+from db import offers as offer_rows
+from db import prices as price_rows
+from db import privacy as rows
+from db.models import Master, Order, User
 
 # Payload keys of queued messages that name or show someone else (the master's photo on the
 # "your master" card, a writer's name): left out of his copy.
@@ -65,8 +58,7 @@ def payload_for_export(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
 async def _order_rows(s: AsyncSession, orders: Sequence[Order], fields: tuple[str, ...],
                      stars_key: str, cur: Currency) -> list[dict[str, Any]]:
     """The orders' own fields with their price items, the items read in one query."""
-    items = (await s.scalars(select(PriceItem).where(
-        PriceItem.order_id.in_([o.id for o in orders])).order_by(PriceItem.id))).all()
+    items = await price_rows.of_orders(s, [o.id for o in orders])
     prices: dict[int, list[dict[str, Any]]] = {o.id: [] for o in orders}
     for p in items:
         prices[p.order_id].append(_with_money(_pick(
@@ -90,15 +82,11 @@ _JOB_FIELDS = (
 
 async def export_rows(s: AsyncSession, user: User, master: Master | None,
                       now: datetime, cur: Currency) -> dict[str, Any]:
-    orders = (await s.scalars(select(Order).where(Order.client_id == user.id)
-                              .order_by(Order.id))).all()
+    orders = await rows.client_orders(s, user.id)
     as_client = await _order_rows(s, orders, _CLIENT_FIELDS, "stars_the_master_gave_you", cur)
-    written = (await s.scalars(select(Review).where(
-        Review.order_id.in_([o.id for o in orders])).order_by(Review.id))).all()
-    queued = (await s.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == user.id)
-                              .order_by(OutboxMessage.id))).all()
-    actions = (await s.scalars(select(AuditEntry).where(AuditEntry.actor_id == user.id)
-                               .order_by(AuditEntry.id))).all()
+    written = await rows.reviews_of_orders(s, [o.id for o in orders])
+    queued = await rows.queued_to(s, user.id)
+    actions = await rows.actions_of(s, user.id)
     data: dict[str, Any] = {
         "exported_at": plain(now),
         "user": _pick(user, "id", "first_name", "username", "language_code", "locale",
@@ -121,8 +109,7 @@ async def export_rows(s: AsyncSession, user: User, master: Master | None,
 
 
 async def _master(s: AsyncSession, m: Master) -> dict[str, Any]:
-    services = (await s.scalars(select(MasterService.service).where(
-        MasterService.master_id == m.id).order_by(MasterService.service))).all()
+    services = sorted(await master_rows.services_of(s, m.id))
     return {**_pick(m, "id", "name", "phone", "status", "verified", "blocked", "block_reason",
                     "legal_form", "tax_id", "districts", "documents", "photo", "on_duty",
                     "reject_reason", "question", "answer", "created_at", "decided_at"),
@@ -130,13 +117,10 @@ async def _master(s: AsyncSession, m: Master) -> dict[str, Any]:
 
 
 async def _master_work(s: AsyncSession, m: Master, cur: Currency) -> dict[str, Any]:
-    jobs = (await s.scalars(select(Order).where(Order.master_id == m.id)
-                            .order_by(Order.id))).all()
+    jobs = await rows.master_jobs(s, m.id)
     as_master = await _order_rows(s, jobs, _JOB_FIELDS, "stars_you_gave_the_client", cur)
-    offers = (await s.scalars(select(Offer).where(Offer.master_id == m.id)
-                              .order_by(Offer.id))).all()
-    received = (await s.scalars(select(Review).where(Review.master_id == m.id)
-                                .order_by(Review.id))).all()
+    offers = await offer_rows.of_master(s, m.id)
+    received = await rows.reviews_of_master(s, m.id)
     return {
         "jobs_as_master": as_master,
         "offers_to_you": [_pick(o, "order_id", "status", "created_at", "decided_at")

@@ -7,8 +7,6 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound, TooFast
 from bot.domain.files import check_document
 from bot.domain.rules import Actor, clip
@@ -16,7 +14,8 @@ from bot.domain.states import TERMINAL, Status
 from bot.events import Relay, To
 from bot.services.base import Context, enqueue
 from bot.services.common import load_order, master_user_id
-from db.models import Master, Order, User
+from db import masters, orders, users
+from db.models import User
 
 KINDS = ("text", "photo", "document")
 # What Telegram lets a person send; the header is made room for when the message is sent
@@ -64,7 +63,7 @@ async def write_to_desk(ctx: Context, actor: Actor, order_id: int, kind: str,
         if Status(order.status) in CLOSED:
             raise NotAllowed("error.relay_closed")
         # Locked (on PostgreSQL): two messages at once must not both take the last token.
-        user = await s.get(User, actor.user_id, with_for_update=True)
+        user = await users.get(s, actor.user_id, lock=True)
         refused = _take_turn(ctx, user, now) if user is not None else None
         if refused is None:
             enqueue(s, now, Relay(side=side, content=kind, text=body, file_id=file_id,
@@ -88,7 +87,8 @@ def _take_turn(ctx: Context, user: User, now: datetime) -> TooFast | None:
 
 async def order_of_topic(ctx: Context, topic_id: int) -> int | None:
     async with ctx.tx() as s:
-        return await s.scalar(select(Order.id).where(Order.topic_id == topic_id).limit(1))
+        order = await orders.of_topic(s, topic_id)
+        return order.id if order is not None else None
 
 
 async def answer_from_desk(ctx: Context, actor: Actor, topic_id: int, kind: str,
@@ -101,16 +101,15 @@ async def answer_from_desk(ctx: Context, actor: Actor, topic_id: int, kind: str,
     body, file_id = _content(kind, text, file_id)
     now = ctx.clock()
     async with ctx.tx() as s:
-        order = await s.scalar(select(Order).where(Order.topic_id == topic_id).limit(1))
+        order = await orders.of_topic(s, topic_id)
         if order is None:
             raise NotFound("error.not_found")
-        order = await load_order(s, order.id)
         if to_master:
             if order.master_id is None:
                 raise NotAllowed("error.relay_no_master")
             chat = await master_user_id(s, order.master_id)
-            blocked = await s.scalar(select(Master.blocked).where(Master.id == order.master_id))
-            if blocked:
+            master = await masters.get(s, order.master_id)
+            if master is not None and master.blocked:
                 raise NotAllowed("error.relay_no_master")
         else:
             chat = order.client_id

@@ -4,7 +4,6 @@ masters' Bayesian rating per category [Q]."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.deadlines import Kind
@@ -13,9 +12,11 @@ from bot.domain.reviews import LOW, MAX_COMMENT, MAX_STARS, MIN_STARS, check_rev
 from bot.domain.rules import Actor, clip, own_job
 from bot.domain.states import Role, Status
 from bot.events import DeskClientRated, DeskReview, MasterReview, To
+from bot.services import clocks
 from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.common import load_order, master_user_id, parties
-from db.models import Deadline, Order, Review
+from db import orders, reviews
+from db.models import Review
 
 REVIEWABLE = (Status.COMPLETED, Status.DISPUTED)
 
@@ -36,15 +37,14 @@ async def leave_review(ctx: Context, actor: Actor, order_id: int, stars: int,
                 # his own order as its master (never assignable now, but older rows may be):
                 # the stars would feed his own ranking
                 raise NotAllowed("error.own_order")
-            if await s.scalar(select(Review.id).where(Review.order_id == order.id)):
+            if await reviews.of_order(s, order.id) is not None:
                 raise Conflict("error.already_reviewed")
-            s.add(Review(order_id=order.id, master_id=order.master_id, service=order.service,
-                         stars=stars, comment=text, created_at=now))
-            await s.flush()  # the unique order_id settles a double tap here
+            # The unique order_id settles a double tap here.
+            await reviews.add(s, Review(order_id=order.id, master_id=order.master_id,
+                                        service=order.service, stars=stars, comment=text,
+                                        created_at=now))
             # The review is in: the reminder that would ask for it is met.
-            await s.execute(update(Deadline).where(
-                Deadline.order_id == order.id, Deadline.kind == Kind.REVIEW.value,
-                Deadline.state == "pending").values(state="cancelled"))
+            await clocks.cancel(s, [order.id], [Kind.REVIEW])
             audit(s, now, actor_id=actor.user_id, role=Role.CLIENT, action="review",
                   order_id=order.id, master_id=order.master_id, reason=f"{stars} {text or ''}")
             enqueue(s, now, DeskReview(stars=stars, comment=text, alert=stars <= LOW),
@@ -66,7 +66,7 @@ async def correct_review(ctx: Context, actor: Actor, order_id: int, text: str) -
         raise InvalidInput("error.review_text")
     now = ctx.clock()
     async with ctx.tx() as s:
-        review = await s.scalar(select(Review).where(Review.order_id == order_id))
+        review = await reviews.of_order(s, order_id)
         if review is None:
             raise NotAllowed("error.no_review")
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="review_corrected",
@@ -86,11 +86,7 @@ async def rate_client(ctx: Context, actor: Actor, order_id: int, stars: int) -> 
         own_job(actor, parties(order))
         if order.status not in REVIEWABLE:
             raise NotAllowed("error.wrong_state")
-        done = await s.execute(
-            update(Order).where(Order.id == order.id, Order.client_stars.is_(None))
-            .values(client_stars=stars).execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict("error.already_rated")
+        await orders.rate_client(s, order, stars)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="rate_client",
               order_id=order.id, master_id=order.master_id, reason=str(stars))
         enqueue(s, now, DeskClientRated(stars=stars, alert=stars <= LOW), to=To.desk(order.id))

@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.errors import InvalidInput
@@ -14,7 +13,8 @@ from bot.domain.spoof import visible
 from bot.domain.views import MasterView, UserView
 from bot.services.base import Context
 from bot.services.views import master_view, user_view
-from db.models import Master, Service, User
+from db import masters, users
+from db.models import Service, User
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "services.json"
 
@@ -46,18 +46,18 @@ async def _touch(
     language_code: str | None,
 ) -> tuple[UserView, MasterView | None]:
     async with ctx.tx() as s:
-        user = await s.get(User, user_id)
+        user = await users.get(s, user_id)
         if user is None:
             user = User(id=user_id, first_name=first_name[:128], username=username,
                         language_code=language_code, created_at=ctx.clock())
-            s.add(user)
+            users.add(s, user)
         elif (user.first_name, user.username, user.language_code, user.unreachable) != (
             first_name[:128], username, language_code, False
         ):
             user.first_name, user.username = first_name[:128], username
             user.language_code = language_code
             user.unreachable = False  # he writes to us, so he has unblocked the bot
-        master = await s.scalar(select(Master).where(Master.user_id == user_id))
+        master = await masters.of_user(s, user_id)
         mv = await master_view(s, master) if master else None
         await s.flush()
         return user_view(user), mv
@@ -65,7 +65,7 @@ async def _touch(
 
 async def set_locale(ctx: Context, user_id: int, locale: str) -> None:
     async with ctx.tx() as s:
-        user = await s.get(User, user_id)
+        user = await users.get(s, user_id)
         if user is None:
             raise InvalidInput("error.not_found")
         user.locale = locale
@@ -82,18 +82,17 @@ async def seed_catalogue(ctx: Context, path: Path = DEFAULT_CATALOGUE) -> int:
 
 async def _seed(ctx: Context, path: Path) -> int:
     async with ctx.tx() as s:
-        if await s.scalar(select(func.count()).select_from(Service)):
+        if await users.has_services(s):
             return 0
         items = json.loads(path.read_text(encoding="utf-8"))
         for pos, item in enumerate(items):
-            s.add(Service(code=item["code"], position=pos, names=item["names"], active=True,
-                          warranty_min_months=int(item.get("warranty_min_months", 1))))
+            users.add_service(s, Service(
+                code=item["code"], position=pos, names=item["names"], active=True,
+                warranty_min_months=int(item.get("warranty_min_months", 1))))
         return len(items)
 
 
 async def catalogue(ctx: Context) -> list[ServiceItem]:
     async with ctx.tx() as s:
-        rows = (await s.scalars(
-            select(Service).where(Service.active.is_(True)).order_by(Service.position)
-        )).all()
+        rows = await users.active_services(s)
         return [ServiceItem(r.code, dict(r.names), r.warranty_min_months) for r in rows]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pricing import PriceItemView
 from bot.domain.states import Status
 from bot.domain.views import MasterView, OrderView, UserView
-from db.models import Deadline, Master, MasterService, Order, PriceItem, Review, User
+from db import deadlines, prices
+from db import masters as master_rows
+from db import reviews as review_rows
+from db import users as user_rows
+from db.models import Master, Order, PriceItem, Review, User
 
 
 def user_view(u: User) -> UserView:
@@ -17,9 +24,16 @@ def user_view(u: User) -> UserView:
 
 
 async def master_view(s: AsyncSession, m: Master) -> MasterView:
-    services = (await s.scalars(
-        select(MasterService.service).where(MasterService.master_id == m.id)
-    )).all()
+    return (await master_views(s, [m]))[0]
+
+
+async def master_views(s: AsyncSession, rows: Sequence[Master]) -> list[MasterView]:
+    """The views of several masters in one query for their services."""
+    services = await master_rows.services_of_many(s, [m.id for m in rows])
+    return [_master(m, services.get(m.id, [])) for m in rows]
+
+
+def _master(m: Master, services: list[str]) -> MasterView:
     return MasterView(m.id, m.user_id, m.name, m.phone, m.status, m.verified, m.blocked,
                       tuple(sorted(services)), m.card_message_id, m.legal_form, m.tax_id,
                       tuple(m.districts or ()), tuple(m.documents or ()), m.photo, m.on_duty,
@@ -27,15 +41,59 @@ async def master_view(s: AsyncSession, m: Master) -> MasterView:
 
 
 async def order_view(s: AsyncSession, o: Order) -> OrderView:
-    client = await s.get(User, o.client_id)
-    master = await s.get(Master, o.master_id) if o.master_id else None
-    offered = await s.get(Master, o.offered_master_id) \
-        if o.offered_master_id and o.status == Status.OFFERED else None
-    expires = await s.scalar(select(Deadline.due_at).where(
-        Deadline.order_id == o.id, Deadline.kind == "offer", Deadline.state == "pending")
-        .order_by(Deadline.id.desc()).limit(1)) if offered else None
-    review = await s.scalar(select(Review).where(Review.order_id == o.id)) \
-        if o.status in (Status.COMPLETED, Status.DISPUTED) else None
+    return (await order_views(s, [o]))[0]
+
+
+@dataclass(frozen=True)
+class _Around:
+    """What the views of several orders need besides the orders, read in a fixed number of
+    queries (one per table) whatever the number and the states of the orders."""
+
+    users: dict[int, User]
+    masters: dict[int, Master]
+    expires: dict[int, datetime]
+    reviews: dict[int, Review]
+    items: dict[int, list[PriceItemView]]
+
+
+def _offered(o: Order) -> int | None:
+    return o.offered_master_id if o.offered_master_id and o.status == Status.OFFERED else None
+
+
+async def _around(s: AsyncSession, rows: Sequence[Order]) -> _Around:
+    ids = [o.id for o in rows]
+    masters = await master_rows.many(s, {m for o in rows for m in (o.master_id, _offered(o))
+                                         if m})
+    users = await user_rows.many(s, {o.client_id for o in rows}
+                                 | {m.user_id for m in masters.values()})
+    # Every order's, whatever its state, so that the statements do not depend on the states.
+    expires = await deadlines.offers_expiring(s, ids)
+    reviews = await review_rows.of_orders(s, ids)
+    items: dict[int, list[PriceItemView]] = {i: [] for i in ids}
+    for p in await prices.of_orders(s, ids):
+        items[p.order_id].append(price_item_view(p))
+    return _Around(users, masters, expires, reviews, items)
+
+
+_REVIEWED = (Status.COMPLETED, Status.DISPUTED)
+
+
+async def order_views(s: AsyncSession, rows: Sequence[Order]) -> list[OrderView]:
+    """The views of several orders (my orders, the SLA board, a search) in a fixed number of
+    queries."""
+    if not rows:
+        return []
+    around = await _around(s, rows)
+    return [_view(o, around) for o in rows]
+
+
+def _view(o: Order, a: _Around) -> OrderView:
+    client = a.users.get(o.client_id)
+    master = a.masters.get(o.master_id) if o.master_id else None
+    offered_id = _offered(o)
+    offered = a.masters.get(offered_id) if offered_id else None
+    review = a.reviews.get(o.id) if o.status in _REVIEWED else None
+    mover = master or offered
     return OrderView(
         id=o.id, client_id=o.client_id, service=o.service, description=o.description,
         photos=tuple(o.photos or ()), address=o.address, latitude=o.latitude,
@@ -60,12 +118,12 @@ async def order_view(s: AsyncSession, o: Order) -> OrderView:
         master_user_id=master.user_id if master else None,
         proposed_visit_at=o.proposed_visit_at, proposed_by=o.proposed_by,
         checkin_lat=o.checkin_lat, checkin_lon=o.checkin_lon,
-        price_items=await price_items(s, o.id), warranty_months=o.warranty_months,
+        price_items=tuple(a.items.get(o.id, ())), warranty_months=o.warranty_months,
         report_notes=o.report_notes,
-        offered_master_name=offered.name if offered else None, offer_expires_at=expires,
+        offered_master_name=offered.name if offered else None,
+        offer_expires_at=a.expires.get(o.id) if offered else None,
         client_locale=_locale(client),
-        master_locale=_locale(await s.get(User, (master or offered).user_id))
-        if master or offered else None,
+        master_locale=_locale(a.users.get(mover.user_id)) if mover else None,
     )
 
 
@@ -80,8 +138,4 @@ def price_item_view(p: PriceItem) -> PriceItemView:
 
 
 async def price_items(s: AsyncSession, order_id: int) -> tuple[PriceItemView, ...]:
-    rows = (await s.scalars(
-        select(PriceItem).where(PriceItem.order_id == order_id).order_by(PriceItem.id)
-        .execution_options(populate_existing=True)  # rows moved by compare-and-set UPDATEs
-    )).all()
-    return tuple(price_item_view(p) for p in rows)
+    return tuple(price_item_view(p) for p in await prices.of_orders(s, [order_id]))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
@@ -29,9 +28,10 @@ from bot.domain.visits import (
 )
 from bot.events import DeskNote, To, VisitAnswer, VisitProposal
 from bot.services.base import Context, audit, card_changed, enqueue
+from bot.services.clocks import plan
 from bot.services.common import load_order, master_user_id, parties
-from bot.services.deadlines import plan
 from bot.services.views import order_view
+from db import orders
 from db.models import Order
 
 MAX_AHEAD = timedelta(days=30)  # as far ahead as a visit may be typed (rules.parse_visit)
@@ -51,18 +51,6 @@ async def _user_of(s: AsyncSession, order: Order, side: str) -> int:
     return await master_user_id(s, order.master_id)
 
 
-def _as_read(order: Order) -> list[ColumnElement[bool]]:
-    """WHERE clauses: the order's visit and proposal are still what we read."""
-    return [
-        Order.id == order.id, Order.status == Status.SCHEDULED, Order.stopped.is_(False),
-        Order.visit_at == order.visit_at,
-        Order.proposed_visit_at.is_(None) if order.proposed_visit_at is None
-        else Order.proposed_visit_at == order.proposed_visit_at,
-        Order.proposed_by.is_(None) if order.proposed_by is None
-        else Order.proposed_by == order.proposed_by,
-    ]
-
-
 async def propose_visit(ctx: Context, actor: Actor, order_id: int,
                         at: datetime) -> OrderView:
     """The master or the client proposes `at` instead of the agreed time."""
@@ -76,13 +64,8 @@ async def propose_visit(ctx: Context, actor: Actor, order_id: int,
         if order.visit_at == at:
             raise InvalidInput("error.visit_same")
         replaced, replaced_by = order.proposed_visit_at, order.proposed_by
-        result = await s.execute(
-            update(Order).where(*_as_read(order))
-            .values(proposed_visit_at=at, proposed_by=side, updated_at=now)
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.conflict")
-        await s.refresh(order)
+        await orders.set_visit(s, order, proposed_visit_at=at, proposed_by=side,
+                               updated_at=now)
         counter = replaced is not None and replaced_by != side
         audit(s, now, actor_id=actor.user_id, role=Role(side), action="visit_propose",
               order_id=order.id, master_id=order.master_id,
@@ -116,12 +99,8 @@ async def answer_proposal(ctx: Context, actor: Actor, order_id: int, stamp: int,
                                          updated_at=now)
         if accept:
             values["visit_at"] = proposed
-        result = await s.execute(update(Order).where(*_as_read(order)).values(**values)
-                                 .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.proposal_gone")
         old = order.visit_at
-        await s.refresh(order)
+        await orders.set_visit(s, order, conflict="error.proposal_gone", **values)
         if accept:
             await plan(ctx, s, order, now)  # the visit reminder and arrival restart
         audit(s, now, actor_id=actor.user_id, role=Role(side),

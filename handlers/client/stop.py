@@ -11,8 +11,8 @@ from bot.domain.rules import Actor
 from bot.i18n import _
 from bot.notify.keyboards import stars_keyboard
 from bot.services.base import Context
+from bot.services.completion import accept_work
 from bot.services.field import stop_job
-from bot.services.work import accept_work
 
 
 async def ask(query: CallbackQuery, callback_data: ClientOrder) -> None:

@@ -21,15 +21,13 @@ from bot.domain.rules import Actor
 from bot.i18n import _, ngettext
 from bot.notify.render import MASTER_REJECT_REASON_NAMES, Renderer, q
 from bot.services.base import Context
+from bot.services.blocking import block_master, set_client_blocked, unblock_master
 from bot.services.common import card_menu_shown
 from bot.services.masters import (
     ask_applicant,
-    block_master,
     decide_master,
     desk_master,
-    set_client_blocked,
     show_card,
-    unblock_master,
     verification_queue,
 )
 from fsm.states import DeskInput

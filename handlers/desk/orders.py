@@ -34,7 +34,9 @@ from bot.notify.render import (
 from bot.services.base import Context
 from bot.services.common import card_menu_shown
 from bot.services.complaints import resolve_claim, rework_done
+from bot.services.completion import reissue_code
 from bot.services.field import resume_job
+from bot.services.master_requests import decide_extension, decide_release, take_away
 from bot.services.matching import auto_offer, candidates
 from bot.services.offers import offer_order, withdraw_offer
 from bot.services.orders import (
@@ -44,8 +46,6 @@ from bot.services.orders import (
     get_order,
     reject_order,
 )
-from bot.services.requests import decide_extension, decide_release, take_away
-from bot.services.work import reissue_code
 from handlers.inputs import message_of
 
 

@@ -16,7 +16,7 @@ from bot.i18n import _, fmt_decimal, ngettext
 from bot.notify.fit import fit_list
 from bot.notify.render import Renderer, and_more, q
 from bot.services.base import Context
-from bot.services.reports import desk_stats, export_csv, find_orders, order_for_desk
+from bot.services.figures import desk_stats, export_csv, find_orders, order_for_desk
 from handlers.desk.sla import topic_link
 from handlers.inputs import number_arg
 

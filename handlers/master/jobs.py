@@ -21,10 +21,10 @@ from bot.i18n import _, ngettext
 from bot.notify.keyboards import client_stars_keyboard
 from bot.notify.render import Renderer
 from bot.services.base import Context
+from bot.services.completion import confirm_with_code
 from bot.services.offers import accept_offer, decline_offer
 from bot.services.orders import get_order
 from bot.services.reviews import rate_client
-from bot.services.work import confirm_with_code
 from fsm.states import Code
 from handlers.inputs import message_of
 from handlers.master.shown import show_job

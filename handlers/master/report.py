@@ -32,9 +32,9 @@ from bot.domain.states import Status
 from bot.i18n import _, ngettext
 from bot.notify.render import Renderer, button, rows
 from bot.services.base import Context
+from bot.services.completion import report_completion
 from bot.services.orders import get_order
 from bot.services.pricing import report_terms
-from bot.services.work import report_completion
 from bot.texts import error_text
 from fsm.draft import ReportDraft
 from fsm.forms import Form, Step, parsed

@@ -11,8 +11,8 @@ from bot.domain.rules import Actor
 from bot.i18n import _
 from bot.notify.render import EXTENSION_REASON_NAMES, RELEASE_REASON_NAMES, Renderer
 from bot.services.base import Context
+from bot.services.master_requests import EXTENSION_REASONS, RELEASE_REASONS, ask
 from bot.services.orders import get_order
-from bot.services.requests import EXTENSION_REASONS, RELEASE_REASONS, ask
 
 # (what the desk is asked for, its reasons, their names, the press that picks one)
 KINDS = {JobAction.EXTEND: ("extension", EXTENSION_REASONS, EXTENSION_REASON_NAMES,

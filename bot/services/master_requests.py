@@ -3,22 +3,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Kind
-from bot.domain.errors import Conflict, InvalidInput, NotAllowed
-from bot.domain.rules import Actor, authorize, own_job
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.rules import Actor, own_job
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.events import ClientRematch, DeskNote, MasterRequestDecided, To
-from bot.services.base import Context, audit, card_changed, enqueue
-from bot.services.common import cas_status, load_order, master_user_id, parties
-from bot.services.deadlines import move_deadline
+from bot.services.base import Context, audit, card_changed, enqueue, mark_card
+from bot.services.clocks import move_deadline
+from bot.services.common import load_order, master_user_id, parties
 from bot.services.job_messages import revoke_job
+from bot.services.transition import Step, transition
 from bot.services.views import order_view
-from db.models import Deadline, Master, Order
+from db import deadlines, masters, orders
+from db.models import Order
 
 EXTENSION_REASONS = ("weather", "client_unavailable", "parts")  # [C 4(1)] exemptions
 RELEASE_REASONS = ("illness", "emergency", "job_differs", "other")
@@ -37,31 +39,18 @@ async def ask(ctx: Context, actor: Actor, order_id: int, kind: str, reason: str)
         own_job(actor, parties(order))
         if order.status not in IN_WORK:
             raise NotAllowed("error.wrong_state")
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.request.is_(None),
-                                Order.status == order.status)
-            .values(request=kind, request_reason=reason, updated_at=now)
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise Conflict("error.request_open")
+        await orders.open_request(s, order, kind, reason, now)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action=f"ask_{kind}",
               order_id=order.id, master_id=order.master_id, reason=reason)
         enqueue(s, now, DeskNote(note=f"ask_{kind}", reason=reason), to=To.desk(order.id))
         card_changed(s, now, order.id)
-        await s.refresh(order)
         return await order_view(s, order)
 
 
-async def _take_request(s, order: Order, kind: str, now) -> str:  # type: ignore[no-untyped-def]
+async def _take_request(s: AsyncSession, order: Order, kind: str, now: datetime) -> str:
     """Close the open request (compare-and-set: two managers cannot both decide it)."""
-    result = await s.execute(
-        update(Order).where(Order.id == order.id, Order.request == kind)
-        .values(request=None, request_reason=None, updated_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict("error.already_decided")
     reason = order.request_reason or ""
-    await s.refresh(order)
+    await orders.close_request(s, order, kind, now)
     return reason
 
 
@@ -85,9 +74,7 @@ async def decide_extension(ctx: Context, actor: Actor, order_id: int,
                 enqueue(s, now, MasterRequestDecided(request="extension", approved=False),
                         to=To.chat(uid, order.id))
         else:
-            due = await s.scalar(select(Deadline.due_at).where(
-                Deadline.order_id == order.id, Deadline.kind == Kind.COMPLETION.value,
-                Deadline.state == "pending"))
+            due = await deadlines.due_of(s, order.id, Kind.COMPLETION.value)
             new_due = (due or now) + timedelta(hours=hours)
             await move_deadline(ctx, s, order.id, Kind.COMPLETION, new_due)
             audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="extension",
@@ -113,13 +100,9 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
         master_id = order.master_id
         uid = await master_user_id(s, master_id) if master_id else None
         if approve:
-            prev = order.status
-            role, to = authorize(actor, parties(order), Action.RELEASE)
-            await cas_status(ctx, s, order, to, now, master_id=None, visit_at=None,
-                             checked_in_at=None)
-            audit(s, now, actor_id=actor.user_id, role=role, action="release",
-                  order_id=order.id, master_id=master_id, from_status=prev, to_status=to,
-                  reason=reason)
+            await transition(ctx, s, order, Step(
+                Action.RELEASE, actor, audit_as="release", master_id=master_id, reason=reason,
+                values=dict(master_id=None, visit_at=None, checked_in_at=None)), now)
             enqueue(s, now, ClientRematch(), to=To.chat(order.client_id, order.id))
             if uid:
                 revoke_job(s, now, order.id, uid)
@@ -129,7 +112,7 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
         if uid:
             enqueue(s, now, MasterRequestDecided(request="release", approved=approve),
                     to=To.chat(uid, order.id))
-        card_changed(s, now, order.id)
+        mark_card(s, order.id)
         return await order_view(s, order)
 
 
@@ -140,18 +123,15 @@ async def take_away(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        master = await s.get(Master, order.master_id) if order.master_id else None
+        master = await masters.get(s, order.master_id) if order.master_id else None
         if master is None or not master.blocked:
             raise NotAllowed("error.master_not_blocked")
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.RELEASE)
-        await cas_status(ctx, s, order, to, now, master_id=None, visit_at=None,
-                         checked_in_at=None, request=None, request_reason=None)
-        audit(s, now, actor_id=actor.user_id, role=role, action="take_away", order_id=order.id,
-              master_id=master.id, from_status=prev, to_status=to, reason="blocked")
+        await transition(ctx, s, order, Step(
+            Action.RELEASE, actor, audit_as="take_away", master_id=master.id, reason="blocked",
+            values=dict(master_id=None, visit_at=None, checked_in_at=None, request=None,
+                        request_reason=None)), now)
         enqueue(s, now, ClientRematch(), to=To.chat(order.client_id, order.id))
         enqueue(s, now, MasterRequestDecided(request="release", approved=True),
                 to=To.chat(master.user_id, order.id))
         revoke_job(s, now, order.id, master.user_id)
-        card_changed(s, now, order.id)
         return await order_view(s, order)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
-
-from bot.domain.errors import Conflict, InvalidInput, NotAllowed
+from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.money import check_amount, plain
 from bot.domain.pricing import (
     MAX_NOTES,
-    PROPOSED,
-    WITHDRAWN,
     check_final_price,
     check_text,
     check_warranty,
@@ -20,7 +16,6 @@ from bot.domain.pricing import (
 from bot.domain.rules import (
     MAX_PHOTOS,
     Actor,
-    authorize,
     check_code_format,
     code_matches,
     hash_code,
@@ -37,9 +32,17 @@ from bot.events import (
     To,
 )
 from bot.services.base import Context, audit, card_changed, enqueue, enqueue_album
-from bot.services.common import cas_status, load_order, master_user_id, parties
+from bot.services.common import load_order, master_user_id
+from bot.services.transition import Step, authorised, transition
 from bot.services.views import order_view, price_items
-from db.models import AuditEntry, Order, PriceItem, Service
+from db import audit as audit_log
+from db import orders, prices, users
+from db.models import Order
+
+
+def _not_stopped(order: Order) -> None:
+    if order.stopped:
+        raise NotAllowed("error.job_stopped")
 
 
 async def report_completion(
@@ -57,27 +60,22 @@ async def report_completion(
     code = new_code()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.REPORT)
-        if order.stopped:
-            raise NotAllowed("error.job_stopped")
-        service = await s.get(Service, order.service)
+        step = Step(Action.REPORT, actor, master_id=order.master_id,
+                    reason=plain(price, ctx.policy.money), values=dict(
+                        final_price=price, report_photos=list(photos[:MAX_PHOTOS]),
+                        code_hash=hash_code(ctx.policy.code_secret, order.id, code),
+                        code_attempts=0, code_locked=False, warranty_months=warranty_months,
+                        report_notes=notes, reported_at=now))
+        authorised(step, order)
+        _not_stopped(order)
+        service = await users.service(s, order.service)
         check_warranty(warranty_months, service.warranty_min_months if service else 1)
-        await cas_status(ctx, s, order, to, now, final_price=price,
-                         report_photos=list(photos[:MAX_PHOTOS]),
-                         code_hash=hash_code(ctx.policy.code_secret, order.id, code),
-                         code_attempts=0, code_locked=False, warranty_months=warranty_months,
-                         report_notes=notes, reported_at=now)
+        await transition(ctx, s, order, step, now)
         # The agreed price is read only now that the compare-and-set holds the order's row: a
         # quote the client accepted a moment ago counts. A refusal rolls all of this back.
         check_final_price(price, price_cap(await price_items(s, order.id)))
-        await s.execute(  # what the client never answered is closed with the report
-            update(PriceItem).where(PriceItem.order_id == order.id,
-                                    PriceItem.status == PROPOSED)
-            .values(status=WITHDRAWN, decided_at=now))
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.REPORT, order_id=order.id,
-              master_id=order.master_id, from_status=prev, to_status=to,
-              reason=plain(price, ctx.policy.money))
+        # What the client never answered is closed with the report.
+        await prices.withdraw_open(s, order.id, now)
         # The finished work, seen by the client with the act (the photos first, so the act
         # with its code and button stays the last message) and by the desk in the topic.
         shots = order.report_photos or ()
@@ -85,7 +83,6 @@ async def report_completion(
         enqueue(s, now, ClientCode(code=code, done_at=now), to=To.chat(order.client_id, order.id))
         enqueue(s, now, DeskNote(note="reported"), to=To.desk(order.id))
         enqueue_album(s, now, shots, "report", order_id=order.id)
-        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -97,30 +94,21 @@ async def confirm_with_code(ctx: Context, actor: Actor, order_id: int, code: str
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.CONFIRM_CODE)
-        if order.stopped:
-            raise NotAllowed("error.job_stopped")
+        role, _to = authorised(Step(Action.CONFIRM_CODE, actor), order)
+        _not_stopped(order)
         if order.code_locked:
             raise NotAllowed("error.code_locked")
         code = check_code_format(code)  # anything else is talk, not a guess: not counted
         if code_matches(ctx.policy.code_secret, order.id, code, order.code_hash):
-            await cas_status(ctx, s, order, to, now, completed_at=now, code_hash=None)
-            audit(s, now, actor_id=actor.user_id, role=role, action=Action.CONFIRM_CODE,
-                  order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
+            await transition(ctx, s, order, Step(
+                Action.CONFIRM_CODE, actor, role, master_id=order.master_id,
+                values=dict(completed_at=now, code_hash=None)), now)
             enqueue(s, now, ClientCompleted(), to=To.chat(order.client_id, order.id))
             enqueue(s, now, DeskNote(note="completed"), to=To.desk(order.id))
-            card_changed(s, now, order.id)
             return CodeResult(True, limit, False)
         attempts = order.code_attempts + 1
         locked = attempts >= limit
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.status == prev,
-                                Order.code_attempts == order.code_attempts)
-            .values(code_attempts=attempts, code_locked=locked, updated_at=now)
-        )
-        if result.rowcount != 1:
-            raise Conflict("error.conflict")
+        await orders.set_code_state(s, order, now, code_attempts=attempts, code_locked=locked)
         audit(s, now, actor_id=actor.user_id, role=role, action="wrong_code", order_id=order.id,
               master_id=order.master_id, reason=f"{attempts}/{limit}")
         if locked:
@@ -134,18 +122,13 @@ async def accept_work(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
-        prev = order.status
-        role, to = authorize(actor, parties(order), Action.ACCEPT_WORK)
-        if order.stopped:
-            raise NotAllowed("error.job_stopped")
-        await cas_status(ctx, s, order, to, now, completed_at=now, code_hash=None)
-        audit(s, now, actor_id=actor.user_id, role=role, action=Action.ACCEPT_WORK,
-              order_id=order.id, master_id=order.master_id, from_status=prev, to_status=to)
+        await transition(ctx, s, order, Step(
+            Action.ACCEPT_WORK, actor, guard=_not_stopped, master_id=order.master_id,
+            values=dict(completed_at=now, code_hash=None)), now)
         if order.master_id:
             enqueue(s, now, MasterAccepted(),
                     to=To.chat(await master_user_id(s, order.master_id), order.id))
         enqueue(s, now, DeskNote(note="accepted"), to=To.desk(order.id))
-        card_changed(s, now, order.id)
         return await order_view(s, order)
 
 
@@ -162,23 +145,15 @@ async def reissue_code(ctx: Context, actor: Actor, order_id: int) -> OrderView:
         order = await load_order(s, order_id)
         if order.status != Status.AWAITING_CONFIRMATION:
             raise NotAllowed("error.wrong_state")
-        last = await s.scalar(select(func.max(AuditEntry.created_at)).where(
-            AuditEntry.order_id == order.id, AuditEntry.action == "reissue_code"))
+        last = await audit_log.last_at(s, order.id, "reissue_code")
         if last is not None and now - last < REISSUE_WINDOW:
             return await order_view(s, order)  # a double tap: the client has the new code
-        result = await s.execute(
-            update(Order).where(Order.id == order.id, Order.status == order.status,
-                                Order.code_attempts == order.code_attempts)
-            .values(code_hash=hash_code(ctx.policy.code_secret, order.id, code), code_attempts=0,
-                    code_locked=False, updated_at=now)
-        )
-        if result.rowcount != 1:
-            raise Conflict("error.conflict")
-        await s.refresh(order)
+        await orders.set_code_state(s, order, now, refresh=True, code_attempts=0,
+                                    code_locked=False,
+                                    code_hash=hash_code(ctx.policy.code_secret, order.id, code))
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="reissue_code",
               order_id=order.id)
-        reported = await s.scalar(select(func.max(AuditEntry.created_at)).where(
-            AuditEntry.order_id == order.id, AuditEntry.action == Action.REPORT))
+        reported = await audit_log.last_at(s, order.id, Action.REPORT)
         enqueue(s, now, ClientCode(code=code, done_at=reported or now),
                 to=To.chat(order.client_id, order.id))
         if order.master_id:

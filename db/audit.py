@@ -1,0 +1,28 @@
+"""The audit log: who did what to which order or master, and when. Written, never changed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import AuditEntry
+
+
+def add(s: AsyncSession, **values: Any) -> None:
+    s.add(AuditEntry(**values))
+
+
+async def add_many(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Many rows in one statement (a batch of deadlines firing)."""
+    if rows:
+        await s.execute(insert(AuditEntry), list(rows))
+
+
+async def last_at(s: AsyncSession, order_id: int, action: str) -> datetime | None:
+    """When `action` was last done to the order."""
+    return await s.scalar(select(func.max(AuditEntry.created_at)).where(
+        AuditEntry.order_id == order_id, AuditEntry.action == action))

@@ -1,0 +1,121 @@
+"""The outbox: messages to other people, written in the transaction of the change that
+causes them and delivered by bot/notify/sender.py, which reads and settles them here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.cas import affected, cas
+from db.models import OutboxMessage
+
+PENDING = "pending"
+
+
+def add(s: AsyncSession, *, kind: str, chat_id: int | None, order_id: int | None,
+        payload: dict[str, Any], priority: int, next_attempt_at: datetime,
+        created_at: datetime) -> None:
+    s.add(OutboxMessage(kind=kind, chat_id=chat_id, order_id=order_id, payload=payload,
+                        priority=priority, next_attempt_at=next_attempt_at,
+                        created_at=created_at))
+
+
+async def add_many(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Many rows in one statement (a batch of deadlines firing)."""
+    if rows:
+        await s.execute(insert(OutboxMessage), list(rows))
+
+
+async def purge_sent(s: AsyncSession, before: datetime) -> int:
+    """Delivered rows older than `before` leave; pending and failed ones stay."""
+    return await affected(s, delete(OutboxMessage).where(OutboxMessage.status == "sent",
+                                                         OutboxMessage.sent_at < before))
+
+
+# --- delivery (bot/notify/sender.py) -------------------------------------------------------
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    """Not leased to a sender right now."""
+    return or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now)
+
+
+async def due(s: AsyncSession, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+    """Pending rows due now and not leased, in reading order (priority, then id)."""
+    return (await s.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
+               _free(now))
+        .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit))).all()
+
+
+async def waiting_heads(s: AsyncSession, now: datetime) -> dict[int | None, tuple[int, int]]:
+    """Per chat, the (priority, id) of its first row that is waiting: a retry, or in another
+    process's hands. A row merely scheduled for later and never tried holds nothing back."""
+    waiting: dict[int | None, tuple[int, int]] = {}
+    for chat_id, priority, first in (await s.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.priority, func.min(OutboxMessage.id))
+        .where(OutboxMessage.status == PENDING,
+               or_(and_(OutboxMessage.next_attempt_at > now, OutboxMessage.attempts > 0),
+                   OutboxMessage.locked_until >= now))
+        .group_by(OutboxMessage.chat_id, OutboxMessage.priority))).all():
+        waiting[chat_id] = min(waiting.get(chat_id, (priority, first)), (priority, first))
+    return waiting
+
+
+async def topics_opening(s: AsyncSession) -> set[int]:
+    """Orders whose desk topic is still to be opened."""
+    return {oid for oid in (await s.scalars(
+        select(OutboxMessage.order_id)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.kind == "order_topic"))).all()
+        if oid is not None}
+
+
+async def lease(s: AsyncSession, row_id: int, now: datetime, until: datetime) -> bool:
+    """Take the row for sending until `until`; False when another sender has it or it is
+    settled."""
+    return await cas(s, update(OutboxMessage)
+                     .where(OutboxMessage.id == row_id, OutboxMessage.status == PENDING,
+                            _free(now))
+                     .values(locked_until=until), conflict=None)
+
+
+async def settle(s: AsyncSession, row_id: int, status: str, error: str | None, *,
+                 sent_at: datetime | None = None, only_pending: bool = False,
+                 **values: Any) -> bool:
+    """The row is sent or failed for good (one more attempt counted, the lease released);
+    `values` replace what it keeps (a payload without its secrets). With `only_pending`, False
+    when it was settled already."""
+    stmt = update(OutboxMessage).where(OutboxMessage.id == row_id)
+    if only_pending:
+        stmt = stmt.where(OutboxMessage.status == PENDING)
+    return await cas(s, stmt.values(status=status, sent_at=sent_at,
+                                    attempts=OutboxMessage.attempts + 1, locked_until=None,
+                                    last_error=error, **values), conflict=None)
+
+
+async def postpone(s: AsyncSession, row: OutboxMessage, until: datetime, error: str) -> None:
+    """Try the row again at `until`; the later rows of its chat wait too, so nobody reads them
+    out of order ("later" in the chat's order: a more urgent desk row is not held by a
+    relay)."""
+    await s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
+                    .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until,
+                            locked_until=None, last_error=error))
+    same_chat = (OutboxMessage.chat_id.is_(None) if row.chat_id is None
+                 else OutboxMessage.chat_id == row.chat_id)
+    after = or_(OutboxMessage.priority > row.priority,
+                and_(OutboxMessage.priority == row.priority, OutboxMessage.id > row.id))
+    await s.execute(update(OutboxMessage)
+                    .where(same_chat, OutboxMessage.status == PENDING, after,
+                           OutboxMessage.next_attempt_at < until)
+                    .values(next_attempt_at=until))
+
+
+async def newer_card(s: AsyncSession, row: OutboxMessage) -> bool:
+    """A later pending row draws the same order's card."""
+    return await s.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.kind == "order_card", OutboxMessage.status == PENDING,
+        OutboxMessage.order_id == row.order_id, OutboxMessage.id > row.id).limit(1)) is not None

@@ -1,0 +1,52 @@
+"""People's rows (clients, masters and managers alike) and the service catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.cas import cas
+from db.models import Service, User
+
+
+async def get(s: AsyncSession, user_id: int, *, lock: bool = False) -> User | None:
+    """`lock`: the row is locked for the transaction (on PostgreSQL), so two updates of one
+    person at once run one after another."""
+    return await s.get(User, user_id, with_for_update=True if lock else None)
+
+
+def add(s: AsyncSession, user: User) -> User:
+    s.add(user)
+    return user
+
+
+def add_service(s: AsyncSession, service: Service) -> None:
+    s.add(service)
+
+
+async def set_blocked(s: AsyncSession, user_id: int, blocked: bool,
+                      reason: str | None) -> None:
+    await cas(s, update(User).where(User.id == user_id, User.blocked.is_(not blocked))
+              .values(blocked=blocked, block_reason=reason)
+              .execution_options(synchronize_session=False),
+              conflict="error.already_blocked" if blocked else "error.not_blocked")
+
+
+async def service(s: AsyncSession, code: str | None) -> Service | None:
+    return await s.get(Service, code) if code is not None else None
+
+
+async def has_services(s: AsyncSession) -> bool:
+    return bool(await s.scalar(select(func.count()).select_from(Service)))
+
+
+async def active_services(s: AsyncSession) -> Sequence[Service]:
+    return (await s.scalars(select(Service).where(Service.active.is_(True))
+                            .order_by(Service.position))).all()
+
+
+async def many(s: AsyncSession, user_ids: Iterable[int]) -> dict[int, User]:
+    ids = set(user_ids)  # none: still one statement, so a list costs the same whatever it holds
+    return {u.id: u for u in (await s.scalars(select(User).where(User.id.in_(ids)))).all()}
