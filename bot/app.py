@@ -33,6 +33,7 @@ from bot.services.housekeeping import Retention
 from bot.services.users import catalogue, seed_catalogue
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import migrate
+from fsm.buffer import BufferedIsolation, BufferedStorage, StoreBeforeSending
 from fsm.storage import SQLStorage
 from handlers import get_routers
 from handlers.errors import AnswerOnce, ReportErrors
@@ -92,7 +93,10 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
     ), limiter=limiter)
     storage, isolation = make_storage(settings, ctx)
-    dp = make_dispatcher(settings, ctx, renderer, i18n, metrics, sender, storage, isolation)
+    buffered = BufferedStorage(storage)  # one read and one write per update
+    bot.session.middleware(StoreBeforeSending(buffered))  # innermost: stored, then sent
+    dp = make_dispatcher(settings, ctx, renderer, i18n, metrics, sender, buffered,
+                         BufferedIsolation(isolation, buffered))
     retention = Retention(fsm_ttl=timedelta(days=settings.fsm_ttl_days),
                           outbox_keep=timedelta(days=settings.outbox_keep_days),
                           sql_fsm=isinstance(storage, SQLStorage))

@@ -8,6 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field
 
+from bot.domain.errors import InvalidInput
+from bot.domain.order_request import OrderRequest
+
 PAYMENTS = ("cash", "card", "transfer")
 TIME_KINDS = ("urgent", "today", "tomorrow", "date")
 
@@ -46,6 +49,17 @@ class OrderDraft(BaseModel):
         if not self.phone:
             out.append("phone")
         return out
+
+    def request(self) -> OrderRequest:
+        """The order asked for; refused while a field is missing."""
+        if self.missing() or not (self.service and self.description and self.phone):
+            raise InvalidInput("error.draft_incomplete")
+        return OrderRequest(
+            token=self.token, service=self.service, description=self.description,
+            photos=tuple(self.photos), address=self.address, latitude=self.latitude,
+            longitude=self.longitude, district=self.district,
+            urgent=self.time_kind == "urgent", visit_date=self.visit_date,
+            visit_slot=self.visit_slot, phone=self.phone, payment=self.payment)
 
 
 class MasterDraft(BaseModel):
@@ -107,3 +121,24 @@ class ExtraDraft(BaseModel):
     order_id: int
     item: str | None = None
     amount: Minor = None  # minor units
+
+
+class ClaimDraft(BaseModel):
+    """A warranty claim being described (handlers/client/claim.py)."""
+
+    order_id: int
+    text: str = ""
+    photos: list[str] = Field(default_factory=list)
+
+
+class PicksDraft(BaseModel):
+    """The services or districts a master is picking in his profile."""
+
+    picked: list[str] = Field(default_factory=list)
+
+
+class AnswerDraft(BaseModel):
+    """An applicant's answer to the desk's question: text and files."""
+
+    text: str = ""
+    files: list[str] = Field(default_factory=list)

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -58,6 +58,22 @@ class SQLStorage(BaseStorage):
             data = await s.scalar(select(FsmRecord.data).where(
                 FsmRecord.key == self.keys.build(key)))
             return dict(data or {})
+
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        """State and data in one query (fsm/buffer.py reads a conversation once per update)."""
+        async with self.sessions() as s:
+            row = (await s.execute(select(FsmRecord.state, FsmRecord.data).where(
+                FsmRecord.key == self.keys.build(key)))).one_or_none()
+        return (None, {}) if row is None else (row.state, dict(row.data or {}))
+
+    async def set_record(self, key: StorageKey, values: Mapping[str, Any]) -> None:
+        """State and/or data in one statement; a cleared conversation leaves no row (so a
+        conversation cleared before the person's data is erased is not written back)."""
+        if values.get("state", "") is None and values.get("data") == {}:
+            async with self.sessions() as s, s.begin():
+                await s.execute(delete(FsmRecord).where(FsmRecord.key == self.keys.build(key)))
+            return
+        await self._upsert(key, **{k: dict(v) if k == "data" else v for k, v in values.items()})
 
     async def close(self) -> None:
         return None

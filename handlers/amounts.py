@@ -14,15 +14,14 @@ from typing import Any
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.callbacks import Cb
+from bot.buttons.amounts import AmountCb, reading_row
 from bot.domain.errors import InvalidInput
 from bot.domain.money import examples, readings
 from bot.i18n import _, current_locale, fmt_number
-from bot.notify.render import Renderer, button
+from bot.notify.render import Renderer
 from bot.services.base import Context
 from handlers.inputs import message_of
 
-PICK = "amt"  # the action code of a reading's button
 _KEY = "amount_choices"
 
 
@@ -58,23 +57,23 @@ async def typed_amount(message: Message, state: FSMContext, ctx: Context, render
         _("Did you mean {first} or {second}? Press the amount you meant, or type it "
           "again.").format(first=f"<b>{first}</b>", second=f"<b>{second}</b>"),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-            [button(first, PICK, x=0), button(second, PICK, x=1)], *(extra or [])]))
+            reading_row(first, second), *(extra or [])]))
     await state.update_data({_KEY: {"message": asked.message_id, "values": list(values)}})
     return None
 
 
-async def picked_amount(query: CallbackQuery, callback_data: Cb,
+async def picked_amount(query: CallbackQuery, callback_data: AmountCb,
                         state: FSMContext) -> int | None:
     """The reading pressed, in minor units; None (and the press answered) for a button of a
     question that is no longer open."""
     data: dict[str, Any] = await state.get_data()
     asked = data.get(_KEY) or {}
     values = asked.get("values") or []
-    if asked.get("message") != message_of(query).message_id or callback_data.x >= len(values):
+    if asked.get("message") != message_of(query).message_id or callback_data.index >= len(values):
         await query.answer(_("This question is no longer open: type the amount again."),
                            show_alert=True)
         return None
     await state.update_data({_KEY: None})
     await query.answer()
     await message_of(query).edit_reply_markup(reply_markup=None)
-    return int(values[callback_data.x])
+    return int(values[callback_data.index])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
@@ -53,6 +53,16 @@ def photos_added(parts: Parts, count: int) -> str:
         return _("Photo {count} of {n} added.").format(count=count, n=MAX_PHOTOS)
     return _("Photos added: {added}. Now {count} of {n}.").format(
         added=parts.added, count=count, n=MAX_PHOTOS)
+
+
+async def take_photo(message: Message, albums: AlbumCollector, photos: list[str],
+                     keep: Callable[[], Awaitable[None]], markup: InlineKeyboardMarkup) -> None:
+    """A form's photo step: the photo added to `photos` and the draft kept (`keep`), or the
+    reason it was not; an album answered once."""
+    refusal = add_photo(message, photos)
+    if refusal is None:
+        await keep()
+    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(photos)), markup)
 
 
 async def answer_once(message: Message, albums: AlbumCollector, refusal: str | None,

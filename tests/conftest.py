@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.domain.masters import Application
+from bot.domain.order_request import OrderRequest
 from bot.domain.rules import Actor
 from bot.domain.views import MasterView, OrderView, UserView
 from bot.events import To
@@ -202,7 +203,8 @@ def master_actor(master: MasterView) -> Actor:
     return Actor(master.user_id, master_id=master.id)
 
 
-def complete_draft(**overrides: Any) -> OrderDraft:
+def complete_draft(**overrides: Any) -> OrderRequest:
+    """What a New order draft with these fields asks for (InvalidInput when one is missing)."""
     fields: dict[str, Any] = dict(
         service="plumbing",
         description="The kitchen tap drips",
@@ -213,7 +215,7 @@ def complete_draft(**overrides: Any) -> OrderDraft:
         payment="cash",
     )
     fields.update(overrides)
-    return OrderDraft(**fields)
+    return OrderDraft(**fields).request()
 
 
 async def make_order(ctx: Context, client_id: int, **draft_overrides: Any) -> OrderView:

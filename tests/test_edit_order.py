@@ -10,6 +10,7 @@ import pytest
 from aiogram.methods import EditForumTopic
 from sqlalchemy import select
 
+from bot.buttons.edit_order import EditAction, EditOrderCb
 from bot.domain.errors import DomainError
 from bot.domain.privacy import scrubbed_reason
 from bot.domain.rules import Actor
@@ -53,6 +54,11 @@ async def audit_of(h: Harness, order_id: int, action: str) -> list[AuditEntry]:
     async with h.app.ctx.tx() as s:
         return list((await s.scalars(select(AuditEntry).where(
             AuditEntry.order_id == order_id, AuditEntry.action == action))).all())
+
+
+def _choose(order_id: int, field: int = 1) -> str:
+    """A press on one field of the change menu of `order_id` (1: the address)."""
+    return EditOrderCb(action=EditAction.CHOOSE, order_id=order_id, index=field).pack()
 
 
 def renames(h: Harness) -> list[str]:
@@ -261,7 +267,7 @@ async def test_after_check_in_the_order_cannot_be_changed(h: Harness) -> None:
 
     view = await order_view(c, order_id)
     assert not any("Change the order" in b for b in view.buttons())
-    for forged in (f"v1:cedit:{order_id}:0", f"v1:cef:{order_id}:1"):
+    for forged in (f"v1:cedit:{order_id}:0", _choose(order_id)):
         await c.click_data(view, forged)
         assert "can no longer be changed" in h.session.alerts()[-1]
     assert await h.app.storage.get_state(_key(h, c)) is None
@@ -282,7 +288,7 @@ async def test_the_service_cannot_be_changed_and_strangers_cannot_edit(h: Harnes
     await stranger.send("/start")
     await stranger.click_data(stranger.last(), f"v1:cedit:{order_id}:0")
     assert h.session.alerts()[-1] == "This order was not found."
-    await stranger.click_data(stranger.last(), f"v1:cef:{order_id}:1")
+    await stranger.click_data(stranger.last(), _choose(order_id))
     assert h.session.alerts()[-1] == "This order was not found."
     assert await h.app.storage.get_state(_key(h, stranger)) is None
 

@@ -60,10 +60,10 @@ async def _ask_again(h):  # type: ignore[no-untyped-def]
     the harness of the new process has not seen it, so re-create that message."""
     from aiogram.types import InlineKeyboardMarkup
 
-    from bot.notify.render import button
+    from bot.buttons.new_order import time_rows
     from tests.flowkit import Sent
 
-    kb = InlineKeyboardMarkup(inline_keyboard=[[button("⚡ Urgent", "tk", x=0)]])
+    kb = InlineKeyboardMarkup(inline_keyboard=time_rows(10))
     return Sent("send", 100, "When should the master come?", None, 1, kb, {})
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.area import area_of
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.limits import OPEN_FOR_CAP, check_order_quota, day_start
+from bot.domain.order_request import OrderRequest
 from bot.domain.rules import MAX_DESCRIPTION, Actor, clip
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
@@ -33,24 +34,23 @@ from bot.services.transition import Step, transition
 from bot.services.views import order_view, order_views
 from db import orders, users
 from db.models import Order
-from fsm.draft import OrderDraft
 
 REJECT_REASONS = ("forbidden", "job_request", "no_masters", "false_data", "technical")
 CANCEL_REASONS = ("changed_mind", "found_other", "too_long", "price", "other")
 
 
-async def submit_order(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
-    """Turn a confirmed draft into an order. A second Confirm of the same draft (a double tap,
+async def submit_order(ctx: Context, client_id: int, request: OrderRequest) -> OrderView:
+    """Turn a confirmed request into an order. A second Confirm of the same draft (a double tap,
     a replayed update) returns the order the first one created."""
-    if draft.missing():
+    if not (request.address or request.latitude is not None):
         raise InvalidInput("error.draft_incomplete")
     try:
-        return await _submit(ctx, client_id, draft)
+        return await _submit(ctx, client_id, request)
     except IntegrityError:
         # A concurrent Confirm of the same draft won the unique draft token: answer with its
         # order, as if this tap had come second.
         async with ctx.tx() as s:
-            existing = await orders.by_draft(s, draft.token)
+            existing = await orders.by_draft(s, request.token)
             if existing is None:
                 raise Conflict("error.conflict") from None
             return await order_view(s, existing)
@@ -85,10 +85,10 @@ async def _check_quota(ctx: Context, s: AsyncSession, client_id: int, now: datet
     check_order_quota(open_orders, today, policy.max_open_orders, policy.max_orders_per_day)
 
 
-async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
+async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderView:
     now = ctx.clock()
     async with ctx.tx() as s:
-        existing = await orders.by_draft(s, draft.token)
+        existing = await orders.by_draft(s, request.token)
         if existing is not None:
             return await order_view(s, existing)
         # Locked (on PostgreSQL) so two Confirms of different drafts cannot both pass the caps.
@@ -96,22 +96,22 @@ async def _submit(ctx: Context, client_id: int, draft: OrderDraft) -> OrderView:
         if client is not None and client.blocked:
             raise NotAllowed("error.client_blocked")
         await _check_quota(ctx, s, client_id, now)
-        service = await users.service(s, draft.service)
+        service = await users.service(s, request.service)
         if service is None or not service.active:
             raise InvalidInput("error.service_unknown")
-        urgent = draft.time_kind == "urgent"
-        district, area = place_area(ctx, draft.district, draft.address, draft.latitude,
-                                    draft.longitude)
+        urgent = request.urgent
+        district, area = place_area(ctx, request.district, request.address, request.latitude,
+                                    request.longitude)
         order = Order(
-            draft_token=draft.token, client_id=client_id, service=service.code,
-            description=clip(draft.description or "", MAX_DESCRIPTION),
-            photos=list(draft.photos), address=draft.address, latitude=draft.latitude,
-            longitude=draft.longitude, district=district,
+            draft_token=request.token, client_id=client_id, service=service.code,
+            description=clip(request.description, MAX_DESCRIPTION),
+            photos=list(request.photos), address=request.address, latitude=request.latitude,
+            longitude=request.longitude, district=district,
             area=area,
             urgent=urgent,
             surcharge_percent=ctx.policy.urgent_surcharge_percent if urgent else 0,
-            visit_date=draft.visit_date, visit_slot=draft.visit_slot, phone=draft.phone or "",
-            payment=draft.payment, status=Status.SUBMITTED, created_at=now, updated_at=now,
+            visit_date=request.visit_date, visit_slot=request.visit_slot, phone=request.phone,
+            payment=request.payment, status=Status.SUBMITTED, created_at=now, updated_at=now,
         )
         await orders.add(s, order)
         await plan(ctx, s, order, now)

@@ -1,5 +1,7 @@
 """A warranty claim (SPEC §2.7): from the completed order's view → what is wrong → photos of
-the problem → sent to the desk, which decides. Within the warranty only [R §5]."""
+the problem → sent to the desk, which decides. Within the warranty only [R §5].
+
+A form (fsm/forms.py): the claim is a typed draft under one key of the conversation."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.album_parts import AlbumCollector
+from bot.buttons.claim import ClaimAction, ClaimCb, send_rows
 from bot.callbacks import Cb
 from bot.domain.complaints import MAX_TEXT, MIN_TEXT
 from bot.domain.deadlines import warranty_ends_at
@@ -17,24 +20,39 @@ from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.i18n import _
-from bot.notify.render import Renderer, button
+from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.complaints import open_claim
 from bot.services.orders import get_order
 from bot.texts import error_text
+from fsm.draft import ClaimDraft
+from fsm.forms import Form, Step, parsed
 from fsm.states import Claim
-from handlers.inputs import add_photo, answer_once, message_of, photos_added
+from handlers.inputs import message_of, take_photo
 from handlers.keyboards import cancel_button, with_cancel
-
-router = Router(name="client_claim")
 
 
 def photos_kb() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[button(_("📨 Send the claim"), "clms")],
-                                                 [cancel_button()]])
+    return InlineKeyboardMarkup(inline_keyboard=[*send_rows(), [cancel_button()]])
 
 
-@router.callback_query(Cb.filter(F.a == "clm"))
+async def _what(message: Message, draft: ClaimDraft, env: None) -> None:
+    await message.answer(
+        _("What is wrong with the work on order #{number}? Describe the problem.").format(
+            number=draft.order_id), reply_markup=with_cancel())
+
+
+async def _photos(message: Message, draft: ClaimDraft, env: None) -> None:
+    await message.answer(_("Send photos of the problem (at least one), then press «Send the "
+                           "claim»."), reply_markup=photos_kb())
+
+
+FORM: Form[ClaimDraft, None] = Form("claim", ClaimDraft, {
+    "what": Step(Claim.what, _what, lambda: error_text(DomainError("error.claim_text"))),
+    "photos": Step(Claim.photos, _photos),  # its hint carries the Send button: below
+})
+
+
 async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
                 state: FSMContext, renderer: Renderer) -> None:
     order = await get_order(ctx, actor, callback_data.o)
@@ -45,58 +63,56 @@ async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Ac
     end = warranty_ends_at(order.reported_at, order.warranty_months, renderer.tz)
     if end is None or datetime.now(UTC) >= end:  # checked before he types anything
         raise NotAllowed("error.no_warranty")
-    await state.set_state(Claim.what)
-    await state.set_data({"order_id": order.id, "text": "", "photos": []})
     await query.answer()
-    await message_of(query).answer(
-        _("What is wrong with the work on order #{number}? Describe the problem.").format(
-            number=order.id), reply_markup=with_cancel())
+    await FORM.ask("what", message_of(query), state, ClaimDraft(order_id=order.id), None)
 
 
-@router.message(Claim.what, F.text)
-async def what(message: Message, state: FSMContext) -> None:
-    text = " ".join((message.text or "").split())
+def _claim_text(typed: str) -> str:
+    text = " ".join(typed.split())
     if not MIN_TEXT <= len(text) <= MAX_TEXT or text.startswith("/"):
-        await message.answer(error_text(DomainError("error.claim_text")))
+        raise DomainError("error.claim_text")
+    return text
+
+
+async def what(message: Message, state: FSMContext) -> None:
+    text = await parsed(message, _claim_text)
+    if text is None:
         return
-    await state.update_data(text=text)
-    await state.set_state(Claim.photos)
-    await message.answer(_("Send photos of the problem (at least one), then press «Send the "
-                           "claim»."), reply_markup=photos_kb())
+    draft = await FORM.load(state)
+    draft.text = text
+    await FORM.ask("photos", message, state, draft, None)
 
 
-@router.message(Claim.what)
-async def what_other(message: Message) -> None:
-    await message.answer(error_text(DomainError("error.claim_text")))
-
-
-@router.message(Claim.photos, F.photo)
 async def photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
-    photos = list((await state.get_data()).get("photos") or [])
-    refusal = add_photo(message, photos)
-    if refusal is None:
-        await state.update_data(photos=photos)
-    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(photos)),
-                      photos_kb())
+    draft = await FORM.load(state)
+    await take_photo(message, albums, draft.photos, lambda: FORM.save(state, draft), photos_kb())
 
 
-@router.message(Claim.photos)
 async def photo_other(message: Message) -> None:
     await message.answer(error_text(DomainError("error.claim_photo")), reply_markup=photos_kb())
 
 
-@router.callback_query(Claim.photos, Cb.filter(F.a == "clms"))
-async def send(query: CallbackQuery, state: FSMContext, ctx: Context, actor: Actor,
-               renderer: Renderer) -> None:
-    data = await state.get_data()
-    photos = list(data.get("photos") or [])
-    if not photos:  # nothing lost: he adds a photo and presses again
+async def send(query: CallbackQuery, state: FSMContext, ctx: Context, actor: Actor) -> None:
+    draft = await FORM.load(state)
+    if not draft.photos:  # nothing lost: he adds a photo and presses again
         await query.answer(error_text(DomainError("error.claim_photo")), show_alert=True)
         return
-    order = await open_claim(ctx, actor, int(data["order_id"]), str(data["text"]), photos)
+    order = await open_claim(ctx, actor, draft.order_id, draft.text, draft.photos)
     await state.clear()
     await query.answer()
     await message_of(query).edit_reply_markup(reply_markup=None)
     await message_of(query).answer(_("Your claim on order #{number} has been sent. The desk "
                                      "will look into it and write to you here.").format(
         number=order.id))
+
+
+def make_router() -> Router:
+    router = Router(name="client_claim")
+    router.callback_query.register(start, Cb.filter(F.a == "clm"))  # on the order's view
+    router.message.register(what, Claim.what, F.text)
+    router.message.register(photo, Claim.photos, F.photo)
+    router.message.register(photo_other, Claim.photos)
+    router.callback_query.register(send, Claim.photos,
+                                   ClaimCb.filter(F.action == ClaimAction.SEND))
+    FORM.fallbacks(router)
+    return router

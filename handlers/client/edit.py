@@ -1,7 +1,7 @@
 """The client changes a placed order (SPEC §1, §2.2 [R §3]) from its view in /orders: the
 description and photos, the address, or the time, until the master is on site.
 
-The steps are New order's own (handlers/client/new_order.py) on an OrderDraft marked
+The steps are New order's own (handlers/client/order_steps.py) on an OrderDraft marked
 `edit_of`: the same checks and the same re-asking on bad input, kept in FSM storage (so the
 change survives a restart) and left with /cancel. When the step is done, the one changed field
 is shown to be saved instead of the summary; saving is a use case (bot/services/edits.py).
@@ -13,36 +13,29 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
+from bot.buttons.edit_order import EditAction, EditOrderCb, choice_rows
+from bot.buttons.menus import new_order_button
 from bot.callbacks import Cb
 from bot.domain.edits import FIELDS
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.rules import Actor, clip
+from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.domain.views import MasterView, OrderView, UserView
-from bot.i18n import _, fmt_percent, typing_style
+from bot.i18n import _, typing_style
 from bot.notify.client_view import client_view
-from bot.notify.render import Renderer, button, q
+from bot.notify.render import Renderer
 from bot.services.base import Context, Policy
 from bot.services.edits import edit_address, edit_description, edit_time, editable_order
 from bot.texts import error_text
 from fsm.draft import OrderDraft
 from fsm.states import EditOrder
-from handlers.client.new_order import (
-    ask_address,
-    ask_description,
-    ask_time,
-    draft_place,
-    draft_when,
-    load,
-    save,
-)
+from handlers.client.order_steps import FORM, OrderEnv
 from handlers.client.visit import ask_proposal
 from handlers.inputs import message_of
 from handlers.keyboards import menu, with_cancel
 
-router = Router(name="edit_order")
 CHOICES = (*FIELDS, "service")  # the buttons' order: x indexes it
 
 
@@ -57,36 +50,32 @@ def draft_of(order: OrderView, field: str) -> OrderDraft:
         edit_of=order.id, edit_field=field)
 
 
-@router.callback_query(Cb.filter(F.a == "cedit"))
 async def edit_menu(query: CallbackQuery, callback_data: Cb, ctx: Context,
                     actor: Actor) -> None:
     order = await editable_order(ctx, actor, callback_data.o)  # refused once on site
     await query.answer()
     labels = (_("📝 Description and photos"), _("📍 Address"), _("📅 Time"), _("🛠 Service"))
-    rows = [[button(label, "cef", order.id, i)] for i, label in enumerate(labels)]
     await message_of(query).answer(
         _("What do you want to change in order #{number}? The desk will be told, and so will "
           "the master once one has accepted the order.").format(number=order.id),
-        reply_markup=with_cancel(*rows))
+        reply_markup=with_cancel(*choice_rows(order.id, labels)))
 
 
-@router.callback_query(Cb.filter(F.a == "cef"))
-async def edit_choice(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def edit_choice(query: CallbackQuery, callback_data: EditOrderCb, ctx: Context, actor: Actor,
                       state: FSMContext, renderer: Renderer, policy: Policy,
                       user: UserView) -> None:
-    if not 0 <= callback_data.x < len(CHOICES):
+    if not 0 <= callback_data.index < len(CHOICES):
         await query.answer(_("This button is outdated."), show_alert=True)
         return
-    order = await editable_order(ctx, actor, callback_data.o)
-    field = CHOICES[callback_data.x]
+    order = await editable_order(ctx, actor, callback_data.order_id)
+    field = CHOICES[callback_data.index]
     message = message_of(query)
     if field == "service":
         await query.answer()
         await message.answer(
             _("The service of an order cannot be changed: a different service is a new order. "
               "Place a new order for it, and cancel this one if you no longer need it."),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button(_("🛠 New order"),
-                                                                      "new")]]))
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[new_order_button()]]))
         return
     if field == "time" and order.status == Status.SCHEDULED:
         # The visit is agreed: the master has to accept another time [C 3(2)].
@@ -96,36 +85,8 @@ async def edit_choice(query: CallbackQuery, callback_data: Cb, ctx: Context, act
         return
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
-    draft = draft_of(order, field)
-    if field == "description":
-        await ask_description(message, state, draft)
-    elif field == "address":
-        await ask_address(message, state, draft)
-    else:
-        await ask_time(message, state, draft, policy)
-
-
-async def review_edit(message: Message, state: FSMContext, draft: OrderDraft,
-                      renderer: Renderer, policy: Policy) -> None:
-    """The step is done (new_order.next_step): show the changed field, to save or cancel."""
-    await state.set_state(EditOrder.review)
-    await save(state, draft)
-    lines = [_("<b>Order #{number}: save this change?</b>").format(number=draft.edit_of), ""]
-    if draft.edit_field == "description":
-        lines += [_("Description: {description}").format(
-                      description=q(clip(draft.description or "", 1500))),
-                  _("Photos: {count}").format(count=len(draft.photos))]
-    elif draft.edit_field == "address":
-        lines.append(_("Address: {address}").format(address=draft_place(draft)))
-        if draft.district:
-            lines.append(_("District: {district}").format(district=q(draft.district)))
-    else:
-        lines.append(_("When: {when}").format(when=draft_when(draft, policy)))
-        if draft.time_kind == "urgent":
-            lines += ["", _("⚡ An urgent visit costs {percent} more than the usual price.")
-                      .format(percent=fmt_percent(policy.urgent_surcharge_percent))]
-    await message.answer("\n".join(lines), reply_markup=with_cancel(
-        [button(_("✅ Save the change"), "esav", draft.edit_of or 0)]))
+    await FORM.ask(field, message, state, draft_of(order, field),
+                   OrderEnv.of(ctx, renderer, policy, user))
 
 
 async def _apply(ctx: Context, actor: Actor, draft: OrderDraft) -> OrderView:
@@ -141,10 +102,9 @@ async def _apply(ctx: Context, actor: Actor, draft: OrderDraft) -> OrderView:
                            draft.visit_date, draft.visit_slot)
 
 
-@router.callback_query(EditOrder.review, Cb.filter(F.a == "esav"))
 async def save_edit(query: CallbackQuery, ctx: Context, actor: Actor, state: FSMContext,
                     renderer: Renderer, master: MasterView | None = None) -> None:
-    draft = await load(state)
+    draft = await FORM.load(state)
     message = message_of(query)
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
@@ -161,6 +121,11 @@ async def save_edit(query: CallbackQuery, ctx: Context, actor: Actor, state: FSM
     await message.answer(head + "\n\n" + text, reply_markup=kb)
 
 
-@router.message(EditOrder.review)
-async def review_other(message: Message) -> None:
-    await message.answer(_("Please choose with the buttons above."))
+def make_router() -> Router:
+    router = Router(name="edit_order")
+    router.callback_query.register(edit_menu, Cb.filter(F.a == "cedit"))  # the order's view
+    router.callback_query.register(edit_choice,
+                                   EditOrderCb.filter(F.action == EditAction.CHOOSE))
+    router.callback_query.register(save_edit, EditOrder.review,
+                                   EditOrderCb.filter(F.action == EditAction.SAVE))
+    return router

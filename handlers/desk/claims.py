@@ -8,8 +8,8 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.buttons.amounts import AmountCb, amount_picked
 from bot.buttons.desk import DeskAction, DeskOrder, refund_confirm
-from bot.callbacks import Cb
 from bot.domain.complaints import check_refund
 from bot.domain.errors import DomainError
 from bot.domain.rules import Actor
@@ -20,7 +20,7 @@ from bot.services.complaints import resolve_claim
 from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.states import DeskInput
-from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
+from handlers.amounts import amount_help, picked_amount, typed_amount
 from handlers.desk.prompt import open_prompt
 from handlers.inputs import message_of
 
@@ -47,7 +47,7 @@ async def got_refund(message: Message, state: FSMContext, ctx: Context, actor: A
         await _confirm(message, state, ctx, actor, renderer, amount)
 
 
-async def picked_refund(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+async def picked_refund(query: CallbackQuery, callback_data: AmountCb, state: FSMContext,
                         ctx: Context, actor: Actor, renderer: Renderer) -> None:
     amount = await picked_amount(query, callback_data, state)
     if amount is not None:
@@ -106,7 +106,7 @@ def make_router() -> Router:
     router.message.register(cancel, Command("cancel"), DeskInput.refund)
     router.message.register(got_refund, DeskInput.refund, F.text)
     router.callback_query.register(picked_refund, DeskInput.refund,
-                                   Cb.filter(F.a == PICK))  # handlers/amounts: still v1
+                                   amount_picked())  # handlers/amounts
     router.callback_query.register(confirm_refund, DeskInput.refund,
                                    DeskOrder.filter(F.action == DeskAction.REFUND_CONFIRM))
     router.message.register(refund_other, DeskInput.refund)

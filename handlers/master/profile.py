@@ -1,5 +1,6 @@
 """The master's own profile (/profile: duty, services, districts, photo) and his answer to a
-question the desk asked about his application."""
+question the desk asked about his application. The picks and the answer are small forms
+(fsm/forms.py): a typed draft under one key of the conversation."""
 
 from __future__ import annotations
 
@@ -8,25 +9,76 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.buttons.profile_forms import ProfileFormAction as A
+from bot.buttons.profile_forms import (
+    ProfileFormCb,
+    pick_districts,
+    pick_services,
+    send_answer_rows,
+)
 from bot.callbacks import Cb
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.views import MasterView
-from bot.i18n import _
-from bot.notify.render import Renderer, button
+from bot.i18n import _, current_locale
+from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.masters import answer_desk, get_own, update_profile
 from bot.services.matching import master_record
-from bot.services.users import catalogue
+from bot.services.users import ServiceItem, catalogue
+from fsm.draft import AnswerDraft, PicksDraft
+from fsm.forms import Form, Step
 from fsm.states import MasterAnswer, Profile
 from handlers.inputs import message_of
-from handlers.keyboards import with_cancel
-from handlers.master.onboarding import districts_kb, file_of, services_kb, toggle
+from handlers.keyboards import cancel_button, with_cancel
+from handlers.master.onboarding import file_of
+from handlers.master.signup_picks import toggle
 
-router = Router(name="master_profile")
+
+def services_kb(items: list[ServiceItem], picked: list[str]) -> InlineKeyboardMarkup:
+    return pick_services([it.name(current_locale()) for it in items], [it.code for it in items],
+                         picked, cancel_button())
+
+
+def districts_kb(districts: tuple[str, ...], picked: list[str]) -> InlineKeyboardMarkup:
+    return pick_districts(districts, picked, cancel_button())
+
+
+async def _services(message: Message, draft: PicksDraft, ctx: Context) -> None:
+    await message.answer(_("Which services do you offer? Tap to select, then press «Done»."),
+                         reply_markup=services_kb(await catalogue(ctx), draft.picked))
+
+
+async def _districts(message: Message, draft: PicksDraft, ctx: Context) -> None:
+    await message.answer(_("Which districts do you serve? Tap to select, then press «Done»."),
+                         reply_markup=districts_kb(ctx.policy.districts, draft.picked))
+
+
+def _buttons_above() -> str:
+    return _("Please choose with the buttons above.")
+
+
+PICKS: Form[PicksDraft, Context] = Form("picks", PicksDraft, {
+    "services": Step(Profile.services, _services, _buttons_above),
+    "districts": Step(Profile.districts, _districts, _buttons_above),
+})
+
+
+def answer_kb() -> InlineKeyboardMarkup:
+    return with_cancel(*send_answer_rows())
+
+
+async def _answer(message: Message, draft: AnswerDraft, env: None) -> None:
+    await message.answer(_("Type your answer; you can also send photos or files. Then press "
+                           "«Send the answer»."), reply_markup=answer_kb())
+
+
+ANSWER: Form[AnswerDraft, None] = Form("answer", AnswerDraft, {
+    "collect": Step(MasterAnswer.collect, _answer),  # its hint has the Send button: below
+})
 
 
 async def show_profile(message: Message, m: MasterView, ctx: Context, renderer: Renderer,
-                edit: bool = False) -> None:
+                       edit: bool = False) -> None:
     stats, record = await master_record(ctx, m.id)
     text, kb = renderer.profile(m, stats, record)
     if edit:
@@ -35,7 +87,6 @@ async def show_profile(message: Message, m: MasterView, ctx: Context, renderer: 
         await message.answer(text, reply_markup=kb)
 
 
-@router.message(Command("profile"))
 async def profile(message: Message, state: FSMContext, master: MasterView | None, ctx: Context,
                   renderer: Renderer) -> None:
     if master is None or master.status != "approved":
@@ -44,7 +95,6 @@ async def profile(message: Message, state: FSMContext, master: MasterView | None
     await show_profile(message, master, ctx, renderer)
 
 
-@router.callback_query(Cb.filter(F.a == "pduty"))
 async def duty(query: CallbackQuery, callback_data: Cb, ctx: Context,
                renderer: Renderer) -> None:
     m = await update_profile(ctx, query.from_user.id, on_duty=bool(callback_data.x))
@@ -52,49 +102,45 @@ async def duty(query: CallbackQuery, callback_data: Cb, ctx: Context,
     await show_profile(message_of(query), m, ctx, renderer, edit=True)
 
 
-@router.callback_query(Cb.filter(F.a == "psvc"))
 async def services(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     m = await get_own(ctx, query.from_user.id)
-    await state.set_state(Profile.services)
-    await state.set_data({"picked": list(m.services)})
+    await state.set_data({})
     await query.answer()
-    await message_of(query).answer(
-        _("Which services do you offer? Tap to select, then press «Done»."),
-        reply_markup=services_kb(await catalogue(ctx), list(m.services), "ptsv", "ptsd"))
+    await PICKS.ask("services", message_of(query), state, PicksDraft(picked=list(m.services)),
+                    ctx)
 
 
-@router.callback_query(Cb.filter(F.a == "pdist"))
-async def districts(query: CallbackQuery, state: FSMContext, ctx: Context,
-                    renderer: Renderer) -> None:
+async def districts(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     m = await get_own(ctx, query.from_user.id)
-    await state.set_state(Profile.districts)
-    await state.set_data({"picked": list(m.districts)})
+    await state.set_data({})
     await query.answer()
-    await message_of(query).answer(
-        _("Which districts do you serve? Tap to select, then press «Done»."),
-        reply_markup=districts_kb(renderer.districts, list(m.districts), "ptds", "ptdd"))
+    await PICKS.ask("districts", message_of(query), state,
+                    PicksDraft(picked=list(m.districts)), ctx)
 
 
-@router.callback_query(Profile.services, Cb.filter(F.a.in_({"ptsv", "ptsd"})))
-@router.callback_query(Profile.districts, Cb.filter(F.a.in_({"ptds", "ptdd"})))
-async def toggled(query: CallbackQuery, callback_data: Cb, state: FSMContext, ctx: Context,
-                  renderer: Renderer) -> None:
-    is_services = callback_data.a in ("ptsv", "ptsd")
+async def toggled(query: CallbackQuery, callback_data: ProfileFormCb, state: FSMContext,
+                  ctx: Context, renderer: Renderer) -> None:
+    is_services = callback_data.action in (A.SERVICE, A.SERVICES_DONE)
     items = await catalogue(ctx) if is_services else []
     codes = [it.code for it in items] if is_services else list(renderer.districts)
-    picked = list((await state.get_data()).get("picked") or [])
+    draft = await PICKS.load(state)
     message = message_of(query)
-    if callback_data.a in ("ptsv", "ptds"):
-        if not 0 <= callback_data.x < len(codes):
+    if callback_data.action in (A.SERVICE, A.DISTRICT):
+        if not 0 <= callback_data.index < len(codes):
             await query.answer(_("This button is outdated."), show_alert=True)
             return
-        picked = toggle(picked, codes[callback_data.x])
-        await state.update_data(picked=picked)
+        draft.picked = toggle(draft.picked, codes[callback_data.index])
+        await PICKS.save(state, draft)
         await query.answer()
         await message.edit_reply_markup(
-            reply_markup=services_kb(items, picked, "ptsv", "ptsd") if is_services
-            else districts_kb(renderer.districts, picked, "ptds", "ptdd"))
+            reply_markup=services_kb(items, draft.picked) if is_services
+            else districts_kb(renderer.districts, draft.picked))
         return
+    await _save_picks(query, state, ctx, renderer, is_services, draft.picked)
+
+
+async def _save_picks(query: CallbackQuery, state: FSMContext, ctx: Context,
+                      renderer: Renderer, is_services: bool, picked: list[str]) -> None:
     if not picked:
         await query.answer(_("Choose at least one service.") if is_services
                            else _("Choose at least one district."), show_alert=True)
@@ -103,17 +149,10 @@ async def toggled(query: CallbackQuery, callback_data: Cb, state: FSMContext, ct
                else update_profile(ctx, query.from_user.id, districts=picked))
     await state.clear()
     await query.answer(_("Saved."))
-    await message.edit_reply_markup(reply_markup=None)
-    await show_profile(message, m, ctx, renderer)
+    await message_of(query).edit_reply_markup(reply_markup=None)
+    await show_profile(message_of(query), m, ctx, renderer)
 
 
-@router.message(Profile.services)
-@router.message(Profile.districts)
-async def toggles_other(message: Message) -> None:
-    await message.answer(_("Please choose with the buttons above."))
-
-
-@router.callback_query(Cb.filter(F.a == "pphoto"))
 async def ask_photo(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     await get_own(ctx, query.from_user.id)
     await state.set_state(Profile.photo)
@@ -122,7 +161,6 @@ async def ask_photo(query: CallbackQuery, state: FSMContext, ctx: Context) -> No
                                      "their order."), reply_markup=with_cancel())
 
 
-@router.message(Profile.photo, F.photo)
 async def got_photo(message: Message, state: FSMContext, ctx: Context,
                     renderer: Renderer) -> None:
     assert message.photo and message.from_user
@@ -132,55 +170,65 @@ async def got_photo(message: Message, state: FSMContext, ctx: Context,
     await show_profile(message, m, ctx, renderer)
 
 
-@router.message(Profile.photo)
 async def photo_other(message: Message) -> None:
     await message.answer(_("Send a photo, or press «Cancel»."), reply_markup=with_cancel())
 
 
 # --- answering the desk's question ----------------------------------------------------------
 
-def answer_kb() -> InlineKeyboardMarkup:
-    return with_cancel([button(_("📨 Send the answer"), "msans")])
-
-
-@router.callback_query(Cb.filter(F.a == "mans"))
 async def start_answer(query: CallbackQuery, state: FSMContext,
                        master: MasterView | None) -> None:
     if master is None or master.status != "pending" or not master.question:
         raise Conflict("error.no_question")
-    await state.set_state(MasterAnswer.collect)
-    await state.set_data({"text": "", "files": []})
+    await state.set_data({})
     await query.answer()
-    await message_of(query).answer(_("Type your answer; you can also send photos or files. "
-                                     "Then press «Send the answer»."), reply_markup=answer_kb())
+    await ANSWER.ask("collect", message_of(query), state, AnswerDraft(), None)
 
 
-@router.message(MasterAnswer.collect, F.text | F.photo | F.document)
 async def collect(message: Message, state: FSMContext) -> None:
-    data = await state.get_data()
-    text, files = str(data.get("text") or ""), list(data.get("files") or [])
+    draft = await ANSWER.load(state)
     ref = file_of(message)  # a file of another type is refused here, nothing kept
     if ref is not None:
-        files.append(ref)
+        draft.files.append(ref)
     extra = (message.text or message.caption or "").strip()
     if extra:
-        text = f"{text}\n{extra}".strip()[:1000]
-    await state.update_data(text=text, files=files)
+        draft.text = f"{draft.text}\n{extra}".strip()[:1000]
+    await ANSWER.save(state, draft)
     await message.answer(_("Added. Send more, or press «Send the answer»."),
                          reply_markup=answer_kb())
 
 
-@router.callback_query(MasterAnswer.collect, Cb.filter(F.a == "msans"))
 async def send_answer(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
-    data = await state.get_data()
-    await answer_desk(ctx, query.from_user.id, str(data.get("text") or ""),
-                      list(data.get("files") or []))
+    draft = await ANSWER.load(state)
+    await answer_desk(ctx, query.from_user.id, draft.text, draft.files)
     await state.clear()
     await query.answer()
     await message_of(query).edit_text(_("Your answer has been sent to the desk."))
 
 
-@router.message(MasterAnswer.collect)
 async def answer_other(message: Message) -> None:
     await message.answer(_("Send text, photos or files, or press «Send the answer»."),
                          reply_markup=answer_kb())
+
+
+def make_router() -> Router:
+    router = Router(name="master_profile")
+    cb, msg = router.callback_query.register, router.message.register
+    msg(profile, Command("profile"))
+    cb(duty, Cb.filter(F.a == "pduty"))  # the profile's buttons: bot/notify/render.py
+    cb(services, Cb.filter(F.a == "psvc"))
+    cb(districts, Cb.filter(F.a == "pdist"))
+    cb(toggled, Profile.services,
+       ProfileFormCb.filter(F.action.in_({A.SERVICE, A.SERVICES_DONE})))
+    cb(toggled, Profile.districts,
+       ProfileFormCb.filter(F.action.in_({A.DISTRICT, A.DISTRICTS_DONE})))
+    cb(ask_photo, Cb.filter(F.a == "pphoto"))
+    msg(got_photo, Profile.photo, F.photo)
+    msg(photo_other, Profile.photo)
+    cb(start_answer, Cb.filter(F.a == "mans"))  # on the desk's question (bot/notify)
+    msg(collect, MasterAnswer.collect, F.text | F.photo | F.document)
+    cb(send_answer, MasterAnswer.collect,
+       ProfileFormCb.filter(F.action == A.SEND_ANSWER))
+    msg(answer_other, MasterAnswer.collect)
+    PICKS.fallbacks(router)
+    return router

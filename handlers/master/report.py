@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.album_parts import AlbumCollector
+from bot.buttons.amounts import AmountCb, amount_picked
 from bot.buttons.jobs import (
     Job,
     JobAction,
@@ -16,7 +17,6 @@ from bot.buttons.jobs import (
     step_button,
     warranty_button,
 )
-from bot.callbacks import Cb
 from bot.domain.errors import DomainError, InvalidInput, NotAllowed
 from bot.domain.pricing import (
     MAX_NOTES,
@@ -37,9 +37,10 @@ from bot.services.orders import get_order
 from bot.services.pricing import report_terms
 from bot.texts import error_text
 from fsm.draft import ReportDraft
+from fsm.forms import Form, Step, parsed
 from fsm.states import Code, Report
-from handlers.amounts import PICK, amount_help, picked_amount, typed_amount
-from handlers.inputs import add_photo, answer_once, message_of, photos_added
+from handlers.amounts import amount_help, picked_amount, typed_amount
+from handlers.inputs import message_of, take_photo
 from handlers.keyboards import cancel_button
 
 
@@ -51,8 +52,8 @@ async def start_report(query: CallbackQuery, callback_data: Job, ctx: Context, a
     if order.status not in (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED,
                             Status.ON_SITE):
         raise NotAllowed("error.wrong_state")
-    await state.set_state(Report.photos)
-    await state.set_data({"report": ReportDraft(order_id=order.id).model_dump(mode="json")})
+    await state.set_data({})
+    await FORM.enter("photos", state, ReportDraft(order_id=order.id))
     await query.answer()
     await message_of(query).answer(
         ngettext("Report for order #{number}. Send photos of the finished work (at least one, "
@@ -69,32 +70,47 @@ def report_kb() -> InlineKeyboardMarkup:
                                                  [cancel_button()]])
 
 
-async def _report(state: FSMContext) -> ReportDraft:
-    return ReportDraft.model_validate((await state.get_data())["report"])
+async def _price(message: Message, draft: ReportDraft, env: None) -> None:
+    await message.answer(_("Enter the final price for the client (a number):"))
+
+
+async def _notes(message: Message, draft: ReportDraft, env: None) -> None:
+    await message.answer(
+        _("Notes for the client (what was done, care advice), up to {n} characters, or press "
+          "«Skip».").format(n=MAX_NOTES),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[
+            [step_button(_("Skip ▶️"), JobAction.SKIP_NOTES)], [cancel_button()]]))
+
+
+async def _said_by_caller(message: Message, draft: ReportDraft, env: None) -> None:
+    """The photos and warranty prompts need what the step before knows (the order, the
+    service's minimum warranty): their handlers say them (Form.enter)."""
+
+
+# The report waits in the conversation while an extra is proposed (handlers/master/extra.py),
+# so the draft shares the conversation's data with it (merge).
+FORM: Form[ReportDraft, None] = Form("report", ReportDraft, {
+    "photos": Step(Report.photos, _said_by_caller,
+                   lambda: _("Send at least one photo of the finished work.")),
+    "price": Step(Report.price, _price),  # its hint needs the context: amount_help
+    "warranty": Step(Report.warranty, _said_by_caller),
+    "notes": Step(Report.notes, _notes, lambda: _("Type the notes as text, or press «Skip».")),
+}, merge=True)
 
 
 async def report_photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
-    draft = await _report(state)
-    refusal = add_photo(message, draft.photos)
-    if refusal is None:
-        await state.update_data(report=draft.model_dump(mode="json"))
-    await answer_once(message, albums, refusal, lambda p: photos_added(p, len(draft.photos)),
-                      report_kb())
-
-
-async def report_photo_other(message: Message) -> None:
-    await message.answer(_("Send at least one photo of the finished work."))
+    draft = await FORM.load(state)
+    await take_photo(message, albums, draft.photos, lambda: FORM.save(state, draft), report_kb())
 
 
 async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
-    draft = await _report(state)
+    draft = await FORM.load(state)
     if not draft.photos:
         await query.answer(_("Send at least one photo of the finished work."), show_alert=True)
         return
-    await state.set_state(Report.price)
     await query.answer()
     await message_of(query).edit_reply_markup(reply_markup=None)
-    await message_of(query).answer(_("Enter the final price for the client (a number):"))
+    await FORM.ask("price", message_of(query), state, draft, None)
 
 
 async def report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
@@ -104,7 +120,7 @@ async def report_price(message: Message, state: FSMContext, ctx: Context, actor:
         await _report_price(message, state, ctx, actor, renderer, price)
 
 
-async def report_price_picked(query: CallbackQuery, callback_data: Cb, state: FSMContext,
+async def report_price_picked(query: CallbackQuery, callback_data: AmountCb, state: FSMContext,
                               ctx: Context, actor: Actor, renderer: Renderer) -> None:
     price = await picked_amount(query, callback_data, state)
     if price is not None:
@@ -113,7 +129,7 @@ async def report_price_picked(query: CallbackQuery, callback_data: Cb, state: FS
 
 async def _report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                         renderer: Renderer, price: int) -> None:
-    draft = await _report(state)
+    draft = await FORM.load(state)
     try:
         terms = await report_terms(ctx, actor, draft.order_id)
         check_final_price(price, terms.cap)  # checked here, so he re-types only the price
@@ -122,8 +138,7 @@ async def _report_price(message: Message, state: FSMContext, ctx: Context, actor
         await message.answer(text, reply_markup=kb)
         return
     draft.price = price
-    await state.update_data(report=draft.model_dump(mode="json"))
-    await state.set_state(Report.warranty)
+    await FORM.enter("warranty", state, draft)
     # The price echoed as he writes amounts; it counts only when the report is filed.
     await ask_warranty(message, terms.warranty_min_months, _("Final price: {price}").format(
         price=f"<b>{renderer.money(price)}</b>"))
@@ -171,7 +186,7 @@ async def ask_warranty(message: Message, service_min: int, echo: str | None = No
 
 async def _set_warranty(state: FSMContext, ctx: Context, actor: Actor, months: int | str,
                         target: Message) -> bool:
-    draft = await _report(state)
+    draft = await FORM.load(state)
     terms = await report_terms(ctx, actor, draft.order_id)
     try:
         draft.warranty_months = (parse_warranty(months, terms.warranty_min_months)
@@ -180,13 +195,7 @@ async def _set_warranty(state: FSMContext, ctx: Context, actor: Actor, months: i
     except DomainError as exc:
         await target.answer(error_text(exc), reply_markup=warranty_kb(terms.warranty_min_months))
         return False
-    await state.update_data(report=draft.model_dump(mode="json"))
-    await state.set_state(Report.notes)
-    await target.answer(
-        _("Notes for the client (what was done, care advice), up to {n} characters, or press "
-          "«Skip».").format(n=MAX_NOTES),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-            [step_button(_("Skip ▶️"), JobAction.SKIP_NOTES)], [cancel_button()]]))
+    await FORM.ask("notes", target, state, draft, None)
     return True
 
 
@@ -204,16 +213,14 @@ async def report_warranty_typed(message: Message, state: FSMContext, ctx: Contex
 
 async def report_warranty_other(message: Message, state: FSMContext, ctx: Context,
                                 actor: Actor) -> None:
-    terms = await report_terms(ctx, actor, (await _report(state)).order_id)
+    terms = await report_terms(ctx, actor, (await FORM.load(state)).order_id)
     await ask_warranty(message, terms.warranty_min_months)
 
 
 async def report_notes(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                        renderer: Renderer) -> None:
-    try:
-        notes = check_text(message.text, MAX_NOTES)
-    except DomainError as exc:
-        await message.answer(error_text(exc))
+    notes = await parsed(message, lambda typed: check_text(typed, MAX_NOTES))
+    if notes is None:
         return
     await _file_report(message, state, ctx, actor, renderer, notes)
 
@@ -225,16 +232,11 @@ async def report_skip_notes(query: CallbackQuery, state: FSMContext, ctx: Contex
     await _file_report(message_of(query), state, ctx, actor, renderer, None)
 
 
-async def report_notes_other(message: Message) -> None:
-    await message.answer(_("Type the notes as text, or press «Skip»."))
-
-
 async def _file_report(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                        renderer: Renderer, notes: str | None) -> None:
-    draft = await _report(state)
+    draft = await FORM.load(state)
     if draft.price is None or draft.warranty_months is None:  # an old draft: ask again
-        await state.set_state(Report.price)
-        await message.answer(_("Enter the final price for the client (a number):"))
+        await FORM.ask("price", message, state, draft, None)
         return
     try:
         order = await report_completion(ctx, actor, draft.order_id, draft.photos, draft.price,
@@ -258,17 +260,15 @@ async def _file_report(message: Message, state: FSMContext, ctx: Context, actor:
                            "client for it and type it here."))
 
 
-
 def make_router() -> Router:
     router = Router(name="master_report")
     cq, msg = router.callback_query, router.message
     cq.register(start_report, Job.filter(F.action == JobAction.DONE))
     msg.register(report_photo, Report.photos, F.photo)
-    msg.register(report_photo_other, Report.photos)
     cq.register(report_photos_done, Report.photos,
                 ReportStep.filter(F.action == JobAction.REPORT_NEXT))
     msg.register(report_price, Report.price, F.text)
-    cq.register(report_price_picked, Report.price, Cb.filter(F.a == PICK))  # handlers/amounts
+    cq.register(report_price_picked, Report.price, amount_picked())  # handlers/amounts
     cq.register(report_change_price, Report.warranty,
                 ReportStep.filter(F.action == JobAction.CHANGE_PRICE))
     msg.register(report_price_other, Report.price)
@@ -279,5 +279,5 @@ def make_router() -> Router:
     msg.register(report_notes, Report.notes, F.text)
     cq.register(report_skip_notes, Report.notes,
                 ReportStep.filter(F.action == JobAction.SKIP_NOTES))
-    msg.register(report_notes_other, Report.notes)
+    FORM.fallbacks(router)
     return router

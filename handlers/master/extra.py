@@ -1,0 +1,119 @@
+"""An extra the client must approve before the price rises [C 五.2; V]: what it is, how much
+it adds (echoed as the client will read it), why it is needed. A form (fsm/forms.py); pressed
+from a completion report's price step, the report waits for the answer (price_steps.done)."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.buttons.price_forms import PriceFormAction as A
+from bot.buttons.price_forms import PriceFormCb, reason_rows
+from bot.callbacks import Cb
+from bot.domain.errors import DomainError
+from bot.domain.money import examples
+from bot.domain.pricing import MAX_ITEM, MAX_REASON, can_propose_extra, check_text
+from bot.domain.rules import Actor
+from bot.i18n import _, fmt_number
+from bot.notify.render import Renderer, q
+from bot.services.base import Context
+from bot.services.pricing import propose_extra
+from fsm.draft import ExtraDraft
+from fsm.forms import Form, Step, parsed
+from fsm.states import Extra, Report
+from handlers.inputs import message_of
+from handlers.keyboards import with_cancel
+from handlers.master.price_steps import (
+    AmountStep,
+    PriceEnv,
+    amount_again,
+    cancel_kb,
+    done,
+    own,
+    refused,
+)
+
+
+async def _item(message: Message, draft: ExtraDraft, env: PriceEnv) -> None:
+    await message.answer(
+        _("Extra for order #{number}: what is it? Type the part or the additional work, up "
+          "to {n} characters.").format(number=draft.order_id, n=MAX_ITEM),
+        reply_markup=cancel_kb())
+
+
+async def _reason(message: Message, draft: ExtraDraft, env: PriceEnv) -> None:
+    """Echo the extra as the client will read it; it counts only once the reason is in."""
+    assert draft.amount is not None
+    echo = _("Extra: {item} — {amount}").format(
+        item=q(draft.item or ""), amount=f"<b>{env.renderer.money(draft.amount)}</b>")
+    await message.answer(echo + "\n\n" + _("Why is it needed? The client sees this reason (up "
+                                            "to {n} characters).").format(n=MAX_REASON),
+                         reply_markup=with_cancel(*reason_rows()))
+
+
+FORM: Form[ExtraDraft, PriceEnv] = Form("extra", ExtraDraft, {
+    "item": Step(Extra.item, _item, lambda: _("Type what the extra is, as text.")),
+    "amount": Step(Extra.amount, amount_again),  # its hint needs the context: below
+    "reason": Step(Extra.reason, _reason, lambda: _("Type the reason as text.")),
+}, merge=True)
+AMOUNT = AmountStep(FORM, then="reason")
+
+
+async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+                state: FSMContext, renderer: Renderer) -> None:
+    order = await own(ctx, actor, callback_data.o)
+    can_propose_extra(order.status, order.stopped, order.price_items)
+    data = await state.get_data()
+    keep = {}
+    # Pressed from the report's price step: the report waits for the client's approval.
+    if await state.get_state() == Report.price.state and "report" in data and int(
+            data["report"].get("order_id", 0)) == order.id:
+        keep = {"report": data["report"]}
+    await state.set_data(keep)
+    await FORM.enter("item", state, ExtraDraft(order_id=order.id))
+    await query.answer()
+    await _item(message_of(query), ExtraDraft(order_id=order.id), PriceEnv(ctx, renderer))
+
+
+async def item(message: Message, state: FSMContext, ctx: Context) -> None:
+    text = await parsed(message, lambda typed: check_text(typed, MAX_ITEM, one_line=True))
+    if text is None:
+        return
+    draft = await FORM.load(state)
+    draft.item = text
+    await FORM.enter("amount", state, draft)
+    await message.answer(_("How much does it add to the price? Type a number, for example "
+                           "{example}.").format(example=fmt_number(
+                               examples(ctx.policy.money)[0] // 3, ctx.policy.money)),
+                         reply_markup=cancel_kb())
+
+
+async def reason(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                 renderer: Renderer) -> None:
+    why = await parsed(message, lambda typed: check_text(typed, MAX_REASON))
+    if why is None:
+        return
+    draft = await FORM.load(state)
+    if draft.amount is None:  # a draft from before minor units: the amount is asked again
+        await FORM.ask("amount", message, state, draft, PriceEnv(ctx, renderer))
+        return
+    assert draft.item is not None
+    try:
+        order = await propose_extra(ctx, actor, draft.order_id, draft.item, draft.amount, why)
+    except DomainError as exc:
+        await refused(message, state, exc)
+        return
+    await done(message, state, ctx, _("➕ The extra ({amount}) has been sent to the client "
+                                      "for approval. You will be told the answer.").format(
+        amount=renderer.money(draft.amount)), renderer, order,
+        report=(await state.get_data()).get("report"))
+
+
+def register(router: Router) -> None:
+    cb, msg = router.callback_query.register, router.message.register
+    cb(start, Cb.filter(F.a == "xadd"))  # on the job card (bot/notify/prices.py)
+    msg(item, Extra.item, F.text)
+    AMOUNT.register(router, PriceFormCb.filter(F.action == A.EXTRA_AMOUNT))
+    msg(reason, Extra.reason, F.text)
+    FORM.fallbacks(router)
