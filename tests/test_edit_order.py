@@ -267,7 +267,7 @@ async def test_after_check_in_the_order_cannot_be_changed(h: Harness) -> None:
 
     view = await order_view(c, order_id)
     assert not any("Change the order" in b for b in view.buttons())
-    for forged in (f"v1:cedit:{order_id}:0", _choose(order_id)):
+    for forged in (f"v2c:cedit:{order_id}", _choose(order_id)):
         await c.click_data(view, forged)
         assert "can no longer be changed" in h.session.alerts()[-1]
     assert await h.app.storage.get_state(_key(h, c)) is None
@@ -286,7 +286,7 @@ async def test_the_service_cannot_be_changed_and_strangers_cannot_edit(h: Harnes
 
     stranger = h.person(610, "Jacek")
     await stranger.send("/start")
-    await stranger.click_data(stranger.last(), f"v1:cedit:{order_id}:0")
+    await stranger.click_data(stranger.last(), f"v2c:cedit:{order_id}")
     assert h.session.alerts()[-1] == "This order was not found."
     await stranger.click_data(stranger.last(), _choose(order_id))
     assert h.session.alerts()[-1] == "This order was not found."

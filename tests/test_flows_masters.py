@@ -179,7 +179,7 @@ async def test_block_by_command_freezes_the_master_and_the_desk_takes_the_job(h:
     assert "1 open order of his needs the desk" in told
     assert "Your master account is blocked" in ivan.last().text
     assert job.buttons() == [] and "no longer yours" in job.text  # stubbed [issue 9, 13]
-    await ivan.click_data(job, f"v1:cont:{order_id}:0")  # a press kept from before
+    await ivan.click_data(job, f"v2fs:cont:{order_id}")  # a press kept from before
     assert any("account is blocked" in a for a in h.session.alerts())
     assert (await order_row(h, order_id)).status == "assigned"
     assert "The master of this order was blocked" in h.session.to(DESK, thread)[-1].text

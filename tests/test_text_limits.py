@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.buttons.base import labelled
+from bot.buttons.desk import DeskAction, DeskOffer
 from bot.config import LOCALES
 from bot.domain.masters import Candidate, Discipline
 from bot.domain.pricing import ACCEPTED, DECLINED, EXTRA, PROPOSED, QUOTE, PriceItemView
@@ -22,7 +24,7 @@ from bot.i18n import make_i18n
 from bot.notify.client_view import client_view
 from bot.notify.fit import fit, fits_fixed, tg_len
 from bot.notify.messages import COMPOSERS, DESK_NOTES, Target, compose
-from bot.notify.render import Renderer, button
+from bot.notify.render import Renderer
 from tests.fake_telegram import parse_html, utf16_len
 
 # Worst cases: astral emoji count 2 UTF-16 units, "&<>" grow 4-5 times when escaped.
@@ -205,4 +207,6 @@ def test_cards_and_lists_at_their_longest_fit(lang: str) -> None:
         assert "1. " in listed and "\n…" in listed  # cut by length, with how many are left
         for i, c in enumerate(CANDIDATES, 1):
             assert_buttons(InlineKeyboardMarkup(inline_keyboard=[[
-                button(r.candidate_button(i, c), "dpick", 999999999, c.master_id)]]), "pick")
+                labelled(r.candidate_button(i, c), DeskOffer(
+                    action=DeskAction.OFFER_TO, order_id=999999999, master_id=c.master_id))]]),
+                "pick")

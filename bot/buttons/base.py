@@ -1,9 +1,9 @@
 """What every feature's buttons share: bounded ids and drawing one button.
 
 Callback data holds a versioned prefix, an action and ids, never names, prices or roles; the
-server re-authorises every press. Every prefix starts with `v2`: the `v1:` buttons of the one
-legacy `Cb` scheme (bot/callbacks.py) match no converted handler and are answered as
-outdated. Bump a feature's prefix when the meaning of its fields changes.
+server re-authorises every press. Every prefix starts with `v2`: the `v1:` buttons of the old
+single `Cb(a, o, x)` scheme match no handler and are answered as outdated. Bump a feature's
+prefix when the meaning of its fields changes.
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ class ClientAction(StrEnum):
     CANCEL_REASON = "ccr"
     CANCEL_CONFIRM = "ccy"
     CANCEL_KEEP = "ccn"
+    CLAIM = "clm"  # warranty: report a problem
+    EDIT = "cedit"  # change the order before the master is on site
 
 
 class ClientOrder(CallbackData, prefix="v2c"):

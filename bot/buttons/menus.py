@@ -10,7 +10,6 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.buttons.base import Id, labelled
-from bot.callbacks import Cb
 from bot.domain.views import MasterView
 from bot.i18n import _
 
@@ -24,6 +23,7 @@ class MenuAction(StrEnum):
     OFFERS_WAITING = "moffs"
     PROFILE = "mprof"
     DUTY = "mduty"
+    NEW_ORDER = "new"
 
 
 class Menu(CallbackData, prefix="v2n"):
@@ -45,8 +45,7 @@ def menu_button(text: str, action: MenuAction) -> InlineKeyboardButton:
 
 
 def new_order_button() -> InlineKeyboardButton:
-    # legacy: handlers/client/new_order.py still listens for the v1 code
-    return labelled(_("🛠 New order"), Cb(a="new"))
+    return menu_button(_("🛠 New order"), MenuAction.NEW_ORDER)
 
 
 def cancel_button() -> InlineKeyboardButton:

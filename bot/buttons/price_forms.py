@@ -1,6 +1,6 @@
-"""The buttons inside the master's price forms, the quote and the extra
-(handlers/master/quote.py, extra.py). The buttons opening them sit on his job card, and the
-client's answers are bot/buttons/prices.py's."""
+"""The buttons of the master's price forms, the quote and the extra (handlers/master/quote.py,
+extra.py): the ones opening them on his job card and the ones inside them. The client's
+answers are bot/buttons/prices.py's."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import labelled
+from bot.buttons.base import Id, labelled
 from bot.i18n import _
 
 
@@ -34,3 +34,17 @@ def note_rows() -> list[list[InlineKeyboardButton]]:
 
 def reason_rows() -> list[list[InlineKeyboardButton]]:
     return [_press(_("✏️ Change the amount"), PriceFormAction.EXTRA_AMOUNT)]
+
+
+class PriceStart(StrEnum):
+    QUOTE = "qsend"  # on the job card: the master sends his quote
+    EXTRA = "xadd"  # on the job card: the master proposes an extra
+
+
+class PriceStartCb(CallbackData, prefix="v2qs"):
+    action: PriceStart
+    order_id: Id
+
+
+def price_start_button(text: str, action: PriceStart, order_id: int) -> InlineKeyboardButton:
+    return labelled(text, PriceStartCb(action=action, order_id=order_id))

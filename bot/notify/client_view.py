@@ -16,7 +16,7 @@ from bot.domain.states import TERMINAL, Action, Role, Status, can
 from bot.domain.views import OrderView
 from bot.domain.visits import CLIENT
 from bot.i18n import _
-from bot.notify.render import Renderer, answer_rows, button, q
+from bot.notify.render import Renderer, answer_rows, q
 
 _STOPPABLE = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
               Status.AWAITING_CONFIRMATION)
@@ -40,9 +40,9 @@ def client_keyboard(o: OrderView, with_cancel: bool = False,
         kb.append([propose_button(o.id)])
     if (with_cancel and tz is not None and o.status == Status.COMPLETED
             and warranty_open(o, tz)):
-        kb.append([button(_("⚠️ Report a problem (warranty)"), "clm", o.id)])
+        kb.append([client_button(_("⚠️ Report a problem (warranty)"), ClientAction.CLAIM, o.id)])
     if with_cancel and may_edit(o.status, o.stopped):  # until the master is on site [R §3]
-        kb.append([button(_("✏️ Change the order"), "cedit", o.id)])
+        kb.append([client_button(_("✏️ Change the order"), ClientAction.EDIT, o.id)])
     if with_cancel and o.status not in TERMINAL:
         kb.append([relay_button(_("💬 Write to the manager"), RelayAction.WRITE, o.id)])
     if with_cancel and can(o.status, Action.CANCEL, Role.CLIENT):

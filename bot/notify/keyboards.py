@@ -7,11 +7,11 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.buttons.client_orders import ClientAction, client_button, stop_button
+from bot.buttons.profile import ProfileAction, profile_button
 from bot.buttons.relay import RelayAction, relay_button
 from bot.buttons.reviews import ReviewAction, stars_row
 from bot.buttons.visits import answer_row
 from bot.i18n import _
-from bot.notify.markup import button
 
 
 def stop_keyboard(order_id: int) -> InlineKeyboardMarkup:
@@ -45,4 +45,5 @@ def accept_work_keyboard(order_id: int) -> InlineKeyboardMarkup:
 
 
 def answer_question_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[button(_("✍️ Answer"), "mans")]])
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        profile_button(_("✍️ Answer"), ProfileAction.ANSWER_DESK)]])

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.buttons.price_forms import PriceStart, price_start_button
 from bot.buttons.prices import PriceAction, price_answer
 from bot.domain.pricing import (
     ACCEPTED,
@@ -26,7 +27,7 @@ from bot.domain.pricing import (
 from bot.domain.rules import clip
 from bot.domain.views import OrderView
 from bot.i18n import N_, _, fmt_date, ngettext, pgettext
-from bot.notify.markup import button, q
+from bot.notify.markup import q
 
 ITEM_STATUS = {
     PROPOSED: N_("waiting for the client"),
@@ -87,8 +88,8 @@ def price_buttons(o: OrderView) -> list[list[InlineKeyboardButton]]:
     if o.status not in QUOTABLE or o.stopped:
         return []
     if o.breakdown.quote is None:
-        return [[button(_("💬 Send a quote"), "qsend", o.id)]]
-    return [[button(_("➕ Propose an extra"), "xadd", o.id)]]
+        return [[price_start_button(_("💬 Send a quote"), PriceStart.QUOTE, o.id)]]
+    return [[price_start_button(_("➕ Propose an extra"), PriceStart.EXTRA, o.id)]]
 
 
 def act_lines(r: Formats, o: OrderView, done_on: date | None) -> list[str]:

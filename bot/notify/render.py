@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.buttons.base import rows
-from bot.notify.markup import button, q
+from bot.notify.markup import q
 from bot.notify.names import (
     CANCEL_REASON_NAMES,
     CLAIM_REJECT_NAMES,
@@ -31,7 +31,7 @@ from bot.notify.render_masters import Masters
 __all__ = [
     "CANCEL_REASON_NAMES", "CLAIM_REJECT_NAMES", "EXTENSION_REASON_NAMES",
     "MASTER_REJECT_REASON_NAMES", "PAYMENT_NAMES", "REJECT_REASON_NAMES",
-    "RELEASE_REASON_NAMES", "Renderer", "and_more", "answer_rows", "button", "day_slot",
+    "RELEASE_REASON_NAMES", "Renderer", "and_more", "answer_rows", "day_slot",
     "legal_form_name", "q", "rows", "slot_name",
 ]
 

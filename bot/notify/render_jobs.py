@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.buttons.field import FieldAction, field_button
 from bot.buttons.jobs import JobAction, job_button
 from bot.buttons.offers import offer_keyboard
 from bot.buttons.relay import RelayAction, relay_button
@@ -16,7 +17,7 @@ from bot.i18n import (
     _,
     fmt_datetime,
 )
-from bot.notify.markup import button, q
+from bot.notify.markup import q
 from bot.notify.names import (
     PAYMENT_NAMES,
 )
@@ -77,9 +78,11 @@ class Jobs(RenderBase):
             return text + "\n\n" + _("⛔ The client has stopped the job. Stop work and wait "
                                        "for the desk."), None
         steps = {
-            Status.ASSIGNED: [button(_("📞 I have called the client"), "cont", o.id)],
-            Status.CONTACTED: [button(_("📅 Set the visit time"), "sched", o.id)],
-            Status.SCHEDULED: [button(_("📍 I am on site"), "chk", o.id),
+            Status.ASSIGNED: [field_button(_("📞 I have called the client"), FieldAction.CALLED,
+                                           o.id)],
+            Status.CONTACTED: [field_button(_("📅 Set the visit time"), FieldAction.SET_VISIT,
+                                            o.id)],
+            Status.SCHEDULED: [field_button(_("📍 I am on site"), FieldAction.ON_SITE, o.id),
                                propose_button(o.id)],
         }
         kb = [steps[o.status]] if o.status in steps else []

@@ -6,6 +6,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.buttons.applications import MasterCardAction, master_button
 from bot.buttons.base import rows
+from bot.buttons.profile import ProfileAction, profile_button
 from bot.domain.files import parse_ref
 from bot.domain.masters import Candidate, Discipline
 from bot.domain.rules import clip
@@ -18,7 +19,7 @@ from bot.i18n import (
     pgettext,
 )
 from bot.notify.fit import fit_list
-from bot.notify.markup import button, q
+from bot.notify.markup import q
 from bot.notify.names import (
     MASTER_REJECT_REASON_NAMES,
 )
@@ -189,9 +190,10 @@ class Masters(RenderBase):
         if m.blocked:
             lines.append(_("🚫 Your account is blocked: {reason}").format(
                 reason=q(m.block_reason or "")))
-        kb = [button(_("⚪ Go off duty") if m.on_duty else _("🟢 Go on duty"), "pduty",
-                     x=0 if m.on_duty else 1),
-              button(_("🛠 Services"), "psvc"), button(_("📷 Photo"), "pphoto")]
+        kb = [profile_button(_("⚪ Go off duty") if m.on_duty else _("🟢 Go on duty"),
+                             ProfileAction.DUTY, on_duty=not m.on_duty),
+              profile_button(_("🛠 Services"), ProfileAction.SERVICES),
+              profile_button(_("📷 Photo"), ProfileAction.PHOTO)]
         if self.districts:
-            kb.insert(2, button(_("📍 Districts"), "pdist"))
+            kb.insert(2, profile_button(_("📍 Districts"), ProfileAction.DISTRICTS))
         return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows(*kb))

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.album_parts import AlbumCollector
 from bot.buttons.claim import ClaimAction, ClaimCb, send_rows
-from bot.callbacks import Cb
+from bot.buttons.client_orders import ClientAction, ClientOrder
 from bot.domain.complaints import MAX_TEXT, MIN_TEXT
 from bot.domain.deadlines import warranty_ends_at
 from bot.domain.errors import DomainError, NotAllowed, NotFound
@@ -53,9 +53,9 @@ FORM: Form[ClaimDraft, None] = Form("claim", ClaimDraft, {
 })
 
 
-async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def start(query: CallbackQuery, callback_data: ClientOrder, ctx: Context, actor: Actor,
                 state: FSMContext, renderer: Renderer) -> None:
-    order = await get_order(ctx, actor, callback_data.o)
+    order = await get_order(ctx, actor, callback_data.order_id)
     if order.client_id != actor.user_id:
         raise NotFound("error.not_found")
     if order.status != Status.COMPLETED:
@@ -108,7 +108,8 @@ async def send(query: CallbackQuery, state: FSMContext, ctx: Context, actor: Act
 
 def make_router() -> Router:
     router = Router(name="client_claim")
-    router.callback_query.register(start, Cb.filter(F.a == "clm"))  # on the order's view
+    # on the order's view
+    router.callback_query.register(start, ClientOrder.filter(F.action == ClientAction.CLAIM))
     router.message.register(what, Claim.what, F.text)
     router.message.register(photo, Claim.photos, F.photo)
     router.message.register(photo_other, Claim.photos)

@@ -15,9 +15,9 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
+from bot.buttons.client_orders import ClientAction, ClientOrder
 from bot.buttons.edit_order import EditAction, EditOrderCb, choice_rows
 from bot.buttons.menus import new_order_button
-from bot.callbacks import Cb
 from bot.domain.edits import FIELDS
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.rules import Actor
@@ -50,9 +50,9 @@ def draft_of(order: OrderView, field: str) -> OrderDraft:
         edit_of=order.id, edit_field=field)
 
 
-async def edit_menu(query: CallbackQuery, callback_data: Cb, ctx: Context,
+async def edit_menu(query: CallbackQuery, callback_data: ClientOrder, ctx: Context,
                     actor: Actor) -> None:
-    order = await editable_order(ctx, actor, callback_data.o)  # refused once on site
+    order = await editable_order(ctx, actor, callback_data.order_id)  # refused once on site
     await query.answer()
     labels = (_("📝 Description and photos"), _("📍 Address"), _("📅 Time"), _("🛠 Service"))
     await message_of(query).answer(
@@ -123,7 +123,9 @@ async def save_edit(query: CallbackQuery, ctx: Context, actor: Actor, state: FSM
 
 def make_router() -> Router:
     router = Router(name="edit_order")
-    router.callback_query.register(edit_menu, Cb.filter(F.a == "cedit"))  # the order's view
+    # the order's view
+    router.callback_query.register(edit_menu,
+                                   ClientOrder.filter(F.action == ClientAction.EDIT))
     router.callback_query.register(edit_choice,
                                    EditOrderCb.filter(F.action == EditAction.CHOOSE))
     router.callback_query.register(save_edit, EditOrder.review,

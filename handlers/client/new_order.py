@@ -14,9 +14,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.album_parts import AlbumCollector
+from bot.buttons.menus import Menu, MenuAction
 from bot.buttons.new_order import NewOrderAction as A
 from bot.buttons.new_order import NewOrderCb, continue_rows
-from bot.callbacks import Cb
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.rules import MAX_ADDRESS, MAX_DESCRIPTION, parse_date
 from bot.domain.views import MasterView, UserView
@@ -235,7 +235,7 @@ async def confirm(query: CallbackQuery, ctx: Context, state: FSMContext,
 def make_router() -> Router:
     router = Router(name="new_order")
     cb, msg, step = router.callback_query.register, router.message.register, NewOrder
-    cb(start_new, Cb.filter(F.a == "new"))  # the menu's button (handlers/keyboards.py)
+    cb(start_new, Menu.filter(F.action == MenuAction.NEW_ORDER))  # the menu's button
     msg(start_new_cmd, Command("new"))
     cb(got_service, step.service, NewOrderCb.filter(F.action == A.SERVICE))
     cb(description_clear, step.description, NewOrderCb.filter(F.action == A.CLEAR))

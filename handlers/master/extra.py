@@ -9,8 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.buttons.price_forms import PriceFormAction as A
-from bot.buttons.price_forms import PriceFormCb, reason_rows
-from bot.callbacks import Cb
+from bot.buttons.price_forms import PriceFormCb, PriceStart, PriceStartCb, reason_rows
 from bot.domain.errors import DomainError
 from bot.domain.money import examples
 from bot.domain.pricing import MAX_ITEM, MAX_REASON, can_propose_extra, check_text
@@ -60,9 +59,9 @@ FORM: Form[ExtraDraft, PriceEnv] = Form("extra", ExtraDraft, {
 AMOUNT = AmountStep(FORM, then="reason")
 
 
-async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def start(query: CallbackQuery, callback_data: PriceStartCb, ctx: Context, actor: Actor,
                 state: FSMContext, renderer: Renderer) -> None:
-    order = await own(ctx, actor, callback_data.o)
+    order = await own(ctx, actor, callback_data.order_id)
     can_propose_extra(order.status, order.stopped, order.price_items)
     data = await state.get_data()
     keep = {}
@@ -112,7 +111,7 @@ async def reason(message: Message, state: FSMContext, ctx: Context, actor: Actor
 
 def register(router: Router) -> None:
     cb, msg = router.callback_query.register, router.message.register
-    cb(start, Cb.filter(F.a == "xadd"))  # on the job card (bot/notify/prices.py)
+    cb(start, PriceStartCb.filter(F.action == PriceStart.EXTRA))  # on the job card
     msg(item, Extra.item, F.text)
     AMOUNT.register(router, PriceFormCb.filter(F.action == A.EXTRA_AMOUNT))
     msg(reason, Extra.reason, F.text)

@@ -10,13 +10,13 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
-from bot.callbacks import Cb
+from bot.buttons.field import FieldAction, FieldStep, field_button
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.rules import Actor, own_job, parse_visit
 from bot.domain.states import Status
 from bot.domain.views import OrderView, UserView
 from bot.i18n import _, fmt_datetime_full, typing_style
-from bot.notify.render import Renderer, button
+from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.field import check_in, mark_contacted, schedule_visit
 from bot.services.orders import get_order
@@ -30,19 +30,19 @@ from handlers.master.shown import show_job
 router = Router(name="master_field")
 
 
-@router.callback_query(Cb.filter(F.a == "cont"))
-async def contacted(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+@router.callback_query(FieldStep.filter(F.action == FieldAction.CALLED))
+async def contacted(query: CallbackQuery, callback_data: FieldStep, ctx: Context, actor: Actor,
                     renderer: Renderer) -> None:
-    order = await mark_contacted(ctx, actor, callback_data.o)
+    order = await mark_contacted(ctx, actor, callback_data.order_id)
     await query.answer(_("Noted: you have called the client."))
     await show_job(ctx, renderer, order, message_of(query), edit=True)
 
 
-@router.callback_query(Cb.filter(F.a == "sched"))
-async def ask_visit(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+@router.callback_query(FieldStep.filter(F.action == FieldAction.SET_VISIT))
+async def ask_visit(query: CallbackQuery, callback_data: FieldStep, ctx: Context, actor: Actor,
                     state: FSMContext, renderer: Renderer, user: UserView) -> None:
     style = typing_style(user.language_code)
-    order = await get_order(ctx, actor, callback_data.o)  # only his own job
+    order = await get_order(ctx, actor, callback_data.order_id)  # only his own job
     if order.status == Status.SCHEDULED:  # agreed already: a new time is a proposal now
         await ask_proposal(message_of(query), state, ctx, actor, order.id, renderer, style)
         await query.answer()
@@ -87,7 +87,8 @@ async def visit_other(message: Message, user: UserView) -> None:
 
 def _without_location(order_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[
-        [button(_("✅ Check in without location"), "vnoloc", order_id)]])
+        [field_button(_("✅ Check in without location"), FieldAction.ON_SITE_NO_LOCATION,
+                      order_id)]])
 
 
 async def _ask_location(message: Message, order_id: int) -> int:
@@ -100,10 +101,10 @@ async def _ask_location(message: Message, order_id: int) -> int:
     return prompt.message_id
 
 
-@router.callback_query(Cb.filter(F.a == "chk"))
-async def on_site(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+@router.callback_query(FieldStep.filter(F.action == FieldAction.ON_SITE))
+async def on_site(query: CallbackQuery, callback_data: FieldStep, ctx: Context, actor: Actor,
                   state: FSMContext) -> None:
-    order = await get_order(ctx, actor, callback_data.o)  # checked before asking
+    order = await get_order(ctx, actor, callback_data.order_id)  # checked before asking
     own_job(actor, order.parties)
     if order.stopped:
         raise NotAllowed("error.job_stopped")
@@ -153,10 +154,11 @@ async def checkin_other(message: Message, state: FSMContext) -> None:
     await state.update_data(prompt=prompt.message_id)
 
 
-@router.callback_query(Cb.filter(F.a == "vnoloc"))
-async def checkin_button(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+@router.callback_query(FieldStep.filter(F.action == FieldAction.ON_SITE_NO_LOCATION))
+async def checkin_button(query: CallbackQuery, callback_data: FieldStep, ctx: Context,
+                         actor: Actor,
                          state: FSMContext, renderer: Renderer) -> None:
-    order, _minutes = await check_in(ctx, actor, callback_data.o)
+    order, _minutes = await check_in(ctx, actor, callback_data.order_id)
     if await state.get_state() == Visit.checkin.state:
         await state.clear()
     await query.answer()

@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.buttons.profile import ProfileAction, ProfilePress
 from bot.buttons.profile_forms import ProfileFormAction as A
 from bot.buttons.profile_forms import (
     ProfileFormCb,
@@ -16,7 +17,6 @@ from bot.buttons.profile_forms import (
     pick_services,
     send_answer_rows,
 )
-from bot.callbacks import Cb
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.views import MasterView
 from bot.i18n import _, current_locale
@@ -95,9 +95,9 @@ async def profile(message: Message, state: FSMContext, master: MasterView | None
     await show_profile(message, master, ctx, renderer)
 
 
-async def duty(query: CallbackQuery, callback_data: Cb, ctx: Context,
+async def duty(query: CallbackQuery, callback_data: ProfilePress, ctx: Context,
                renderer: Renderer) -> None:
-    m = await update_profile(ctx, query.from_user.id, on_duty=bool(callback_data.x))
+    m = await update_profile(ctx, query.from_user.id, on_duty=callback_data.on_duty)
     await query.answer(_("You are on duty.") if m.on_duty else _("You are off duty."))
     await show_profile(message_of(query), m, ctx, renderer, edit=True)
 
@@ -215,17 +215,19 @@ def make_router() -> Router:
     router = Router(name="master_profile")
     cb, msg = router.callback_query.register, router.message.register
     msg(profile, Command("profile"))
-    cb(duty, Cb.filter(F.a == "pduty"))  # the profile's buttons: bot/notify/render.py
-    cb(services, Cb.filter(F.a == "psvc"))
-    cb(districts, Cb.filter(F.a == "pdist"))
+    # the profile's buttons (bot/notify/render_masters.py)
+    cb(duty, ProfilePress.filter(F.action == ProfileAction.DUTY))
+    cb(services, ProfilePress.filter(F.action == ProfileAction.SERVICES))
+    cb(districts, ProfilePress.filter(F.action == ProfileAction.DISTRICTS))
     cb(toggled, Profile.services,
        ProfileFormCb.filter(F.action.in_({A.SERVICE, A.SERVICES_DONE})))
     cb(toggled, Profile.districts,
        ProfileFormCb.filter(F.action.in_({A.DISTRICT, A.DISTRICTS_DONE})))
-    cb(ask_photo, Cb.filter(F.a == "pphoto"))
+    cb(ask_photo, ProfilePress.filter(F.action == ProfileAction.PHOTO))
     msg(got_photo, Profile.photo, F.photo)
     msg(photo_other, Profile.photo)
-    cb(start_answer, Cb.filter(F.a == "mans"))  # on the desk's question (bot/notify)
+    # on the desk's question (bot/notify/keyboards.py)
+    cb(start_answer, ProfilePress.filter(F.action == ProfileAction.ANSWER_DESK))
     msg(collect, MasterAnswer.collect, F.text | F.photo | F.document)
     cb(send_answer, MasterAnswer.collect,
        ProfileFormCb.filter(F.action == A.SEND_ANSWER))

@@ -9,8 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.buttons.price_forms import PriceFormAction as A
-from bot.buttons.price_forms import PriceFormCb, note_rows
-from bot.callbacks import Cb
+from bot.buttons.price_forms import PriceFormCb, PriceStart, PriceStartCb, note_rows
 from bot.domain.errors import DomainError
 from bot.domain.money import examples
 from bot.domain.pricing import MAX_ITEM, can_quote, check_text
@@ -52,9 +51,9 @@ FORM: Form[QuoteDraft, PriceEnv] = Form("quote", QuoteDraft, {
 AMOUNT = AmountStep(FORM, then="note")
 
 
-async def start(query: CallbackQuery, callback_data: Cb, ctx: Context, actor: Actor,
+async def start(query: CallbackQuery, callback_data: PriceStartCb, ctx: Context, actor: Actor,
                 state: FSMContext) -> None:
-    order = await own(ctx, actor, callback_data.o)
+    order = await own(ctx, actor, callback_data.order_id)
     can_quote(order.status, order.stopped, order.price_items)
     await state.set_data({})
     await FORM.enter("amount", state, QuoteDraft(order_id=order.id))
@@ -98,7 +97,7 @@ async def _send(message: Message, state: FSMContext, ctx: Context, actor: Actor,
 
 def register(router: Router) -> None:
     cb, msg = router.callback_query.register, router.message.register
-    cb(start, Cb.filter(F.a == "qsend"))  # on the job card (bot/notify/prices.py)
+    cb(start, PriceStartCb.filter(F.action == PriceStart.QUOTE))  # on the job card
     AMOUNT.register(router, PriceFormCb.filter(F.action == A.QUOTE_AMOUNT))
     msg(note, Quote.note, F.text)
     cb(skip, Quote.note, PriceFormCb.filter(F.action == A.SKIP_NOTE))

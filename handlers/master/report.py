@@ -17,6 +17,7 @@ from bot.buttons.jobs import (
     step_button,
     warranty_button,
 )
+from bot.buttons.price_forms import PriceStart, price_start_button
 from bot.domain.errors import DomainError, InvalidInput, NotAllowed
 from bot.domain.pricing import (
     MAX_NOTES,
@@ -30,7 +31,7 @@ from bot.domain.pricing import (
 from bot.domain.rules import MAX_PHOTOS, Actor
 from bot.domain.states import Status
 from bot.i18n import _, ngettext
-from bot.notify.render import Renderer, button, rows
+from bot.notify.render import Renderer, rows
 from bot.services.base import Context
 from bot.services.completion import report_completion
 from bot.services.orders import get_order
@@ -166,7 +167,8 @@ def price_refusal(exc: DomainError, renderer: Renderer,
              "the extras the client approved. Enter a price up to {amount}. To charge more, "
              "press «➕ Propose an extra» (your report is kept) and enter the price again once "
              "the client approves it.").format(amount=amount), InlineKeyboardMarkup(
-        inline_keyboard=[[button(_("➕ Propose an extra"), "xadd", order_id)]])  # legacy v1
+        inline_keyboard=[[price_start_button(_("➕ Propose an extra"), PriceStart.EXTRA,
+                                             order_id)]])
 
 
 def warranty_kb(service_min: int) -> InlineKeyboardMarkup:
