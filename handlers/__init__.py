@@ -37,18 +37,10 @@ from handlers.master import profile as master_profile
 
 
 def built(module: ModuleType) -> Router:
-    """The module's router, fresh: from its `make_router()`, or, for a module that still
-    keeps a module-level `router`, a new Router holding that router's handlers (a Router
-    joins one parent only, and every app needs its own tree)."""
-    make = getattr(module, "make_router", None)
-    if make is not None:
-        router: Router = make()
-        return router
-    legacy: Router = module.router
-    fresh = Router(name=legacy.name)
-    for name, observer in legacy.observers.items():
-        fresh.observers[name].handlers.extend(observer.handlers)
-    return fresh
+    """The module's router, fresh from its `make_router()` (a Router joins one parent only,
+    and every app needs its own tree)."""
+    router: Router = module.make_router()
+    return router
 
 
 def desk_router(desk_chat_id: int) -> Router:

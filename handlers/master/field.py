@@ -27,10 +27,7 @@ from handlers.inputs import message_of
 from handlers.keyboards import cancel_button, share_location
 from handlers.master.shown import show_job
 
-router = Router(name="master_field")
 
-
-@router.callback_query(FieldStep.filter(F.action == FieldAction.CALLED))
 async def contacted(query: CallbackQuery, callback_data: FieldStep, ctx: Context, actor: Actor,
                     renderer: Renderer) -> None:
     order = await mark_contacted(ctx, actor, callback_data.order_id)
@@ -38,7 +35,6 @@ async def contacted(query: CallbackQuery, callback_data: FieldStep, ctx: Context
     await show_job(ctx, renderer, order, message_of(query), edit=True)
 
 
-@router.callback_query(FieldStep.filter(F.action == FieldAction.SET_VISIT))
 async def ask_visit(query: CallbackQuery, callback_data: FieldStep, ctx: Context, actor: Actor,
                     state: FSMContext, renderer: Renderer, user: UserView) -> None:
     style = typing_style(user.language_code)
@@ -56,7 +52,6 @@ async def ask_visit(query: CallbackQuery, callback_data: FieldStep, ctx: Context
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[cancel_button()]]))
 
 
-@router.message(Visit.when, F.text)
 async def got_visit(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                     renderer: Renderer, user: UserView) -> None:
     try:
@@ -77,7 +72,6 @@ async def got_visit(message: Message, state: FSMContext, ctx: Context, actor: Ac
                        time=fmt_datetime_full(visit_at, renderer.tz)))
 
 
-@router.message(Visit.when)
 async def visit_other(message: Message, user: UserView) -> None:
     example = typing_style(user.language_code).visit_example()
     await message.answer(error_text(DomainError("error.visit_format", example=example)))
@@ -101,7 +95,6 @@ async def _ask_location(message: Message, order_id: int) -> int:
     return prompt.message_id
 
 
-@router.callback_query(FieldStep.filter(F.action == FieldAction.ON_SITE))
 async def on_site(query: CallbackQuery, callback_data: FieldStep, ctx: Context, actor: Actor,
                   state: FSMContext) -> None:
     order = await get_order(ctx, actor, callback_data.order_id)  # checked before asking
@@ -122,7 +115,6 @@ async def _checked_in(message: Message, ctx: Context, renderer: Renderer, head: 
     await show_job(ctx, renderer, order, message)
 
 
-@router.message(Visit.checkin, F.location)
 async def checkin_location(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                            renderer: Renderer) -> None:
     assert message.location is not None
@@ -142,7 +134,6 @@ async def checkin_location(message: Message, state: FSMContext, ctx: Context, ac
                                                 "client has been told."), order)
 
 
-@router.message(Visit.checkin)
 async def checkin_other(message: Message, state: FSMContext) -> None:
     """Text, a photo, anything but a location: ask again, nothing changes."""
     data = await state.get_data()
@@ -154,7 +145,6 @@ async def checkin_other(message: Message, state: FSMContext) -> None:
     await state.update_data(prompt=prompt.message_id)
 
 
-@router.callback_query(FieldStep.filter(F.action == FieldAction.ON_SITE_NO_LOCATION))
 async def checkin_button(query: CallbackQuery, callback_data: FieldStep, ctx: Context,
                          actor: Actor,
                          state: FSMContext, renderer: Renderer) -> None:
@@ -165,3 +155,18 @@ async def checkin_button(query: CallbackQuery, callback_data: FieldStep, ctx: Co
     await message_of(query).edit_reply_markup(reply_markup=None)
     await _checked_in(message_of(query), ctx, renderer, _("✅ Checked in without a location. "
                                                           "The client has been told."), order)
+
+
+def make_router() -> Router:
+    """The master's field steps: called, the visit time, on site."""
+    router = Router(name="master_field")
+    router.callback_query.register(contacted, FieldStep.filter(F.action == FieldAction.CALLED))
+    router.callback_query.register(ask_visit, FieldStep.filter(F.action == FieldAction.SET_VISIT))
+    router.message.register(got_visit, Visit.when, F.text)
+    router.message.register(visit_other, Visit.when)
+    router.callback_query.register(on_site, FieldStep.filter(F.action == FieldAction.ON_SITE))
+    router.message.register(checkin_location, Visit.checkin, F.location)
+    router.message.register(checkin_other, Visit.checkin)
+    router.callback_query.register(
+        checkin_button, FieldStep.filter(F.action == FieldAction.ON_SITE_NO_LOCATION))
+    return router
