@@ -95,6 +95,7 @@ class OutboxSender(CardsSender):
             opening = await outbox.topics_opening(s)
         held: set[int] = set()  # chats whose earlier row is waiting: keep their order
         soonest = self.config.poll_seconds
+        delivered = 0
         for row in reading_order(rows):
             chat = row.chat_id if row.chat_id is not None else self.config.desk_chat_id
             if chat in held:
@@ -122,9 +123,12 @@ class OutboxSender(CardsSender):
                 IN_OUTBOX.reset(token)
             if outcome is not None:
                 held.add(chat)
-            elif row.kind == "order_topic":
-                opening.discard(row.order_id)
-        return soonest
+            else:
+                delivered += 1
+                if row.kind == "order_topic":
+                    opening.discard(row.order_id)
+        # A whole batch went out: more rows may be due already, so go again at once.
+        return 0.0 if len(rows) == BATCH and delivered else soonest
 
     async def _claim(self, row_id: int) -> bool:
         now = self.ctx.clock()
