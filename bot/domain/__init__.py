@@ -1,1 +1,1 @@
-"""Pure rules of the desk: no aiogram, no SQLAlchemy (tests/test_domain.py checks)."""
+"""Pure rules of the desk: no aiogram, no SQLAlchemy (tests/domain/test_domain.py checks)."""

@@ -1,0 +1,127 @@
+"""A New order step reads and writes its conversation state once (fsm/buffer.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.methods import SendMessage
+from sqlalchemy import func, select
+
+from db.models import FsmRecord
+from fsm.buffer import BufferedStorage
+from fsm.storage import SQLStorage
+from tests.support.flowkit import harness
+
+
+class CountingStorage(SQLStorage):
+    """The SQL storage, counting its round trips."""
+
+    reads = 0
+    writes = 0
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        self.reads += 1
+        return await super().get_state(key)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        self.reads += 1
+        return await super().get_data(key)
+
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        self.reads += 1
+        return await super().get_record(key)
+
+    async def _upsert(self, key: StorageKey, **values: Any) -> None:
+        self.writes += 1
+        await super()._upsert(key, **values)
+
+    async def set_record(self, key: StorageKey, values: Mapping[str, Any]) -> None:
+        if not values.get("data") and values.get("state", "") is None:
+            self.writes += 1  # the delete of a cleared conversation
+        await super().set_record(key, values)
+
+
+def _counting(h: Any) -> CountingStorage:
+    buffered = h.app.dispatcher.fsm.storage
+    assert isinstance(buffered, BufferedStorage)
+    counting = CountingStorage(h.app.ctx.sessions, h.app.ctx.clock)
+    buffered.inner = counting
+    return counting
+
+
+async def test_each_new_order_step_reads_and_writes_the_conversation_once(db_url: str) -> None:
+    async with harness(db_url) as h:
+        c = h.person(100, "Anna")
+        counting = _counting(h)
+        steps = [
+            lambda: c.send("/new"),
+            lambda: c.click(c.last(), "Plumbing"),
+            lambda: c.send("Leaking tap"),
+            lambda: c.click(c.last(), "Continue"),
+            lambda: c.send("Lenina 5, Moscow"),
+            lambda: c.click(c.last(), "Urgent"),
+            lambda: c.contact("+79990001122"),
+            lambda: c.click(c.last(), "Cash after completion"),
+        ]
+        for step in steps:
+            counting.reads = counting.writes = 0
+            await step()
+            assert (counting.reads, counting.writes) == (1, 1)
+        assert "Leaking tap" in c.last().text and "Lenina 5, Moscow" in c.last().text
+        counting.reads = counting.writes = 0
+        await c.click(c.last(), "Confirm")
+        assert (counting.reads, counting.writes) == (1, 1)  # the conversation is cleared
+        assert "is placed" in c.last().text
+        async with h.app.ctx.tx() as s:
+            assert await s.scalar(select(func.count()).select_from(FsmRecord)) == 0
+
+
+async def test_a_refused_input_loses_nothing_and_writes_nothing(db_url: str) -> None:
+    async with harness(db_url) as h:
+        c = h.person(100, "Anna")
+        await c.send("/new")
+        await c.click(c.last(), "Plumbing")
+        await c.send("Leaking tap")
+        await c.click(c.last(), "Continue")
+        counting = _counting(h)
+        await c.send("/x")  # too short for an address
+        assert (counting.reads, counting.writes) == (1, 0)
+        await c.send("Lenina 5, Moscow")
+        assert "When should the master come?" in c.last().text
+
+
+class StoredWhenSent(BaseRequestMiddleware):
+    """Records, for every message the bot sends, the conversation state stored at that moment."""
+
+    def __init__(self, storage: SQLStorage, key: StorageKey) -> None:
+        self.storage, self.key = storage, key
+        self.seen: list[tuple[str, str | None]] = []
+
+    async def __call__(self, make_request: Any, bot: Any, method: Any) -> Any:
+        if isinstance(method, SendMessage):
+            self.seen.append((method.text, await self.storage.get_state(self.key)))
+        return await make_request(bot, method)
+
+
+async def test_a_prompt_is_sent_only_once_its_step_is_stored(db_url: str) -> None:
+    """A crash right after a prompt reached the person finds the conversation at it."""
+    async with harness(db_url) as h:
+        c = h.person(100, "Anna")
+        probe = StoredWhenSent(SQLStorage(h.app.ctx.sessions),
+                               StorageKey(bot_id=h.bot.id, chat_id=100, user_id=100))
+        h.bot.session.middleware(probe)  # innermost: after the buffered write
+        await c.send("/new")
+        await c.click(c.last(), "Plumbing")
+        await c.send("Leaking tap")
+        await c.click(c.last(), "Continue")
+        await c.send("Lenina 5, Moscow")
+        await c.click(c.last(), "Urgent")
+        prompts = {text.split(" ")[0]: stored for text, stored in probe.seen}
+        assert prompts["Which"] == "NewOrder:service"
+        assert prompts["Describe"] == "NewOrder:description"
+        assert prompts["Where"] == "NewOrder:address"
+        assert prompts["When"] == "NewOrder:time"
+        assert prompts["Share"] == "NewOrder:phone"

@@ -1,0 +1,81 @@
+"""Conversations survive a restart: the SQL storage by default, Redis when configured."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import select
+
+from db.models import Order
+from fsm.storage import SQLStorage
+from tests.support.flowkit import harness
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+KEY = StorageKey(bot_id=42, chat_id=100, user_id=100)
+
+
+async def test_sql_storage_round_trips_state_and_data(db_url: str) -> None:
+    async with harness(db_url) as h:
+        storage = SQLStorage(h.app.ctx.sessions)
+        assert await storage.get_state(KEY) is None and await storage.get_data(KEY) == {}
+        await storage.set_state(KEY, "NewOrder:address")
+        await storage.set_data(KEY, {"draft": {"description": "Tap", "photos": ["a", "b"]}})
+        await storage.set_state(KEY, "NewOrder:time")
+        assert await storage.get_state(KEY) == "NewOrder:time"
+        assert await storage.get_data(KEY) == {"draft": {"description": "Tap",
+                                                         "photos": ["a", "b"]}}
+        other = StorageKey(bot_id=42, chat_id=101, user_id=101)
+        assert await storage.get_state(other) is None
+        await storage.set_state(KEY, None)
+        await storage.set_data(KEY, {})
+        assert await storage.get_state(KEY) is None and await storage.get_data(KEY) == {}
+
+
+async def _restart_mid_order(db_url: str, **settings: object) -> None:
+    async with harness(db_url, **settings) as h:
+        c = h.person(100, "Anna")
+        await c.send("/new")
+        await c.click(c.last(), "Plumbing")
+        await c.send("Leaking tap")
+        await c.click(c.last(), "Continue")
+        await c.send("Lenina 5, Moscow")
+        assert "When should the master come?" in c.last().text
+    async with harness(db_url, **settings) as h:  # a new process on the same stores
+        c = h.person(100, "Anna")
+        when = await _ask_again(h)
+        await c.click(when, "Urgent")
+        await c.contact("+79990001122")
+        await c.click(c.last(), "Cash after completion")
+        assert "Leaking tap" in c.last().text and "Lenina 5, Moscow" in c.last().text
+        await c.click(c.last(), "Confirm")
+        async with h.app.ctx.tx() as s:
+            order = await s.scalar(select(Order))
+        assert order is not None and order.description == "Leaking tap"
+
+
+async def _ask_again(h):  # type: ignore[no-untyped-def]
+    """After the restart the client taps the 'When' buttons of the message sent before it;
+    the harness of the new process has not seen it, so re-create that message."""
+    from aiogram.types import InlineKeyboardMarkup
+
+    from bot.buttons.new_order import time_rows
+    from tests.support.flowkit import Sent
+
+    kb = InlineKeyboardMarkup(inline_keyboard=time_rows(10))
+    return Sent("send", 100, "When should the master come?", None, 1, kb, {})
+
+
+async def test_a_restart_keeps_the_conversation_in_the_database(db_url: str) -> None:
+    await _restart_mid_order(db_url)
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL is not set")
+async def test_a_restart_keeps_the_conversation_in_redis(db_url: str) -> None:
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(TEST_REDIS_URL)  # type: ignore[arg-type]
+    await redis.flushdb()
+    await redis.aclose()
+    await _restart_mid_order(db_url, redis_url=TEST_REDIS_URL)
