@@ -9,14 +9,18 @@ then echoes the amount before it counts.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.buttons.amounts import AmountCb, reading_row
+from bot.buttons.amounts import AmountCb, amount_picked, reading_row
 from bot.domain.errors import InvalidInput
 from bot.domain.money import examples, readings
+from bot.domain.rules import Actor
 from bot.i18n import _, current_locale, fmt_number
 from bot.notify.render import Renderer
 from bot.services.base import Context
@@ -77,3 +81,28 @@ async def picked_amount(query: CallbackQuery, callback_data: AmountCb,
     await query.answer()
     await message_of(query).edit_reply_markup(reply_markup=None)
     return int(values[callback_data.index])
+
+
+# What a conversation does with the amount once it is known, typed or picked.
+AmountThen = Callable[[Message, FSMContext, Context, Actor, Renderer, int], Awaitable[None]]
+
+
+def register_amount(router: Router, state: State, then: AmountThen,
+                    extra: Callable[[], list[list[InlineKeyboardButton]]] | None = None) -> None:
+    """The amount step of a conversation in `state`: a typed amount, or the reading picked
+    between two, goes on to `then`; `extra` draws rows under the question between two."""
+
+    async def typed(message: Message, state: FSMContext, ctx: Context, actor: Actor,
+                    renderer: Renderer) -> None:
+        amount = await typed_amount(message, state, ctx, renderer, extra() if extra else None)
+        if amount is not None:
+            await then(message, state, ctx, actor, renderer, amount)
+
+    async def picked(query: CallbackQuery, callback_data: AmountCb, state: FSMContext,
+                     ctx: Context, actor: Actor, renderer: Renderer) -> None:
+        amount = await picked_amount(query, callback_data, state)
+        if amount is not None:
+            await then(message_of(query), state, ctx, actor, renderer, amount)
+
+    router.message.register(typed, state, F.text)
+    router.callback_query.register(picked, state, amount_picked())

@@ -8,7 +8,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.buttons.amounts import AmountCb, amount_picked
 from bot.buttons.desk import DeskAction, DeskOrder, refund_confirm
 from bot.domain.complaints import check_refund
 from bot.domain.errors import DomainError
@@ -20,7 +19,7 @@ from bot.services.complaints import resolve_claim
 from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.states import DeskInput
-from handlers.amounts import amount_help, picked_amount, typed_amount
+from handlers.amounts import amount_help, register_amount
 from handlers.desk.prompt import open_prompt
 from handlers.inputs import message_of
 
@@ -38,20 +37,6 @@ async def ask_refund(query: CallbackQuery, callback_data: DeskOrder, ctx: Contex
 async def cancel(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(_("Cancelled. Nothing was saved."))
-
-
-async def got_refund(message: Message, state: FSMContext, ctx: Context, actor: Actor,
-                     renderer: Renderer) -> None:
-    amount = await typed_amount(message, state, ctx, renderer)
-    if amount is not None:
-        await _confirm(message, state, ctx, actor, renderer, amount)
-
-
-async def picked_refund(query: CallbackQuery, callback_data: AmountCb, state: FSMContext,
-                        ctx: Context, actor: Actor, renderer: Renderer) -> None:
-    amount = await picked_amount(query, callback_data, state)
-    if amount is not None:
-        await _confirm(message_of(query), state, ctx, actor, renderer, amount)
 
 
 async def _confirm(message: Message, state: FSMContext, ctx: Context, actor: Actor,
@@ -104,9 +89,7 @@ def make_router() -> Router:
     router = Router(name="desk_claims")
     router.callback_query.register(ask_refund, DeskOrder.filter(F.action == DeskAction.REFUND))
     router.message.register(cancel, Command("cancel"), DeskInput.refund)
-    router.message.register(got_refund, DeskInput.refund, F.text)
-    router.callback_query.register(picked_refund, DeskInput.refund,
-                                   amount_picked())  # handlers/amounts
+    register_amount(router, DeskInput.refund, _confirm)
     router.callback_query.register(confirm_refund, DeskInput.refund,
                                    DeskOrder.filter(F.action == DeskAction.REFUND_CONFIRM))
     router.message.register(refund_other, DeskInput.refund)

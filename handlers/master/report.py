@@ -8,7 +8,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.album_parts import AlbumCollector
-from bot.buttons.amounts import AmountCb, amount_picked
 from bot.buttons.jobs import (
     Job,
     JobAction,
@@ -40,7 +39,7 @@ from bot.texts import error_text
 from fsm.draft import ReportDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Code, Report
-from handlers.amounts import amount_help, picked_amount, typed_amount
+from handlers.amounts import amount_help, register_amount
 from handlers.inputs import message_of, take_photo
 from handlers.keyboards import cancel_button
 
@@ -112,20 +111,6 @@ async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
     await message_of(query).edit_reply_markup(reply_markup=None)
     await FORM.ask("price", message_of(query), state, draft, None)
-
-
-async def report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
-                       renderer: Renderer) -> None:
-    price = await typed_amount(message, state, ctx, renderer, [[cancel_button()]])
-    if price is not None:
-        await _report_price(message, state, ctx, actor, renderer, price)
-
-
-async def report_price_picked(query: CallbackQuery, callback_data: AmountCb, state: FSMContext,
-                              ctx: Context, actor: Actor, renderer: Renderer) -> None:
-    price = await picked_amount(query, callback_data, state)
-    if price is not None:
-        await _report_price(message_of(query), state, ctx, actor, renderer, price)
 
 
 async def _report_price(message: Message, state: FSMContext, ctx: Context, actor: Actor,
@@ -269,8 +254,7 @@ def make_router() -> Router:
     msg.register(report_photo, Report.photos, F.photo)
     cq.register(report_photos_done, Report.photos,
                 ReportStep.filter(F.action == JobAction.REPORT_NEXT))
-    msg.register(report_price, Report.price, F.text)
-    cq.register(report_price_picked, Report.price, amount_picked())  # handlers/amounts
+    register_amount(router, Report.price, _report_price, lambda: [[cancel_button()]])
     cq.register(report_change_price, Report.warranty,
                 ReportStep.filter(F.action == JobAction.CHANGE_PRICE))
     msg.register(report_price_other, Report.price)
