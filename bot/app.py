@@ -82,7 +82,12 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
                         default_locale=settings.default_locale)
     limiter = limiter or Limiter()
     metrics = Metrics()
-    # Outermost, so that a text sent again after "too long" still passes the throttle.
+    storage, isolation = make_storage(settings, ctx)
+    buffered = BufferedStorage(storage)  # one read and one write per update
+    # Outermost: the conversation is stored and the update's read ended before a request
+    # waits anywhere (the throttle, Telegram), so no connection is held meanwhile.
+    bot.session.middleware(StoreBeforeSending(buffered))
+    # Then, so that a text sent again after "too long" still passes the throttle.
     bot.session.middleware(FitToLimits())  # every text within Telegram's limits
     bot.session.middleware(Throttle(limiter))
     bot.session.middleware(AnswerOnce())
@@ -92,9 +97,6 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
     ), limiter=limiter)
-    storage, isolation = make_storage(settings, ctx)
-    buffered = BufferedStorage(storage)  # one read and one write per update
-    bot.session.middleware(StoreBeforeSending(buffered))  # innermost: stored, then sent
     dp = make_dispatcher(settings, ctx, renderer, i18n, metrics, sender, buffered,
                          BufferedIsolation(isolation, buffered))
     retention = Retention(fsm_ttl=timedelta(days=settings.fsm_ttl_days),
@@ -124,7 +126,7 @@ def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: 
     """The dispatcher with its middlewares in order and the routers."""
     dp = AlbumDispatcher(storage=storage, events_isolation=isolation, ctx=ctx,
                          renderer=renderer, policy=ctx.policy, settings=settings,
-                         albums=AlbumCollector())
+                         albums=AlbumCollector(), sessions=ctx.sessions)
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
     dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,

@@ -17,6 +17,7 @@ from bot.domain.rules import Actor
 from bot.i18n import PoI18n, _, resolve_locale
 from bot.services.base import Context
 from bot.services.users import touch_user
+from db.scope import release
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class ActorMiddleware(BaseMiddleware):
         chat: Chat | None = data.get("event_chat")
         anonymous = _anonymous(event, tg_user)
         if anonymous is not None:
+            await release()  # the conversation's read: nothing more to read or write
             await self._refuse_anonymous(anonymous, data["bot"])
             return None
         if tg_user is None or tg_user.is_bot:

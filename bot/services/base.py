@@ -31,6 +31,7 @@ from bot.events import (
 from bot.events.base import event_of, to_payload
 from db import audit as audit_log
 from db import outbox
+from db.scope import reading, writing
 
 
 def utcnow() -> datetime:
@@ -74,15 +75,24 @@ class Context:
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commits on success, rolls back on any error. The cards of the
-        orders it changed (mark_card) are redrawn after its other messages, once each."""
-        async with self.sessions() as session, session.begin():
+        """One unit of work: commits on success, rolls back on any error; in an update, on the
+        update's own session (db/scope.py). The cards of the orders it changed (mark_card) are
+        redrawn after its other messages, once each."""
+        async with writing(self.sessions) as session:
             yield session
             cards: list[int] = session.info.pop(_CARDS, [])
             if cards:
                 now = self.clock()
                 for order_id in cards:
                     card_changed(session, now, order_id)
+
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A use case that only reads; in an update, on the update's session, its read
+        committed by the update's next write (db/scope.py). Nothing written here is kept."""
+        async with reading(self.sessions) as session:
+            yield session
 
 
 _CARDS = "cards_to_redraw"

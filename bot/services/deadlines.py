@@ -88,7 +88,7 @@ async def _fire_batch(ctx: Context, s: AsyncSession, claimed: list[Any],
 
 
 async def next_due(ctx: Context) -> datetime | None:
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         return await deadlines.next_due(s)
 
 
@@ -166,7 +166,7 @@ async def sla_board(ctx: Context, actor: Actor, limit: int = 50) -> list[SlaLine
     """Orders at risk or breached, oldest first."""
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         rows = await orders.at_risk(s, [Sla.RISK.value, Sla.BREACH.value],
                                     [t.value for t in TERMINAL], limit)
         views = await order_views(s, rows)

@@ -160,7 +160,7 @@ async def answer_desk(ctx: Context, user_id: int, text: str,
 async def verification_queue(ctx: Context, actor: Actor, limit: int = 30) -> list[MasterView]:
     """Applications waiting for the desk, oldest first."""
     _desk(actor)
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         rows = await masters.pending(s, limit)
         return await master_views(s, rows)
 
@@ -168,7 +168,7 @@ async def verification_queue(ctx: Context, actor: Actor, limit: int = 30) -> lis
 async def desk_master(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     """A master as the desk sees him (to redraw his card's buttons)."""
     _desk(actor)
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         return await master_view(s, await masters.load(s, master_id))
 
 
@@ -190,7 +190,7 @@ async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:
 # --- the master's own profile ---------------------------------------------------------------
 
 async def get_own(ctx: Context, user_id: int) -> MasterView:
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         return await master_view(s, await _own(s, user_id))
 
 

@@ -62,14 +62,14 @@ async def stats_for(s: AsyncSession, master_ids: list[int],
 
 
 async def master_stats(ctx: Context, master_id: int, service: str) -> MasterStats:
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         return (await stats_for(s, [master_id], service))[master_id][0]
 
 
 async def master_record(ctx: Context, master_id: int) -> tuple[MasterStats, Discipline]:
     """Across all categories: jobs done, reviews (plain mean), discipline (for his profile and
     the desk's master card)."""
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         total, n = await records.all_reviews(s, master_id)
         done = await records.orders_per_master(s, [master_id], [st.value for st in DONE])
         counts = await records.discipline_counts(s, [master_id], list(DISCIPLINE_ACTIONS))
@@ -118,7 +118,7 @@ async def candidates(ctx: Context, actor: Actor, order_id: int) -> Ranked:
     put him there."""
     if not actor.is_desk:
         raise NotAllowed("error.desk_only")
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         order = await load_order(s, order_id)
         return Ranked(await order_view(s, order), await _candidates(s, order))
 

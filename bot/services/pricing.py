@@ -131,7 +131,7 @@ async def decide_extra(ctx: Context, actor: Actor, order_id: int, item_id: int,
 async def report_terms(ctx: Context, actor: Actor, order_id: int) -> ReportTerms:
     """What the master's report must respect: the price cap and the service's minimum
     warranty [C 三.2]. Only for the order's own master."""
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         order = await load_order(s, order_id)
         own_job(actor, parties(order))
         service = await users.service(s, order.service)

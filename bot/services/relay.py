@@ -86,7 +86,7 @@ def _take_turn(ctx: Context, user: User, now: datetime) -> TooFast | None:
 
 
 async def order_of_topic(ctx: Context, topic_id: int) -> int | None:
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         order = await orders.of_topic(s, topic_id)
         return order.id if order is not None else None
 
