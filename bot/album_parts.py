@@ -43,7 +43,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.scope import release, update_scope
+from db.scope import release, session_scope
 
 Key = tuple[int, str]  # (chat, media_group_id)
 QUIET_SECONDS = 0.8  # Telegram sends an album's parts within a fraction of a second
@@ -148,7 +148,7 @@ class AlbumDispatcher(Dispatcher):
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
         key = self.albums.arrived(update)
         try:
-            async with update_scope(self.sessions):
+            async with session_scope(self.sessions):
                 return await super().feed_update(bot, update, **kwargs)
         finally:
             if key is not None:

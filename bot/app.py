@@ -20,7 +20,7 @@ from bot.desk import DeskMembers
 from bot.domain.limits import Pace
 from bot.i18n import PoI18n, make_i18n
 from bot.metrics import CountRetryAfter, Metrics, UpdateMeter
-from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddleware
+from bot.middlewares import ActorMiddleware, LocaleMiddleware
 from bot.notify.fitting import FitToLimits
 from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
@@ -97,7 +97,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
     ), limiter=limiter)
-    dp = make_dispatcher(settings, ctx, renderer, i18n, metrics, sender, buffered,
+    ctx.on_outbox = sender.wake  # a committed change with messages: the sender goes at once
+    dp = make_dispatcher(settings, ctx, renderer, i18n, metrics, buffered,
                          BufferedIsolation(isolation, buffered))
     retention = Retention(fsm_ttl=timedelta(days=settings.fsm_ttl_days),
                           outbox_keep=timedelta(days=settings.outbox_keep_days),
@@ -121,7 +122,7 @@ def make_policy(settings: Settings, code_secret: bytes) -> Policy:
 
 
 def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: PoI18n,
-                    metrics: Metrics, sender: OutboxSender, storage: BaseStorage,
+                    metrics: Metrics, storage: BaseStorage,
                     isolation: BaseEventIsolation) -> AlbumDispatcher:
     """The dispatcher with its middlewares in order and the routers."""
     dp = AlbumDispatcher(storage=storage, events_isolation=isolation, ctx=ctx,
@@ -132,7 +133,6 @@ def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: 
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,
                                                settings.desk_language))
     dp.update.outer_middleware(LocaleMiddleware(i18n))
-    dp.update.outer_middleware(WakeSenderMiddleware(sender.wake))
     dp.update.outer_middleware(ReportErrors())
     dp.include_routers(*get_routers(settings.desk_chat_id))
     return dp

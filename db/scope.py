@@ -1,9 +1,9 @@
-"""One database session for everything one update needs.
+"""One database session for everything one update (or one pass of the outbox sender) needs.
 
 An update used to open a session for each thing it read or wrote: the conversation's state,
 the person behind it, the use case, the conversation again; each checked a connection out,
-began a transaction and handed the connection back. The dispatcher now opens `update_scope()`
-around each update, and what the update does runs on that one session:
+began a transaction and handed the connection back. The dispatcher now opens `session_scope()`
+around each update (the sender around each pass), and what runs inside uses that one session:
 
 - a read (`reading`) leaves the session's transaction open, so the next unit of work commits
   it together with its own changes: the conversation's state and the person are read, and the
@@ -28,8 +28,9 @@ from contextvars import ContextVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 
-class UpdateScope:
-    """The session of the update being handled, and who may use it."""
+class SessionScope:
+    """The session of the update being handled (or of the sender's pass), and who may use
+    it: the task that opened it, one read or unit of work at a time."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -40,29 +41,30 @@ class UpdateScope:
         return not self.busy and self.owner is asyncio.current_task()
 
     async def release(self) -> None:
-        """End a read still open (it changed nothing) and hand the connection back."""
+        """End a read still open (it changed nothing) and hand the connection back. What it
+        loaded is let go first, so the rollback expires none of it."""
+        self._forget()
         if self.session.in_transaction():
             await self.session.rollback()
-        self._forget()
 
     def _forget(self) -> None:
         self.session.expunge_all()
         self.session.info.clear()
 
 
-_current: ContextVar[UpdateScope | None] = ContextVar("update_scope", default=None)
+_current: ContextVar[SessionScope | None] = ContextVar("session_scope", default=None)
 
 
-def _scope() -> UpdateScope | None:
+def _scope() -> SessionScope | None:
     scope = _current.get()
     return scope if scope is not None and scope.usable() else None
 
 
 @asynccontextmanager
-async def update_scope(sessions: async_sessionmaker[AsyncSession]
-                       ) -> AsyncIterator[UpdateScope]:
+async def session_scope(sessions: async_sessionmaker[AsyncSession]
+                       ) -> AsyncIterator[SessionScope]:
     async with sessions() as session:
-        scope = UpdateScope(session)
+        scope = SessionScope(session)
         token = _current.set(scope)
         try:
             yield scope

@@ -55,6 +55,7 @@ from bot.services.job_messages import (
 )
 from db import orders, outbox, users
 from db.models import OutboxMessage
+from db.scope import session_scope
 
 __all__ = ["OutboxSender", "SenderConfig", "reading_order"]
 logger = logging.getLogger(__name__)
@@ -81,9 +82,14 @@ class OutboxSender(CardsSender):
                 pass
 
     async def run_once(self) -> float:
-        """Send what is due now; returns how long until something may be due again."""
+        """Send what is due now; returns how long until something may be due again. The
+        whole pass runs on one database session (db/scope.py)."""
+        async with session_scope(self.ctx.sessions):
+            return await self._pass()
+
+    async def _pass(self) -> float:
         now = self.ctx.clock()
-        async with self.ctx.tx() as s:
+        async with self.ctx.read() as s:
             rows = await outbox.due(s, now, BATCH)
             # The first row of each chat that is waiting (a retry, or in another process's
             # hands): nothing after it in that chat's order may overtake it, even across a

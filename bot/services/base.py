@@ -72,6 +72,8 @@ class Context:
     policy: Policy = field(default_factory=Policy)
     # Told of every new due time, so the scheduler can wake for it (the rows stay the truth).
     on_deadline: Callable[[datetime], None] | None = None
+    # Told when a unit of work that queued messages has committed: the sender goes at once.
+    on_outbox: Callable[[], None] | None = None
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[AsyncSession]:
@@ -85,7 +87,9 @@ class Context:
                 now = self.clock()
                 for order_id in cards:
                     card_changed(session, now, order_id)
-
+            queued = session.info.pop(_QUEUED, False)
+        if queued and self.on_outbox is not None:
+            self.on_outbox()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -96,6 +100,7 @@ class Context:
 
 
 _CARDS = "cards_to_redraw"
+_QUEUED = "outbox_rows_added"
 
 
 def mark_card(s: AsyncSession, order_id: int) -> None:
@@ -153,6 +158,7 @@ def enqueue(s: AsyncSession, now: datetime, event: Event, /, *, to: To) -> None:
     """Queue a message for someone other than the acting user, in the same transaction as the
     change that causes it. Where it goes and when is the envelope's alone."""
     outbox.add(s, **outbox_row(now, event, to))
+    s.info[_QUEUED] = True
 
 
 def card_changed(s: AsyncSession, now: datetime, order_id: int) -> None:
