@@ -10,7 +10,7 @@ from datetime import timedelta
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.album_parts import AlbumCollector, AlbumDispatcher
@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.desk import DeskMembers
 from bot.domain.limits import Pace
 from bot.i18n import PoI18n, make_i18n
+from bot.isolation import RenewedRedisIsolation
 from bot.metrics import CountRetryAfter, Metrics, UpdateMeter
 from bot.middlewares import ActorMiddleware, LocaleMiddleware
 from bot.notify.fitting import FitToLimits
@@ -64,7 +65,7 @@ def make_storage(settings: Settings, ctx: Context) -> tuple[BaseStorage, BaseEve
         # A conversation abandoned for FSM_TTL_DAYS expires in Redis by itself.
         ttl = timedelta(days=settings.fsm_ttl_days)
         storage = RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
-        return storage, RedisEventIsolation(storage.redis)
+        return storage, RenewedRedisIsolation(storage.redis)  # dies with its replica
     return SQLStorage(ctx.sessions, ctx.clock), SimpleEventIsolation()
 
 

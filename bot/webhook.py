@@ -4,6 +4,10 @@ aiogram's SimpleRequestHandler answers Telegram at once and feeds the update in 
 task, but it neither refuses updates while the bot is stopping nor lets anyone wait for the
 tasks in hand; on SIGTERM they were killed half-way. This receiver keeps its tasks, so a stop
 can refuse new updates (Telegram keeps them and delivers them again) and finish the rest.
+
+It answers 200 only once the update is handled: a process that dies with an update in hand
+(SIGKILL, out of memory, a lost host) never said it had it, so Telegram delivers it again, and
+behind a proxy with several replicas another replica takes it (README: Scaling out).
 """
 
 from __future__ import annotations
@@ -37,12 +41,23 @@ class WebhookReceiver:
         task = asyncio.create_task(self._feed(update))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+        # Shielded: Telegram hanging up does not cut an update off half-way.
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.cancelled():
+                raise  # the request was cut off; the update goes on
+            # A stop ran out of time and cancelled it: Telegram delivers it again.
+            return web.Response(status=503, text="Stopping")
         return web.json_response({})
 
     async def _feed(self, update: dict[str, Any]) -> None:
-        result = await self.dispatcher.feed_raw_update(self.bot, update)
-        if isinstance(result, TelegramMethod):
-            await self.dispatcher.silent_call_request(self.bot, result)
+        try:
+            result = await self.dispatcher.feed_raw_update(self.bot, update)
+            if isinstance(result, TelegramMethod):
+                await self.dispatcher.silent_call_request(self.bot, result)
+        except Exception:  # a bug repeats on every delivery: answered, logged, not retried
+            logger.exception("update %s failed", update.get("update_id"))
 
     async def drain(self, timeout: float) -> None:
         """Take no more updates; wait up to `timeout` for those in hand, then cancel the

@@ -44,8 +44,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import aiohttp
 from aiohttp import web
 from aiohttp.web_request import FileField
+from yarl import URL
 
 # --- limits and method groups -----------------------------------------------------------------
 
@@ -958,6 +960,23 @@ class FakeTelegram:
         self._media_groups = itertools.count(13_000_000_000_000_001)
 
         self.webhook_url: str | None = None
+        #: Where the webhook URL's host is reached (e.g. ``http://127.0.0.1:8443``: a test's
+        #: DNS, without TLS). Unset: updates wait for a getUpdates or for the test to post them.
+        #: Set: the fake delivers each update there itself and retries a failed delivery.
+        self.webhook_address: str | None = None
+        self.webhook_retry_seconds = 0.5  # Telegram waits longer; a test does not have to
+        self.webhook_max_attempts = 60
+        #: Cleared: deliveries wait (none starts) until it is set again; ``webhook_in_flight``
+        #: counts the requests waiting for the webhook's answer.
+        self.webhook_open = asyncio.Event()
+        self.webhook_open.set()
+        self.webhook_in_flight = 0
+        #: Every failed webhook delivery: (update_id, what went wrong).
+        self.webhook_failures: list[tuple[int, str]] = []
+        self._webhook_secret: str | None = None
+        self._webhook_slots = asyncio.Semaphore(40)
+        self._webhook_tasks: dict[int, asyncio.Task[None]] = {}  # by update_id
+        self._webhook_http: aiohttp.ClientSession | None = None
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.bot_texts: dict[str, str] = {}  # setMyDescription & co, by method
@@ -987,6 +1006,13 @@ class FakeTelegram:
     async def stop(self) -> None:
         self._closing = True
         self._wake_pollers()
+        for task in self._webhook_tasks.values():
+            task.cancel()
+        if self._webhook_tasks:
+            await asyncio.wait(set(self._webhook_tasks.values()))
+        if self._webhook_http is not None:
+            await self._webhook_http.close()
+            self._webhook_http = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -1462,7 +1488,58 @@ class FakeTelegram:
         update = {"update_id": next(self._update_ids), kind: payload}
         self._updates.append(update)
         self._wake_pollers()
+        self._webhook_deliver(update)
         return update
+
+    # ----- webhook delivery: Telegram POSTs each update to the webhook and, when the answer is
+    # not 2XX or there is none, "will repeat the request and give up after a reasonable amount
+    # of attempts" (Bot API, setWebhook). Updates are sent up to max_connections at a time.
+
+    def _webhook_deliver(self, update: dict[str, Any]) -> None:
+        uid = update["update_id"]
+        if not (self.webhook_url and self.webhook_address) or self._closing \
+                or uid in self._webhook_tasks:
+            return
+        task = asyncio.get_running_loop().create_task(self._webhook_send(update))
+        self._webhook_tasks[uid] = task
+        task.add_done_callback(lambda _: self._webhook_tasks.pop(uid, None))
+
+    def _webhook_done(self, update: dict[str, Any], why: str | None = None) -> None:
+        if update in self._updates:
+            self._updates.remove(update)
+        if why:
+            self.undelivered.append((update, why))
+
+    async def _webhook_send(self, update: dict[str, Any]) -> None:
+        kind = next(k for k in update if k != "update_id")
+        if kind not in self._allowed_updates:
+            self._webhook_done(update, f"{kind} not in allowed_updates")
+            return
+        if self._webhook_http is None:
+            self._webhook_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+        headers = ({"X-Telegram-Bot-Api-Secret-Token": self._webhook_secret}
+                   if self._webhook_secret else {})
+        for _attempt in range(self.webhook_max_attempts):
+            url = self.webhook_address and self.webhook_url and (
+                self.webhook_address.rstrip("/") + URL(self.webhook_url).path_qs)
+            if not url:
+                return  # the webhook was deleted: the update waits for getUpdates
+            await self.webhook_open.wait()
+            async with self._webhook_slots:
+                self.webhook_in_flight += 1
+                try:
+                    async with self._webhook_http.post(url, json=update, headers=headers) as r:
+                        if 200 <= r.status < 300:
+                            self._webhook_done(update)
+                            return
+                        why = f"HTTP {r.status}"
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    why = f"{type(exc).__name__}: {exc}"
+                finally:
+                    self.webhook_in_flight -= 1
+            self.webhook_failures.append((update["update_id"], why))
+            await asyncio.sleep(self.webhook_retry_seconds)
+        self._webhook_done(update, "webhook: gave up after repeated failures")
 
     def _wake_pollers(self) -> None:
         for waiter in self._waiters:
@@ -1945,6 +2022,14 @@ class FakeTelegram:
         self.webhook_url = url
         if p.flag("drop_pending_updates"):
             self._updates.clear()
+        self._webhook_secret = p.text("secret_token")
+        self._webhook_slots = asyncio.Semaphore(p.integer("max_connections") or 40)
+        allowed = p.json("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(allowed) or DEFAULT_ALLOWED_UPDATES
+        if self.webhook_url and self.webhook_address:
+            for update in list(self._updates):  # what waited while there was no webhook
+                self._webhook_deliver(update)
         return True
 
     def _get_webhook_info(self, p: Params, bot_id: int) -> dict[str, Any]:

@@ -1,0 +1,98 @@
+"""Benchmark: throughput of 1, 2 and 3 webhook replicas behind nginx (not a test, issue 16):
+python bench/replicas.py --database-url postgresql+asyncpg://… --redis-url redis://…/15
+python bench/replicas.py … --replicas 1 3 --clients 60
+
+Each measurement starts N replicas of the real `python -m bot` in webhook mode on one
+PostgreSQL (its public schema is dropped and recreated: give it a disposable database) and one
+Redis (the database number in the URL is flushed), behind nginx (tests/support/replicas.py);
+the fake Bot API of tests/support/fake_telegram.py, Telegram's flood limits off, delivers every
+update through nginx. The clients (bench/flow_clients.py) go through the whole New order
+conversation at once, 12 updates an order, each sending its next update as soon as the answer it
+needs is in. It prints updates/s per replica count, the replicas' CPU ms per update (user +
+system from /proc) and this process's share of a core (the fake Bot API, the clients: near
+100 % they, not the replicas, are the limit). All of it shares the machine's cores: on 2 cores
+more replicas cannot add cores, only overlap one replica's waits with another's work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from redis.asyncio import Redis  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+
+from bench.flow_clients import Recorder, add_users, at_once  # noqa: E402
+from tests.support.fake_telegram import FakeTelegram  # noqa: E402
+from tests.support.replicas import DESK, MANAGER, TOKEN, Cluster, nginx_binary  # noqa: E402
+
+
+async def reset(database_url: str, redis_url: str) -> None:
+    engine = create_async_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+    redis = Redis.from_url(redis_url)
+    await redis.flushdb()
+    await redis.aclose()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(n: int, clients: int, args: argparse.Namespace) -> str:
+    await reset(args.database_url, args.redis_url)
+    with tempfile.TemporaryDirectory(prefix="replicas-") as tmp:
+        async with FakeTelegram(token=TOKEN) as fake:
+            fake.set_rate_limits(enabled=False)
+            fake.add_forum(DESK, "Masterdesk", admins=[MANAGER])
+            users = add_users(fake, 100_000, clients)
+            rec = Recorder(fake, DESK)
+            cluster = Cluster(fake, Path(tmp))
+            try:
+                await cluster.start(n, args.database_url, args.redis_url)
+                await asyncio.sleep(2.0)  # the rest of the start (first passes)
+                pids = [r.proc.pid for r in cluster.replicas if r.proc is not None]
+                cpu0, own0 = [cpu_seconds(p) for p in pids], time.process_time()
+                run = await at_once(fake, rec, users)
+                cpu = sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0, strict=True))
+                own = time.process_time() - own0
+            finally:
+                await cluster.stop()
+    lost = f", {len(run.failures)} clients failed" if run.failures else ""
+    return (f"{n} replica(s), {clients} clients: {run.rate:6.1f} updates/s "
+            f"({run.updates} updates in {run.seconds:.1f} s), replicas' CPU "
+            f"{1000 * cpu / max(run.updates, 1):.1f} ms/update, fake+clients "
+            f"{100 * own / max(run.seconds, 1e-9):.0f} % of a core{lost}")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--redis-url", default=os.environ.get("TEST_REDIS_URL"))
+    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--clients", type=int, nargs="+", default=[60])
+    args = parser.parse_args()
+    if not (args.database_url and args.redis_url and nginx_binary()):
+        sys.exit("needs --database-url (PostgreSQL), --redis-url and nginx installed")
+    print(f"{os.cpu_count()} cores; replicas behind nginx, PostgreSQL + Redis")
+    for clients in args.clients:
+        for n in args.replicas:
+            print(await measure(n, clients, args), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
