@@ -419,12 +419,19 @@ async def test_sigterm_in_webhook_mode_answers_the_update_in_hand_and_exits_0(
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{base}/healthz") as r:  # on the webhook listener
                 assert r.status == 200 and (await r.json())["ok"] is True
-            async with http.post(f"{base}/webhook", json=update, headers={
-                    "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}) as r:
-                assert r.status == 200
-        await asyncio.sleep(0.2)
-        assert proc.proc is not None
-        proc.proc.send_signal(signal.SIGTERM)
+
+            async def deliver() -> int:
+                async with http.post(f"{base}/webhook", json=update, headers={
+                        "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}) as r:
+                    return r.status
+
+            delivery = asyncio.create_task(deliver())
+            await asyncio.sleep(0.2)
+            assert proc.proc is not None and not delivery.done()
+            proc.proc.send_signal(signal.SIGTERM)
+            # Telegram hears 200 only once the update is handled: a kill before would have
+            # left it to be delivered again.
+            assert await delivery == 200
         assert await asyncio.wait_for(proc.proc.wait(), 30) == 0, proc.output()
         assert "finishing 1 update(s) in hand" in proc.output()
         assert [m for m in fake.sent(CLIENT) if "What would you like" in (m["text"] or "")]
