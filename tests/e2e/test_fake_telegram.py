@@ -30,6 +30,7 @@ from aiogram.types import (
     Message,
     ReplyKeyboardMarkup,
 )
+from aiohttp import web
 
 from tests.support.fake_telegram import FakeTelegram, parse_html, utf16_len
 
@@ -577,3 +578,36 @@ async def test_stop_releases_a_pending_long_poll() -> None:
         assert time.monotonic() - started_at < 3
     finally:
         await client.session.close()
+
+
+async def test_a_webhook_delivery_that_fails_is_delivered_again(fake: FakeTelegram,
+                                                                bot: Bot) -> None:
+    """As Telegram: an update the webhook did not answer 2XX (refused, 502 from a proxy whose
+    replica died) is sent again until it is taken; meanwhile it stays pending."""
+    answers = [502, 503, 200]
+    seen: list[tuple[int, str | None]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        update = await request.json()
+        seen.append((update["update_id"], request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        return web.Response(status=answers.pop(0))
+
+    app = web.Application()
+    app.router.add_post("/tg/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        fake.webhook_address, fake.webhook_retry_seconds = f"http://127.0.0.1:{port}", 0.05
+        assert await bot.set_webhook("https://desk.example.com/tg/webhook",
+                                     secret_token="a-secret-of-16-chars")
+        update = fake.user_sends_command(CLIENT, "/start")
+        await fake.wait_for(lambda: not answers)
+        uid = update["update_id"]
+        assert seen == [(uid, "a-secret-of-16-chars")] * 3
+        assert fake.webhook_failures == [(uid, "HTTP 502"), (uid, "HTTP 503")]
+        assert (await bot.get_webhook_info()).pending_update_count == 0
+    finally:
+        await runner.cleanup()
