@@ -12,13 +12,20 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-from bot.sandbox.telegram.core import Core
+from bot.sandbox.telegram.checks import Checks
 from bot.sandbox.telegram.limits import TOKEN_RE, ApiError, bad_request, too_many_requests
-from bot.sandbox.telegram.model import Call, StoredMessage, _Upload
+from bot.sandbox.telegram.model import (
+    Call,
+    FakeGroup,
+    FakeUser,
+    FileRecord,
+    StoredMessage,
+    _Upload,
+)
 from bot.sandbox.telegram.params import Params, _short
 
 
-class Observe(Core):
+class Observe(Checks):
     def sent(self, chat_id: int | None = None, thread_id: int | None = None
              ) -> list[dict[str, Any]]:
         """Messages the bot sent (current state after edits; deleted ones flagged)."""
@@ -132,6 +139,20 @@ class Observe(Core):
     def skip_to_end(self, chat_id: int) -> None:
         """Move ``wait_for_message``'s cursor for the chat past everything sent so far."""
         self._cursors[chat_id] = len(self._sent)
+
+    def file(self, file_id: str) -> FileRecord | None:
+        """A file the fake holds (sent by a user or uploaded by the bot), by its file_id."""
+        return self._files.get(file_id)
+
+    def group(self, chat_id: int) -> FakeGroup | None:
+        return self._groups.get(chat_id)
+
+    def user(self, user_id: int) -> FakeUser | None:
+        return self._users.get(user_id)
+
+    def upload_photo(self, data: bytes) -> str:
+        """A photo known to the fake without a message (e.g. demo data); its file_id."""
+        return str(self._register_photo(data)[-1]["file_id"])
 
     def describe(self, calls: int = 25) -> str:
         """Recent API calls (getUpdates left out) and pending updates, for failure messages."""

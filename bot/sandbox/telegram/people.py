@@ -144,10 +144,11 @@ class People(Checks):
     def user_sends_photo(self, user_id: int, caption: str | None = None,
                          chat_id: int | None = None, thread_id: int | None = None,
                          media_group_id: str | None = None, *,
-                         reply_to_message_id: int | None = None) -> dict[str, Any]:
+                         reply_to_message_id: int | None = None,
+                         data: bytes | None = None) -> dict[str, Any]:
         """The user sends a photo (three sizes, fresh file ids, downloadable PNG bytes)."""
         msg = self._user_message(user_id, chat_id, thread_id, reply_to_message_id)
-        sizes = self._register_photo(_tiny_png(next(self._file_counter)))
+        sizes = self._register_photo(data or _tiny_png(next(self._file_counter)))
         msg.kind, msg.content = "photo", {"photo": sizes}
         msg.file_id = sizes[-1]["file_id"]
         msg.caption, msg.media_group_id = caption, media_group_id
