@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import shutil
+import sys
 from pathlib import Path
 
 from aiogram import Bot
@@ -88,8 +89,12 @@ async def _serve(sandbox: Sandbox, settings: Settings, bot: Bot,
             await seed_demo(sandbox)
         await set_commands(bot, app.i18n, settings)
         await runner.setup()
-        site = web.TCPSite(runner, opts.host, opts.port)
-        await site.start()
+        try:
+            await web.TCPSite(runner, opts.host, opts.port).start()
+        except OSError as exc:
+            print(f"masterdesk: the sandbox page cannot listen on {opts.host}:{opts.port} "
+                  f"({exc.strerror}); choose another with --port", file=sys.stderr)
+            return 2
         port = runner.addresses[0][1]
         print(f"Masterdesk sandbox: http://{opts.host}:{port}/  (Ctrl+C stops it; data in "
               f"{opts.data})", flush=True)
