@@ -5,8 +5,6 @@ A form (fsm/forms.py): the claim is a typed draft under one key of the conversat
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -61,7 +59,7 @@ async def start(query: CallbackQuery, callback_data: ClientOrder, ctx: Context, 
     if order.status != Status.COMPLETED:
         raise NotAllowed("error.wrong_state")
     end = warranty_ends_at(order.reported_at, order.warranty_months, renderer.tz)
-    if end is None or datetime.now(UTC) >= end:  # checked before he types anything
+    if end is None or ctx.clock() >= end:  # checked before he types anything
         raise NotAllowed("error.no_warranty")
     await query.answer()
     await FORM.ask("what", message_of(query), state, ClaimDraft(order_id=order.id), None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aiogram import Router
 from aiogram.filters import Command
@@ -33,7 +33,7 @@ async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) 
     if not lines:
         await message.answer(_("✅ No order is at risk or overdue."))
         return
-    now = datetime.now(UTC)
+    now = ctx.clock()
     out = []
     for line in lines:
         o = line.order

@@ -3,8 +3,6 @@ shared location, or by a button when he cannot share it) [C 3(2)]."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
@@ -55,7 +53,7 @@ async def ask_visit(query: CallbackQuery, callback_data: FieldStep, ctx: Context
 async def got_visit(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                     renderer: Renderer, user: UserView) -> None:
     try:
-        visit_at = parse_visit(message.text or "", datetime.now(renderer.tz),
+        visit_at = parse_visit(message.text or "", renderer.local_now(),
                                typing_style(user.language_code))
     except DomainError as exc:
         await message.answer(error_text(exc))
