@@ -54,7 +54,7 @@ from bot.services.job_messages import (
     remember_job_message,
 )
 from db import orders, outbox, users
-from db.models import OutboxMessage
+from db.outbox import Queued
 from db.scope import session_scope
 
 __all__ = ["OutboxSender", "SenderConfig", "reading_order"]
@@ -141,7 +141,7 @@ class OutboxSender(CardsSender):
         async with self.ctx.tx() as s:
             return await outbox.lease(s, row_id, now, now + LEASE)
 
-    async def _deliver(self, row: OutboxMessage) -> str | None:
+    async def _deliver(self, row: Queued) -> str | None:
         """Send one row; returns None when it is settled, else why it waits."""
         try:
             await self._send(row)
@@ -174,7 +174,7 @@ class OutboxSender(CardsSender):
         await self._settle(row, "sent", None)
         return None
 
-    async def _poisoned(self, row: OutboxMessage, exc: Exception) -> None:
+    async def _poisoned(self, row: Queued, exc: Exception) -> None:
         """A row that cannot be composed (an unknown kind, a missing payload key, a bug): it
         would fail the same way at every lease and hold its chat's later rows for ever. Settle
         it as failed, log it, and tell the desk once per kind, so the rest goes on."""
@@ -187,7 +187,7 @@ class OutboxSender(CardsSender):
                 enqueue(s, now, DeskUndeliverable(row_id=row.id, what=row.kind[:40]),
                         to=To.desk(row.order_id))
 
-    async def _send(self, row: OutboxMessage) -> None:
+    async def _send(self, row: Queued) -> None:
         event = event_of(row.kind, row.payload)  # KeyError: a kind no event reads
         if isinstance(event, (OrderTopicOpened, OrderCardChanged)):
             await self._order_card(row)
@@ -266,7 +266,7 @@ class OutboxSender(CardsSender):
         await send_files(self.bot, target.chat_id, list(album.files),
                          caption, self._in_thread, target.thread_id)
 
-    async def _files_lost(self, row: OutboxMessage, error: str) -> None:
+    async def _files_lost(self, row: Queued, error: str) -> None:
         """Telegram no longer has a file of this row: resending cannot help, so the row fails
         at once and the desk is told (once: a failed row is never tried again)."""
         logger.error("outbox %s (%s): a file is gone: %s", row.id, row.kind, error)
@@ -284,7 +284,7 @@ class OutboxSender(CardsSender):
                                           master_id=row.payload.get("master_id")),
                     to=To.desk(row.order_id))
 
-    async def _unreachable(self, row: OutboxMessage, error: str) -> None:
+    async def _unreachable(self, row: Queued, error: str) -> None:
         """The user blocked the bot: mark him, tell the desk once, keep the row as failed."""
         now = self.ctx.clock()
         async with self.ctx.tx() as s:

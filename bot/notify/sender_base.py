@@ -24,7 +24,7 @@ from bot.notify.render import Renderer
 from bot.services.base import Context, without_secrets
 from bot.services.views import order_view
 from db import orders, outbox, users
-from db.models import OutboxMessage
+from db.outbox import Queued
 
 logger = logging.getLogger("bot.notify.sender")
 
@@ -37,14 +37,14 @@ class SenderConfig:
     poll_seconds: float = 0.5
 
 
-def blanked(row: OutboxMessage) -> dict[str, Any]:
+def blanked(row: Queued) -> dict[str, Any]:
     """The settled row keeps no secret (a confirmation code): it is delivered, or never
     will be. Part of the UPDATE that settles the row, so no settled row ever holds one."""
     kept = without_secrets(row.kind, row.payload)
     return {} if kept is None else {"payload": kept}
 
 
-def reading_order(rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+def reading_order(rows: Sequence[Queued]) -> list[Queued]:
     """Rows by (priority, id), except that an order's topic still to be opened goes just
     before the most urgent row about that order (it inherits the urgency)."""
     first: dict[int, tuple[int, int]] = {}
@@ -53,7 +53,7 @@ def reading_order(rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
             rank = (r.priority, r.id)
             first[r.order_id] = min(first.get(r.order_id, rank), rank)
 
-    def key(r: OutboxMessage) -> tuple[int, int, int]:
+    def key(r: Queued) -> tuple[int, int, int]:
         if r.kind == "order_topic" and r.order_id in first:
             return (*first[r.order_id], -1)
         return (r.priority, r.id, 0)
@@ -101,7 +101,7 @@ class SenderBase:
                 raise
             return await send(chat_id, *args, **kwargs)
 
-    async def _target(self, row: OutboxMessage) -> Target:
+    async def _target(self, row: Queued) -> Target:
         async with self.ctx.tx() as s:
             order = await orders.get(s, row.order_id) if row.order_id else None
             ov = await order_view(s, order) if order else None
@@ -132,13 +132,13 @@ class SenderBase:
         async with self.ctx.tx() as s:
             await orders.save_card(s, order_id, **values)
 
-    async def _postpone(self, row: OutboxMessage, delay: float, error: str) -> None:
+    async def _postpone(self, row: Queued, delay: float, error: str) -> None:
         now = self.ctx.clock()
         until = now + timedelta(seconds=delay)
         async with self.ctx.tx() as s:
             await outbox.postpone(s, row, until, error)
 
-    async def _settle(self, row: OutboxMessage, status: str, error: str | None) -> None:
+    async def _settle(self, row: Queued, status: str, error: str | None) -> None:
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
             await outbox.settle(s, row.id, status, error,
