@@ -29,9 +29,7 @@ from aiogram.exceptions import (
 
 from bot.events import (
     Album,
-    DeskFilesLost,
     DeskUndeliverable,
-    DeskUnreachable,
     JobRevoked,
     MasterCardChanged,
     MasterDocuments,
@@ -53,7 +51,7 @@ from bot.services.job_messages import (
     job_message_ids,
     remember_job_message,
 )
-from db import orders, outbox, users
+from db import outbox
 from db.outbox import Queued
 from db.scope import session_scope
 
@@ -85,7 +83,12 @@ class OutboxSender(CardsSender):
         """Send what is due now; returns how long until something may be due again. The
         whole pass runs on one database session (db/scope.py)."""
         async with session_scope(self.ctx.sessions):
-            return await self._pass()
+            try:
+                return await self._pass()
+            finally:
+                if self._sent:
+                    async with self.ctx.tx() as s:
+                        await self._settle_sent(s)
 
     async def _pass(self) -> float:
         now = self.ctx.clock()
@@ -139,6 +142,7 @@ class OutboxSender(CardsSender):
     async def _claim(self, row_id: int) -> bool:
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
+            await self._settle_sent(s)
             return await outbox.lease(s, row_id, now, now + LEASE)
 
     async def _deliver(self, row: Queued) -> str | None:
@@ -171,7 +175,7 @@ class OutboxSender(CardsSender):
         except Exception as exc:  # noqa: BLE001 - a row we cannot compose must not hold its chat
             await self._poisoned(row, exc)
             return None
-        await self._settle(row, "sent", None)
+        self._sent.append((row, self.ctx.clock()))  # settled with the next claim
         return None
 
     async def _poisoned(self, row: Queued, exc: Exception) -> None:
@@ -265,35 +269,3 @@ class OutboxSender(CardsSender):
             caption = album_caption(str(album.what), o.id)
         await send_files(self.bot, target.chat_id, list(album.files),
                          caption, self._in_thread, target.thread_id)
-
-    async def _files_lost(self, row: Queued, error: str) -> None:
-        """Telegram no longer has a file of this row: resending cannot help, so the row fails
-        at once and the desk is told (once: a failed row is never tried again)."""
-        logger.error("outbox %s (%s): a file is gone: %s", row.id, row.kind, error)
-        now = self.ctx.clock()
-        async with self.ctx.tx() as s:
-            if not await outbox.settle(s, row.id, "failed", error[:500], only_pending=True):
-                return
-            order = await orders.get(s, row.order_id) if row.order_id else None
-            if row.chat_id is None:
-                reader = "desk"
-            else:
-                reader = "client" if order is not None and order.client_id == row.chat_id \
-                    else "master"
-            enqueue(s, now, DeskFilesLost(reader=reader, what=row.payload.get("what"),
-                                          master_id=row.payload.get("master_id")),
-                    to=To.desk(row.order_id))
-
-    async def _unreachable(self, row: Queued, error: str) -> None:
-        """The user blocked the bot: mark him, tell the desk once, keep the row as failed."""
-        now = self.ctx.clock()
-        async with self.ctx.tx() as s:
-            await outbox.settle(s, row.id, "failed", error[:500], **blanked(row))
-            if row.chat_id is None:
-                return
-            user = await users.get(s, row.chat_id)
-            if user is not None and not user.unreachable:
-                user.unreachable = True
-                enqueue(s, now, DeskUnreachable(user_id=row.chat_id, name=user.first_name),
-                        to=To.desk(row.order_id))
-        logger.warning("outbox %s: recipient unreachable", row.id)

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -15,13 +15,15 @@ from aiogram.exceptions import (
     TelegramBadRequest,
 )
 from aiogram.types import InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.events import DeskFilesLost, DeskUnreachable, To
 from bot.i18n import PoI18n, resolve_locale
 from bot.notify.fit import CAPTION_LIMIT, fits_fixed
 from bot.notify.limiter import Limiter
 from bot.notify.messages import Draft, Target
 from bot.notify.render import Renderer
-from bot.services.base import Context, without_secrets
+from bot.services.base import Context, enqueue, without_secrets
 from bot.services.views import order_view
 from db import orders, outbox, users
 from db.outbox import Queued
@@ -69,6 +71,9 @@ class SenderBase:
         self.limiter = limiter or Limiter()
         self._wake = asyncio.Event()
         self._poison_told: set[str] = set()  # kinds the desk was told it could not send
+        # Rows sent whose settling rides on the next claim's transaction (or the pass's end):
+        # one transaction a message instead of two, and no await between the send and it.
+        self._sent: list[tuple[Queued, datetime]] = []
 
     def wake(self) -> None:
         """Called after a handler commits, so a message goes out without waiting a poll."""
@@ -141,5 +146,43 @@ class SenderBase:
     async def _settle(self, row: Queued, status: str, error: str | None) -> None:
         now = self.ctx.clock()
         async with self.ctx.tx() as s:
+            await self._settle_sent(s)
             await outbox.settle(s, row.id, status, error,
                                 sent_at=now if status == "sent" else None, **blanked(row))
+
+    async def _settle_sent(self, s: AsyncSession) -> None:
+        sent, self._sent = self._sent, []
+        for row, at in sent:
+            await outbox.settle(s, row.id, "sent", None, sent_at=at, **blanked(row))
+
+    async def _files_lost(self, row: Queued, error: str) -> None:
+        """Telegram no longer has a file of this row: resending cannot help, so the row fails
+        at once and the desk is told (once: a failed row is never tried again)."""
+        logger.error("outbox %s (%s): a file is gone: %s", row.id, row.kind, error)
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            if not await outbox.settle(s, row.id, "failed", error[:500], only_pending=True):
+                return
+            order = await orders.get(s, row.order_id) if row.order_id else None
+            if row.chat_id is None:
+                reader = "desk"
+            else:
+                reader = "client" if order is not None and order.client_id == row.chat_id \
+                    else "master"
+            enqueue(s, now, DeskFilesLost(reader=reader, what=row.payload.get("what"),
+                                          master_id=row.payload.get("master_id")),
+                    to=To.desk(row.order_id))
+
+    async def _unreachable(self, row: Queued, error: str) -> None:
+        """The user blocked the bot: mark him, tell the desk once, keep the row as failed."""
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            await outbox.settle(s, row.id, "failed", error[:500], **blanked(row))
+            if row.chat_id is None:
+                return
+            user = await users.get(s, row.chat_id)
+            if user is not None and not user.unreachable:
+                user.unreachable = True
+                enqueue(s, now, DeskUnreachable(user_id=row.chat_id, name=user.first_name),
+                        to=To.desk(row.order_id))
+        logger.warning("outbox %s: recipient unreachable", row.id)
