@@ -129,6 +129,13 @@ async def postpone(s: AsyncSession, row: Queued, until: datetime, error: str) ->
                     .values(next_attempt_at=until))
 
 
+async def release(s: AsyncSession, row_ids: Sequence[int]) -> None:
+    """Let leased rows go unsent: any sender may take them again at once."""
+    await s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(list(row_ids)),
+                                                OutboxMessage.status == PENDING)
+                    .values(locked_until=None))
+
+
 async def newer_card(s: AsyncSession, row: Queued) -> bool:
     """A later pending row draws the same order's card."""
     return await s.scalar(select(OutboxMessage.id).where(

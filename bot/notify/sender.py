@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from collections.abc import Sequence
 
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -43,7 +43,7 @@ from bot.events.base import event_of
 from bot.notify.albums import album_caption, documents_caption, lost_file, send_files
 from bot.notify.messages import Draft, Target, draft, for_master
 from bot.notify.sender_base import SenderConfig, blanked, reading_order
-from bot.notify.sender_cards import CardsSender
+from bot.notify.sender_notes import NotesSender, note_run
 from bot.notify.throttle import IN_OUTBOX
 from bot.services.base import enqueue
 from bot.services.job_messages import (
@@ -57,12 +57,11 @@ from db.scope import session_scope
 
 __all__ = ["OutboxSender", "SenderConfig", "reading_order"]
 logger = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
 FILE_KINDS = frozenset({"album", "master_docs"})  # rows that carry kept files
 BATCH = 100
 
 
-class OutboxSender(CardsSender):
+class OutboxSender(NotesSender):
     """Delivers the outbox: leases due rows, composes each for its reader and sends it."""
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -105,9 +104,11 @@ class OutboxSender(CardsSender):
         held: set[int] = set()  # chats whose earlier row is waiting: keep their order
         soonest = self.config.poll_seconds
         delivered = 0
-        for row in reading_order(rows):
+        self._gone = set()
+        ordered = reading_order(rows)
+        for i, row in enumerate(ordered):
             chat = row.chat_id if row.chat_id is not None else self.config.desk_chat_id
-            if chat in held:
+            if chat in held or row.id in self._gone:
                 continue
             first_waiting = waiting.get(row.chat_id)
             if first_waiting is not None and first_waiting < (row.priority, row.id):
@@ -127,7 +128,8 @@ class OutboxSender(CardsSender):
                 continue
             token = IN_OUTBOX.set(True)  # our own 429 handling, not the inline wait
             try:
-                outcome = await self._deliver(row)
+                outcome = await self._deliver(row, note_run(row, ordered[i + 1:],
+                                                            waiting.get(None)))
             finally:
                 IN_OUTBOX.reset(token)
             if outcome is not None:
@@ -139,16 +141,15 @@ class OutboxSender(CardsSender):
         # A whole batch went out: more rows may be due already, so go again at once.
         return 0.0 if len(rows) == BATCH and delivered else soonest
 
-    async def _claim(self, row_id: int) -> bool:
-        now = self.ctx.clock()
-        async with self.ctx.tx() as s:
-            await self._settle_sent(s)
-            return await outbox.lease(s, row_id, now, now + LEASE)
-
-    async def _deliver(self, row: Queued) -> str | None:
-        """Send one row; returns None when it is settled, else why it waits."""
+    async def _deliver(self, row: Queued, followers: Sequence[Queued] = ()) -> str | None:
+        """Send one row (with the notes that join it); returns None when it is settled, else
+        why it waits."""
         try:
-            await self._send(row)
+            try:
+                await self._send(row, followers)
+            except Exception:
+                await self._let_go()
+                raise
         except TelegramRetryAfter as exc:
             # The throttle has paused all sending; this row and its chat's later rows wait.
             logger.warning("429 from Telegram, waiting %s s", exc.retry_after)
@@ -175,7 +176,9 @@ class OutboxSender(CardsSender):
         except Exception as exc:  # noqa: BLE001 - a row we cannot compose must not hold its chat
             await self._poisoned(row, exc)
             return None
-        self._sent.append((row, self.ctx.clock()))  # settled with the next claim
+        at = self.ctx.clock()
+        self._sent.append((row, at))  # settled with the next claim
+        self._rode(at)
         return None
 
     async def _poisoned(self, row: Queued, exc: Exception) -> None:
@@ -191,7 +194,7 @@ class OutboxSender(CardsSender):
                 enqueue(s, now, DeskUndeliverable(row_id=row.id, what=row.kind[:40]),
                         to=To.desk(row.order_id))
 
-    async def _send(self, row: Queued) -> None:
+    async def _send(self, row: Queued, followers: Sequence[Queued] = ()) -> None:
         event = event_of(row.kind, row.payload)  # KeyError: a kind no event reads
         if isinstance(event, (OrderTopicOpened, OrderCardChanged)):
             await self._order_card(row)
@@ -216,7 +219,8 @@ class OutboxSender(CardsSender):
             return
         with self.i18n.use_locale(target.locale):
             composed = draft(event, target, self.renderer)
-        await self._deliver_draft(target, composed)
+        await self._deliver_draft(target, await self._with_followers(composed, target,
+                                                                     followers))
 
     async def _deliver_draft(self, target: Target, message: Draft) -> None:
         sent = await self._send_draft(target.chat_id, target.thread_id, message)

@@ -29,6 +29,7 @@ from db import orders, outbox, users
 from db.outbox import Queued
 
 logger = logging.getLogger("bot.notify.sender")
+LEASE = timedelta(seconds=60)
 
 
 @dataclass
@@ -74,6 +75,8 @@ class SenderBase:
         # Rows sent whose settling rides on the next claim's transaction (or the pass's end):
         # one transaction a message instead of two, and no await between the send and it.
         self._sent: list[tuple[Queued, datetime]] = []
+        self._riding: list[Queued] = []  # notes leased to go with the row being sent
+        self._gone: set[int] = set()  # rows of this pass that went out with an earlier one
 
     def wake(self) -> None:
         """Called after a handler commits, so a message goes out without waiting a poll."""
@@ -142,6 +145,14 @@ class SenderBase:
         until = now + timedelta(seconds=delay)
         async with self.ctx.tx() as s:
             await outbox.postpone(s, row, until, error)
+
+    async def _claim(self, row_id: int) -> bool:
+        """Lease the row for sending (settling the rows sent before it in the same
+        transaction); False when another sender has it or it is settled."""
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            await self._settle_sent(s)
+            return await outbox.lease(s, row_id, now, now + LEASE)
 
     async def _settle(self, row: Queued, status: str, error: str | None) -> None:
         now = self.ctx.clock()
