@@ -31,6 +31,15 @@ def message_of(query: CallbackQuery) -> Message:
     return query.message
 
 
+async def close_press(query: CallbackQuery, told: str | None = None) -> Message:
+    """Answer a one-time press (with `told`, if any) and take the buttons off its message, so
+    it cannot be pressed again; that message, for what follows."""
+    await query.answer(told)
+    message = message_of(query)
+    await message.edit_reply_markup(reply_markup=None)
+    return message
+
+
 def add_photo(message: Message, photos: list[str]) -> str | None:
     """Add the message's photo to `photos` (at most MAX_PHOTOS); the reason, for the user,
     when it cannot be added."""

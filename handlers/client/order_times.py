@@ -21,7 +21,7 @@ from bot.services.base import Context, Policy
 from fsm.draft import PAYMENTS, TIME_KINDS, OrderDraft
 from fsm.states import NewOrder
 from handlers.client.order_steps import FORM, OrderEnv, next_step
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 
 
 async def _outdated(query: CallbackQuery) -> None:
@@ -31,9 +31,7 @@ async def _outdated(query: CallbackQuery) -> None:
 async def _done(query: CallbackQuery, state: FSMContext, draft: OrderDraft,
                 env: OrderEnv) -> None:
     """A button step is answered: its keyboard goes, the next step is asked."""
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await next_step(message_of(query), state, draft, env)
+    await next_step(await close_press(query), state, draft, env)
 
 
 async def got_district(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,

@@ -14,7 +14,7 @@ from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.users import catalogue
 from fsm.states import MasterSignup
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 from handlers.keyboards import cancel_button
 from handlers.master.signup_steps import FORM, SignupEnv, services_kb, step
 
@@ -46,9 +46,7 @@ async def finish(query: CallbackQuery, state: FSMContext, env: SignupEnv, field:
         await query.answer(empty, show_alert=True)
         return
     setattr(draft, f"{field}_done", True)
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await step(message_of(query), state, draft, env)
+    await step(await close_press(query), state, draft, env)
 
 
 async def services_done(query: CallbackQuery, state: FSMContext, ctx: Context,
