@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
 from bot.album_parts import AlbumCollector, Parts
-from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.ids import is_id, parse_id
 from bot.domain.rules import MAX_PHOTOS, normalize_phone, same_person_contact
 from bot.i18n import _, ngettext
 from handlers.keyboards import share_contact
+
+T = TypeVar("T")
 
 
 def number_arg(token: str, usage: str, missing: str = "error.not_found") -> int:
@@ -23,6 +26,14 @@ def number_arg(token: str, usage: str, missing: str = "error.not_found") -> int:
     if not is_id(n):
         raise NotFound(missing)
     return n
+
+
+def chosen(choices: Sequence[T], index: int) -> T:
+    """What a button picked from a list by its index; an index the list no longer has (the
+    list changed since the button was drawn, or the press is forged): outdated."""
+    if not 0 <= index < len(choices):
+        raise NotAllowed("error.outdated")
+    return choices[index]
 
 
 def message_of(query: CallbackQuery) -> Message:

@@ -32,6 +32,7 @@ from fsm.states import NewOrder
 from handlers.client import order_times
 from handlers.client.order_steps import FIELDS, FORM, OrderEnv, next_step
 from handlers.inputs import (
+    chosen,
     close_press,
     message_of,
     refuse_typed_phone,
@@ -67,12 +68,8 @@ async def start_new_cmd(message: Message, ctx: Context, state: FSMContext, rende
 async def got_service(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
                       state: FSMContext, renderer: Renderer, policy: Policy,
                       user: UserView) -> None:
-    items = await catalogue(ctx)
-    if not 0 <= callback_data.index < len(items):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
+    item = chosen(await catalogue(ctx), callback_data.index)
     draft = await FORM.load(state)
-    item = items[callback_data.index]
     draft.service = item.code
     await query.answer()
     await message_of(query).edit_text(_("Service: {service}").format(
@@ -201,13 +198,10 @@ async def got_contact(message: Message, ctx: Context, state: FSMContext, rendere
 async def edit_field(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
                      state: FSMContext, renderer: Renderer, policy: Policy,
                      user: UserView) -> None:
-    if not 0 <= callback_data.index < len(FIELDS):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
+    field = chosen(FIELDS, callback_data.index)
     draft = await FORM.load(state)
     draft.editing = True
-    await close_press(query)
-    await FORM.ask(FIELDS[callback_data.index], message_of(query), state, draft,
+    await FORM.ask(field, await close_press(query), state, draft,
                    OrderEnv.of(ctx, renderer, policy, user))
 
 

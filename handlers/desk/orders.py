@@ -21,7 +21,6 @@ from bot.buttons.desk import (
     reasons_keyboard,
 )
 from bot.domain.complaints import REJECT_REASONS as CLAIM_REJECT_REASONS
-from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.views import OrderView
 from bot.i18n import N_, _
@@ -46,13 +45,7 @@ from bot.services.orders import (
     get_order,
     reject_order,
 )
-from handlers.inputs import message_of
-
-
-def _reason(reasons: tuple[str, ...], index: int) -> str:
-    if not 0 <= index < len(reasons):
-        raise NotAllowed("error.outdated")
-    return reasons[index]
+from handlers.inputs import chosen, message_of
 
 
 async def _changed(query: CallbackQuery, renderer: Renderer, order: OrderView,
@@ -84,7 +77,7 @@ def _reason_press(reasons: tuple[str, ...], use_case: ReasonCase, told: str) -> 
     """The same for a reason picked from `reasons` by its index."""
     async def press(query: CallbackQuery, callback_data: DeskReason, ctx: Context,
                     actor: Actor, renderer: Renderer) -> None:
-        reason = _reason(reasons, callback_data.index)
+        reason = chosen(reasons, callback_data.index)
         order = await use_case(ctx, actor, callback_data.order_id, reason)
         await _changed(query, renderer, order, _(told))
     return press
@@ -131,7 +124,7 @@ async def rework(query: CallbackQuery, callback_data: DeskHours, ctx: Context, a
 
 async def reject_claim(query: CallbackQuery, callback_data: DeskReason, ctx: Context,
                        actor: Actor, renderer: Renderer) -> None:
-    reason = _reason(CLAIM_REJECT_REASONS, callback_data.index)
+    reason = chosen(CLAIM_REJECT_REASONS, callback_data.index)
     order = await resolve_claim(ctx, actor, callback_data.order_id, "rejected", reason=reason)
     await _changed(query, renderer, order,
                    _("The claim is rejected; the client has been told why."))

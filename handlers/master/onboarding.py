@@ -39,6 +39,7 @@ from fsm.forms import parsed
 from fsm.states import MasterSignup
 from handlers.inputs import (
     answer_once,
+    chosen,
     close_press,
     message_of,
     refuse_typed_phone,
@@ -193,10 +194,7 @@ async def documents_other(message: Message) -> None:
 
 async def edit_field(query: CallbackQuery, callback_data: SignupCb, state: FSMContext,
                      ctx: Context, renderer: Renderer) -> None:
-    if not 0 <= callback_data.index < len(FIELDS):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
-    field = FIELDS[callback_data.index]
+    field = chosen(FIELDS, callback_data.index)
     draft = await FORM.load(state)
     if field == "documents":
         draft.documents, draft.documents_done = [], False  # send the set again

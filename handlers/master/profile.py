@@ -28,7 +28,7 @@ from bot.services.users import ServiceItem, catalogue
 from fsm.draft import AnswerDraft, PicksDraft
 from fsm.forms import Form, Step
 from fsm.states import MasterAnswer, Profile
-from handlers.inputs import close_press, message_of
+from handlers.inputs import chosen, close_press, message_of
 from handlers.keyboards import cancel_button, with_cancel
 from handlers.master.onboarding import file_of
 from handlers.master.signup_picks import toggle
@@ -126,10 +126,7 @@ async def toggled(query: CallbackQuery, callback_data: ProfileFormCb, state: FSM
     draft = await PICKS.load(state)
     message = message_of(query)
     if callback_data.action in (A.SERVICE, A.DISTRICT):
-        if not 0 <= callback_data.index < len(codes):
-            await query.answer(_("This button is outdated."), show_alert=True)
-            return
-        draft.picked = toggle(draft.picked, codes[callback_data.index])
+        draft.picked = toggle(draft.picked, chosen(codes, callback_data.index))
         await PICKS.save(state, draft)
         await query.answer()
         await message.edit_reply_markup(
