@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Kind
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.rules import Actor, own_job
+from bot.domain.rules import Actor, desk_only, own_job
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.events import ClientRematch, DeskNote, MasterRequestDecided, To
@@ -58,8 +58,7 @@ async def decide_extension(ctx: Context, actor: Actor, order_id: int,
                            hours: int | None) -> OrderView:
     """Approve with `hours` more (the completion deadline moves and it is recorded), or refuse
     with None."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     if hours is not None and hours not in EXTENSION_HOURS:
         raise InvalidInput("error.invalid_input")
     now = ctx.clock()
@@ -91,8 +90,7 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
                          approve: bool) -> OrderView:
     """Approve: the order goes back to matching and the release counts in the master's
     discipline record (the audit row 'release'); refuse: the master stays on the job."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)
@@ -118,8 +116,7 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
 
 async def take_away(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """The desk takes a job from a blocked master: back to matching, the client told."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.domain.deadlines import Kind
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.reviews import LOW, MAX_COMMENT, MAX_STARS, MIN_STARS, check_review
-from bot.domain.rules import Actor, clip, own_job
+from bot.domain.rules import Actor, clip, desk_only, own_job
 from bot.domain.states import Role, Status
 from bot.events import DeskClientRated, DeskReview, MasterReview, To
 from bot.services import clocks
@@ -59,8 +59,7 @@ async def leave_review(ctx: Context, actor: Actor, order_id: int, stars: int,
 async def correct_review(ctx: Context, actor: Actor, order_id: int, text: str) -> None:
     """[R §7] a review cannot be deleted; the desk replaces its text (the old one stays in
     the audit log)."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     text = " ".join(text.split())
     if not text:
         raise InvalidInput("error.review_text")
