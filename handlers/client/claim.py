@@ -26,7 +26,7 @@ from bot.texts import error_text
 from fsm.draft import ClaimDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Claim
-from handlers.inputs import message_of, take_photo
+from handlers.inputs import close_press, message_of, take_photo
 from handlers.keyboards import cancel_button, with_cancel
 
 
@@ -97,8 +97,7 @@ async def send(query: CallbackQuery, state: FSMContext, ctx: Context, actor: Act
         return
     order = await open_claim(ctx, actor, draft.order_id, draft.text, draft.photos)
     await state.clear()
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query)
     await message_of(query).answer(_("Your claim on order #{number} has been sent. The desk "
                                      "will look into it and write to you here.").format(
         number=order.id))

@@ -21,7 +21,7 @@ from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.states import Visit
 from handlers.client.visit import ask_proposal
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 from handlers.keyboards import cancel_button, share_location
 from handlers.master.shown import show_job
 
@@ -149,10 +149,8 @@ async def checkin_button(query: CallbackQuery, callback_data: FieldStep, ctx: Co
     order, _minutes = await check_in(ctx, actor, callback_data.order_id)
     if await state.get_state() == Visit.checkin.state:
         await state.clear()
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await _checked_in(message_of(query), ctx, renderer, _("✅ Checked in without a location. "
-                                                          "The client has been told."), order)
+    await _checked_in(await close_press(query), ctx, renderer,
+                      _("✅ Checked in without a location. The client has been told."), order)
 
 
 def make_router() -> Router:

@@ -238,6 +238,8 @@ def _typed() -> list[tuple[str, str, int]]:
     """(prefix, action, how many ids follow) of every typed button in bot/buttons."""
     found = set()
     for info in pkgutil.iter_modules(bot.buttons.__path__):
+        if info.name == "base":
+            continue  # the generic bases (Press, OrderPress, …), no feature's buttons
         module = importlib.import_module(f"bot.buttons.{info.name}")
         for cls in vars(module).values():
             if (isinstance(cls, type) and issubclass(cls, CallbackData)
