@@ -116,13 +116,10 @@ class OutboxSender(NotesSender):
                 continue
             if row.chat_id is None and row.kind != "order_topic" and row.order_id in opening:
                 continue
-            mono = self.limiter.clock()
-            weight = len(row.payload.get("files") or ()) if row.kind in FILE_KINDS else 1
-            at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card",
-                                       weight=max(weight, 1))
-            if at - mono > 0.05:
+            wait = self._wait(row, chat)
+            if wait > 0.05:
                 held.add(chat)
-                soonest = min(soonest, at - mono)
+                soonest = min(soonest, wait)
                 continue
             if not await self._claim(row.id):
                 continue
@@ -140,6 +137,13 @@ class OutboxSender(NotesSender):
                     opening.discard(row.order_id)
         # A whole batch went out: more rows may be due already, so go again at once.
         return 0.0 if len(rows) == BATCH and delivered else soonest
+
+    def _wait(self, row: Queued, chat: int) -> float:
+        """Seconds until Telegram's limits let this row go (an album weighs its files)."""
+        mono = self.limiter.clock()
+        weight = len(row.payload.get("files") or ()) if row.kind in FILE_KINDS else 1
+        return self.limiter.ready_at(chat, mono, counts=row.kind != "order_card",
+                                     weight=max(weight, 1)) - mono
 
     async def _deliver(self, row: Queued, followers: Sequence[Queued] = ()) -> str | None:
         """Send one row (with the notes that join it); returns None when it is settled, else
