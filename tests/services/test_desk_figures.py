@@ -121,7 +121,7 @@ async def _accepts(ctx: Context, ids: list[int]) -> list[float]:
     return [m[0] for m in delays.values()]
 
 
-@pytest.mark.parametrize("chunk", [20_000, 2])  # one statement, or ranges of two orders
+@pytest.mark.parametrize("chunk", [5000, 2])  # one statement, or ranges of two orders
 async def test_stats_are_the_figures_of_the_stored_rows(ctx: Context, clock, monkeypatch,
                                                          chunk: int) -> None:
     monkeypatch.setattr(figures_service, "STATS_CHUNK", chunk)
