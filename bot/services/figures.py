@@ -30,7 +30,7 @@ SLA_BREACHES = ("deadline:triage", "deadline:callback", "deadline:arrival",
                 "deadline:completion")
 FIND_LIMIT = 20
 EXPORT_CHUNK = 500  # orders per page of /export: a page is a few ms of the loop
-MAX_PAUSE = 0.05
+MAX_PAUSE = 0.05  # seconds: give_way's longest pause
 STATS_CHUNK = 5000  # order numbers per statement of /stats' time to assign: a few ms each
 
 
@@ -142,9 +142,9 @@ async def write_export(ctx: Context, actor: Actor, sink: BinaryIO,
                        chunk: int = EXPORT_CHUNK) -> int:
     """Every order as a CSV row into `sink`, without the clients' phones and addresses
     (personal data stays in the bot); returns the rows written. A page of `chunk` orders at a
-    time, each read in its own short transaction: the table is never in memory at once, and
-    the other updates get the event loop and the database (one connection on SQLite) between
-    pages."""
+    time, each read in its own short transaction, then give_way: the table is never in memory
+    at once, and the other updates get the event loop and the database (one connection on
+    SQLite) between pages."""
     _desk(actor)
     header = io.StringIO()
     csv.writer(header, quoting=csv.QUOTE_ALL).writerow(EXPORT_FIELDS)
