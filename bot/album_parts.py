@@ -41,6 +41,9 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Message, Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.scope import release, session_scope
 
 Key = tuple[int, str]  # (chat, media_group_id)
 QUIET_SECONDS = 0.8  # Telegram sends an album's parts within a fraction of a second
@@ -118,6 +121,7 @@ class AlbumCollector:
             wait = group.last + self.quiet - self.clock()
             if wait <= 0:
                 break
+            await release()  # no connection held while the album settles
             await self.sleep(wait)
         parts = Parts(group.handled, group.refused, tuple(group.refusals))
         # A straggler after this answer starts a fresh count (and gets its own answer).
@@ -132,16 +136,20 @@ class AlbumCollector:
 
 
 class AlbumDispatcher(Dispatcher):
-    """The dispatcher that counts album parts in and out around their handling (see above)."""
+    """The dispatcher that counts album parts in and out around their handling (see above),
+    and gives each update one database session (db/scope.py)."""
 
-    def __init__(self, *args: Any, albums: AlbumCollector, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, albums: AlbumCollector,
+                 sessions: async_sessionmaker[AsyncSession], **kwargs: Any) -> None:
         super().__init__(*args, albums=albums, **kwargs)
         self.albums = albums
+        self.sessions = sessions
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
         key = self.albums.arrived(update)
         try:
-            return await super().feed_update(bot, update, **kwargs)
+            async with session_scope(self.sessions):
+                return await super().feed_update(bot, update, **kwargs)
         finally:
             if key is not None:
                 self.albums.finished(key)

@@ -20,7 +20,7 @@ from bot.desk import DeskMembers
 from bot.domain.limits import Pace
 from bot.i18n import PoI18n, make_i18n
 from bot.metrics import CountRetryAfter, Metrics, UpdateMeter
-from bot.middlewares import ActorMiddleware, LocaleMiddleware, WakeSenderMiddleware
+from bot.middlewares import ActorMiddleware, LocaleMiddleware
 from bot.notify.fitting import FitToLimits
 from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
@@ -79,10 +79,16 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     i18n.set_current(i18n)
     renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz,
                         districts=tuple(settings.districts),
-                        default_locale=settings.default_locale)
+                        default_locale=settings.default_locale,
+                        clock=lambda: ctx.clock())  # the services' clock, even if replaced
     limiter = limiter or Limiter()
     metrics = Metrics()
-    # Outermost, so that a text sent again after "too long" still passes the throttle.
+    storage, isolation = make_storage(settings, ctx)
+    buffered = BufferedStorage(storage)  # one read and one write per update
+    # Outermost: the conversation is stored and the update's read ended before a request
+    # waits anywhere (the throttle, Telegram), so no connection is held meanwhile.
+    bot.session.middleware(StoreBeforeSending(buffered))
+    # Then, so that a text sent again after "too long" still passes the throttle.
     bot.session.middleware(FitToLimits())  # every text within Telegram's limits
     bot.session.middleware(Throttle(limiter))
     bot.session.middleware(AnswerOnce())
@@ -92,10 +98,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
     ), limiter=limiter)
-    storage, isolation = make_storage(settings, ctx)
-    buffered = BufferedStorage(storage)  # one read and one write per update
-    bot.session.middleware(StoreBeforeSending(buffered))  # innermost: stored, then sent
-    dp = make_dispatcher(settings, ctx, renderer, i18n, metrics, sender, buffered,
+    ctx.on_outbox = sender.wake  # a committed change with messages: the sender goes at once
+    dp = make_dispatcher(settings, ctx, renderer, i18n, metrics, buffered,
                          BufferedIsolation(isolation, buffered))
     retention = Retention(fsm_ttl=timedelta(days=settings.fsm_ttl_days),
                           outbox_keep=timedelta(days=settings.outbox_keep_days),
@@ -119,18 +123,17 @@ def make_policy(settings: Settings, code_secret: bytes) -> Policy:
 
 
 def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: PoI18n,
-                    metrics: Metrics, sender: OutboxSender, storage: BaseStorage,
+                    metrics: Metrics, storage: BaseStorage,
                     isolation: BaseEventIsolation) -> AlbumDispatcher:
     """The dispatcher with its middlewares in order and the routers."""
     dp = AlbumDispatcher(storage=storage, events_isolation=isolation, ctx=ctx,
                          renderer=renderer, policy=ctx.policy, settings=settings,
-                         albums=AlbumCollector())
+                         albums=AlbumCollector(), sessions=ctx.sessions)
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
     dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,
                                                settings.desk_language))
     dp.update.outer_middleware(LocaleMiddleware(i18n))
-    dp.update.outer_middleware(WakeSenderMiddleware(sender.wake))
     dp.update.outer_middleware(ReportErrors())
     dp.include_routers(*get_routers(settings.desk_chat_id))
     return dp

@@ -15,8 +15,10 @@ from aiogram.utils.i18n import I18nMiddleware
 from bot.desk import DeskMembers
 from bot.domain.rules import Actor
 from bot.i18n import PoI18n, _, resolve_locale
+from bot.notify.throttle import ANSWERING
 from bot.services.base import Context
 from bot.services.users import touch_user
+from db.scope import release
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 logger = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ class ActorMiddleware(BaseMiddleware):
         chat: Chat | None = data.get("event_chat")
         anonymous = _anonymous(event, tg_user)
         if anonymous is not None:
+            await release()  # the conversation's read: nothing more to read or write
             await self._refuse_anonymous(anonymous, data["bot"])
             return None
         if tg_user is None or tg_user.is_bot:
@@ -64,7 +67,11 @@ class ActorMiddleware(BaseMiddleware):
                               blocked=bool(master and master.blocked))
         data["locale"] = self.desk_locale if in_desk else resolve_locale(
             user.locale, user.language_code, self.default_locale)
-        return await handler(event, data)
+        token = ANSWERING.set(chat.id if chat is not None else None)
+        try:
+            return await handler(event, data)
+        finally:
+            ANSWERING.reset(token)
 
     async def _refuse_anonymous(self, message: Message, bot: Bot) -> None:
         """In the desk, say once in a while why nothing happens; a channel's automatic
@@ -92,17 +99,3 @@ class ActorMiddleware(BaseMiddleware):
 class LocaleMiddleware(I18nMiddleware):
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         return str(data.get("locale") or self.i18n.default_locale)
-
-
-class WakeSenderMiddleware(BaseMiddleware):
-    """After a handler has committed its change, let the outbox sender deliver at once."""
-
-    def __init__(self, wake: Callable[[], None]) -> None:
-        self.wake = wake
-
-    async def __call__(self, handler: Handler, event: TelegramObject,
-                       data: dict[str, Any]) -> Any:
-        try:
-            return await handler(event, data)
-        finally:
-            self.wake()

@@ -35,6 +35,8 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType,
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response
 
+from db.scope import release
+
 
 @runtime_checkable
 class RecordStorage(Protocol):
@@ -148,6 +150,7 @@ class StoreBeforeSending(BaseRequestMiddleware):
     async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
                        method: TelegramMethod[Any]) -> Response[Any]:
         await self.storage.flush()
+        await release()  # no connection held while Telegram answers
         return await make_request(bot, method)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import FsmRecord
+from db.scope import reading, writing
 
 
 class SQLStorage(BaseStorage):
@@ -33,7 +34,7 @@ class SQLStorage(BaseStorage):
     async def _upsert(self, key: StorageKey, **values: Any) -> None:
         k = self.keys.build(key)
         now = self.clock()
-        async with self.sessions() as s, s.begin():
+        async with writing(self.sessions) as s:
             insert = self._insert(s.get_bind().dialect.name)
             row = {"key": k, "state": None, "data": {}, "updated_at": now, **values}
             stmt = insert(FsmRecord).values(**row)
@@ -46,7 +47,7 @@ class SQLStorage(BaseStorage):
         await self._upsert(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self.sessions() as s:
+        async with reading(self.sessions) as s:
             return await s.scalar(select(FsmRecord.state).where(
                 FsmRecord.key == self.keys.build(key)))
 
@@ -54,14 +55,14 @@ class SQLStorage(BaseStorage):
         await self._upsert(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.sessions() as s:
+        async with reading(self.sessions) as s:
             data = await s.scalar(select(FsmRecord.data).where(
                 FsmRecord.key == self.keys.build(key)))
             return dict(data or {})
 
     async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         """State and data in one query (fsm/buffer.py reads a conversation once per update)."""
-        async with self.sessions() as s:
+        async with reading(self.sessions) as s:
             row = (await s.execute(select(FsmRecord.state, FsmRecord.data).where(
                 FsmRecord.key == self.keys.build(key)))).one_or_none()
         return (None, {}) if row is None else (row.state, dict(row.data or {}))
@@ -70,7 +71,7 @@ class SQLStorage(BaseStorage):
         """State and/or data in one statement; a cleared conversation leaves no row (so a
         conversation cleared before the person's data is erased is not written back)."""
         if values.get("state", "") is None and values.get("data") == {}:
-            async with self.sessions() as s, s.begin():
+            async with writing(self.sessions) as s:
                 await s.execute(delete(FsmRecord).where(FsmRecord.key == self.keys.build(key)))
             return
         await self._upsert(key, **{k: dict(v) if k == "data" else v for k, v in values.items()})

@@ -2,8 +2,12 @@
 
 About 30 messages a second overall, about one a second to one private chat (Telegram lets a
 short burst through, so a private chat is a token bucket: `private_burst` at once, then one per
-`private_interval`), and 20 a minute to one group (core.telegram.org/bots/faq). Edits are not
-messages: they count only toward the overall rate. An album is one request but as many
+`private_interval`), and 20 a minute to one group (core.telegram.org/bots/faq). The overall
+rate is Telegram's limit on notifications, messages the bot sends on its own initiative to many
+people (the outbox): an answer in the chat of the update being handled is paced by that chat's
+own limit only (issue 16: counting answers overall capped the bot near 18 updates a second).
+Edits are not messages: they count only toward the overall rate, and an edit in the chat being
+answered toward nothing. An album is one request but as many
 messages in the group as it has items (`weight`): the desk's budget is the scarce one, so an
 album of ten into a topic takes ten of its twenty. Pure and clock-driven, so it is testable.
 """
@@ -49,13 +53,16 @@ class Limiter:
                 at = t + gap
         return at
 
-    def ready_at(self, chat_id: int, now: float, counts: bool = True, weight: int = 1) -> float:
+    def ready_at(self, chat_id: int, now: float, counts: bool = True, weight: int = 1,
+                 overall: bool = True) -> float:
         """When a message to `chat_id` may go. `counts` is False for edits, which Telegram
         does not count against the per-group message limit; `weight` is how many messages it
-        is in a group (an album's items)."""
+        is in a group (an album's items); `overall` is False for an answer in the chat of the
+        update being handled, which only the chat's own limit paces (the overall rate is
+        Telegram's limit on notifications sent on the bot's own initiative)."""
         at = max(now, self.paused_until)
         if not counts:
-            return self._global_gap(at)
+            return self._global_gap(at) if overall else at
         if chat_id > 0:
             tokens = self._tokens(chat_id, now)
             if tokens < 1.0:
@@ -70,7 +77,7 @@ class Limiter:
                 if len(window) + need > self.group_per_minute:
                     at = max(at, window[len(window) - self.group_per_minute + need - 1]
                              + self.group_window)
-        return self._global_gap(at)
+        return self._global_gap(at) if overall else at
 
     def _tokens(self, chat_id: int, now: float) -> float:
         if self.private_interval <= 0:
@@ -78,17 +85,20 @@ class Limiter:
         tokens, at = self._private.get(chat_id, (float(self.private_burst), now))
         return min(float(self.private_burst), tokens + (now - at) / self.private_interval)
 
-    def reserve(self, chat_id: int, now: float, counts: bool = True, weight: int = 1) -> float:
+    def reserve(self, chat_id: int, now: float, counts: bool = True, weight: int = 1,
+                overall: bool = True) -> float:
         """Take the next slot for `chat_id` and return its time (maybe in the future)."""
-        at = self.ready_at(chat_id, now, counts, weight)
-        self.record(chat_id, at, counts, weight)
+        at = self.ready_at(chat_id, now, counts, weight, overall)
+        self.record(chat_id, at, counts, weight, overall)
         return at
 
-    def record(self, chat_id: int, now: float, counts: bool = True, weight: int = 1) -> None:
-        cut = bisect.bisect_left(self._global, self.clock() - 1.0)
-        if cut:
-            del self._global[:cut]
-        bisect.insort(self._global, now)
+    def record(self, chat_id: int, now: float, counts: bool = True, weight: int = 1,
+               overall: bool = True) -> None:
+        if overall:
+            cut = bisect.bisect_left(self._global, self.clock() - 1.0)
+            if cut:
+                del self._global[:cut]
+            bisect.insort(self._global, now)
         if not counts:
             return
         if chat_id > 0:

@@ -1,5 +1,7 @@
 """Every request the bot makes passes here: messages wait for their turn under Telegram's
-limits (bot/notify/limiter.py), so a handler's direct answers and the outbox share one budget.
+limits (bot/notify/limiter.py). The outbox's notifications share the overall budget; a
+handler's answer in the chat it handles waits only for that chat's own limit, and its edits
+there for nothing (an answer to one person is not a notification to many).
 
 A 429 inside a handler's answer is waited out and retried (a user is never left without an
 answer); the outbox sender instead handles its own 429s (it postpones the row and moves on), so
@@ -26,6 +28,9 @@ from bot.notify.limiter import Limiter
 
 logger = logging.getLogger(__name__)
 IN_OUTBOX: ContextVar[bool] = ContextVar("in_outbox", default=False)
+# The chat of the update being handled (set around each update): a request into it answers
+# the person who wrote, paced by that chat's own limit, not the overall one (limiter.py).
+ANSWERING: ContextVar[int | None] = ContextVar("answering_chat", default=None)
 MAX_INLINE_WAIT = 30.0
 _COUNTED = ("send", "copy", "forward", "createforumtopic")
 _LIMITED = (*_COUNTED, "edit")
@@ -43,7 +48,10 @@ class Throttle(BaseRequestMiddleware):
         if isinstance(chat, int) and name.startswith(_LIMITED):
             weight = len(getattr(method, "media", None) or ()) if isinstance(
                 method, SendMediaGroup) else 1
-            await self._wait_turn(chat, counts=name.startswith(_COUNTED), weight=weight)
+            counts = name.startswith(_COUNTED)
+            answer = chat == ANSWERING.get() and not IN_OUTBOX.get()
+            if counts or not answer:  # an edit of the chat being answered waits for nothing
+                await self._wait_turn(chat, counts=counts, weight=weight, overall=not answer)
         for attempt in range(3):
             try:
                 return await make_request(bot, method)
@@ -56,12 +64,13 @@ class Throttle(BaseRequestMiddleware):
                 await asyncio.sleep(exc.retry_after)
         raise AssertionError("unreachable")
 
-    async def _wait_turn(self, chat: int, counts: bool, weight: int = 1) -> None:
+    async def _wait_turn(self, chat: int, counts: bool, weight: int = 1,
+                         overall: bool = True) -> None:
         """Take a slot under the lock, wait for it outside: a minute's wait for the desk's
         budget holds the desk's next slot, never the other chats' (issue 10)."""
         while True:
             async with self._lock:  # one decision at a time, so two tasks never take one slot
-                at = self.limiter.reserve(chat, self.limiter.clock(), counts, weight)
+                at = self.limiter.reserve(chat, self.limiter.clock(), counts, weight, overall)
             delay = at - self.limiter.clock()
             if delay > 0:
                 await asyncio.sleep(delay)

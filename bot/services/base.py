@@ -31,6 +31,7 @@ from bot.events import (
 from bot.events.base import event_of, to_payload
 from db import audit as audit_log
 from db import outbox
+from db.scope import reading, writing
 
 
 def utcnow() -> datetime:
@@ -71,21 +72,35 @@ class Context:
     policy: Policy = field(default_factory=Policy)
     # Told of every new due time, so the scheduler can wake for it (the rows stay the truth).
     on_deadline: Callable[[datetime], None] | None = None
+    # Told when a unit of work that queued messages has committed: the sender goes at once.
+    on_outbox: Callable[[], None] | None = None
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commits on success, rolls back on any error. The cards of the
-        orders it changed (mark_card) are redrawn after its other messages, once each."""
-        async with self.sessions() as session, session.begin():
+        """One unit of work: commits on success, rolls back on any error; in an update, on the
+        update's own session (db/scope.py). The cards of the orders it changed (mark_card) are
+        redrawn after its other messages, once each."""
+        async with writing(self.sessions) as session:
             yield session
             cards: list[int] = session.info.pop(_CARDS, [])
             if cards:
                 now = self.clock()
                 for order_id in cards:
                     card_changed(session, now, order_id)
+            queued = session.info.pop(_QUEUED, False)
+        if queued and self.on_outbox is not None:
+            self.on_outbox()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A use case that only reads; in an update, on the update's session, its read
+        committed by the update's next write (db/scope.py). Nothing written here is kept."""
+        async with reading(self.sessions) as session:
+            yield session
 
 
 _CARDS = "cards_to_redraw"
+_QUEUED = "outbox_rows_added"
 
 
 def mark_card(s: AsyncSession, order_id: int) -> None:
@@ -143,6 +158,7 @@ def enqueue(s: AsyncSession, now: datetime, event: Event, /, *, to: To) -> None:
     """Queue a message for someone other than the acting user, in the same transaction as the
     change that causes it. Where it goes and when is the envelope's alone."""
     outbox.add(s, **outbox_row(now, event, to))
+    s.info[_QUEUED] = True
 
 
 def card_changed(s: AsyncSession, now: datetime, order_id: int) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.rules import OrderParties
+from bot.domain.errors import NotAllowed
+from bot.domain.rules import Actor, OrderParties, own_job
 from bot.domain.states import Status
 from bot.events import OfferClosed, To
 from bot.services.base import Context, enqueue
@@ -21,6 +23,17 @@ async def load_order(s: AsyncSession, order_id: int) -> Order:
 def parties(order: Order) -> OrderParties:
     return OrderParties(Status(order.status), order.client_id, order.master_id,
                         order.offered_master_id)
+
+
+async def load_own_job(s: AsyncSession, actor: Actor, order_id: int,
+                       states: Collection[Status] | None = None) -> Order:
+    """The order whose assigned master `actor` is (else NotAllowed), in one of `states` when
+    given (else error.wrong_state)."""
+    order = await load_order(s, order_id)
+    own_job(actor, parties(order))
+    if states is not None and order.status not in states:
+        raise NotAllowed("error.wrong_state")
+    return order
 
 
 async def master_user_id(s: AsyncSession, master_id: int) -> int:

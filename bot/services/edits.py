@@ -45,7 +45,7 @@ async def _own_editable(s: AsyncSession, actor: Actor, order_id: int) -> Order:
 async def editable_order(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """The client's order while he may still change it; checked before asking anything, so
     nobody types a change only to be refused."""
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         return await order_view(s, await _own_editable(s, actor, order_id))
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.domain.errors import NotAllowed
 from bot.domain.geo import check_point, distance_m
-from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation
+from bot.domain.rules import ARRIVAL_WINDOW, Actor, arrival_deviation, desk_only
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.events import (
@@ -130,8 +130,7 @@ async def stop_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
 
 async def resume_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """Only the desk resumes a stopped job; the held time is added back to its clocks."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     now = ctx.clock()
     async with ctx.tx() as s:
         order = await load_order(s, order_id)

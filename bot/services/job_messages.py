@@ -26,7 +26,7 @@ def revoke_job(s: AsyncSession, now: datetime, order_id: int, chat_id: int) -> N
 
 
 async def job_message_ids(ctx: Context, order_id: int, chat_id: int) -> list[int]:
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         return await job_messages.ids(s, order_id, chat_id)
 
 

@@ -33,7 +33,7 @@ def _master_id(actor: Actor) -> int:
 
 async def my_jobs(ctx: Context, actor: Actor) -> MyJobs:
     master_id = _master_id(actor)
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         open_ = await orders.of_master(s, master_id, [st.value for st in OPEN_JOBS])
         done = await orders.completed_by(s, master_id, RECENT_DONE)
         views = await order_views(s, [*open_, *done])
@@ -43,5 +43,5 @@ async def my_jobs(ctx: Context, actor: Actor) -> MyJobs:
 async def waiting_offers(ctx: Context, actor: Actor) -> list[OrderView]:
     """The orders offered to him that he has not answered yet."""
     master_id = _master_id(actor)
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         return await order_views(s, await orders.offered_to(s, master_id))

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.errors import InvalidInput
 from bot.domain.masters import (
     DEFAULT_PRIOR,
     DISCIPLINE_ACTIONS,
@@ -20,7 +20,7 @@ from bot.domain.masters import (
     next_for_auto,
     rank,
 )
-from bot.domain.rules import Actor, authorize, may_serve
+from bot.domain.rules import Actor, authorize, desk_only, may_serve
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterStats, OrderView
 from bot.events import DeskNote, OfferMade, To
@@ -62,14 +62,14 @@ async def stats_for(s: AsyncSession, master_ids: list[int],
 
 
 async def master_stats(ctx: Context, master_id: int, service: str) -> MasterStats:
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         return (await stats_for(s, [master_id], service))[master_id][0]
 
 
 async def master_record(ctx: Context, master_id: int) -> tuple[MasterStats, Discipline]:
     """Across all categories: jobs done, reviews (plain mean), discipline (for his profile and
     the desk's master card)."""
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         total, n = await records.all_reviews(s, master_id)
         done = await records.orders_per_master(s, [master_id], [st.value for st in DONE])
         counts = await records.discipline_counts(s, [master_id], list(DISCIPLINE_ACTIONS))
@@ -116,9 +116,8 @@ class Ranked:
 async def candidates(ctx: Context, actor: Actor, order_id: int) -> Ranked:
     """Verified, unblocked masters who do this service, best first, each with the facts that
     put him there."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
-    async with ctx.tx() as s:
+    desk_only(actor)
+    async with ctx.read() as s:
         order = await load_order(s, order_id)
         return Ranked(await order_view(s, order), await _candidates(s, order))
 

@@ -67,7 +67,7 @@ def place_area(ctx: Context, district: str | None, address: str | None, lat: flo
 async def may_order(ctx: Context, client_id: int) -> None:
     """Refuse up front a New order that Confirm would refuse (blocked, or a cap reached), so
     the client does not type everything in vain. `submit_order` checks again: it decides."""
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         client = await users.get(s, client_id)
         if client is not None and client.blocked:
             raise NotAllowed("error.client_blocked")
@@ -124,14 +124,14 @@ async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderV
 
 
 async def my_orders(ctx: Context, client_id: int, limit: int = 20) -> list[OrderView]:
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         return await order_views(s, await orders.of_client(s, client_id, limit))
 
 
 async def get_order(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """An order as its client, its master or the desk may see it; NotFound for anyone else.
     A master who is only offered the job is not its master yet: he sees the offer, not this."""
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         order = await orders.get(s, order_id)
         if order is None or not (
             actor.is_desk or order.client_id == actor.user_id

@@ -49,7 +49,7 @@ class Erasure:
 async def export_my_data(ctx: Context, user_id: int,
                          conversation: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything stored about this person, JSON-safe (one read transaction)."""
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         user = await users.get(s, user_id)
         if user is None:
             raise NotFound("error.not_found")
@@ -67,7 +67,7 @@ async def open_orders_of(s: AsyncSession, user_id: int, master_id: int | None) -
 
 
 async def my_open_orders(ctx: Context, user_id: int) -> list[int]:
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         master = await masters.of_user(s, user_id)
         return await open_orders_of(s, user_id, master.id if master else None)
 

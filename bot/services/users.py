@@ -45,16 +45,23 @@ async def _touch(
     ctx: Context, user_id: int, first_name: str, username: str | None,
     language_code: str | None,
 ) -> tuple[UserView, MasterView | None]:
+    """Read; write only when he is new or his profile changed (most updates only read, and
+    their read rides on the update's next write: db/scope.py)."""
+    fresh = (first_name[:128], username, language_code, False)
+    async with ctx.read() as s:
+        user = await users.get(s, user_id)
+        if user is not None and (user.first_name, user.username, user.language_code,
+                                 user.unreachable) == fresh:
+            master = await masters.of_user(s, user_id)
+            return user_view(user), await master_view(s, master) if master else None
     async with ctx.tx() as s:
         user = await users.get(s, user_id)
         if user is None:
-            user = User(id=user_id, first_name=first_name[:128], username=username,
+            user = User(id=user_id, first_name=fresh[0], username=username,
                         language_code=language_code, created_at=ctx.clock())
             users.add(s, user)
-        elif (user.first_name, user.username, user.language_code, user.unreachable) != (
-            first_name[:128], username, language_code, False
-        ):
-            user.first_name, user.username = first_name[:128], username
+        else:
+            user.first_name, user.username = fresh[0], username
             user.language_code = language_code
             user.unreachable = False  # he writes to us, so he has unblocked the bot
         master = await masters.of_user(s, user_id)
@@ -93,6 +100,6 @@ async def _seed(ctx: Context, path: Path) -> int:
 
 
 async def catalogue(ctx: Context) -> list[ServiceItem]:
-    async with ctx.tx() as s:
+    async with ctx.read() as s:
         rows = await users.active_services(s)
         return [ServiceItem(r.code, dict(r.names), r.warranty_min_months) for r in rows]

@@ -12,7 +12,7 @@ from bot.i18n import _
 from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.pricing import decide_extra, decide_quote
-from handlers.inputs import message_of
+from handlers.inputs import close_press
 
 
 async def answer_quote(query: CallbackQuery, callback_data: PriceAnswer, ctx: Context,
@@ -20,7 +20,7 @@ async def answer_quote(query: CallbackQuery, callback_data: PriceAnswer, ctx: Co
     accept = callback_data.action == PriceAction.ACCEPT_QUOTE
     order = await decide_quote(ctx, actor, callback_data.order_id, callback_data.item_id,
                                accept)
-    await query.answer()
+    message = await close_press(query)
     item = order.price_item(callback_data.item_id)
     amount = renderer.money(item.amount) if item else "—"
     if accept:
@@ -29,8 +29,7 @@ async def answer_quote(query: CallbackQuery, callback_data: PriceAnswer, ctx: Co
     else:
         text = _("You declined the quote of {amount} for order #{number}. The master has been "
                  "told and may send a new one.")
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await message_of(query).answer(text.format(amount=amount, number=order.id))
+    await message.answer(text.format(amount=amount, number=order.id))
 
 
 async def answer_extra(query: CallbackQuery, callback_data: PriceAnswer, ctx: Context,
@@ -38,9 +37,8 @@ async def answer_extra(query: CallbackQuery, callback_data: PriceAnswer, ctx: Co
     approve = callback_data.action == PriceAction.APPROVE_EXTRA
     order = await decide_extra(ctx, actor, callback_data.order_id, callback_data.item_id,
                                approve)
-    await query.answer()
+    message = await close_press(query)
     cap = order.breakdown.cap
-    await message_of(query).edit_reply_markup(reply_markup=None)
     if approve:
         text = _("✅ Extra approved. The agreed price for order #{number} is now up to "
                  "{amount}.").format(number=order.id,
@@ -48,7 +46,7 @@ async def answer_extra(query: CallbackQuery, callback_data: PriceAnswer, ctx: Co
     else:
         text = _("You declined the extra on order #{number}. The master has been told.").format(
             number=order.id)
-    await message_of(query).answer(text)
+    await message.answer(text)
 
 
 def make_router() -> Router:

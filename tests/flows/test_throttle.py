@@ -13,7 +13,7 @@ from aiogram.methods import EditMessageText, SendMediaGroup, SendMessage, Telegr
 from aiogram.types import InputMediaPhoto
 
 from bot.notify.limiter import Limiter
-from bot.notify.throttle import Throttle
+from bot.notify.throttle import ANSWERING, Throttle
 from tests.support.flowkit import DESK, TOKEN
 
 CLIENT = 100
@@ -92,3 +92,47 @@ async def test_the_throttle_counts_an_albums_photos_in_the_group() -> None:
     await bot.session.close()
     assert lim.ready_at(DESK, 0.0, weight=11) == pytest.approx(66.0)  # 10 + 11 > 20
     assert lim.ready_at(DESK, 0.0, weight=10) == pytest.approx(0.0, abs=0.1)
+
+
+def test_answers_in_the_chat_being_handled_leave_the_overall_budget_alone() -> None:
+    """Issue 16: the overall 30 a second is Telegram's limit on notifications; answers to the
+    people writing counted against it capped the bot near 18 updates a second."""
+    lim = Limiter(clock=lambda: 0.0)
+    for chat in range(1, 61):  # sixty people answered in the same instant
+        assert lim.reserve(CLIENT + chat, 0.0, overall=False) == 0.0
+    assert lim.ready_at(DESK - 1, 0.0) == 0.0  # a notification still goes at once
+    # one chat's own limit still holds: a burst of three, then one every 1.1 s
+    assert [lim.reserve(CLIENT, 0.0, overall=False) for _ in range(4)] == pytest.approx(
+        [0.0, 0.0, 0.0, 1.1])
+    for chat in range(30):  # notifications keep their overall spacing
+        lim.reserve(CLIENT + 1000 + chat, 0.0)
+    assert lim.ready_at(CLIENT + 2000, 0.0) == pytest.approx(1.0)
+    assert lim.ready_at(CLIENT + 2000, 0.0, overall=False) == 0.0  # answers do not wait
+
+
+async def test_the_throttle_paces_an_answer_by_its_chat_and_a_notification_overall() -> None:
+    lim = Limiter(per_second=2.0, private_interval=0.0)
+    throttle = Throttle(lim)
+    bot = Bot(TOKEN)
+    sent: dict[str, float] = {}
+    start = time.monotonic()
+
+    async def make_request(bot: Bot, method: TelegramMethod[Any]) -> Any:
+        sent[str(getattr(method, "text", ""))] = time.monotonic() - start
+        return True
+
+    async def answer(chat: int, method: TelegramMethod[Any]) -> None:
+        token = ANSWERING.set(chat)
+        try:
+            await throttle(make_request, bot, method)
+        finally:
+            ANSWERING.reset(token)
+
+    for chat in range(4):  # four answers to four people: two a second would take 1.5 s
+        await answer(CLIENT + chat, SendMessage(chat_id=CLIENT + chat, text=f"answer {chat}"))
+    await answer(CLIENT, EditMessageText(chat_id=CLIENT, message_id=1, text="edit"))
+    await throttle(make_request, bot, SendMessage(chat_id=CLIENT + 9, text="notice 1"))
+    await throttle(make_request, bot, SendMessage(chat_id=CLIENT + 8, text="notice 2"))
+    await bot.session.close()
+    assert max(sent[f"answer {chat}"] for chat in range(4)) < 0.3 and sent["edit"] < 0.3
+    assert sent["notice 2"] - sent["notice 1"] >= 0.45  # notifications keep two a second
