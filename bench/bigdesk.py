@@ -3,7 +3,7 @@
 
 A SQLite file gets N orders (bench/bigdesk_seed.py: bulk inserts, a year of a busy desk with
 its audit trail and reviews), then the real `python -m bot` polls the fake Bot API of
-tests/support/fake_telegram.py over HTTP on 127.0.0.1 (flood limits off, as bench/flow.py).
+bot/sandbox/telegram.py over HTTP on 127.0.0.1 (flood limits off, as bench/flow.py).
 While a desk member sends /export, then /stats (each `--repeat` times), a few other users keep
 sending /start, each waiting for its answer, together about `--rate` updates a second (each user
 every 2 s: the bot answers one private chat about once a second). The default rate is 5: at 20 a
@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bigdesk_seed import seed  # noqa: E402
 from bench.flow_clients import Recorder, add_users  # noqa: E402
 from bench.flow_process import DESK, MANAGER, TOKEN, BotProcess, running  # noqa: E402
-from tests.support.fake_telegram import FakeTelegram  # noqa: E402
+from bot.sandbox.telegram import FakeTelegram  # noqa: E402
 
 # The bot answers one private chat about once a second (bot/notify/limiter.py): each user
 # pings every PING_EVERY seconds, rate × PING_EVERY users together.
