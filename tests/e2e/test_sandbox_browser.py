@@ -56,6 +56,8 @@ def place_order(page: Page) -> None:
     shows(client, "Added")
     client.get_by_test_id("send-photo").click()  # the sample photo
     shows(client, "Photo 1 of 10")
+    client.get_by_test_id("send-photo").click()  # and a second one
+    shows(client, "Photo 2 of 10")
     expect(client.locator("img").last).to_be_visible(timeout=WAIT)
     press(client, "Continue")
     shows(client, "Where should the master come?")
@@ -87,6 +89,8 @@ def test_an_order_from_the_page_to_a_fired_deadline(tmp_path: Path) -> None:
         topic.click()
         shows(desk, "Order #4")
         shows(desk, "The bathroom tap leaks")
+        album = desk.get_by_test_id("photos").last  # the desk's album: one bubble, two photos
+        expect(album.locator("img")).to_have_count(2, timeout=WAIT)
         shot(page, "3-desk-topic-and-card")
         press(desk, "Assign")
         press(desk, "Piotr")

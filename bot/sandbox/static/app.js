@@ -86,7 +86,11 @@ function bubble(msg, me, chat) {
   const mine = !msg.from_bot && msg.sender_id === me;
   let body = "";
   if (!mine && (chat === "desk" || msg.from_bot)) body += `<div class="who">${esc(msg.sender)}</div>`;
-  if (msg.photo) body += `<img src="/file/${encodeURIComponent(msg.photo)}" alt="photo">`;
+  const photos = msg.photos || (msg.photo ? [msg.photo] : []);
+  if (photos.length) {
+    body += `<div class="album${photos.length > 1 ? " many" : ""}" data-testid="photos">` + photos.map((p) =>
+      `<img src="/file/${encodeURIComponent(p)}" alt="photo">`).join("") + "</div>";
+  }
   if (msg.document) body += `<div>📄 ${esc(msg.document)}</div>`;
   if (msg.location) body += `<div>📍 ${msg.location.latitude.toFixed(4)}, ${msg.location.longitude.toFixed(4)}</div>`;
   if (msg.contact) body += `<div>👤 ${esc(msg.contact.first_name)} ${esc(msg.contact.phone_number)}</div>`;
@@ -95,6 +99,22 @@ function bubble(msg, me, chat) {
   const time = new Date(msg.date * 1000).toISOString().slice(11, 16);
   body += `<div class="meta">${msg.edited ? t("edited") + " · " : ""}${time}</div>`;
   return `<div class="msg${mine ? " mine" : ""}" data-testid="message" data-id="${msg.id}">${body}</div>`;
+}
+
+// Telegram shows an album (messages sharing a media_group_id) as one bubble of photos with
+// the caption of whichever part has one.
+function albums(messages) {
+  const out = [];
+  for (const m of messages) {
+    const last = out[out.length - 1];
+    if (m.album && last && last.album === m.album && m.photo) {
+      last.photos.push(m.photo);
+      if (!last.text && m.text) { last.text = m.text; last.entities = m.entities; }
+      continue;
+    }
+    out.push(m.album && m.photo ? {...m, photos: [m.photo]} : m);
+  }
+  return out;
 }
 
 function replyKeyboard(messages) {
@@ -141,7 +161,7 @@ function drawPhone(section) {
   }
   const chat = section.querySelector(".chat");
   const atBottom = chat.scrollHeight - chat.scrollTop - chat.clientHeight < 40;
-  chat.innerHTML = messages.length ? messages.map((m) => bubble(m, holder[phone], phone === "desk" ? "desk" : "private")).join("")
+  chat.innerHTML = messages.length ? albums(messages).map((m) => bubble(m, holder[phone], phone === "desk" ? "desk" : "private")).join("")
     : `<div class="service">${esc(t("empty"))}</div>`;
   if (atBottom || section.dataset.fresh !== "no") chat.scrollTop = chat.scrollHeight;
   section.dataset.fresh = "no";
