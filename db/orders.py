@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Sla
-from bot.domain.errors import NotFound
+from bot.domain.errors import found
 from db.cas import cas
 from db.models import Order
 
@@ -21,10 +21,7 @@ async def get(s: AsyncSession, order_id: int) -> Order | None:
 
 
 async def load(s: AsyncSession, order_id: int) -> Order:
-    order = await s.get(Order, order_id)
-    if order is None:
-        raise NotFound("error.not_found")
-    return order
+    return found(await s.get(Order, order_id))
 
 
 async def by_draft(s: AsyncSession, token: str) -> Order | None:

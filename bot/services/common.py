@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import NotAllowed
-from bot.domain.rules import Actor, OrderParties, own_job
+from bot.domain.rules import Actor, OrderParties, desk_only, own_job
 from bot.domain.states import Status
 from bot.events import OfferClosed, To
 from bot.services.base import Context, enqueue
@@ -18,6 +19,17 @@ from db.models import Order
 
 async def load_order(s: AsyncSession, order_id: int) -> Order:
     return await orders.load(s, order_id)
+
+
+@asynccontextmanager
+async def desk_order(ctx: Context, actor: Actor,
+                     order_id: int) -> AsyncIterator[tuple[AsyncSession, Order, datetime]]:
+    """A desk use case on one order: refused to anyone but the desk, then its transaction, the
+    order loaded in it and the time of the change."""
+    desk_only(actor)
+    now = ctx.clock()
+    async with ctx.tx() as s:
+        yield s, await load_order(s, order_id), now
 
 
 def parties(order: Order) -> OrderParties:
