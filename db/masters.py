@@ -84,10 +84,6 @@ async def set_blocked(s: AsyncSession, master: Master, blocked: bool,
     await s.refresh(master)
 
 
-async def forget_card(s: AsyncSession, master_id: int) -> None:
-    await s.execute(update(Master).where(Master.id == master_id).values(card_digest=None))
-
-
 async def user_ids(s: AsyncSession, master_ids: Iterable[int]) -> dict[int, int]:
     """Each master's Telegram user id."""
     ids = set(master_ids)

@@ -130,11 +130,6 @@ async def set_visit(s: AsyncSession, order: Order, *, conflict: str = "error.con
     await _change(s, order, _visit_as_read(order), values, conflict=conflict)
 
 
-async def forget_card(s: AsyncSession, order_id: int) -> None:
-    """The card no longer shows what its digest says: the next redraw edits it."""
-    await s.execute(update(Order).where(Order.id == order_id).values(card_digest=None))
-
-
 async def many(s: AsyncSession, order_ids: Iterable[int]) -> dict[int, Order]:
     ids = set(order_ids)
     if not ids:

@@ -13,8 +13,8 @@ from bot.domain.rules import Actor, OrderParties, desk_only, own_job
 from bot.domain.states import Status
 from bot.events import OfferClosed, To
 from bot.services.base import Context, enqueue
-from db import masters, offers, orders
-from db.models import Order
+from db import cards, masters, offers, orders
+from db.models import Master, Order
 
 
 async def load_order(s: AsyncSession, order_id: int) -> Order:
@@ -67,6 +67,6 @@ async def card_menu_shown(ctx: Context, *, order_id: int | None = None,
     card no longer shows what its digest says, so the next redraw must edit it."""
     async with ctx.tx() as s:
         if order_id is not None:
-            await orders.forget_card(s, order_id)
+            await cards.forget(s, Order, order_id)
         if master_id is not None:
-            await masters.forget_card(s, master_id)
+            await cards.forget(s, Master, master_id)
