@@ -86,8 +86,8 @@ class OutboxSender(NotesSender):
                 return await self._pass()
             finally:
                 if self._sent:
-                    async with self.ctx.tx() as s:
-                        await self._settle_sent(s)
+                    async with self._settling():
+                        pass
 
     async def _pass(self) -> float:
         now = self.ctx.clock()

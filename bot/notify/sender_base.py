@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -150,21 +151,25 @@ class SenderBase:
         """Lease the row for sending (settling the rows sent before it in the same
         transaction); False when another sender has it or it is settled."""
         now = self.ctx.clock()
-        async with self.ctx.tx() as s:
-            await self._settle_sent(s)
+        async with self._settling() as s:
             return await outbox.lease(s, row_id, now, now + LEASE)
 
     async def _settle(self, row: Queued, status: str, error: str | None) -> None:
         now = self.ctx.clock()
-        async with self.ctx.tx() as s:
-            await self._settle_sent(s)
+        async with self._settling() as s:
             await outbox.settle(s, row.id, status, error,
                                 sent_at=now if status == "sent" else None, **blanked(row))
 
-    async def _settle_sent(self, s: AsyncSession) -> None:
-        sent, self._sent = self._sent, []
-        for row, at in sent:
-            await outbox.settle(s, row.id, "sent", None, sent_at=at, **blanked(row))
+    @asynccontextmanager
+    async def _settling(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work that also settles the rows sent since the last one; they count as
+        settled only once it has committed (else the next one tries again)."""
+        sent = list(self._sent)
+        async with self.ctx.tx() as s:
+            for row, at in sent:
+                await outbox.settle(s, row.id, "sent", None, sent_at=at, **blanked(row))
+            yield s
+        del self._sent[:len(sent)]
 
     async def _files_lost(self, row: Queued, error: str) -> None:
         """Telegram no longer has a file of this row: resending cannot help, so the row fails
