@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
 from bot.album_parts import AlbumCollector, Parts
@@ -49,6 +51,15 @@ async def close_press(query: CallbackQuery, told: str | None = None) -> Message:
     message = message_of(query)
     await message.edit_reply_markup(reply_markup=None)
     return message
+
+
+async def leave_by_press(query: CallbackQuery, state: FSMContext, at: State, text: str) -> None:
+    """A press that ends the conversation if it is still at `at`, and says `text` in place of
+    the message it was pressed on."""
+    if await state.get_state() == at.state:
+        await state.clear()
+    await query.answer()
+    await message_of(query).edit_text(text)
 
 
 def add_photo(message: Message, photos: list[str]) -> str | None:

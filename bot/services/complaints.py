@@ -30,7 +30,7 @@ from bot.events import (
 )
 from bot.services import clocks
 from bot.services.base import Context, audit, card_changed, enqueue
-from bot.services.common import load_order, master_user_id
+from bot.services.common import desk_order, load_order, master_user_id
 from bot.services.transition import Step, authorised, transition
 from bot.services.views import order_view
 from db import orders, users
@@ -98,10 +98,7 @@ async def resolve_claim(ctx: Context, actor: Actor, order_id: int, decision: str
 
 async def rework_done(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """The desk checked with the client: the rework is done; its deadline is met."""
-    desk_only(actor)
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        order = await load_order(s, order_id)
+    async with desk_order(ctx, actor, order_id) as (s, order, now):
         if order.status != Status.COMPLETED or order.rework_due is None:
             raise NotAllowed("error.wrong_state")
         await clocks.cancel(s, [order.id], [Kind.REWORK])

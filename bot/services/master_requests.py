@@ -15,7 +15,7 @@ from bot.domain.views import OrderView
 from bot.events import ClientRematch, DeskNote, MasterRequestDecided, To
 from bot.services.base import Context, audit, card_changed, enqueue, mark_card
 from bot.services.clocks import move_deadline
-from bot.services.common import load_order, load_own_job, master_user_id
+from bot.services.common import desk_order, load_order, load_own_job, master_user_id
 from bot.services.job_messages import revoke_job
 from bot.services.transition import Step, transition
 from bot.services.views import order_view
@@ -87,10 +87,7 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
                          approve: bool) -> OrderView:
     """Approve: the order goes back to matching and the release counts in the master's
     discipline record (the audit row 'release'); refuse: the master stays on the job."""
-    desk_only(actor)
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        order = await load_order(s, order_id)
+    async with desk_order(ctx, actor, order_id) as (s, order, now):
         reason = await _take_request(s, order, "release", now)
         master_id = order.master_id
         uid = await master_user_id(s, master_id) if master_id else None
@@ -113,10 +110,7 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
 
 async def take_away(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """The desk takes a job from a blocked master: back to matching, the client told."""
-    desk_only(actor)
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        order = await load_order(s, order_id)
+    async with desk_order(ctx, actor, order_id) as (s, order, now):
         master = await masters.get(s, order.master_id) if order.master_id else None
         if master is None or not master.blocked:
             raise NotAllowed("error.master_not_blocked")

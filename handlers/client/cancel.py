@@ -23,7 +23,7 @@ from bot.notify.render import CANCEL_REASON_NAMES, q
 from bot.services.base import Context
 from bot.services.orders import CANCEL_REASONS, cancel_order, get_order
 from fsm.states import CancelOrder
-from handlers.inputs import close_press, message_of
+from handlers.inputs import close_press, leave_by_press, message_of
 from handlers.keyboards import menu, with_cancel
 
 OTHER = CANCEL_REASONS.index("other")
@@ -100,10 +100,7 @@ async def confirmed(query: CallbackQuery, callback_data: CancelReason, ctx: Cont
 
 
 async def kept(query: CallbackQuery, state: FSMContext) -> None:
-    if await state.get_state() == CancelOrder.other.state:
-        await state.clear()
-    await query.answer()
-    await message_of(query).edit_text(_("Good: the order stays as it is."))
+    await leave_by_press(query, state, CancelOrder.other, _("Good: the order stays as it is."))
 
 
 def make_router() -> Router:

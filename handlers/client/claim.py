@@ -73,12 +73,9 @@ def _claim_text(typed: str) -> str:
 
 
 async def what(message: Message, state: FSMContext) -> None:
-    text = await parsed(message, _claim_text)
-    if text is None:
-        return
-    draft = await FORM.load(state)
-    draft.text = text
-    await FORM.ask("photos", message, state, draft, None)
+    draft = await FORM.filled(state, "text", await parsed(message, _claim_text))
+    if draft is not None:
+        await FORM.ask("photos", message, state, draft, None)
 
 
 async def photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:

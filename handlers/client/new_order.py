@@ -187,12 +187,9 @@ async def date_other(message: Message, user: UserView) -> None:
 
 async def got_contact(message: Message, ctx: Context, state: FSMContext, renderer: Renderer,
                       policy: Policy, user: UserView) -> None:
-    phone = await take_own_phone(message)
-    if phone is None:
-        return
-    draft = await FORM.load(state)
-    draft.phone = phone
-    await next_step(message, state, draft, OrderEnv.of(ctx, renderer, policy, user))
+    draft = await FORM.filled(state, "phone", await take_own_phone(message))
+    if draft is not None:
+        await next_step(message, state, draft, OrderEnv.of(ctx, renderer, policy, user))
 
 
 async def edit_field(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,

@@ -3,24 +3,36 @@ before the price rises]. The service re-checks that the order and the item are h
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 
 from bot.buttons.prices import PriceAction, PriceAnswer
 from bot.domain.rules import Actor
+from bot.domain.views import OrderView
 from bot.i18n import _
 from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.pricing import decide_extra, decide_quote
 from handlers.inputs import close_press
 
+Decide = Callable[[Context, Actor, int, int, bool], Awaitable[OrderView]]
+
+
+async def _decided(query: CallbackQuery, data: PriceAnswer, ctx: Context, actor: Actor,
+                   decide: Decide, yes: PriceAction) -> tuple[OrderView, bool, Message]:
+    """The client's answer (`yes` or not) passed to `decide`; the buttons taken off their
+    message, which the reply follows."""
+    agreed = data.action == yes
+    order = await decide(ctx, actor, data.order_id, data.item_id, agreed)
+    return order, agreed, await close_press(query)
+
 
 async def answer_quote(query: CallbackQuery, callback_data: PriceAnswer, ctx: Context,
                        actor: Actor, renderer: Renderer) -> None:
-    accept = callback_data.action == PriceAction.ACCEPT_QUOTE
-    order = await decide_quote(ctx, actor, callback_data.order_id, callback_data.item_id,
-                               accept)
-    message = await close_press(query)
+    order, accept, message = await _decided(query, callback_data, ctx, actor, decide_quote,
+                                            PriceAction.ACCEPT_QUOTE)
     item = order.price_item(callback_data.item_id)
     amount = renderer.money(item.amount) if item else "—"
     if accept:
@@ -34,10 +46,8 @@ async def answer_quote(query: CallbackQuery, callback_data: PriceAnswer, ctx: Co
 
 async def answer_extra(query: CallbackQuery, callback_data: PriceAnswer, ctx: Context,
                        actor: Actor, renderer: Renderer) -> None:
-    approve = callback_data.action == PriceAction.APPROVE_EXTRA
-    order = await decide_extra(ctx, actor, callback_data.order_id, callback_data.item_id,
-                               approve)
-    message = await close_press(query)
+    order, approve, message = await _decided(query, callback_data, ctx, actor, decide_extra,
+                                             PriceAction.APPROVE_EXTRA)
     cap = order.breakdown.cap
     if approve:
         text = _("✅ Extra approved. The agreed price for order #{number} is now up to "

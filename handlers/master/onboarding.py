@@ -99,22 +99,16 @@ async def become_master(message: Message, state: FSMContext, master: MasterView 
 
 async def got_name(message: Message, state: FSMContext, ctx: Context,
                    renderer: Renderer) -> None:
-    name = await parsed(message, check_name)
-    if name is None:
-        return
-    draft = await FORM.load(state)
-    draft.name = name
-    await step(message, state, draft, SignupEnv(ctx, renderer))
+    draft = await FORM.filled(state, "name", await parsed(message, check_name))
+    if draft is not None:
+        await step(message, state, draft, SignupEnv(ctx, renderer))
 
 
 async def got_phone(message: Message, state: FSMContext, ctx: Context,
                     renderer: Renderer) -> None:
-    phone = await take_own_phone(message)
-    if phone is None:
-        return
-    draft = await FORM.load(state)
-    draft.phone = phone
-    await step(message, state, draft, SignupEnv(ctx, renderer))
+    draft = await FORM.filled(state, "phone", await take_own_phone(message))
+    if draft is not None:
+        await step(message, state, draft, SignupEnv(ctx, renderer))
 
 
 async def got_legal_form(query: CallbackQuery, callback_data: SignupCb, state: FSMContext,
@@ -136,12 +130,10 @@ async def got_legal_form(query: CallbackQuery, callback_data: SignupCb, state: F
 
 async def got_tax_id(message: Message, state: FSMContext, ctx: Context,
                      renderer: Renderer) -> None:
-    tax_id = await parsed(message, lambda text: check_tax_id(text, tax_id_rule_of(ctx)))
-    if tax_id is None:
-        return
-    draft = await FORM.load(state)
-    draft.tax_id = tax_id
-    await step(message, state, draft, SignupEnv(ctx, renderer))
+    typed = await parsed(message, lambda text: check_tax_id(text, tax_id_rule_of(ctx)))
+    draft = await FORM.filled(state, "tax_id", typed)
+    if draft is not None:
+        await step(message, state, draft, SignupEnv(ctx, renderer))
 
 
 def file_of(message: Message) -> str | None:
