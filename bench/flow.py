@@ -3,7 +3,7 @@ python bench/flow.py [--clients 50 100 200] [--rates 20 50] [--think 2] [--desk-
 python bench/flow.py --quick      # a smoke check of the script (about a minute)
 
 The real `python -m bot` (SQLite in a temporary folder, the shipped settings but for a desk
-open around the clock) polls the fake Bot API of tests/support/fake_telegram.py over HTTP on
+open around the clock) polls the fake Bot API of bot/sandbox/telegram/ over HTTP on
 127.0.0.1, with Telegram's flood limits off in the fake; clients in this process go through the
 whole New order conversation, 12 updates an order: /start, New order, service, description,
 photo, Continue, address, day, slot, contact, payment, Confirm (bench/flow_clients.py). In the
@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.flow_clients import Recorder, Run, add_users, at_once, paced  # noqa: E402
 from bench.flow_desk import DeskRun, desk_burst  # noqa: E402
 from bench.flow_process import DESK, MANAGER, TOKEN, BotProcess, running  # noqa: E402
-from tests.support.fake_telegram import FakeTelegram  # noqa: E402
+from bot.sandbox.telegram import FakeTelegram  # noqa: E402
 
 T = TypeVar("T")
 SQL_KEYS = ("statements", "begins", "commits", "rollbacks")

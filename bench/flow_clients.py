@@ -1,5 +1,5 @@
 """The clients of bench/flow.py: Telegram users driven through the New order conversation
-against tests/support/fake_telegram.py, and the clock that times the bot's answers.
+against bot/sandbox/telegram/, and the clock that times the bot's answers.
 
 A button is found by its callback data's action code (`v1:<code>:...`), never by its label, so
 the clients work in any language and while the handlers are refactored. An update's latency
@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.fake_telegram import EDIT_METHODS, SEND_METHODS, FakeTelegram
+from bot.sandbox.telegram import EDIT_METHODS, SEND_METHODS, FakeTelegram
 
 STEP_TIMEOUT = 180.0
 Message = dict[str, Any]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.flow_clients import NEW_ORDER, Conversation, Recorder, act, add_users, converse
-from tests.support.fake_telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 DESK_TIMEOUT = 3600.0
 

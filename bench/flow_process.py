@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.flow_clients import Recorder
-from tests.support.fake_telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAFakeTokenForMasterdeskTests_0123456"

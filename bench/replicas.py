@@ -32,7 +32,7 @@ from sqlalchemy import make_url, text  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
 from bench.flow_clients import Recorder, add_users, at_once  # noqa: E402
-from tests.support.fake_telegram import FakeTelegram  # noqa: E402
+from bot.sandbox.telegram import FakeTelegram  # noqa: E402
 from tests.support.replicas import DESK, MANAGER, TOKEN, Cluster, nginx_binary  # noqa: E402
 
 

@@ -80,7 +80,8 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     i18n.set_current(i18n)
     renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz,
                         districts=tuple(settings.districts),
-                        default_locale=settings.default_locale)
+                        default_locale=settings.default_locale,
+                        clock=lambda: ctx.clock())  # the services' clock, even if replaced
     limiter = limiter or Limiter()
     metrics = Metrics()
     storage, isolation = make_storage(settings, ctx)

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bot.config import ConfigError
-from db.models import OutboxMessage
+from db import outbox
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -36,10 +35,8 @@ async def _database(app: App) -> tuple[dict[str, Any], dict[str, Any] | None]:
         # now is lost, and the next start begins with an empty database.
         return {"ok": False, "error": "the database file is gone"}, None
     try:
-        async with asyncio.timeout(CHECK_SECONDS), app.ctx.tx() as s:
-            pending, oldest = (await s.execute(
-                select(func.count(), func.min(OutboxMessage.created_at))
-                .where(OutboxMessage.status == "pending"))).one()
+        async with asyncio.timeout(CHECK_SECONDS), app.ctx.read() as s:
+            pending, oldest = await outbox.pending_summary(s)
     except Exception as exc:  # noqa: BLE001 - any failure means the same here: not healthy
         reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
         logger.warning("health: database check failed: %s", reason)

@@ -23,10 +23,9 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response
 from aiogram.types import TelegramObject, Update
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import func, select
 
 from bot.services.base import Context
-from db.models import Deadline, OutboxMessage
+from db import deadlines, outbox
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 LATE_SECONDS = 60  # a deadline that fired more than a tick late: the bot was down or stalled
@@ -96,30 +95,21 @@ class Metrics:
     async def refresh(self, ctx: Context) -> None:
         """Read the outbox and deadline figures from the tables (at scrape time only)."""
         now = ctx.clock()
-        async with ctx.tx() as s:
-            outbox = (await s.execute(
-                select(OutboxMessage.status, OutboxMessage.kind, func.count(),
-                       func.min(OutboxMessage.created_at))
-                .where(OutboxMessage.status != "sent")
-                .group_by(OutboxMessage.status, OutboxMessage.kind))).all()
-            deadlines = (await s.execute(
-                select(Deadline.state, Deadline.kind, func.count())
-                .group_by(Deadline.state, Deadline.kind))).all()
-            late = (await s.execute(
-                select(Deadline.kind, func.count())
-                .where(Deadline.state == "fired", Deadline.late_seconds > LATE_SECONDS)
-                .group_by(Deadline.kind))).all()
+        async with ctx.read() as s:
+            unsent = await outbox.unsent_by_kind(s)
+            planned = await deadlines.by_state_and_kind(s)
+            late = await deadlines.fired_late_by_kind(s, LATE_SECONDS)
         # No await from here on: a scrape never sees the gauges half refreshed.
         for gauge in (self.outbox_backlog, self.outbox_oldest, self.outbox_failed,
                       self.deadlines, self.deadlines_late):
             gauge.clear()
-        for status, kind, count, oldest in outbox:
+        for status, kind, count, oldest in unsent:
             if status == "pending":
                 self.outbox_backlog.labels(kind).set(count)
                 self.outbox_oldest.labels(kind).set(max(0.0, (now - oldest).total_seconds()))
             else:
                 self.outbox_failed.labels(kind).set(count)
-        for state, kind, count in deadlines:
+        for state, kind, count in planned:
             self.deadlines.labels(state, kind).set(count)
         for kind, count in late:
             self.deadlines_late.labels(kind).set(count)

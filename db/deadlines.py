@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.cas import affected
@@ -102,3 +102,17 @@ async def set_late(s: AsyncSession, ids: Sequence[int], late_seconds: int) -> No
 async def mark_failed(s: AsyncSession, ids: Sequence[int], now: datetime) -> None:
     await s.execute(update(Deadline).where(Deadline.id.in_(ids), Deadline.state == PENDING)
                     .values(state="failed", fired_at=now))
+
+
+async def by_state_and_kind(s: AsyncSession) -> list[tuple[str, str, int]]:
+    return [(state, kind, int(n)) for state, kind, n in (await s.execute(
+        select(Deadline.state, Deadline.kind, func.count())
+        .group_by(Deadline.state, Deadline.kind))).all()]
+
+
+async def fired_late_by_kind(s: AsyncSession, late_seconds: int) -> list[tuple[str, int]]:
+    """Per kind, the deadlines that fired more than `late_seconds` after they were due."""
+    return [(kind, int(n)) for kind, n in (await s.execute(
+        select(Deadline.kind, func.count())
+        .where(Deadline.state == "fired", Deadline.late_seconds > late_seconds)
+        .group_by(Deadline.kind))).all()]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Row, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AuditEntry, Master, Order, Review, User
@@ -44,10 +43,20 @@ class Counts:
     breaches: int
     rating: float | None
     reviews: int
-    waits: list[tuple[datetime, datetime]]  # (submitted, first accepted) per order
+    last_order: int  # the highest order number, where assign_waits stops
+
+
+def _minutes(s: AsyncSession, start: Any, end: Any) -> ColumnElement[Any]:
+    """Minutes from `start` to `end` (UTC datetime columns) in SQL: SQLite stores them as ISO
+    text (julianday reads it to the millisecond), PostgreSQL as timestamps."""
+    if s.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 1440.0
+    return func.extract("epoch", end - start) / 60.0
 
 
 async def counts(s: AsyncSession, closed: Sequence[str], breach_actions: Sequence[str]) -> Counts:
+    """The desk's figures but the time to assign, each an aggregate the database computes over
+    an index (ix_orders_status, ix_orders_sla, ix_audit_action): no order is loaded."""
     by_state = {str(k): int(v) for k, v in (await s.execute(
         select(Order.status, func.count()).group_by(Order.status))).all()}
     overdue = int(await s.scalar(select(func.count()).select_from(Order).where(
@@ -56,20 +65,39 @@ async def counts(s: AsyncSession, closed: Sequence[str], breach_actions: Sequenc
         AuditEntry.action.in_(breach_actions))) or 0)
     rating, reviews = (await s.execute(select(func.avg(Review.stars), func.count())
                                        .select_from(Review))).one()
-    first_accept = (select(AuditEntry.order_id, func.min(AuditEntry.created_at).label("at"))
-                    .where(AuditEntry.action == "accept")
-                    .group_by(AuditEntry.order_id).subquery())
-    pairs = (await s.execute(select(Order.created_at, first_accept.c.at)
-                             .join(first_accept, first_accept.c.order_id == Order.id))).all()
+    last = await s.scalar(select(func.max(Order.id)))
     return Counts(by_state, overdue, breaches, float(rating) if rating is not None else None,
-                  int(reviews), [(created, at) for created, at in pairs])
+                  int(reviews), int(last or 0))
 
 
-async def export_rows(s: AsyncSession) -> AsyncIterator[tuple[Order, str | None, Any]]:
-    """Every order with its master's name and its review's stars, streamed in order."""
-    stars = dict((await s.execute(select(Review.order_id, Review.stars))).all())
-    result = await s.stream(select(Order, Master.name)
-                            .outerjoin(Master, Master.id == Order.master_id)
-                            .order_by(Order.id))
-    async for order, master in result:
-        yield order, master, stars.get(order.id, "")
+async def assign_waits(s: AsyncSession, above: int, upto: int) -> tuple[float, int]:
+    """For the orders numbered above `above` up to `upto` that a master accepted: the sum of
+    the minutes from submission to the first acceptance, and how many they are. A range of
+    order numbers reads a range of ix_audit_action and of the primary key, so the caller can
+    split a big desk into short statements (one connection on SQLite: others wait meanwhile)."""
+    first_accept = (select(AuditEntry.order_id, func.min(AuditEntry.created_at).label("at"))
+                    .where(AuditEntry.action == "accept", AuditEntry.order_id > above,
+                           AuditEntry.order_id <= upto)
+                    .group_by(AuditEntry.order_id).subquery())
+    total, count = (await s.execute(
+        select(func.sum(_minutes(s, Order.created_at, first_accept.c.at)), func.count())
+        .select_from(Order).join(first_accept, first_accept.c.order_id == Order.id))).one()
+    return float(total or 0), int(count)
+
+
+# The export's columns: no phone, no address (bot/services/figures.py).
+EXPORT_COLUMNS = (Order.id, Order.created_at, Order.status, Order.service, Order.district,
+                  Order.area, Order.urgent, Master.name, Order.final_price,
+                  Order.warranty_months, Order.sla_state, Review.stars)
+ExportRow = Row[*tuple[Any, ...]]  # a row of EXPORT_COLUMNS
+
+
+async def export_page(s: AsyncSession, after: int, limit: int) -> Sequence[ExportRow]:
+    """Up to `limit` orders numbered above `after`, in order, with their master's name and
+    their review's stars: one page of the export, found by the primary key (keyset paging,
+    so every page costs the same however far into the table it is)."""
+    return (await s.execute(
+        select(*EXPORT_COLUMNS)
+        .outerjoin(Master, Master.id == Order.master_id)
+        .outerjoin(Review, Review.order_id == Order.id)
+        .where(Order.id > after).order_by(Order.id).limit(limit))).all()

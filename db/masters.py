@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import NotFound
+from bot.domain.errors import found
 from db.cas import cas
 from db.models import Master, MasterService, Order, Service
 
@@ -18,10 +18,7 @@ async def get(s: AsyncSession, master_id: int | None) -> Master | None:
 
 
 async def load(s: AsyncSession, master_id: int) -> Master:
-    master = await s.get(Master, master_id)
-    if master is None:
-        raise NotFound("error.master_not_found")
-    return master
+    return found(await s.get(Master, master_id), "error.master_not_found")
 
 
 async def of_user(s: AsyncSession, user_id: int) -> Master | None:
@@ -29,10 +26,7 @@ async def of_user(s: AsyncSession, user_id: int) -> Master | None:
 
 
 async def user_id_of(s: AsyncSession, master_id: int) -> int:
-    uid = await s.scalar(select(Master.user_id).where(Master.id == master_id))
-    if uid is None:
-        raise NotFound("error.not_found")
-    return uid
+    return found(await s.scalar(select(Master.user_id).where(Master.id == master_id)))
 
 
 async def name_of(s: AsyncSession, master_id: int | None) -> str | None:
@@ -88,10 +82,6 @@ async def set_blocked(s: AsyncSession, master: Master, blocked: bool,
               .execution_options(synchronize_session=False),
               conflict="error.already_blocked" if blocked else "error.not_blocked")
     await s.refresh(master)
-
-
-async def forget_card(s: AsyncSession, master_id: int) -> None:
-    await s.execute(update(Master).where(Master.id == master_id).values(card_digest=None))
 
 
 async def user_ids(s: AsyncSession, master_ids: Iterable[int]) -> dict[int, int]:

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Sla
-from bot.domain.errors import NotFound
+from bot.domain.errors import found
 from db.cas import cas
 from db.models import Order
 
@@ -21,10 +21,7 @@ async def get(s: AsyncSession, order_id: int) -> Order | None:
 
 
 async def load(s: AsyncSession, order_id: int) -> Order:
-    order = await s.get(Order, order_id)
-    if order is None:
-        raise NotFound("error.not_found")
-    return order
+    return found(await s.get(Order, order_id))
 
 
 async def by_draft(s: AsyncSession, token: str) -> Order | None:
@@ -131,11 +128,6 @@ async def set_visit(s: AsyncSession, order: Order, *, conflict: str = "error.con
                     **values: Any) -> None:
     """A proposal of a new visit time, or its answer, on the visit as read."""
     await _change(s, order, _visit_as_read(order), values, conflict=conflict)
-
-
-async def forget_card(s: AsyncSession, order_id: int) -> None:
-    """The card no longer shows what its digest says: the next redraw edits it."""
-    await s.execute(update(Order).where(Order.id == order_id).values(card_digest=None))
 
 
 async def many(s: AsyncSession, order_ids: Iterable[int]) -> dict[int, Order]:

@@ -4,6 +4,7 @@ causes them and delivered by bot/notify/sender.py, which reads and settles them 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,19 @@ from db.cas import affected, cas
 from db.models import OutboxMessage
 
 PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A row as the sender reads it: what to deliver, where, and how often it was tried."""
+
+    id: int
+    kind: str
+    chat_id: int | None  # None: the desk (the order's topic when order_id is set)
+    order_id: int | None
+    payload: dict[str, Any]
+    priority: int
+    attempts: int
 
 
 def add(s: AsyncSession, *, kind: str, chat_id: int | None, order_id: int | None,
@@ -43,13 +57,14 @@ def _free(now: datetime) -> ColumnElement[bool]:
     return or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now)
 
 
-async def due(s: AsyncSession, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+async def due(s: AsyncSession, now: datetime, limit: int) -> list[Queued]:
     """Pending rows due now and not leased, in reading order (priority, then id)."""
-    return (await s.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
-               _free(now))
-        .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit))).all()
+    m = OutboxMessage
+    rows = (await s.execute(
+        select(m.id, m.kind, m.chat_id, m.order_id, m.payload, m.priority, m.attempts)
+        .where(m.status == PENDING, m.next_attempt_at <= now, _free(now))
+        .order_by(m.priority, m.id).limit(limit))).all()
+    return [Queued(*row) for row in rows]
 
 
 async def waiting_heads(s: AsyncSession, now: datetime) -> dict[int | None, tuple[int, int]]:
@@ -97,7 +112,7 @@ async def settle(s: AsyncSession, row_id: int, status: str, error: str | None, *
                                     last_error=error, **values), conflict=None)
 
 
-async def postpone(s: AsyncSession, row: OutboxMessage, until: datetime, error: str) -> None:
+async def postpone(s: AsyncSession, row: Queued, until: datetime, error: str) -> None:
     """Try the row again at `until`; the later rows of its chat wait too, so nobody reads them
     out of order ("later" in the chat's order: a more urgent desk row is not held by a
     relay)."""
@@ -114,8 +129,34 @@ async def postpone(s: AsyncSession, row: OutboxMessage, until: datetime, error: 
                     .values(next_attempt_at=until))
 
 
-async def newer_card(s: AsyncSession, row: OutboxMessage) -> bool:
+async def release(s: AsyncSession, row_ids: Sequence[int]) -> None:
+    """Let leased rows go unsent: any sender may take them again at once."""
+    await s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(list(row_ids)),
+                                                OutboxMessage.status == PENDING)
+                    .values(locked_until=None))
+
+
+async def newer_card(s: AsyncSession, row: Queued) -> bool:
     """A later pending row draws the same order's card."""
     return await s.scalar(select(OutboxMessage.id).where(
         OutboxMessage.kind == "order_card", OutboxMessage.status == PENDING,
         OutboxMessage.order_id == row.order_id, OutboxMessage.id > row.id).limit(1)) is not None
+
+
+# --- figures (health, metrics) -------------------------------------------------------------
+
+async def pending_summary(s: AsyncSession) -> tuple[int, datetime | None]:
+    """How many rows wait, and since when the oldest."""
+    count, oldest = (await s.execute(
+        select(func.count(), func.min(OutboxMessage.created_at))
+        .where(OutboxMessage.status == PENDING))).one()
+    return int(count), oldest
+
+
+async def unsent_by_kind(s: AsyncSession) -> list[tuple[str, str, int, datetime]]:
+    """(status, kind, rows, oldest) of every row not sent yet: pending and failed."""
+    return [(status, kind, int(n), oldest) for status, kind, n, oldest in (await s.execute(
+        select(OutboxMessage.status, OutboxMessage.kind, func.count(),
+               func.min(OutboxMessage.created_at))
+        .where(OutboxMessage.status != "sent")
+        .group_by(OutboxMessage.status, OutboxMessage.kind))).all()]

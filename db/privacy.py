@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     AuditEntry,
+    Base,
     FsmRecord,
     JobMessage,
     MasterService,
@@ -19,6 +20,8 @@ from db.models import (
     OutboxMessage,
     Review,
 )
+
+R = TypeVar("R", bound=Base)
 
 
 async def orders_of(s: AsyncSession, user_id: int,
@@ -95,31 +98,31 @@ async def remove(s: AsyncSession, row: Any) -> None:
 
 # --- the export ----------------------------------------------------------------------------
 
+async def _rows(s: AsyncSession, model: type[R], where: ColumnElement[bool]) -> Sequence[R]:
+    """The rows of `model` that `where` picks, in the order they were written (by id)."""
+    return (await s.scalars(select(model).where(where)
+                            .order_by(*inspect(model).primary_key))).all()
+
+
 async def client_orders(s: AsyncSession, user_id: int) -> Sequence[Order]:
-    return (await s.scalars(select(Order).where(Order.client_id == user_id)
-                            .order_by(Order.id))).all()
+    return await _rows(s, Order, Order.client_id == user_id)
 
 
 async def master_jobs(s: AsyncSession, master_id: int) -> Sequence[Order]:
-    return (await s.scalars(select(Order).where(Order.master_id == master_id)
-                            .order_by(Order.id))).all()
+    return await _rows(s, Order, Order.master_id == master_id)
 
 
 async def reviews_of_orders(s: AsyncSession, order_ids: Iterable[int]) -> Sequence[Review]:
-    return (await s.scalars(select(Review).where(Review.order_id.in_(list(order_ids)))
-                            .order_by(Review.id))).all()
+    return await _rows(s, Review, Review.order_id.in_(list(order_ids)))
 
 
 async def reviews_of_master(s: AsyncSession, master_id: int) -> Sequence[Review]:
-    return (await s.scalars(select(Review).where(Review.master_id == master_id)
-                            .order_by(Review.id))).all()
+    return await _rows(s, Review, Review.master_id == master_id)
 
 
 async def queued_to(s: AsyncSession, chat_id: int) -> Sequence[OutboxMessage]:
-    return (await s.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == chat_id)
-                            .order_by(OutboxMessage.id))).all()
+    return await _rows(s, OutboxMessage, OutboxMessage.chat_id == chat_id)
 
 
 async def actions_of(s: AsyncSession, user_id: int) -> Sequence[AuditEntry]:
-    return (await s.scalars(select(AuditEntry).where(AuditEntry.actor_id == user_id)
-                            .order_by(AuditEntry.id))).all()
+    return await _rows(s, AuditEntry, AuditEntry.actor_id == user_id)

@@ -78,6 +78,15 @@ class Form(Generic[D, E]):
         else:
             await state.set_data({self.key: value})
 
+    async def filled(self, state: FSMContext, field: str, value: object | None) -> D | None:
+        """The draft with the step's answer `value` in `field`, for the next step; None when
+        there is no answer (the user was already told why)."""
+        if value is None:
+            return None
+        draft = await self.load(state)
+        setattr(draft, field, value)  # pydantic refuses a name the draft does not have
+        return draft
+
     async def enter(self, name: str, state: FSMContext, draft: D) -> None:
         """Go to step `name` without its prompt (the caller says it another way)."""
         await state.set_state(self.steps[name].state)

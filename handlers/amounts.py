@@ -24,7 +24,7 @@ from bot.domain.rules import Actor
 from bot.i18n import _, current_locale, fmt_number
 from bot.notify.render import Renderer
 from bot.services.base import Context
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 
 _KEY = "amount_choices"
 
@@ -78,8 +78,7 @@ async def picked_amount(query: CallbackQuery, callback_data: AmountCb,
                            show_alert=True)
         return None
     await state.update_data({_KEY: None})
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query)
     return int(values[callback_data.index])
 
 

@@ -14,6 +14,7 @@ from bot.i18n import LANGUAGE_NAMES, _, _current
 from bot.notify.render import q
 from bot.services.base import Context
 from bot.services.users import set_locale
+from handlers.inputs import chosen
 from handlers.keyboards import menu
 
 CANCEL_WORDS = {"✖️ Cancel"}
@@ -130,10 +131,7 @@ async def language_menu(query: CallbackQuery) -> None:
 
 async def language_set(query: CallbackQuery, callback_data: Language, ctx: Context,
                        master: MasterView | None) -> None:
-    if not 0 <= callback_data.index < len(LOCALES):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
-    locale = LOCALES[callback_data.index]
+    locale = chosen(LOCALES, callback_data.index)
     await set_locale(ctx, query.from_user.id, locale)
     with _current().use_locale(locale):  # answer in the language just chosen
         await query.answer()

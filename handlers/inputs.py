@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
 from bot.album_parts import AlbumCollector, Parts
-from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.ids import is_id, parse_id
 from bot.domain.rules import MAX_PHOTOS, normalize_phone, same_person_contact
 from bot.i18n import _, ngettext
 from handlers.keyboards import share_contact
+
+T = TypeVar("T")
 
 
 def number_arg(token: str, usage: str, missing: str = "error.not_found") -> int:
@@ -25,10 +30,36 @@ def number_arg(token: str, usage: str, missing: str = "error.not_found") -> int:
     return n
 
 
+def chosen(choices: Sequence[T], index: int) -> T:
+    """What a button picked from a list by its index; an index the list no longer has (the
+    list changed since the button was drawn, or the press is forged): outdated."""
+    if not 0 <= index < len(choices):
+        raise NotAllowed("error.outdated")
+    return choices[index]
+
+
 def message_of(query: CallbackQuery) -> Message:
     """The bot's message a button was pressed on (always there for our own buttons)."""
     assert isinstance(query.message, Message)
     return query.message
+
+
+async def close_press(query: CallbackQuery, told: str | None = None) -> Message:
+    """Answer a one-time press (with `told`, if any) and take the buttons off its message, so
+    it cannot be pressed again; that message, for what follows."""
+    await query.answer(told)
+    message = message_of(query)
+    await message.edit_reply_markup(reply_markup=None)
+    return message
+
+
+async def leave_by_press(query: CallbackQuery, state: FSMContext, at: State, text: str) -> None:
+    """A press that ends the conversation if it is still at `at`, and says `text` in place of
+    the message it was pressed on."""
+    if await state.get_state() == at.state:
+        await state.clear()
+    await query.answer()
+    await message_of(query).edit_text(text)
 
 
 def add_photo(message: Message, photos: list[str]) -> str | None:

@@ -6,18 +6,17 @@ from __future__ import annotations
 from enum import StrEnum
 
 from aiogram import F
-from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
+from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, Press, labelled
 
 
 class AmountAction(StrEnum):
     PICK = "amt"  # index: the reading, kept in the conversation with the question's id
 
 
-class AmountCb(CallbackData, prefix="v2a"):
-    action: AmountAction
+class AmountCb(Press[AmountAction], prefix="v2a"):
     index: Id = 0
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, Press, labelled
 from bot.i18n import _
 
 
@@ -23,14 +22,13 @@ class MasterCardAction(StrEnum):
     BACK = "mback"
 
 
-class MasterCard(CallbackData, prefix="v2m"):
-    action: MasterCardAction
+class MasterCard(Press[MasterCardAction], prefix="v2m"):
     master_id: Id
 
 
-class MasterReason(CallbackData, prefix="v2mr"):
-    action: MasterCardAction
-    master_id: Id
+class MasterReason(MasterCard, prefix="v2mr"):
+    """A rejection reason, by its index."""
+
     index: Id
 
 

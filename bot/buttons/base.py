@@ -8,7 +8,8 @@ prefix when the meaning of its fields changes.
 
 from __future__ import annotations
 
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
@@ -23,6 +24,34 @@ from bot.notify.fit import unmark
 # press is answered as outdated (handlers.common.outdated) instead of failing in a query.
 Id = Annotated[int, Field(ge=0, le=MAX_ID)]
 LABEL = 60  # characters on a button
+
+
+A = TypeVar("A", bound=StrEnum)
+
+
+class Press(CallbackData, Generic[A], prefix="press"):
+    """A feature's press, its action first: `class Menu(Press[MenuAction], prefix="v2n")`.
+    The bases share field declarations only: each feature names its own `v2` prefix (a class
+    that forgot it would carry a base's, which tests/flows/test_desk_buttons.py refuses)."""
+
+    action: A
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # pydantic makes `Press[MenuAction]` a subclass of its own, without a prefix: it keeps
+        # the one it derives from, and a feature's class names its own.
+        super().__init_subclass__(**{"prefix": cls.__prefix__, **kwargs})
+
+
+class OrderPress(Press[A], Generic[A], prefix="order"):
+    """An action on one order."""
+
+    order_id: Id
+
+
+class OrderPick(OrderPress[A], Generic[A], prefix="order-pick"):
+    """An action on one order with a choice from a list the handler owns, by its index."""
+
+    index: Id
 
 
 def labelled(text: str, data: CallbackData) -> InlineKeyboardButton:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import labelled
+from bot.buttons.base import Press, labelled
 from bot.i18n import _
 
 
@@ -16,8 +15,8 @@ class ClaimAction(StrEnum):
     SEND = "clms"  # the claim is described and has its photos: to the desk
 
 
-class ClaimCb(CallbackData, prefix="v2cl"):
-    action: ClaimAction
+class ClaimCb(Press[ClaimAction], prefix="v2cl"):
+    """The claim form's only step."""
 
 
 def send_rows() -> list[list[InlineKeyboardButton]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import OrderPick, OrderPress, labelled
 from bot.i18n import _
 
 
@@ -26,15 +25,12 @@ class ClientAction(StrEnum):
     EDIT = "cedit"  # change the order before the master is on site
 
 
-class ClientOrder(CallbackData, prefix="v2c"):
-    action: ClientAction
-    order_id: Id
+class ClientOrder(OrderPress[ClientAction], prefix="v2c"):
+    """A press on one of his orders."""
 
 
-class CancelReason(CallbackData, prefix="v2cr"):
-    action: ClientAction
-    order_id: Id
-    index: Id  # into bot.services.orders.CANCEL_REASONS
+class CancelReason(OrderPick[ClientAction], prefix="v2cr"):
+    """index: into bot.services.orders.CANCEL_REASONS."""
 
 
 def client_button(text: str, action: ClientAction, order_id: int) -> InlineKeyboardButton:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, OrderPick, OrderPress, labelled
 from bot.i18n import _
 
 
@@ -39,34 +38,23 @@ class DeskAction(StrEnum):
     BACK = "dback"
 
 
-class DeskOrder(CallbackData, prefix="v2d"):
-    action: DeskAction
-    order_id: Id
+class DeskOrder(OrderPress[DeskAction], prefix="v2d"):
+    """A press on the order's card."""
 
 
-class DeskReason(CallbackData, prefix="v2dr"):
+class DeskReason(OrderPick[DeskAction], prefix="v2dr"):
     """A reason picked from a list the handler owns, by its index."""
 
-    action: DeskAction
-    order_id: Id
-    index: Id
 
-
-class DeskOffer(CallbackData, prefix="v2dp"):
-    action: DeskAction
-    order_id: Id
+class DeskOffer(OrderPress[DeskAction], prefix="v2dp"):
     master_id: Id
 
 
-class DeskHours(CallbackData, prefix="v2dh"):
-    action: DeskAction
-    order_id: Id
+class DeskHours(OrderPress[DeskAction], prefix="v2dh"):
     hours: Id
 
 
-class DeskRelease(CallbackData, prefix="v2dl"):
-    action: DeskAction
-    order_id: Id
+class DeskRelease(OrderPress[DeskAction], prefix="v2dl"):
     release: bool
 
 

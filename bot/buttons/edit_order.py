@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, OrderPick, labelled
 from bot.i18n import _
 
 
@@ -18,10 +17,8 @@ class EditAction(StrEnum):
     SAVE = "esav"
 
 
-class EditOrderCb(CallbackData, prefix="v2e"):
-    action: EditAction
-    order_id: Id
-    index: Id = 0
+class EditOrderCb(OrderPick[EditAction], prefix="v2e"):
+    index: Id = 0  # SAVE carries none
 
 
 def choice_rows(order_id: int, labels: Sequence[str]) -> list[list[InlineKeyboardButton]]:

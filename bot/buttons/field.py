@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import OrderPress, labelled
 
 
 class FieldAction(StrEnum):
@@ -18,9 +17,8 @@ class FieldAction(StrEnum):
     ON_SITE_NO_LOCATION = "vnoloc"
 
 
-class FieldStep(CallbackData, prefix="v2fs"):
-    action: FieldAction
-    order_id: Id
+class FieldStep(OrderPress[FieldAction], prefix="v2fs"):
+    """A step on the job in the field."""
 
 
 def field_button(text: str, action: FieldAction, order_id: int) -> InlineKeyboardButton:

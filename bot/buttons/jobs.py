@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, OrderPick, OrderPress, Press, labelled
 
 
 class JobAction(StrEnum):
@@ -26,25 +25,19 @@ class JobAction(StrEnum):
     SKIP_NOTES = "rskip"
 
 
-class Job(CallbackData, prefix="v2j"):
-    action: JobAction
-    order_id: Id
+class Job(OrderPress[JobAction], prefix="v2j"):
+    """A press on his job message."""
 
 
-class JobReason(CallbackData, prefix="v2jr"):
-    action: JobAction
-    order_id: Id
-    index: Id
+class JobReason(OrderPick[JobAction], prefix="v2jr"):
+    """Why he asks for more time or a release, by its index."""
 
 
-class ReportStep(CallbackData, prefix="v2js"):
+class ReportStep(Press[JobAction], prefix="v2js"):
     """A step of the report; the order is the conversation's draft."""
 
-    action: JobAction
 
-
-class Warranty(CallbackData, prefix="v2jw"):
-    action: JobAction
+class Warranty(Press[JobAction], prefix="v2jw"):
     months: Id
 
 

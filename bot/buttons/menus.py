@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, Press, labelled
 from bot.domain.views import MasterView
 from bot.i18n import _
 
@@ -26,17 +25,15 @@ class MenuAction(StrEnum):
     NEW_ORDER = "new"
 
 
-class Menu(CallbackData, prefix="v2n"):
-    action: MenuAction
+class Menu(Press[MenuAction], prefix="v2n"):
+    """A menu's entry."""
 
 
-class Language(CallbackData, prefix="v2nl"):
-    action: MenuAction
+class Language(Press[MenuAction], prefix="v2nl"):
     index: Id  # into bot.config.LOCALES
 
 
-class Duty(CallbackData, prefix="v2nd"):
-    action: MenuAction
+class Duty(Press[MenuAction], prefix="v2nd"):
     on_duty: bool  # what the press switches to
 
 

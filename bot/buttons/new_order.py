@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import Id, labelled, rows
+from bot.buttons.base import Id, Press, labelled, rows
 from bot.domain.rules import SLOTS
 from bot.i18n import _, fmt_date, fmt_percent, pgettext
 from bot.notify.render import PAYMENT_NAMES, slot_name
@@ -33,8 +32,7 @@ class NewOrderAction(StrEnum):
     CONFIRM = "ok"
 
 
-class NewOrderCb(CallbackData, prefix="v2no"):
-    action: NewOrderAction
+class NewOrderCb(Press[NewOrderAction], prefix="v2no"):
     index: Id = 0  # into the list the keyboard was drawn from (a date: its ordinal)
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import OrderPress, labelled
 from bot.i18n import pgettext
 
 
@@ -16,9 +15,8 @@ class OfferAction(StrEnum):
     DECLINE = "dec"
 
 
-class Offer(CallbackData, prefix="v2o"):
-    action: OfferAction
-    order_id: Id
+class Offer(OrderPress[OfferAction], prefix="v2o"):
+    """The master's answer to the offer."""
 
 
 def offer_keyboard(order_id: int) -> InlineKeyboardMarkup:

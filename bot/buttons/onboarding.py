@@ -12,7 +12,7 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled, rows
+from bot.buttons.base import Id, Press, labelled, rows
 from bot.domain.masters import LEGAL_FORMS
 from bot.i18n import _, pgettext
 from bot.notify.render import legal_form_name
@@ -31,8 +31,7 @@ class SignupAction(StrEnum):
     SEND = "msend"
 
 
-class SignupCb(CallbackData, prefix="v2b"):
-    action: SignupAction
+class SignupCb(Press[SignupAction], prefix="v2b"):
     index: Id = 0
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import OrderPress, Press, labelled
 from bot.i18n import _
 
 
@@ -19,8 +18,8 @@ class PriceFormAction(StrEnum):
     EXTRA_AMOUNT = "xamt"  # type the extra's amount again
 
 
-class PriceFormCb(CallbackData, prefix="v2qf"):
-    action: PriceFormAction
+class PriceFormCb(Press[PriceFormAction], prefix="v2qf"):
+    """A step inside the form; the order is the conversation's draft."""
 
 
 def _press(text: str, action: PriceFormAction) -> list[InlineKeyboardButton]:
@@ -41,9 +40,8 @@ class PriceStart(StrEnum):
     EXTRA = "xadd"  # on the job card: the master proposes an extra
 
 
-class PriceStartCb(CallbackData, prefix="v2qs"):
-    action: PriceStart
-    order_id: Id
+class PriceStartCb(OrderPress[PriceStart], prefix="v2qs"):
+    """Opens the form for the order."""
 
 
 def price_start_button(text: str, action: PriceStart, order_id: int) -> InlineKeyboardButton:

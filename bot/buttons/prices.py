@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, OrderPress, labelled
 
 
 class PriceAction(StrEnum):
@@ -17,9 +16,7 @@ class PriceAction(StrEnum):
     DECLINE_EXTRA = "xdec"
 
 
-class PriceAnswer(CallbackData, prefix="v2q"):
-    action: PriceAction
-    order_id: Id
+class PriceAnswer(OrderPress[PriceAction], prefix="v2q"):
     item_id: Id
 
 

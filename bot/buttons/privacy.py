@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import labelled
+from bot.buttons.base import Press, labelled
 from bot.i18n import _
 
 
@@ -18,8 +17,8 @@ class PrivacyAction(StrEnum):
     DELETE_KEEP = "prvno"
 
 
-class Privacy(CallbackData, prefix="v2p"):
-    action: PrivacyAction
+class Privacy(Press[PrivacyAction], prefix="v2p"):
+    """One's own data: the press names no one."""
 
 
 def privacy_button(text: str, action: PrivacyAction) -> InlineKeyboardButton:

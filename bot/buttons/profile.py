@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import labelled
+from bot.buttons.base import Press, labelled
 
 
 class ProfileAction(StrEnum):
@@ -19,8 +18,7 @@ class ProfileAction(StrEnum):
     ANSWER_DESK = "mans"
 
 
-class ProfilePress(CallbackData, prefix="v2pp"):
-    action: ProfileAction
+class ProfilePress(Press[ProfileAction], prefix="v2pp"):
     on_duty: bool = False  # DUTY: what the press switches to
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, Press, labelled
 from bot.buttons.onboarding import toggles
 from bot.i18n import _
 
@@ -23,8 +22,7 @@ class ProfileFormAction(StrEnum):
     SEND_ANSWER = "msans"
 
 
-class ProfileFormCb(CallbackData, prefix="v2pf"):
-    action: ProfileFormAction
+class ProfileFormCb(Press[ProfileFormAction], prefix="v2pf"):
     index: Id = 0
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, Press, labelled
 from bot.i18n import pgettext
 
 
@@ -17,8 +16,7 @@ class RelayAction(StrEnum):
     DONE = "wrd"
 
 
-class RelayPress(CallbackData, prefix="v2w"):
-    action: RelayAction
+class RelayPress(Press[RelayAction], prefix="v2w"):
     order_id: Id = 0
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, OrderPress, labelled
 from bot.domain.reviews import MAX_STARS, MIN_STARS
 from bot.i18n import _
 
@@ -18,15 +17,12 @@ class ReviewAction(StrEnum):
     RATE_CLIENT = "rc"  # [H] the master's one tap on the client
 
 
-class Stars(CallbackData, prefix="v2r"):
-    action: ReviewAction
-    order_id: Id
+class Stars(OrderPress[ReviewAction], prefix="v2r"):
     stars: Id
 
 
-class ReviewStep(CallbackData, prefix="v2rs"):
-    action: ReviewAction
-    order_id: Id
+class ReviewStep(OrderPress[ReviewAction], prefix="v2rs"):
+    """The review's next step."""
 
 
 def stars_row(action: ReviewAction, order_id: int) -> list[InlineKeyboardButton]:

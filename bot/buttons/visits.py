@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 
-from bot.buttons.base import Id, labelled
+from bot.buttons.base import Id, OrderPress, labelled
 from bot.i18n import _
 
 
@@ -17,17 +16,14 @@ class VisitAction(StrEnum):
     KEEP = "vdec"
 
 
-class VisitPress(CallbackData, prefix="v2v"):
-    action: VisitAction
-    order_id: Id
+class VisitPress(OrderPress[VisitAction], prefix="v2v"):
+    """Opens a proposal."""
 
 
-class VisitAnswer(CallbackData, prefix="v2va"):
+class VisitAnswer(OrderPress[VisitAction], prefix="v2va"):
     """The answer to one proposal: `stamp` is its version (bot.domain.visits.proposal_stamp),
     so a button never answers a later proposal that replaced it."""
 
-    action: VisitAction
-    order_id: Id
     stamp: Id
 
 

@@ -125,17 +125,8 @@ class DeskHours:
 
     def is_open(self, moment: datetime) -> bool:
         """Whether the desk is open at ``moment``: opening instants are open, closing ones not."""
-        m = _utc(moment)
-        if self.around_the_clock:
-            return True
-        day = self._first_day(m)
-        while True:
-            opening, closing = self._interval(day)
-            if m < opening:
-                return False
-            if m < closing:
-                return True
-            day += _ONE_DAY
+        m = _utc(moment)  # compared in UTC: a local time in a DST gap or fold equals none
+        return self.next_opening(m) == m
 
     def next_opening(self, moment: datetime) -> datetime:
         """``moment`` (in UTC) if the desk is open then, else the next opening instant in UTC."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class DomainError(Exception):
     """A rule refused the action. `key` names the user-facing message (see bot/texts.py)."""
@@ -20,6 +24,13 @@ class NotAllowed(DomainError):
 
 class NotFound(DomainError):
     key = "error.not_found"
+
+
+def found(value: T | None, key: str = "error.not_found") -> T:
+    """`value` when there is one; else NotFound(`key`)."""
+    if value is None:
+        raise NotFound(key)
+    return value
 
 
 class Conflict(DomainError):

@@ -78,6 +78,12 @@ def _is_its_master(actor: Actor, order: OrderParties) -> bool:
         order.master_id, order.offered_master_id)
 
 
+def desk_only(actor: Actor) -> None:
+    """Only a desk member may do this."""
+    if not actor.is_desk:
+        raise NotAllowed("error.desk_only")
+
+
 def own_job(actor: Actor, order: OrderParties) -> None:
     """The actor is the master assigned to this order and may act on it."""
     if actor.master_id is None or actor.master_id != order.master_id:

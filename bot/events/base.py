@@ -1,9 +1,10 @@
 """What an outbox row carries: a typed event (the payload) and its envelope (where and when).
 
-Each message kind is one frozen dataclass with `kind` equal to the string stored in the
-outbox's `kind` column, so rows queued before an upgrade are still read: a payload is parsed
-field by field, a key it lacks takes the field's default (what the composer assumed before the
-events were typed), a key it has but the event does not know is ignored.
+Each message kind is one frozen dataclass, `class OfferMade(Event, kind="offer")`, its kind
+the string stored in the outbox's `kind` column, so rows queued before an upgrade are still
+read: a payload is parsed field by field, a key it lacks takes the field's default (what the
+composer assumed before the events were typed), a key it has but the event does not know is
+ignored.
 
 The envelope (`To`) is apart from the payload: no payload key can re-route a message (the chat)
 or hold it back (not-before).
@@ -14,7 +15,16 @@ from __future__ import annotations
 import types
 from dataclasses import MISSING, Field, dataclass, field, fields
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import (
+    Any,
+    ClassVar,
+    TypeVar,
+    Union,
+    dataclass_transform,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 _KEY = "payload_key"  # the field's key in the payload, when not its name
 _OMIT = "omit_default"  # left out of the payload while it holds its default
@@ -23,8 +33,10 @@ E = TypeVar("E", bound="Event")
 EVENTS: dict[str, type[Event]] = {}  # kind -> event class
 
 
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
 class Event:
-    """One message kind. Subclasses are frozen dataclasses with a `kind` of their own."""
+    """One message kind. A subclass is made a frozen dataclass; one named with a `kind` is the
+    event of that kind (one without, e.g. SlaFired, holds what its subclasses share)."""
 
     kind: ClassVar[str]
     # Payload keys that are secrets: needed until the message is out, then removed from the
@@ -36,12 +48,13 @@ class Event:
         different facts says which); None: all its fields, an `opt` one only when set."""
         return None
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, kind: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        kind = cls.__dict__.get("kind")
+        dataclass(frozen=True)(cls)
         if kind is not None:
             if kind in EVENTS:
                 raise TypeError(f"two events of the kind {kind!r}")
+            cls.kind = kind
             EVENTS[kind] = cls
 
 

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
 from bot.events.base import Event
 
 
-@dataclass(frozen=True)
-class ClientRejected(Event):
-    kind: ClassVar[str] = "client_rejected"
+class ClientRejected(Event, kind="client_rejected"):
     reason: str | None = ""
 
 
-@dataclass(frozen=True)
-class ClientCancelled(Event):
+class ClientCancelled(Event, kind="client_cancelled"):
     """The service cancelled his order."""
 
-    kind: ClassVar[str] = "client_cancelled"
     reason: str | None = ""
 
 
-@dataclass(frozen=True)
-class ClientAssigned(Event):
+class ClientAssigned(Event, kind="client_assigned"):
     """The master who took the order [H, Q], as he was when he took it."""
 
-    kind: ClassVar[str] = "client_assigned"
     photo: str | None = None
     verified: bool = True
     rating: float | None = None
@@ -35,55 +28,42 @@ class ClientAssigned(Event):
     jobs: int = 0
 
 
-@dataclass(frozen=True)
-class ClientVisitSet(Event):
-    kind: ClassVar[str] = "client_visit"
+class ClientVisitSet(Event, kind="client_visit"):
+    pass
 
 
-@dataclass(frozen=True)
-class ClientArrived(Event):
-    kind: ClassVar[str] = "client_arrived"
+class ClientArrived(Event, kind="client_arrived"):
+    pass
 
 
-@dataclass(frozen=True)
-class ClientResumed(Event):
-    kind: ClassVar[str] = "client_resumed"
+class ClientResumed(Event, kind="client_resumed"):
+    pass
 
 
-@dataclass(frozen=True)
-class ClientRematch(Event):
-    kind: ClassVar[str] = "client_rematch"
+class ClientRematch(Event, kind="client_rematch"):
+    pass
 
 
-@dataclass(frozen=True)
-class ClientCode(Event):
+class ClientCode(Event, kind="client_code"):
     """The completion act with the one-time code [C 二.8]."""
 
-    kind: ClassVar[str] = "client_code"
     secret: ClassVar[frozenset[str]] = frozenset({"code"})
     code: str
     done_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class ClientCompleted(Event):
-    kind: ClassVar[str] = "client_completed"
+class ClientCompleted(Event, kind="client_completed"):
+    pass
 
 
-@dataclass(frozen=True)
-class ClientQuote(Event):
-    kind: ClassVar[str] = "client_quote"
+class ClientQuote(Event, kind="client_quote"):
     item_id: int
 
 
-@dataclass(frozen=True)
-class ClientExtra(Event):
-    kind: ClassVar[str] = "client_extra"
+class ClientExtra(Event, kind="client_extra"):
     item_id: int
 
 
-@dataclass(frozen=True)
-class ClientBlocked(Event):
-    kind: ClassVar[str] = "client_blocked"
+class ClientBlocked(Event, kind="client_blocked"):
     blocked: bool = False
     reason: str | None = None

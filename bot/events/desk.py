@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
 from bot.events.base import Event, opt
 
@@ -18,12 +16,10 @@ NOTE_FACTS = {"on_site": _ON_SITE, "on_site_outside": _ON_SITE, "visit_proposed"
               "offered": frozenset({"note", "master", "auto", "expires"})}
 
 
-@dataclass(frozen=True)
-class DeskNote(Event):
+class DeskNote(Event, kind="desk_note"):
     """A line in the order's topic: what happened (`note`), with the facts some notes need
     (NOTE_FACTS)."""
 
-    kind: ClassVar[str] = "desk_note"
     note: str
     minutes: int = 0  # on_site: minutes from the agreed time
     located: bool = False  # on_site: a location was shared
@@ -40,72 +36,54 @@ class DeskNote(Event):
         return NOTE_FACTS.get(self.note, frozenset({"note"}))
 
 
-@dataclass(frozen=True)
-class DeskClientCancelled(Event):
-    kind: ClassVar[str] = "desk_client_cancelled"
+class DeskClientCancelled(Event, kind="desk_client_cancelled"):
     reason: str | None = ""
     note: str | None = opt(None)  # "other": the client's words
     late: bool = opt(False)  # after the visit was agreed
 
 
-@dataclass(frozen=True)
-class DeskUnreachable(Event):
-    kind: ClassVar[str] = "desk_unreachable"
+class DeskUnreachable(Event, kind="desk_unreachable"):
     user_id: int | None = None
     name: str = ""
 
 
-@dataclass(frozen=True)
-class DeskUndeliverable(Event):
-    kind: ClassVar[str] = "desk_undeliverable"
+class DeskUndeliverable(Event, kind="desk_undeliverable"):
     row_id: int | None = None
     what: str = "?"
 
 
-@dataclass(frozen=True)
-class DeskErased(Event):
-    kind: ClassVar[str] = "desk_erased"
+class DeskErased(Event, kind="desk_erased"):
     user_id: int | None = None
     master_id: int | None = None
     orders: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class DeskFilesLost(Event):
+class DeskFilesLost(Event, kind="desk_files_lost"):
     """An album that can never go out (bot/notify/sender.py `_files_lost`)."""
 
-    kind: ClassVar[str] = "desk_files_lost"
     reader: str | None = None  # "desk", "client" or "master"
     what: str | None = None
     master_id: int | None = None
 
 
-@dataclass(frozen=True)
-class DeskReview(Event):
-    kind: ClassVar[str] = "desk_review"
+class DeskReview(Event, kind="desk_review"):
     stars: int = 0
     comment: str | None = None
     alert: bool = False
 
 
-@dataclass(frozen=True)
-class DeskClientRated(Event):
-    kind: ClassVar[str] = "desk_client_rated"
+class DeskClientRated(Event, kind="desk_client_rated"):
     stars: int = 0
     alert: bool = False
 
 
-@dataclass(frozen=True)
-class DeskMasterAnswer(Event):
-    kind: ClassVar[str] = "desk_master_answer"
+class DeskMasterAnswer(Event, kind="desk_master_answer"):
     master_id: int | None = None
     name: str = ""
     answer: str | None = None
     files: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class DeskPrice(Event):
-    kind: ClassVar[str] = "desk_price"
+class DeskPrice(Event, kind="desk_price"):
     item_id: int
     event: str

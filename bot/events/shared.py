@@ -3,18 +3,15 @@ a client's change of his order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from bot.events.base import Event, named
 
 
-@dataclass(frozen=True)
-class Relay(Event):
+class Relay(Event, kind="relay"):
     """SPEC §2.4: a message relayed between the desk and the order's client or master."""
 
-    kind: ClassVar[str] = "relay"
     side: str = ""  # who wrote: "client", "master" or "desk"
     content: str | None = named("kind", None)  # "text", "photo" or "document"
     text: str | None = ""
@@ -27,27 +24,22 @@ class Relay(Event):
         return frozenset({"side", "kind", "text", "file_id", last})
 
 
-@dataclass(frozen=True)
-class VisitProposal(Event):
+class VisitProposal(Event, kind="visit_proposal"):
     """To the other side: a new visit time proposed, Accept / Keep for exactly this one."""
 
-    kind: ClassVar[str] = "visit_proposal"
     at: datetime
     by: str | None = None  # the side that proposed
     replaces: datetime | None = None  # the proposer's own earlier proposal
 
 
-@dataclass(frozen=True)
-class VisitAnswer(Event):
+class VisitAnswer(Event, kind="visit_answer"):
     """To the proposer: the other side accepted (the visit moved) or kept the old time."""
 
-    kind: ClassVar[str] = "visit_answer"
     at: datetime
     by: str | None = None
     accepted: bool = False
 
 
-@dataclass(frozen=True)
 class SlaFired(Event):
     """A deadline fired (bot/services/deadlines.py): which clock, when it was due, the
     promise it is about, and how late it was noticed (seconds)."""
@@ -58,19 +50,15 @@ class SlaFired(Event):
     deadline: datetime | None = None
 
 
-@dataclass(frozen=True)
-class ClientSla(SlaFired):
-    kind: ClassVar[str] = "client_sla"
+class ClientSla(SlaFired, kind="client_sla"):
+    pass
 
 
-@dataclass(frozen=True)
-class MasterSla(SlaFired):
-    kind: ClassVar[str] = "master_sla"
+class MasterSla(SlaFired, kind="master_sla"):
+    pass
 
 
-@dataclass(frozen=True)
-class DeskSla(SlaFired):
-    kind: ClassVar[str] = "desk_sla"
+class DeskSla(SlaFired, kind="desk_sla"):
     auto: bool = False  # an expired offer: Auto made it
     master: str = ""  # an expired offer: whom the order waited for
 
@@ -79,7 +67,6 @@ class DeskSla(SlaFired):
         return fired | {"auto", "master"} if self.clock == "offer" else fired
 
 
-@dataclass(frozen=True)
 class ClaimDecided(Event):
     """The desk's decision on a warranty claim (SPEC §2.7)."""
 
@@ -89,17 +76,14 @@ class ClaimDecided(Event):
     reason: str | None = None  # a rejection's reason code
 
 
-@dataclass(frozen=True)
-class ClientResolution(ClaimDecided):
-    kind: ClassVar[str] = "client_resolution"
+class ClientResolution(ClaimDecided, kind="client_resolution"):
+    pass
 
 
-@dataclass(frozen=True)
-class MasterResolution(ClaimDecided):
-    kind: ClassVar[str] = "master_resolution"
+class MasterResolution(ClaimDecided, kind="master_resolution"):
+    pass
 
 
-@dataclass(frozen=True)
 class OrderEdited(Event):
     """What the client changed, as it was and became at the change (bot/services/edits.py),
     so a note delivered late still says what changed then."""
@@ -118,11 +102,9 @@ class OrderEdited(Event):
         return change if self.field == "time" else change | {"photos_old", "photos_new"}
 
 
-@dataclass(frozen=True)
-class DeskOrderEdited(OrderEdited):
-    kind: ClassVar[str] = "desk_order_edited"
+class DeskOrderEdited(OrderEdited, kind="desk_order_edited"):
+    pass
 
 
-@dataclass(frozen=True)
-class MasterOrderEdited(OrderEdited):
-    kind: ClassVar[str] = "master_order_edited"
+class MasterOrderEdited(OrderEdited, kind="master_order_edited"):
+    pass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -22,13 +22,13 @@ _STOPPABLE = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SIT
               Status.AWAITING_CONFIRMATION)
 
 
-def warranty_open(o: OrderView, tz: ZoneInfo) -> bool:
+def warranty_open(o: OrderView, tz: ZoneInfo, now: datetime) -> bool:
     end = warranty_ends_at(o.reported_at, o.warranty_months, tz)
-    return end is not None and datetime.now(UTC) < end
+    return end is not None and now < end
 
 
 def client_keyboard(o: OrderView, with_cancel: bool = False,
-                    tz: ZoneInfo | None = None) -> InlineKeyboardMarkup | None:
+                    under_warranty: bool = False) -> InlineKeyboardMarkup | None:
     """Stop the job at any moment [H]; once the visit is agreed, answer the master's proposal
     of another time or propose one; in his own view of the order, change it or cancel it while
     he may (SPEC §2.2)."""
@@ -38,8 +38,7 @@ def client_keyboard(o: OrderView, with_cancel: bool = False,
     if o.status == Status.SCHEDULED and not o.stopped:
         kb += answer_rows(o, CLIENT)
         kb.append([propose_button(o.id)])
-    if (with_cancel and tz is not None and o.status == Status.COMPLETED
-            and warranty_open(o, tz)):
+    if with_cancel and under_warranty and o.status == Status.COMPLETED:
         kb.append([client_button(_("⚠️ Report a problem (warranty)"), ClientAction.CLAIM, o.id)])
     if with_cancel and may_edit(o.status, o.stopped):  # until the master is on site [R §3]
         kb.append([client_button(_("✏️ Change the order"), ClientAction.EDIT, o.id)])
@@ -66,4 +65,5 @@ def client_view(r: Renderer, o: OrderView) -> tuple[str, InlineKeyboardMarkup | 
     if o.stopped:
         lines.append(_("⛔ You have stopped the job; the desk will contact you."))
     lines += r.claim_lines(o)
-    return "\n".join(lines), client_keyboard(o, with_cancel=True, tz=r.tz)
+    return "\n".join(lines), client_keyboard(
+        o, with_cancel=True, under_warranty=warranty_open(o, r.tz, r.now()))

@@ -118,13 +118,15 @@ def act_lines(r: Formats, o: OrderView, done_on: date | None) -> list[str]:
 
 # --- the messages of the outbox kinds client_quote, client_extra, master_price, desk_price --
 
-def _answer_kb(i: PriceItemView, o: OrderView, yes: str, yes_code: PriceAction,
-               no_code: PriceAction) -> InlineKeyboardMarkup | None:
+def _to_answer(lines: list[str], i: PriceItemView, o: OrderView, yes: str,
+               yes_code: PriceAction, no_code: PriceAction, answered: str) -> Message:
+    """The client's message on a quote or an extra: its Yes / Decline buttons while it waits
+    for him, else a line saying what became of it (`answered`, with its {status})."""
     if i.status != PROPOSED or o.status not in QUOTABLE:  # answered or replaced meanwhile
-        return None
+        return "\n".join([*lines, answered.format(status=_status(i))]), None
     no = pgettext("a client answers a price quote or an extra", "❌ Decline")
-    return InlineKeyboardMarkup(inline_keyboard=[[price_answer(yes, yes_code, o.id, i.id),
-                                                  price_answer(no, no_code, o.id, i.id)]])
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[[
+        price_answer(yes, yes_code, o.id, i.id), price_answer(no, no_code, o.id, i.id)]])
 
 
 def client_quote(r: Formats, o: OrderView, i: PriceItemView) -> Message:
@@ -133,11 +135,8 @@ def client_quote(r: Formats, o: OrderView, i: PriceItemView) -> Message:
     if i.item:
         lines.append(q(i.item))
     lines += ["", _("Once you accept, the price can rise only by extras you approve here.")]
-    kb = _answer_kb(i, o, _("✅ Accept the quote"), PriceAction.ACCEPT_QUOTE,
-                    PriceAction.DECLINE_QUOTE)
-    if kb is None:
-        lines.append(_("This quote is {status}.").format(status=_status(i)))
-    return "\n".join(lines), kb
+    return _to_answer(lines, i, o, _("✅ Accept the quote"), PriceAction.ACCEPT_QUOTE,
+                      PriceAction.DECLINE_QUOTE, _("This quote is {status}."))
 
 
 def client_extra(r: Formats, o: OrderView, i: PriceItemView) -> Message:
@@ -149,11 +148,8 @@ def client_extra(r: Formats, o: OrderView, i: PriceItemView) -> Message:
         lines += ["", _("Agreed so far: {amount}; with this extra: {total}.").format(
             amount=r.money(cap), total=r.money(cap + i.amount))]
     lines.append(_("It is added to the price only if you approve it."))
-    kb = _answer_kb(i, o, _("✅ Approve the extra"), PriceAction.APPROVE_EXTRA,
-                    PriceAction.DECLINE_EXTRA)
-    if kb is None:
-        lines.append(_("This extra is {status}.").format(status=_status(i)))
-    return "\n".join(lines), kb
+    return _to_answer(lines, i, o, _("✅ Approve the extra"), PriceAction.APPROVE_EXTRA,
+                      PriceAction.DECLINE_EXTRA, _("This extra is {status}."))
 
 
 def master_price(r: Formats, o: OrderView, i: PriceItemView) -> str:

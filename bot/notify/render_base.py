@@ -3,8 +3,9 @@ the visit and the price lines — rendered for the current reader's locale."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton
@@ -110,6 +111,16 @@ class RenderBase:
     tz: ZoneInfo
     districts: tuple[str, ...] = ()
     default_locale: str = "en"
+    # The services' clock (Context.clock): what "now" is for overdue spans and warranties
+    # (the sandbox moves it; build_app hands the Renderer the same clock).
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def local_now(self) -> datetime:
+        """Now on the desk's wall clock: what a typed "today 15:00" is measured from."""
+        return self.clock().astimezone(self.tz)
 
     def language(self, code: str | None) -> str:
         """The language the bot writes to someone in, named in the reader's language (the

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from collections.abc import Sequence
 
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -29,9 +29,7 @@ from aiogram.exceptions import (
 
 from bot.events import (
     Album,
-    DeskFilesLost,
     DeskUndeliverable,
-    DeskUnreachable,
     JobRevoked,
     MasterCardChanged,
     MasterDocuments,
@@ -45,7 +43,7 @@ from bot.events.base import event_of
 from bot.notify.albums import album_caption, documents_caption, lost_file, send_files
 from bot.notify.messages import Draft, Target, draft, for_master
 from bot.notify.sender_base import SenderConfig, blanked, reading_order
-from bot.notify.sender_cards import CardsSender
+from bot.notify.sender_notes import NotesSender, note_run
 from bot.notify.throttle import IN_OUTBOX
 from bot.services.base import enqueue
 from bot.services.job_messages import (
@@ -53,18 +51,17 @@ from bot.services.job_messages import (
     job_message_ids,
     remember_job_message,
 )
-from db import orders, outbox, users
-from db.models import OutboxMessage
+from db import outbox
+from db.outbox import Queued
 from db.scope import session_scope
 
 __all__ = ["OutboxSender", "SenderConfig", "reading_order"]
 logger = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
 FILE_KINDS = frozenset({"album", "master_docs"})  # rows that carry kept files
 BATCH = 100
 
 
-class OutboxSender(CardsSender):
+class OutboxSender(NotesSender):
     """Delivers the outbox: leases due rows, composes each for its reader and sends it."""
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -85,7 +82,12 @@ class OutboxSender(CardsSender):
         """Send what is due now; returns how long until something may be due again. The
         whole pass runs on one database session (db/scope.py)."""
         async with session_scope(self.ctx.sessions):
-            return await self._pass()
+            try:
+                return await self._pass()
+            finally:
+                if self._sent:
+                    async with self._settling():
+                        pass
 
     async def _pass(self) -> float:
         now = self.ctx.clock()
@@ -102,9 +104,11 @@ class OutboxSender(CardsSender):
         held: set[int] = set()  # chats whose earlier row is waiting: keep their order
         soonest = self.config.poll_seconds
         delivered = 0
-        for row in reading_order(rows):
+        self._gone = set()
+        ordered = reading_order(rows)
+        for i, row in enumerate(ordered):
             chat = row.chat_id if row.chat_id is not None else self.config.desk_chat_id
-            if chat in held:
+            if chat in held or row.id in self._gone:
                 continue
             first_waiting = waiting.get(row.chat_id)
             if first_waiting is not None and first_waiting < (row.priority, row.id):
@@ -112,19 +116,17 @@ class OutboxSender(CardsSender):
                 continue
             if row.chat_id is None and row.kind != "order_topic" and row.order_id in opening:
                 continue
-            mono = self.limiter.clock()
-            weight = len(row.payload.get("files") or ()) if row.kind in FILE_KINDS else 1
-            at = self.limiter.ready_at(chat, mono, counts=row.kind != "order_card",
-                                       weight=max(weight, 1))
-            if at - mono > 0.05:
+            wait = self._wait(row, chat)
+            if wait > 0.05:
                 held.add(chat)
-                soonest = min(soonest, at - mono)
+                soonest = min(soonest, wait)
                 continue
             if not await self._claim(row.id):
                 continue
             token = IN_OUTBOX.set(True)  # our own 429 handling, not the inline wait
             try:
-                outcome = await self._deliver(row)
+                outcome = await self._deliver(row, note_run(row, ordered[i + 1:],
+                                                            waiting.get(None)))
             finally:
                 IN_OUTBOX.reset(token)
             if outcome is not None:
@@ -136,15 +138,22 @@ class OutboxSender(CardsSender):
         # A whole batch went out: more rows may be due already, so go again at once.
         return 0.0 if len(rows) == BATCH and delivered else soonest
 
-    async def _claim(self, row_id: int) -> bool:
-        now = self.ctx.clock()
-        async with self.ctx.tx() as s:
-            return await outbox.lease(s, row_id, now, now + LEASE)
+    def _wait(self, row: Queued, chat: int) -> float:
+        """Seconds until Telegram's limits let this row go (an album weighs its files)."""
+        mono = self.limiter.clock()
+        weight = len(row.payload.get("files") or ()) if row.kind in FILE_KINDS else 1
+        return self.limiter.ready_at(chat, mono, counts=row.kind != "order_card",
+                                     weight=max(weight, 1)) - mono
 
-    async def _deliver(self, row: OutboxMessage) -> str | None:
-        """Send one row; returns None when it is settled, else why it waits."""
+    async def _deliver(self, row: Queued, followers: Sequence[Queued] = ()) -> str | None:
+        """Send one row (with the notes that join it); returns None when it is settled, else
+        why it waits."""
         try:
-            await self._send(row)
+            try:
+                await self._send(row, followers)
+            except Exception:
+                await self._let_go()
+                raise
         except TelegramRetryAfter as exc:
             # The throttle has paused all sending; this row and its chat's later rows wait.
             logger.warning("429 from Telegram, waiting %s s", exc.retry_after)
@@ -171,10 +180,12 @@ class OutboxSender(CardsSender):
         except Exception as exc:  # noqa: BLE001 - a row we cannot compose must not hold its chat
             await self._poisoned(row, exc)
             return None
-        await self._settle(row, "sent", None)
+        at = self.ctx.clock()
+        self._sent.append((row, at))  # settled with the next claim
+        self._rode(at)
         return None
 
-    async def _poisoned(self, row: OutboxMessage, exc: Exception) -> None:
+    async def _poisoned(self, row: Queued, exc: Exception) -> None:
         """A row that cannot be composed (an unknown kind, a missing payload key, a bug): it
         would fail the same way at every lease and hold its chat's later rows for ever. Settle
         it as failed, log it, and tell the desk once per kind, so the rest goes on."""
@@ -187,7 +198,7 @@ class OutboxSender(CardsSender):
                 enqueue(s, now, DeskUndeliverable(row_id=row.id, what=row.kind[:40]),
                         to=To.desk(row.order_id))
 
-    async def _send(self, row: OutboxMessage) -> None:
+    async def _send(self, row: Queued, followers: Sequence[Queued] = ()) -> None:
         event = event_of(row.kind, row.payload)  # KeyError: a kind no event reads
         if isinstance(event, (OrderTopicOpened, OrderCardChanged)):
             await self._order_card(row)
@@ -212,7 +223,8 @@ class OutboxSender(CardsSender):
             return
         with self.i18n.use_locale(target.locale):
             composed = draft(event, target, self.renderer)
-        await self._deliver_draft(target, composed)
+        await self._deliver_draft(target, await self._with_followers(composed, target,
+                                                                     followers))
 
     async def _deliver_draft(self, target: Target, message: Draft) -> None:
         sent = await self._send_draft(target.chat_id, target.thread_id, message)
@@ -265,35 +277,3 @@ class OutboxSender(CardsSender):
             caption = album_caption(str(album.what), o.id)
         await send_files(self.bot, target.chat_id, list(album.files),
                          caption, self._in_thread, target.thread_id)
-
-    async def _files_lost(self, row: OutboxMessage, error: str) -> None:
-        """Telegram no longer has a file of this row: resending cannot help, so the row fails
-        at once and the desk is told (once: a failed row is never tried again)."""
-        logger.error("outbox %s (%s): a file is gone: %s", row.id, row.kind, error)
-        now = self.ctx.clock()
-        async with self.ctx.tx() as s:
-            if not await outbox.settle(s, row.id, "failed", error[:500], only_pending=True):
-                return
-            order = await orders.get(s, row.order_id) if row.order_id else None
-            if row.chat_id is None:
-                reader = "desk"
-            else:
-                reader = "client" if order is not None and order.client_id == row.chat_id \
-                    else "master"
-            enqueue(s, now, DeskFilesLost(reader=reader, what=row.payload.get("what"),
-                                          master_id=row.payload.get("master_id")),
-                    to=To.desk(row.order_id))
-
-    async def _unreachable(self, row: OutboxMessage, error: str) -> None:
-        """The user blocked the bot: mark him, tell the desk once, keep the row as failed."""
-        now = self.ctx.clock()
-        async with self.ctx.tx() as s:
-            await outbox.settle(s, row.id, "failed", error[:500], **blanked(row))
-            if row.chat_id is None:
-                return
-            user = await users.get(s, row.chat_id)
-            if user is not None and not user.unreachable:
-                user.unreachable = True
-                enqueue(s, now, DeskUnreachable(user_id=row.chat_id, name=user.first_name),
-                        to=To.desk(row.order_id))
-        logger.warning("outbox %s: recipient unreachable", row.id)

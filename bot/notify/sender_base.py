@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -15,18 +16,21 @@ from aiogram.exceptions import (
     TelegramBadRequest,
 )
 from aiogram.types import InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.events import DeskFilesLost, DeskUnreachable, To
 from bot.i18n import PoI18n, resolve_locale
 from bot.notify.fit import CAPTION_LIMIT, fits_fixed
 from bot.notify.limiter import Limiter
 from bot.notify.messages import Draft, Target
 from bot.notify.render import Renderer
-from bot.services.base import Context, without_secrets
+from bot.services.base import Context, enqueue, without_secrets
 from bot.services.views import order_view
 from db import orders, outbox, users
-from db.models import OutboxMessage
+from db.outbox import Queued
 
 logger = logging.getLogger("bot.notify.sender")
+LEASE = timedelta(seconds=60)
 
 
 @dataclass
@@ -37,14 +41,14 @@ class SenderConfig:
     poll_seconds: float = 0.5
 
 
-def blanked(row: OutboxMessage) -> dict[str, Any]:
+def blanked(row: Queued) -> dict[str, Any]:
     """The settled row keeps no secret (a confirmation code): it is delivered, or never
     will be. Part of the UPDATE that settles the row, so no settled row ever holds one."""
     kept = without_secrets(row.kind, row.payload)
     return {} if kept is None else {"payload": kept}
 
 
-def reading_order(rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+def reading_order(rows: Sequence[Queued]) -> list[Queued]:
     """Rows by (priority, id), except that an order's topic still to be opened goes just
     before the most urgent row about that order (it inherits the urgency)."""
     first: dict[int, tuple[int, int]] = {}
@@ -53,7 +57,7 @@ def reading_order(rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
             rank = (r.priority, r.id)
             first[r.order_id] = min(first.get(r.order_id, rank), rank)
 
-    def key(r: OutboxMessage) -> tuple[int, int, int]:
+    def key(r: Queued) -> tuple[int, int, int]:
         if r.kind == "order_topic" and r.order_id in first:
             return (*first[r.order_id], -1)
         return (r.priority, r.id, 0)
@@ -69,6 +73,11 @@ class SenderBase:
         self.limiter = limiter or Limiter()
         self._wake = asyncio.Event()
         self._poison_told: set[str] = set()  # kinds the desk was told it could not send
+        # Rows sent whose settling rides on the next claim's transaction (or the pass's end):
+        # one transaction a message instead of two, and no await between the send and it.
+        self._sent: list[tuple[Queued, datetime]] = []
+        self._riding: list[Queued] = []  # notes leased to go with the row being sent
+        self._gone: set[int] = set()  # rows of this pass that went out with an earlier one
 
     def wake(self) -> None:
         """Called after a handler commits, so a message goes out without waiting a poll."""
@@ -101,7 +110,7 @@ class SenderBase:
                 raise
             return await send(chat_id, *args, **kwargs)
 
-    async def _target(self, row: OutboxMessage) -> Target:
+    async def _target(self, row: Queued) -> Target:
         async with self.ctx.tx() as s:
             order = await orders.get(s, row.order_id) if row.order_id else None
             ov = await order_view(s, order) if order else None
@@ -132,14 +141,64 @@ class SenderBase:
         async with self.ctx.tx() as s:
             await orders.save_card(s, order_id, **values)
 
-    async def _postpone(self, row: OutboxMessage, delay: float, error: str) -> None:
+    async def _postpone(self, row: Queued, delay: float, error: str) -> None:
         now = self.ctx.clock()
         until = now + timedelta(seconds=delay)
         async with self.ctx.tx() as s:
             await outbox.postpone(s, row, until, error)
 
-    async def _settle(self, row: OutboxMessage, status: str, error: str | None) -> None:
+    async def _claim(self, row_id: int) -> bool:
+        """Lease the row for sending (settling the rows sent before it in the same
+        transaction); False when another sender has it or it is settled."""
         now = self.ctx.clock()
-        async with self.ctx.tx() as s:
+        async with self._settling() as s:
+            return await outbox.lease(s, row_id, now, now + LEASE)
+
+    async def _settle(self, row: Queued, status: str, error: str | None) -> None:
+        now = self.ctx.clock()
+        async with self._settling() as s:
             await outbox.settle(s, row.id, status, error,
                                 sent_at=now if status == "sent" else None, **blanked(row))
+
+    @asynccontextmanager
+    async def _settling(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work that also settles the rows sent since the last one; they count as
+        settled only once it has committed (else the next one tries again)."""
+        sent = list(self._sent)
+        async with self.ctx.tx() as s:
+            for row, at in sent:
+                await outbox.settle(s, row.id, "sent", None, sent_at=at, **blanked(row))
+            yield s
+        del self._sent[:len(sent)]
+
+    async def _files_lost(self, row: Queued, error: str) -> None:
+        """Telegram no longer has a file of this row: resending cannot help, so the row fails
+        at once and the desk is told (once: a failed row is never tried again)."""
+        logger.error("outbox %s (%s): a file is gone: %s", row.id, row.kind, error)
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            if not await outbox.settle(s, row.id, "failed", error[:500], only_pending=True):
+                return
+            order = await orders.get(s, row.order_id) if row.order_id else None
+            if row.chat_id is None:
+                reader = "desk"
+            else:
+                reader = "client" if order is not None and order.client_id == row.chat_id \
+                    else "master"
+            enqueue(s, now, DeskFilesLost(reader=reader, what=row.payload.get("what"),
+                                          master_id=row.payload.get("master_id")),
+                    to=To.desk(row.order_id))
+
+    async def _unreachable(self, row: Queued, error: str) -> None:
+        """The user blocked the bot: mark him, tell the desk once, keep the row as failed."""
+        now = self.ctx.clock()
+        async with self.ctx.tx() as s:
+            await outbox.settle(s, row.id, "failed", error[:500], **blanked(row))
+            if row.chat_id is None:
+                return
+            user = await users.get(s, row.chat_id)
+            if user is not None and not user.unreachable:
+                user.unreachable = True
+                enqueue(s, now, DeskUnreachable(user_id=row.chat_id, name=user.first_name),
+                        to=To.desk(row.order_id))
+        logger.warning("outbox %s: recipient unreachable", row.id)

@@ -15,7 +15,7 @@ from bot.notify.sender_base import SenderBase
 from bot.services.matching import master_record
 from bot.services.views import master_view, order_view
 from db import masters, orders, outbox
-from db.models import OutboxMessage
+from db.outbox import Queued
 
 logger = logging.getLogger("bot.notify.sender")
 
@@ -28,7 +28,7 @@ def card_digest(text: str, markup: InlineKeyboardMarkup | None) -> str:
 
 
 class CardsSender(SenderBase):
-    async def _order_card(self, row: OutboxMessage) -> None:
+    async def _order_card(self, row: Queued) -> None:
         """Open the order's topic (once) and keep its first message, the card, current."""
         async with self.ctx.tx() as s:
             order = await orders.get(s, row.order_id) if row.order_id else None
@@ -82,7 +82,7 @@ class CardsSender(SenderBase):
         await self._save_order(order_id, topic_id=topic.message_thread_id)
         return topic.message_thread_id
 
-    async def _order_title(self, row: OutboxMessage) -> None:
+    async def _order_title(self, row: Queued) -> None:
         """Show the order's SLA state in its topic's title."""
         async with self.ctx.tx() as s:
             order = await orders.get(s, row.order_id) if row.order_id else None

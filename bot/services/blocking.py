@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.rules import Actor, clip
+from bot.domain.errors import InvalidInput
+from bot.domain.rules import Actor, clip, desk_only
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterView
 from bot.events import ClientBlocked, DeskNote, MasterBlocked, MasterJobBack, To
@@ -21,11 +21,6 @@ IN_WORK = (Status.ASSIGNED, Status.CONTACTED, Status.SCHEDULED, Status.ON_SITE,
            Status.AWAITING_CONFIRMATION)
 
 
-def _desk(actor: Actor) -> None:
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
-
-
 async def _his_jobs(s: AsyncSession, master_id: int) -> list[int]:
     """His orders whose job message shows the client's address and phone and still matter."""
     return await masters.orders_in(s, master_id, [st.value for st in (*IN_WORK, Status.DISPUTED)])
@@ -37,7 +32,7 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
     """Block a master: he gets no offers and cannot act on his jobs; a pending offer to him is
     taken back, and the desk is alerted in each open job's topic to reassign it. Returns the
     ids of the orders the desk must look at."""
-    _desk(actor)
+    desk_only(actor)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("error.block_reason")
@@ -70,7 +65,7 @@ async def block_master(ctx: Context, actor: Actor, master_id: int, reason: str) 
 
 
 async def unblock_master(ctx: Context, actor: Actor, master_id: int) -> MasterView:
-    _desk(actor)
+    desk_only(actor)
     now = ctx.clock()
     async with ctx.tx() as s:
         master = await masters.load(s, master_id)
@@ -91,7 +86,7 @@ async def set_client_blocked(ctx: Context, actor: Actor, order_id: int, blocked:
                              reason: str = "") -> int:
     """Block (or unblock) the client of an order: a blocked client places no new orders; his
     orders stay, and he can still write to the desk about them. Returns his user id."""
-    _desk(actor)
+    desk_only(actor)
     reason = reason.strip()
     if blocked and not reason:
         raise InvalidInput("error.block_reason")

@@ -16,7 +16,7 @@ from bot.domain.complaints import (
 from bot.domain.deadlines import Kind, Sla, warranty_ends_at
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.money import plain
-from bot.domain.rules import MAX_PHOTOS, Actor
+from bot.domain.rules import MAX_PHOTOS, Actor, desk_only
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.events import (
@@ -30,7 +30,7 @@ from bot.events import (
 )
 from bot.services import clocks
 from bot.services.base import Context, audit, card_changed, enqueue
-from bot.services.common import load_order, master_user_id
+from bot.services.common import desk_order, load_order, master_user_id
 from bot.services.transition import Step, authorised, transition
 from bot.services.views import order_view
 from db import orders, users
@@ -64,8 +64,7 @@ async def resolve_claim(ctx: Context, actor: Actor, order_id: int, decision: str
                         hours: int | None = None, amount: int | None = None,
                         reason: str | None = None) -> OrderView:
     """The desk's decision; the order is completed again and both sides are told."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     if decision not in DECISIONS:
         raise InvalidInput("error.invalid_input")
     if decision == "rework" and hours not in REWORK_HOURS:
@@ -99,11 +98,7 @@ async def resolve_claim(ctx: Context, actor: Actor, order_id: int, decision: str
 
 async def rework_done(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """The desk checked with the client: the rework is done; its deadline is met."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        order = await load_order(s, order_id)
+    async with desk_order(ctx, actor, order_id) as (s, order, now):
         if order.status != Status.COMPLETED or order.rework_due is None:
             raise NotAllowed("error.wrong_state")
         await clocks.cancel(s, [order.id], [Kind.REWORK])

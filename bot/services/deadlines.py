@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import lateness
 from bot.domain.deadlines import SLA_WHEN_FIRED, Kind, Sla
-from bot.domain.errors import NotAllowed
-from bot.domain.rules import Actor
+from bot.domain.rules import Actor, desk_only
 from bot.domain.states import TERMINAL, Action, Role, Status, can
 from bot.domain.views import OrderView
 from bot.events import ClientSla, DeskSla, Event, MasterSla, OrderTitleChanged, To
@@ -164,8 +163,7 @@ class SlaLine:
 
 async def sla_board(ctx: Context, actor: Actor, limit: int = 50) -> list[SlaLine]:
     """Orders at risk or breached, oldest first."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     async with ctx.read() as s:
         rows = await orders.at_risk(s, [Sla.RISK.value, Sla.BREACH.value],
                                     [t.value for t in TERMINAL], limit)

@@ -21,7 +21,7 @@ from bot.events import (
 )
 from bot.services.base import Context, audit, card_changed, enqueue
 from bot.services.clocks import pause_clocks, resume_clocks
-from bot.services.common import load_order, master_user_id
+from bot.services.common import desk_order, load_order, master_user_id
 from bot.services.transition import Step, transition
 from bot.services.views import order_view
 from db import masters, orders
@@ -130,11 +130,7 @@ async def stop_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
 
 async def resume_job(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """Only the desk resumes a stopped job; the held time is added back to its clocks."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        order = await load_order(s, order_id)
+    async with desk_order(ctx, actor, order_id) as (s, order, now):
         await orders.unstop(s, order, now)
         await resume_clocks(ctx, s, order.id, now)
         audit(s, now, actor_id=actor.user_id, role=Role.MANAGER, action="resume",

@@ -3,23 +3,35 @@ and a CSV export. Read-only; desk members only."""
 
 from __future__ import annotations
 
+import asyncio
+import codecs
 import csv
 import io
+import os
+import tempfile
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 from bot.domain.errors import NotAllowed
-from bot.domain.money import to_major
+from bot.domain.money import Currency, to_major
 from bot.domain.rules import Actor
 from bot.domain.states import TERMINAL, Status
 from bot.domain.views import OrderView
 from bot.services.base import Context
 from bot.services.views import order_view, order_views
 from db import figures, orders
-from db.figures import LIKE_ESCAPE
+from db.figures import LIKE_ESCAPE, ExportRow
 
 SLA_BREACHES = ("deadline:triage", "deadline:callback", "deadline:arrival",
                 "deadline:completion")
 FIND_LIMIT = 20
+EXPORT_CHUNK = 500  # orders per page of /export: a page is a few ms of the loop
+MAX_PAUSE = 0.05  # seconds: give_way's longest pause
+STATS_CHUNK = 5000  # order numbers per statement of /stats' time to assign: a few ms each
 
 
 def _desk(actor: Actor) -> None:
@@ -69,14 +81,28 @@ class Stats:
     reviews: int
 
 
+async def give_way(started: float) -> None:
+    """After a step of a long read that began at `started` (time.monotonic()): a pause as
+    long as the step (at most MAX_PAUSE), so that the other users' updates, each of which
+    needs the loop and the database several times, get at least half of both meanwhile
+    instead of queueing once behind every step."""
+    await asyncio.sleep(min(time.monotonic() - started, MAX_PAUSE))
+
+
 async def desk_stats(ctx: Context, actor: Actor) -> Stats:
     _desk(actor)
     closed = [st.value for st in (*TERMINAL, Status.COMPLETED)]
     async with ctx.tx() as s:
         c = await figures.counts(s, closed, SLA_BREACHES)
-    waits = [(at - created).total_seconds() / 60 for created, at in c.waits]
+    minutes, accepted = 0.0, 0
+    for above in range(0, c.last_order, STATS_CHUNK):  # short statements, others between
+        started = time.monotonic()
+        async with ctx.tx() as s:
+            part, count = await figures.assign_waits(s, above, above + STATS_CHUNK)
+        minutes, accepted = minutes + part, accepted + count
+        await give_way(started)
     open_orders = sum(n for st, n in c.by_state.items() if st not in closed)
-    return Stats(c.by_state, open_orders, c.overdue, sum(waits) / len(waits) if waits else None,
+    return Stats(c.by_state, open_orders, c.overdue, minutes / accepted if accepted else None,
                  c.breaches, c.rating, c.reviews)
 
 
@@ -97,19 +123,60 @@ EXPORT_FIELDS = ("order", "created_at", "status", "service", "district", "area",
                  "master", "final_price", "warranty_months", "sla_state", "review_stars")
 
 
-async def export_csv(ctx: Context, actor: Actor) -> bytes:
-    """Every order as a CSV row, without the clients' phones and addresses (personal data
-    stays in the bot)."""
-    _desk(actor)
+def _csv_page(rows: Sequence[ExportRow], money: Currency) -> bytes:
+    """A page of the export, every cell as csv_cell makes it (inlined: 12 calls a row were
+    most of the export's time)."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(EXPORT_FIELDS)
-    async with ctx.tx() as s:
-        async for order, master, stars in figures.export_rows(s):
-            cells = (order.id, order.created_at.isoformat(), order.status, order.service,
-                     order.district or "", order.area, int(order.urgent), master or "",
-                     "" if order.final_price is None
-                     else str(to_major(order.final_price, ctx.policy.money)),
-                     order.warranty_months or "", order.sla_state, stars)
-            writer.writerow([csv_cell(cell) for cell in cells])
-    return out.getvalue().encode("utf-8-sig")  # a BOM: spreadsheets read it as UTF-8
+    for (number, created_at, status, service, district, area, urgent, master, final_price,
+         warranty_months, sla_state, stars) in rows:
+        texts = (str(number), created_at.isoformat(), status, service, district or "", area,
+                 "1" if urgent else "0", master or "",
+                 "" if final_price is None else str(to_major(final_price, money)),
+                 str(warranty_months or ""), sla_state, "" if stars is None else str(stars))
+        writer.writerow(["'" + t if t.startswith(FORMULA_TRIGGERS) else t for t in texts])
+    return out.getvalue().encode("utf-8")
+
+
+async def write_export(ctx: Context, actor: Actor, sink: BinaryIO,
+                       chunk: int = EXPORT_CHUNK) -> int:
+    """Every order as a CSV row into `sink`, without the clients' phones and addresses
+    (personal data stays in the bot); returns the rows written. A page of `chunk` orders at a
+    time, each read in its own short transaction, then give_way: the table is never in memory
+    at once, and the other updates get the event loop and the database (one connection on
+    SQLite) between pages."""
+    _desk(actor)
+    header = io.StringIO()
+    csv.writer(header, quoting=csv.QUOTE_ALL).writerow(EXPORT_FIELDS)
+    sink.write(codecs.BOM_UTF8 + header.getvalue().encode("utf-8"))  # spreadsheets: UTF-8
+    after, written = 0, 0
+    while True:
+        started = time.monotonic()
+        async with ctx.tx() as s:
+            rows = await figures.export_page(s, after, chunk)
+        if not rows:
+            return written
+        sink.write(_csv_page(rows, ctx.policy.money))
+        after, written = rows[-1][0], written + len(rows)
+        await give_way(started)
+
+
+async def export_csv(ctx: Context, actor: Actor, chunk: int = EXPORT_CHUNK) -> bytes:
+    """The export in memory: for a few orders (tests); the desk's /export uses export_file."""
+    out = io.BytesIO()
+    await write_export(ctx, actor, out, chunk)
+    return out.getvalue()
+
+
+@asynccontextmanager
+async def export_file(ctx: Context, actor: Actor) -> AsyncIterator[Path]:
+    """The export written into a temporary file, removed when the block ends."""
+    _desk(actor)
+    fd, name = tempfile.mkstemp(prefix="masterdesk-export-", suffix=".csv")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as sink:
+            await write_export(ctx, actor, sink)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

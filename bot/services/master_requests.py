@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Kind
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.rules import Actor, own_job
+from bot.domain.rules import Actor, desk_only
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import OrderView
 from bot.events import ClientRematch, DeskNote, MasterRequestDecided, To
 from bot.services.base import Context, audit, card_changed, enqueue, mark_card
 from bot.services.clocks import move_deadline
-from bot.services.common import load_order, master_user_id, parties
+from bot.services.common import desk_order, load_order, load_own_job, master_user_id
 from bot.services.job_messages import revoke_job
 from bot.services.transition import Step, transition
 from bot.services.views import order_view
@@ -35,10 +35,7 @@ async def ask(ctx: Context, actor: Actor, order_id: int, kind: str, reason: str)
         raise InvalidInput("error.invalid_input")
     now = ctx.clock()
     async with ctx.tx() as s:
-        order = await load_order(s, order_id)
-        own_job(actor, parties(order))
-        if order.status not in IN_WORK:
-            raise NotAllowed("error.wrong_state")
+        order = await load_own_job(s, actor, order_id, IN_WORK)
         await orders.open_request(s, order, kind, reason, now)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action=f"ask_{kind}",
               order_id=order.id, master_id=order.master_id, reason=reason)
@@ -58,8 +55,7 @@ async def decide_extension(ctx: Context, actor: Actor, order_id: int,
                            hours: int | None) -> OrderView:
     """Approve with `hours` more (the completion deadline moves and it is recorded), or refuse
     with None."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     if hours is not None and hours not in EXTENSION_HOURS:
         raise InvalidInput("error.invalid_input")
     now = ctx.clock()
@@ -91,11 +87,7 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
                          approve: bool) -> OrderView:
     """Approve: the order goes back to matching and the release counts in the master's
     discipline record (the audit row 'release'); refuse: the master stays on the job."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        order = await load_order(s, order_id)
+    async with desk_order(ctx, actor, order_id) as (s, order, now):
         reason = await _take_request(s, order, "release", now)
         master_id = order.master_id
         uid = await master_user_id(s, master_id) if master_id else None
@@ -118,11 +110,7 @@ async def decide_release(ctx: Context, actor: Actor, order_id: int,
 
 async def take_away(ctx: Context, actor: Actor, order_id: int) -> OrderView:
     """The desk takes a job from a blocked master: back to matching, the client told."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
-    now = ctx.clock()
-    async with ctx.tx() as s:
-        order = await load_order(s, order_id)
+    async with desk_order(ctx, actor, order_id) as (s, order, now):
         master = await masters.get(s, order.master_id) if order.master_id else None
         if master is None or not master.blocked:
             raise NotAllowed("error.master_not_blocked")

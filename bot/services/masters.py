@@ -16,7 +16,7 @@ from bot.domain.masters import (
     check_application,
     reapply_from,
 )
-from bot.domain.rules import Actor, clip
+from bot.domain.rules import Actor, clip, desk_only
 from bot.domain.states import Role
 from bot.domain.views import MasterView
 from bot.events import (
@@ -30,11 +30,6 @@ from bot.services.base import Context, audit, enqueue, master_card_changed
 from bot.services.views import master_view, master_views
 from db import masters
 from db.models import Master
-
-
-def _desk(actor: Actor) -> None:
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
 
 
 async def _own(s: AsyncSession, user_id: int) -> Master:
@@ -87,7 +82,7 @@ async def apply_master(ctx: Context, user_id: int, app: Application) -> MasterVi
 async def decide_master(ctx: Context, actor: Actor, master_id: int, approve: bool,
                         reason: str | None = None) -> MasterView:
     """Approve (the master is verified [Q]) or reject with one of MASTER_REJECT_REASONS."""
-    _desk(actor)
+    desk_only(actor)
     if not approve and reason not in MASTER_REJECT_REASONS:
         raise InvalidInput("error.invalid_input")
     now = ctx.clock()
@@ -110,7 +105,7 @@ async def ask_applicant(ctx: Context, actor: Actor, master_id: int,
                         question: str) -> MasterView:
     """The desk asks a pending applicant for more (a document, a detail); the question
     reaches him and his answer comes back to the card."""
-    _desk(actor)
+    desk_only(actor)
     question = question.strip()
     if not question or question.startswith("/"):
         raise InvalidInput("error.question_empty")
@@ -159,7 +154,7 @@ async def answer_desk(ctx: Context, user_id: int, text: str,
 
 async def verification_queue(ctx: Context, actor: Actor, limit: int = 30) -> list[MasterView]:
     """Applications waiting for the desk, oldest first."""
-    _desk(actor)
+    desk_only(actor)
     async with ctx.read() as s:
         rows = await masters.pending(s, limit)
         return await master_views(s, rows)
@@ -167,14 +162,14 @@ async def verification_queue(ctx: Context, actor: Actor, limit: int = 30) -> lis
 
 async def desk_master(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     """A master as the desk sees him (to redraw his card's buttons)."""
-    _desk(actor)
+    desk_only(actor)
     async with ctx.read() as s:
         return await master_view(s, await masters.load(s, master_id))
 
 
 async def show_card(ctx: Context, actor: Actor, master_id: int) -> MasterView:
     """Post the master's card (with his documents) again at the bottom of the desk."""
-    _desk(actor)
+    desk_only(actor)
     now = ctx.clock()
     async with ctx.tx() as s:
         master = await masters.load(s, master_id)

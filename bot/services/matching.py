@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.errors import InvalidInput
 from bot.domain.masters import (
     DEFAULT_PRIOR,
     DISCIPLINE_ACTIONS,
@@ -20,7 +20,7 @@ from bot.domain.masters import (
     next_for_auto,
     rank,
 )
-from bot.domain.rules import Actor, authorize, may_serve
+from bot.domain.rules import Actor, authorize, desk_only, may_serve
 from bot.domain.states import Action, Role, Status
 from bot.domain.views import MasterStats, OrderView
 from bot.events import DeskNote, OfferMade, To
@@ -116,8 +116,7 @@ class Ranked:
 async def candidates(ctx: Context, actor: Actor, order_id: int) -> Ranked:
     """Verified, unblocked masters who do this service, best first, each with the facts that
     put him there."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     async with ctx.read() as s:
         order = await load_order(s, order_id)
         return Ranked(await order_view(s, order), await _candidates(s, order))

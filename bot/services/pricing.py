@@ -3,6 +3,7 @@ declines; after an accepted quote the price rises only by extras the client appr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from bot.domain.pricing import (
     MAX_REASON,
     PROPOSED,
     QUOTE,
+    PriceItemView,
     ReportTerms,
     can_decide,
     can_propose_extra,
@@ -24,15 +26,17 @@ from bot.domain.pricing import (
     check_text,
     price_cap,
 )
-from bot.domain.rules import Actor, own_job
+from bot.domain.rules import Actor
 from bot.domain.states import Role, Status
 from bot.domain.views import OrderView
 from bot.events import ClientExtra, ClientQuote, DeskPrice, MasterPrice, To
 from bot.services.base import Context, audit, card_changed, enqueue
-from bot.services.common import load_order, master_user_id, parties
+from bot.services.common import load_order, load_own_job, master_user_id
 from bot.services.views import order_view, price_item_view, price_items
 from db import orders, prices, users
 from db.models import Order, PriceItem
+
+PriceCheck = Callable[[Status, bool, Iterable[PriceItemView]], None]
 
 
 async def lock_order(s: AsyncSession, order: Order, now: datetime) -> None:
@@ -40,6 +44,25 @@ async def lock_order(s: AsyncSession, order: Order, now: datetime) -> None:
     the stop): a new quote, the client's answer and the report of one order then run one after
     another, so none of them decides on what another is changing."""
     await orders.lock(s, order, now)
+
+
+async def _own_priced(s: AsyncSession, actor: Actor, order_id: int, now: datetime,
+                      may: PriceCheck) -> Order:
+    """The master's own job, locked, where `may` (can_quote, can_propose_extra) allows a new
+    price item."""
+    order = await load_own_job(s, actor, order_id)
+    await lock_order(s, order, now)
+    may(Status(order.status), order.stopped, await price_items(s, order.id))
+    return order
+
+
+async def _proposed(s: AsyncSession, now: datetime, order: Order, item_id: int,
+                    told: ClientQuote | ClientExtra) -> OrderView:
+    """A quote or an extra is proposed: the client is asked to answer it, the desk sees it."""
+    enqueue(s, now, told, to=To.chat(order.client_id, order.id))
+    enqueue(s, now, DeskPrice(item_id=item_id, event=PROPOSED), to=To.desk(order.id))
+    card_changed(s, now, order.id)
+    return await order_view(s, order)
 
 
 async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: int,
@@ -50,19 +73,13 @@ async def send_quote(ctx: Context, actor: Actor, order_id: int, amount: int,
     note = check_text(note, MAX_ITEM, required=False, one_line=True)
     now = ctx.clock()
     async with ctx.tx() as s:
-        order = await load_order(s, order_id)
-        own_job(actor, parties(order))
-        await lock_order(s, order, now)
-        can_quote(Status(order.status), order.stopped, await price_items(s, order.id))
+        order = await _own_priced(s, actor, order_id, now, can_quote)
         await prices.withdraw_open(s, order.id, now, kind=QUOTE)
         item = await prices.add(s, PriceItem(order_id=order.id, kind=QUOTE, item=note or "",
                                              amount=amount, status=PROPOSED, created_at=now))
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="quote",
               order_id=order.id, master_id=order.master_id, reason=plain(amount, ctx.policy.money))
-        enqueue(s, now, ClientQuote(item_id=item.id), to=To.chat(order.client_id, order.id))
-        enqueue(s, now, DeskPrice(item_id=item.id, event=PROPOSED), to=To.desk(order.id))
-        card_changed(s, now, order.id)
-        return await order_view(s, order)
+        return await _proposed(s, now, order, item.id, ClientQuote(item_id=item.id))
 
 
 async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, amount: int,
@@ -74,20 +91,14 @@ async def propose_extra(ctx: Context, actor: Actor, order_id: int, item: str, am
     why = check_text(reason, MAX_REASON)
     now = ctx.clock()
     async with ctx.tx() as s:
-        order = await load_order(s, order_id)
-        own_job(actor, parties(order))
-        await lock_order(s, order, now)
-        can_propose_extra(Status(order.status), order.stopped, await price_items(s, order.id))
+        order = await _own_priced(s, actor, order_id, now, can_propose_extra)
         row = PriceItem(order_id=order.id, kind=EXTRA, item=what, amount=amount, reason=why,
                         status=PROPOSED, created_at=now)
         await prices.add(s, row)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="extra",
               order_id=order.id, master_id=order.master_id,
               reason=f"{plain(amount, ctx.policy.money)} {what}")
-        enqueue(s, now, ClientExtra(item_id=row.id), to=To.chat(order.client_id, order.id))
-        enqueue(s, now, DeskPrice(item_id=row.id, event=PROPOSED), to=To.desk(order.id))
-        card_changed(s, now, order.id)
-        return await order_view(s, order)
+        return await _proposed(s, now, order, row.id, ClientExtra(item_id=row.id))
 
 
 async def _decide(ctx: Context, actor: Actor, order_id: int, item_id: int, kind: str,
@@ -132,8 +143,7 @@ async def report_terms(ctx: Context, actor: Actor, order_id: int) -> ReportTerms
     """What the master's report must respect: the price cap and the service's minimum
     warranty [C 三.2]. Only for the order's own master."""
     async with ctx.read() as s:
-        order = await load_order(s, order_id)
-        own_job(actor, parties(order))
+        order = await load_own_job(s, actor, order_id)
         service = await users.service(s, order.service)
         return ReportTerms(price_cap(await price_items(s, order.id)),
                            service.warranty_min_months if service else 1)

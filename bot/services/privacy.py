@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Kind
-from bot.domain.errors import NotFound
+from bot.domain.errors import found
 from bot.domain.privacy import SETTLED, blocks_erasure, scrubbed_reason
 from bot.events import DeskErased, To
 from bot.services import clocks
@@ -50,9 +50,7 @@ async def export_my_data(ctx: Context, user_id: int,
                          conversation: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything stored about this person, JSON-safe (one read transaction)."""
     async with ctx.read() as s:
-        user = await users.get(s, user_id)
-        if user is None:
-            raise NotFound("error.not_found")
+        user = found(await users.get(s, user_id))
         master = await masters.of_user(s, user_id)
         data = await export_rows(s, user, master, ctx.clock(), ctx.policy.money)
         if conversation:
@@ -79,9 +77,7 @@ async def erase_my_data(ctx: Context, user_id: int) -> Erasure:
     """Erase his personal data, unless an order of his is open (then nothing changes)."""
     now = ctx.clock()
     async with ctx.tx() as s:
-        user = await users.get(s, user_id)
-        if user is None:
-            raise NotFound("error.not_found")
+        user = found(await users.get(s, user_id))
         master = await masters.of_user(s, user_id)
         blocking = await open_orders_of(s, user_id, master.id if master else None)
         if blocking:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound, TooFast
 from bot.domain.files import check_document
-from bot.domain.rules import Actor, clip
+from bot.domain.rules import Actor, clip, desk_only
 from bot.domain.states import TERMINAL, Status
 from bot.events import Relay, To
 from bot.services.base import Context, enqueue
@@ -96,8 +96,7 @@ async def answer_from_desk(ctx: Context, actor: Actor, topic_id: int, kind: str,
                            to_master: bool = False) -> int:
     """A manager writes in an order's topic: to its client, or with /m to its master. Returns
     the order's id; NotFound when the topic is not an order's."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     body, file_id = _content(kind, text, file_id)
     now = ctx.clock()
     async with ctx.tx() as s:

@@ -9,12 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from bot.domain.deadlines import Kind
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.reviews import LOW, MAX_COMMENT, MAX_STARS, MIN_STARS, check_review
-from bot.domain.rules import Actor, clip, own_job
+from bot.domain.rules import Actor, clip, desk_only
 from bot.domain.states import Role, Status
 from bot.events import DeskClientRated, DeskReview, MasterReview, To
 from bot.services import clocks
 from bot.services.base import Context, audit, card_changed, enqueue
-from bot.services.common import load_order, master_user_id, parties
+from bot.services.common import load_order, load_own_job, master_user_id
 from db import orders, reviews
 from db.models import Review
 
@@ -59,8 +59,7 @@ async def leave_review(ctx: Context, actor: Actor, order_id: int, stars: int,
 async def correct_review(ctx: Context, actor: Actor, order_id: int, text: str) -> None:
     """[R §7] a review cannot be deleted; the desk replaces its text (the old one stays in
     the audit log)."""
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     text = " ".join(text.split())
     if not text:
         raise InvalidInput("error.review_text")
@@ -82,10 +81,7 @@ async def rate_client(ctx: Context, actor: Actor, order_id: int, stars: int) -> 
         raise InvalidInput("error.invalid_input")
     now = ctx.clock()
     async with ctx.tx() as s:
-        order = await load_order(s, order_id)
-        own_job(actor, parties(order))
-        if order.status not in REVIEWABLE:
-            raise NotAllowed("error.wrong_state")
+        order = await load_own_job(s, actor, order_id, REVIEWABLE)
         await orders.rate_client(s, order, stars)
         audit(s, now, actor_id=actor.user_id, role=Role.MASTER, action="rate_client",
               order_id=order.id, master_id=order.master_id, reason=str(stars))

@@ -23,7 +23,9 @@ class AuditEntry(Base):
     """Every transition: who, when, from, to, why (SPEC §1)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_order", "order_id"),)
+    __table_args__ = (Index("ix_audit_order", "order_id"),
+                      # /stats: breaches counted, first acceptances found in the index
+                      Index("ix_audit_action", "action", "order_id", "created_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int | None] = mapped_column(Integer)

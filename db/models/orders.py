@@ -23,7 +23,8 @@ from db.models.base import Base
 class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (Index("ix_orders_client", "client_id"), Index("ix_orders_status", "status"),
-                      Index("ix_orders_topic", "topic_id"))
+                      Index("ix_orders_topic", "topic_id"),
+                      Index("ix_orders_sla", "sla_state", "status"))  # /stats: overdue
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The draft's token: a second Confirm of the same draft finds this row instead of a new one.

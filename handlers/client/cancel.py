@@ -23,7 +23,7 @@ from bot.notify.render import CANCEL_REASON_NAMES, q
 from bot.services.base import Context
 from bot.services.orders import CANCEL_REASONS, cancel_order, get_order
 from fsm.states import CancelOrder
-from handlers.inputs import message_of
+from handlers.inputs import close_press, leave_by_press, message_of
 from handlers.keyboards import menu, with_cancel
 
 OTHER = CANCEL_REASONS.index("other")
@@ -55,9 +55,7 @@ async def reason_picked(query: CallbackQuery, callback_data: CancelReason, ctx: 
     if not 0 <= index < len(CANCEL_REASONS):
         raise NotAllowed("error.outdated")
     await _own(ctx, actor, order_id)
-    await query.answer()
-    message = message_of(query)
-    await message.edit_reply_markup(reply_markup=None)
+    message = await close_press(query)
     if index == OTHER:
         await state.set_state(CancelOrder.other)
         await state.set_data({"order_id": order_id})
@@ -102,10 +100,7 @@ async def confirmed(query: CallbackQuery, callback_data: CancelReason, ctx: Cont
 
 
 async def kept(query: CallbackQuery, state: FSMContext) -> None:
-    if await state.get_state() == CancelOrder.other.state:
-        await state.clear()
-    await query.answer()
-    await message_of(query).edit_text(_("Good: the order stays as it is."))
+    await leave_by_press(query, state, CancelOrder.other, _("Good: the order stays as it is."))
 
 
 def make_router() -> Router:

@@ -5,8 +5,6 @@ A form (fsm/forms.py): the claim is a typed draft under one key of the conversat
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -28,7 +26,7 @@ from bot.texts import error_text
 from fsm.draft import ClaimDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Claim
-from handlers.inputs import message_of, take_photo
+from handlers.inputs import close_press, message_of, take_photo
 from handlers.keyboards import cancel_button, with_cancel
 
 
@@ -61,7 +59,7 @@ async def start(query: CallbackQuery, callback_data: ClientOrder, ctx: Context, 
     if order.status != Status.COMPLETED:
         raise NotAllowed("error.wrong_state")
     end = warranty_ends_at(order.reported_at, order.warranty_months, renderer.tz)
-    if end is None or datetime.now(UTC) >= end:  # checked before he types anything
+    if end is None or ctx.clock() >= end:  # checked before he types anything
         raise NotAllowed("error.no_warranty")
     await query.answer()
     await FORM.ask("what", message_of(query), state, ClaimDraft(order_id=order.id), None)
@@ -75,12 +73,9 @@ def _claim_text(typed: str) -> str:
 
 
 async def what(message: Message, state: FSMContext) -> None:
-    text = await parsed(message, _claim_text)
-    if text is None:
-        return
-    draft = await FORM.load(state)
-    draft.text = text
-    await FORM.ask("photos", message, state, draft, None)
+    draft = await FORM.filled(state, "text", await parsed(message, _claim_text))
+    if draft is not None:
+        await FORM.ask("photos", message, state, draft, None)
 
 
 async def photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:
@@ -99,8 +94,7 @@ async def send(query: CallbackQuery, state: FSMContext, ctx: Context, actor: Act
         return
     order = await open_claim(ctx, actor, draft.order_id, draft.text, draft.photos)
     await state.clear()
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query)
     await message_of(query).answer(_("Your claim on order #{number} has been sent. The desk "
                                      "will look into it and write to you here.").format(
         number=order.id))

@@ -33,7 +33,7 @@ from fsm.draft import OrderDraft
 from fsm.states import EditOrder
 from handlers.client.order_steps import FORM, OrderEnv
 from handlers.client.visit import ask_proposal
-from handlers.inputs import message_of
+from handlers.inputs import chosen, message_of
 from handlers.keyboards import menu, with_cancel
 
 CHOICES = (*FIELDS, "service")  # the buttons' order: x indexes it
@@ -64,11 +64,8 @@ async def edit_menu(query: CallbackQuery, callback_data: ClientOrder, ctx: Conte
 async def edit_choice(query: CallbackQuery, callback_data: EditOrderCb, ctx: Context, actor: Actor,
                       state: FSMContext, renderer: Renderer, policy: Policy,
                       user: UserView) -> None:
-    if not 0 <= callback_data.index < len(CHOICES):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
+    field = chosen(CHOICES, callback_data.index)
     order = await editable_order(ctx, actor, callback_data.order_id)
-    field = CHOICES[callback_data.index]
     message = message_of(query)
     if field == "service":
         await query.answer()

@@ -32,6 +32,8 @@ from fsm.states import NewOrder
 from handlers.client import order_times
 from handlers.client.order_steps import FIELDS, FORM, OrderEnv, next_step
 from handlers.inputs import (
+    chosen,
+    close_press,
     message_of,
     refuse_typed_phone,
     take_own_phone,
@@ -66,12 +68,8 @@ async def start_new_cmd(message: Message, ctx: Context, state: FSMContext, rende
 async def got_service(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
                       state: FSMContext, renderer: Renderer, policy: Policy,
                       user: UserView) -> None:
-    items = await catalogue(ctx)
-    if not 0 <= callback_data.index < len(items):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
+    item = chosen(await catalogue(ctx), callback_data.index)
     draft = await FORM.load(state)
-    item = items[callback_data.index]
     draft.service = item.code
     await query.answer()
     await message_of(query).edit_text(_("Service: {service}").format(
@@ -83,8 +81,7 @@ async def description_clear(query: CallbackQuery, state: FSMContext) -> None:
     draft = await FORM.load(state)
     draft.description, draft.photos = None, []
     await FORM.save(state, draft)
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query)
     await message_of(query).answer(_("The description and photos are cleared. Describe the "
                                      "problem again."))
 
@@ -134,9 +131,8 @@ async def description_done(query: CallbackQuery, ctx: Context, state: FSMContext
         await query.answer(_("Please describe the problem in a few words first."),
                            show_alert=True)
         return
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await next_step(message_of(query), state, draft, OrderEnv.of(ctx, renderer, policy, user))
+    message = await close_press(query)
+    await next_step(message, state, draft, OrderEnv.of(ctx, renderer, policy, user))
 
 
 async def got_location(message: Message, ctx: Context, state: FSMContext, renderer: Renderer,
@@ -191,25 +187,18 @@ async def date_other(message: Message, user: UserView) -> None:
 
 async def got_contact(message: Message, ctx: Context, state: FSMContext, renderer: Renderer,
                       policy: Policy, user: UserView) -> None:
-    phone = await take_own_phone(message)
-    if phone is None:
-        return
-    draft = await FORM.load(state)
-    draft.phone = phone
-    await next_step(message, state, draft, OrderEnv.of(ctx, renderer, policy, user))
+    draft = await FORM.filled(state, "phone", await take_own_phone(message))
+    if draft is not None:
+        await next_step(message, state, draft, OrderEnv.of(ctx, renderer, policy, user))
 
 
 async def edit_field(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
                      state: FSMContext, renderer: Renderer, policy: Policy,
                      user: UserView) -> None:
-    if not 0 <= callback_data.index < len(FIELDS):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
+    field = chosen(FIELDS, callback_data.index)
     draft = await FORM.load(state)
     draft.editing = True
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await FORM.ask(FIELDS[callback_data.index], message_of(query), state, draft,
+    await FORM.ask(field, await close_press(query), state, draft,
                    OrderEnv.of(ctx, renderer, policy, user))
 
 
@@ -225,8 +214,7 @@ async def confirm(query: CallbackQuery, ctx: Context, state: FSMContext,
     # stays, and its Confirm works once an order is finished or cancelled.
     order = await submit_order(ctx, query.from_user.id, draft.request())
     await state.clear()
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query)
     await message_of(query).answer(
         _("✅ Your order #{number} is placed. We are finding a master and will write to you "
           "here.").format(number=order.id), reply_markup=menu(master))

@@ -42,7 +42,7 @@ class OrderEnv:
         return cls(ctx, renderer, policy, typing_style(user.language_code))
 
     def now(self) -> datetime:
-        return datetime.now(self.renderer.tz)
+        return self.renderer.local_now()
 
 
 async def _service(message: Message, draft: OrderDraft, env: OrderEnv) -> None:

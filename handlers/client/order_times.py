@@ -21,7 +21,7 @@ from bot.services.base import Context, Policy
 from fsm.draft import PAYMENTS, TIME_KINDS, OrderDraft
 from fsm.states import NewOrder
 from handlers.client.order_steps import FORM, OrderEnv, next_step
-from handlers.inputs import message_of
+from handlers.inputs import chosen, close_press, message_of
 
 
 async def _outdated(query: CallbackQuery) -> None:
@@ -31,9 +31,7 @@ async def _outdated(query: CallbackQuery) -> None:
 async def _done(query: CallbackQuery, state: FSMContext, draft: OrderDraft,
                 env: OrderEnv) -> None:
     """A button step is answered: its keyboard goes, the next step is asked."""
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await next_step(message_of(query), state, draft, env)
+    await next_step(await close_press(query), state, draft, env)
 
 
 async def got_district(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
@@ -52,10 +50,7 @@ async def got_district(query: CallbackQuery, callback_data: NewOrderCb, ctx: Con
 async def got_time_kind(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
                         state: FSMContext, renderer: Renderer, policy: Policy,
                         user: UserView) -> None:
-    if not 0 <= callback_data.index < len(TIME_KINDS):
-        await _outdated(query)
-        return
-    kind = TIME_KINDS[callback_data.index]
+    kind = chosen(TIME_KINDS, callback_data.index)
     draft = await FORM.load(state)
     env = OrderEnv.of(ctx, renderer, policy, user)
     if kind == "urgent":
@@ -111,11 +106,9 @@ async def got_slot(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context
 async def got_payment(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
                       state: FSMContext, renderer: Renderer, policy: Policy,
                       user: UserView) -> None:
-    if not 0 <= callback_data.index < len(PAYMENTS):
-        await _outdated(query)
-        return
+    payment = chosen(PAYMENTS, callback_data.index)
     draft = await FORM.load(state)
-    draft.payment = PAYMENTS[callback_data.index]
+    draft.payment = payment
     await _done(query, state, draft, OrderEnv.of(ctx, renderer, policy, user))
 
 

@@ -3,24 +3,36 @@ before the price rises]. The service re-checks that the order and the item are h
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 
 from bot.buttons.prices import PriceAction, PriceAnswer
 from bot.domain.rules import Actor
+from bot.domain.views import OrderView
 from bot.i18n import _
 from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.pricing import decide_extra, decide_quote
-from handlers.inputs import message_of
+from handlers.inputs import close_press
+
+Decide = Callable[[Context, Actor, int, int, bool], Awaitable[OrderView]]
+
+
+async def _decided(query: CallbackQuery, data: PriceAnswer, ctx: Context, actor: Actor,
+                   decide: Decide, yes: PriceAction) -> tuple[OrderView, bool, Message]:
+    """The client's answer (`yes` or not) passed to `decide`; the buttons taken off their
+    message, which the reply follows."""
+    agreed = data.action == yes
+    order = await decide(ctx, actor, data.order_id, data.item_id, agreed)
+    return order, agreed, await close_press(query)
 
 
 async def answer_quote(query: CallbackQuery, callback_data: PriceAnswer, ctx: Context,
                        actor: Actor, renderer: Renderer) -> None:
-    accept = callback_data.action == PriceAction.ACCEPT_QUOTE
-    order = await decide_quote(ctx, actor, callback_data.order_id, callback_data.item_id,
-                               accept)
-    await query.answer()
+    order, accept, message = await _decided(query, callback_data, ctx, actor, decide_quote,
+                                            PriceAction.ACCEPT_QUOTE)
     item = order.price_item(callback_data.item_id)
     amount = renderer.money(item.amount) if item else "—"
     if accept:
@@ -29,18 +41,14 @@ async def answer_quote(query: CallbackQuery, callback_data: PriceAnswer, ctx: Co
     else:
         text = _("You declined the quote of {amount} for order #{number}. The master has been "
                  "told and may send a new one.")
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await message_of(query).answer(text.format(amount=amount, number=order.id))
+    await message.answer(text.format(amount=amount, number=order.id))
 
 
 async def answer_extra(query: CallbackQuery, callback_data: PriceAnswer, ctx: Context,
                        actor: Actor, renderer: Renderer) -> None:
-    approve = callback_data.action == PriceAction.APPROVE_EXTRA
-    order = await decide_extra(ctx, actor, callback_data.order_id, callback_data.item_id,
-                               approve)
-    await query.answer()
+    order, approve, message = await _decided(query, callback_data, ctx, actor, decide_extra,
+                                             PriceAction.APPROVE_EXTRA)
     cap = order.breakdown.cap
-    await message_of(query).edit_reply_markup(reply_markup=None)
     if approve:
         text = _("✅ Extra approved. The agreed price for order #{number} is now up to "
                  "{amount}.").format(number=order.id,
@@ -48,7 +56,7 @@ async def answer_extra(query: CallbackQuery, callback_data: PriceAnswer, ctx: Co
     else:
         text = _("You declined the extra on order #{number}. The master has been told.").format(
             number=order.id)
-    await message_of(query).answer(text)
+    await message.answer(text)
 
 
 def make_router() -> Router:

@@ -16,7 +16,7 @@ from bot.services.base import Context
 from bot.services.orders import get_order
 from bot.services.relay import write_to_desk
 from fsm.states import Relay
-from handlers.inputs import message_of
+from handlers.inputs import leave_by_press, message_of
 
 
 def too_fast_text(seconds: int) -> str:
@@ -67,10 +67,7 @@ async def relay_other(message: Message) -> None:
 
 
 async def done(query: CallbackQuery, state: FSMContext) -> None:
-    if await state.get_state() == Relay.writing.state:
-        await state.clear()
-    await query.answer()
-    await message_of(query).edit_text(_("Thank you. The desk will answer here."))
+    await leave_by_press(query, state, Relay.writing, _("Thank you. The desk will answer here."))
 
 
 def make_router() -> Router:

@@ -18,7 +18,7 @@ from bot.services.orders import get_order
 from bot.services.reviews import leave_review
 from bot.texts import error_text
 from fsm.states import ReviewStep as Reviewing
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 from handlers.keyboards import with_cancel
 
 
@@ -35,8 +35,7 @@ async def stars(query: CallbackQuery, callback_data: Stars, ctx: Context, actor:
         raise Conflict("error.already_reviewed")
     await state.set_state(Reviewing.comment)
     await state.set_data({"order_id": order.id, "stars": given})
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query)
     mark = stars_line(given)
     if given <= LOW:
         await message_of(query).answer(
@@ -68,9 +67,7 @@ async def comment(message: Message, state: FSMContext, ctx: Context, actor: Acto
 
 
 async def skip(query: CallbackQuery, state: FSMContext, ctx: Context, actor: Actor) -> None:
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await _store(message_of(query), state, ctx, actor, None)
+    await _store(await close_press(query), state, ctx, actor, None)
 
 
 async def comment_other(message: Message) -> None:

@@ -5,8 +5,6 @@ Also the client's view of one order, opened from /orders."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -74,7 +72,7 @@ async def propose_time(message: Message, state: FSMContext, ctx: Context, actor:
                        renderer: Renderer, user: UserView) -> None:
     order_id = int((await state.get_data())["order_id"])
     try:
-        at = parse_visit(message.text or "", datetime.now(renderer.tz),
+        at = parse_visit(message.text or "", renderer.local_now(),
                          typing_style(user.language_code))
         order = await propose_visit(ctx, actor, order_id, at)
     except InvalidInput as exc:  # a time that cannot be proposed: type another one

@@ -21,7 +21,7 @@ from bot.texts import error_text
 from fsm.states import DeskInput
 from handlers.amounts import amount_help, register_amount
 from handlers.desk.prompt import open_prompt
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 
 
 async def ask_refund(query: CallbackQuery, callback_data: DeskOrder, ctx: Context,
@@ -66,8 +66,7 @@ async def confirm_refund(query: CallbackQuery, state: FSMContext, ctx: Context,
         await query.answer(_("This question is no longer open: type the amount again."),
                            show_alert=True)
         return
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query)
     try:
         await resolve_claim(ctx, actor, int(data["order_id"]), "refund",
                             amount=int(pending["amount"]))

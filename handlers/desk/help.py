@@ -7,8 +7,7 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.domain.errors import NotAllowed
-from bot.domain.rules import Actor
+from bot.domain.rules import Actor, desk_only
 from bot.i18n import _
 
 
@@ -37,8 +36,7 @@ def desk_help() -> str:
 
 
 async def help_cmd(message: Message, actor: Actor) -> None:
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     await message.answer(desk_help())
 
 

@@ -17,7 +17,7 @@ from bot.buttons.applications import (
 )
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.masters import MASTER_REJECT_REASONS
-from bot.domain.rules import Actor
+from bot.domain.rules import Actor, desk_only
 from bot.i18n import _, ngettext
 from bot.notify.render import MASTER_REJECT_REASON_NAMES, Renderer, q
 from bot.services.base import Context
@@ -35,13 +35,8 @@ from handlers.desk.prompt import open_prompt
 from handlers.inputs import message_of, number_arg
 
 
-def _desk(actor: Actor) -> None:
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
-
-
 async def queue(message: Message, actor: Actor, ctx: Context) -> None:
-    _desk(actor)
+    desk_only(actor)
     pending = await verification_queue(ctx, actor)
     if not pending:
         await message.answer(_("No applications are waiting for verification."))
@@ -171,7 +166,7 @@ def _client_order(command: CommandObject) -> tuple[int, str] | None:
 async def block_cmd(message: Message, command: CommandObject, ctx: Context,
                     actor: Actor) -> None:
     """/block <master number> <reason>, or /block client <order number> <reason>"""
-    _desk(actor)
+    desk_only(actor)
     client = _client_order(command)
     if client is not None:
         order_id, reason = client
@@ -188,7 +183,7 @@ async def block_cmd(message: Message, command: CommandObject, ctx: Context,
 async def unblock_cmd(message: Message, command: CommandObject, ctx: Context,
                       actor: Actor) -> None:
     """/unblock <master number>, or /unblock client <order number>"""
-    _desk(actor)
+    desk_only(actor)
     client = _client_order(command)
     if client is not None:
         await set_client_blocked(ctx, actor, client[0], False)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery
 
-from bot.domain.errors import NotAllowed
-from bot.domain.rules import Actor
+from bot.domain.rules import Actor, desk_only
 
 
 class DeskMember(Filter):
@@ -15,6 +14,5 @@ class DeskMember(Filter):
     by the errors middleware (handlers/errors.py) before any handler runs."""
 
     async def __call__(self, query: CallbackQuery, actor: Actor) -> bool:
-        if not actor.is_desk:
-            raise NotAllowed("error.desk_only")
+        desk_only(actor)
         return True

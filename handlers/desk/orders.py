@@ -5,7 +5,7 @@ checks again that the actor is a desk member and that the order's state allows i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
@@ -21,10 +21,9 @@ from bot.buttons.desk import (
     reasons_keyboard,
 )
 from bot.domain.complaints import REJECT_REASONS as CLAIM_REJECT_REASONS
-from bot.domain.errors import NotAllowed
 from bot.domain.rules import Actor
 from bot.domain.views import OrderView
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.notify.render import (
     CANCEL_REASON_NAMES,
     CLAIM_REJECT_NAMES,
@@ -46,13 +45,7 @@ from bot.services.orders import (
     get_order,
     reject_order,
 )
-from handlers.inputs import message_of
-
-
-def _reason(reasons: tuple[str, ...], index: int) -> str:
-    if not 0 <= index < len(reasons):
-        raise NotAllowed("error.outdated")
-    return reasons[index]
+from handlers.inputs import chosen, message_of
 
 
 async def _changed(query: CallbackQuery, renderer: Renderer, order: OrderView,
@@ -65,37 +58,46 @@ async def _changed(query: CallbackQuery, renderer: Renderer, order: OrderView,
 
 # --- presses that change the order ---------------------------------------------------------
 
+OrderCase = Callable[[Context, Actor, int], Awaitable[OrderView]]
+ReasonCase = Callable[[Context, Actor, int, str], Awaitable[OrderView]]
+Handler = Callable[..., Awaitable[None]]
+
+
+def _order_press(use_case: OrderCase, told: str) -> Handler:
+    """The handler of a press whose use case needs only the order: run it, tell `told`
+    (marked with N_, translated per press)."""
+    async def press(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
+                    renderer: Renderer) -> None:
+        order = await use_case(ctx, actor, callback_data.order_id)
+        await _changed(query, renderer, order, _(told))
+    return press
+
+
+def _reason_press(reasons: tuple[str, ...], use_case: ReasonCase, told: str) -> Handler:
+    """The same for a reason picked from `reasons` by its index."""
+    async def press(query: CallbackQuery, callback_data: DeskReason, ctx: Context,
+                    actor: Actor, renderer: Renderer) -> None:
+        reason = chosen(reasons, callback_data.index)
+        order = await use_case(ctx, actor, callback_data.order_id, reason)
+        await _changed(query, renderer, order, _(told))
+    return press
+
+
+auto = _order_press(auto_offer, N_("Auto: the offer went to the best candidate."))
+withdraw = _order_press(withdraw_offer, N_("The offer is withdrawn."))
+take = _order_press(take_away, N_("The job is taken away; the order is back in matching."))
+resume = _order_press(resume_job,
+                      N_("The job is resumed; the master and the client have been told."))
+new_code = _order_press(reissue_code, N_("A new code has been sent to the client."))
+rework_finished = _order_press(rework_done, N_("The rework is marked done."))
+reject = _reason_press(REJECT_REASONS, reject_order,
+                       N_("The order is rejected; the client has been told why."))
+cancel = _reason_press(CANCEL_REASONS, cancel_order, N_("The order is cancelled."))
+
 async def offer_to(query: CallbackQuery, callback_data: DeskOffer, ctx: Context, actor: Actor,
                    renderer: Renderer) -> None:
     order = await offer_order(ctx, actor, callback_data.order_id, callback_data.master_id)
     await _changed(query, renderer, order, _("Offer sent to the master."))
-
-
-async def auto(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
-               renderer: Renderer) -> None:
-    order = await auto_offer(ctx, actor, callback_data.order_id)
-    await _changed(query, renderer, order, _("Auto: the offer went to the best candidate."))
-
-
-async def reject(query: CallbackQuery, callback_data: DeskReason, ctx: Context, actor: Actor,
-                 renderer: Renderer) -> None:
-    reason = _reason(REJECT_REASONS, callback_data.index)
-    order = await reject_order(ctx, actor, callback_data.order_id, reason)
-    await _changed(query, renderer, order,
-                   _("The order is rejected; the client has been told why."))
-
-
-async def cancel(query: CallbackQuery, callback_data: DeskReason, ctx: Context, actor: Actor,
-                 renderer: Renderer) -> None:
-    reason = _reason(CANCEL_REASONS, callback_data.index)
-    order = await cancel_order(ctx, actor, callback_data.order_id, reason)
-    await _changed(query, renderer, order, _("The order is cancelled."))
-
-
-async def withdraw(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
-                   renderer: Renderer) -> None:
-    order = await withdraw_offer(ctx, actor, callback_data.order_id)
-    await _changed(query, renderer, order, _("The offer is withdrawn."))
 
 
 async def extend(query: CallbackQuery, callback_data: DeskHours, ctx: Context, actor: Actor,
@@ -112,26 +114,6 @@ async def release(query: CallbackQuery, callback_data: DeskRelease, ctx: Context
     await _changed(query, renderer, order, _("Done; the master has been told."))
 
 
-async def take(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
-               renderer: Renderer) -> None:
-    order = await take_away(ctx, actor, callback_data.order_id)
-    await _changed(query, renderer, order,
-                   _("The job is taken away; the order is back in matching."))
-
-
-async def resume(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
-                 renderer: Renderer) -> None:
-    order = await resume_job(ctx, actor, callback_data.order_id)
-    await _changed(query, renderer, order,
-                   _("The job is resumed; the master and the client have been told."))
-
-
-async def new_code(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
-                   renderer: Renderer) -> None:
-    order = await reissue_code(ctx, actor, callback_data.order_id)
-    await _changed(query, renderer, order, _("A new code has been sent to the client."))
-
-
 async def rework(query: CallbackQuery, callback_data: DeskHours, ctx: Context, actor: Actor,
                  renderer: Renderer) -> None:
     order = await resolve_claim(ctx, actor, callback_data.order_id, "rework",
@@ -142,16 +124,10 @@ async def rework(query: CallbackQuery, callback_data: DeskHours, ctx: Context, a
 
 async def reject_claim(query: CallbackQuery, callback_data: DeskReason, ctx: Context,
                        actor: Actor, renderer: Renderer) -> None:
-    reason = _reason(CLAIM_REJECT_REASONS, callback_data.index)
+    reason = chosen(CLAIM_REJECT_REASONS, callback_data.index)
     order = await resolve_claim(ctx, actor, callback_data.order_id, "rejected", reason=reason)
     await _changed(query, renderer, order,
                    _("The claim is rejected; the client has been told why."))
-
-
-async def rework_finished(query: CallbackQuery, callback_data: DeskOrder, ctx: Context,
-                          actor: Actor, renderer: Renderer) -> None:
-    order = await rework_done(ctx, actor, callback_data.order_id)
-    await _changed(query, renderer, order, _("The rework is marked done."))
 
 
 async def back(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, actor: Actor,
@@ -162,6 +138,15 @@ async def back(query: CallbackQuery, callback_data: DeskOrder, ctx: Context, act
 
 # --- presses that open a choice on the card -------------------------------------------------
 
+def _reasons_menu(action: DeskAction, reasons: tuple[str, ...],
+                  names: Mapping[str, str]) -> Handler:
+    """The handler opening the list of `reasons` (by their names) that `action` picks from."""
+    async def menu(query: CallbackQuery, callback_data: DeskOrder, ctx: Context) -> None:
+        await _choices(query, ctx, action, callback_data.order_id,
+                       [_(names[r]) for r in reasons])
+    return menu
+
+
 async def _choices(query: CallbackQuery, ctx: Context, action: DeskAction, order_id: int,
                    labels: Sequence[str]) -> None:
     await card_menu_shown(ctx, order_id=order_id)
@@ -170,20 +155,10 @@ async def _choices(query: CallbackQuery, ctx: Context, action: DeskAction, order
     await query.answer()
 
 
-async def reject_menu(query: CallbackQuery, callback_data: DeskOrder, ctx: Context) -> None:
-    await _choices(query, ctx, DeskAction.REJECT, callback_data.order_id,
-                   [_(REJECT_REASON_NAMES[r]) for r in REJECT_REASONS])
-
-
-async def cancel_menu(query: CallbackQuery, callback_data: DeskOrder, ctx: Context) -> None:
-    await _choices(query, ctx, DeskAction.CANCEL, callback_data.order_id,
-                   [_(CANCEL_REASON_NAMES[r]) for r in CANCEL_REASONS])
-
-
-async def reject_claim_menu(query: CallbackQuery, callback_data: DeskOrder,
-                            ctx: Context) -> None:
-    await _choices(query, ctx, DeskAction.REJECT_CLAIM, callback_data.order_id,
-                   [_(CLAIM_REJECT_NAMES[r]) for r in CLAIM_REJECT_REASONS])
+reject_menu = _reasons_menu(DeskAction.REJECT, REJECT_REASONS, REJECT_REASON_NAMES)
+cancel_menu = _reasons_menu(DeskAction.CANCEL, CANCEL_REASONS, CANCEL_REASON_NAMES)
+reject_claim_menu = _reasons_menu(DeskAction.REJECT_CLAIM, CLAIM_REJECT_REASONS,
+                                  CLAIM_REJECT_NAMES)
 
 
 async def assign_menu(query: CallbackQuery, callback_data: DeskOrder, ctx: Context,

@@ -16,7 +16,7 @@ from bot.i18n import _, fmt_decimal, ngettext
 from bot.notify.fit import fit_list
 from bot.notify.render import Renderer, and_more, q
 from bot.services.base import Context
-from bot.services.figures import desk_stats, export_csv, find_orders, order_for_desk
+from bot.services.figures import desk_stats, export_file, find_orders, order_for_desk
 from handlers.desk.sla import topic_link
 from handlers.inputs import number_arg
 
@@ -76,10 +76,10 @@ async def stats_cmd(message: Message, ctx: Context, actor: Actor, renderer: Rend
 
 
 async def export_cmd(message: Message, ctx: Context, actor: Actor) -> None:
-    data = await export_csv(ctx, actor)
     name = f"orders-{datetime.now(UTC):%Y%m%d-%H%M}.csv"
-    await message.answer_document(BufferedInputFile(data, filename=name),
-                                  caption=_("All orders, without phones and addresses."))
+    async with export_file(ctx, actor) as path:  # written page by page, removed after sending
+        await message.answer_document(BufferedInputFile.from_file(path, filename=name),
+                                      caption=_("All orders, without phones and addresses."))
 
 
 def make_router() -> Router:

@@ -6,8 +6,8 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.rules import Actor
+from bot.domain.errors import InvalidInput
+from bot.domain.rules import Actor, desk_only
 from bot.i18n import _
 from bot.services.base import Context
 from bot.services.reviews import correct_review
@@ -16,8 +16,7 @@ from handlers.inputs import number_arg
 
 async def correct(message: Message, command: CommandObject, ctx: Context,
                   actor: Actor) -> None:
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     parts = (command.args or "").split(maxsplit=1)
     if len(parts) != 2:
         raise InvalidInput("error.review_usage")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.domain.errors import NotAllowed
-from bot.domain.rules import Actor
+from bot.domain.rules import Actor, desk_only
 from bot.i18n import _, fmt_datetime, fmt_span
 from bot.notify.fit import fit_list
 from bot.notify.names import SLA_WHAT
@@ -27,13 +26,12 @@ def topic_link(chat_id: int, thread_id: int | None) -> str | None:
 
 
 async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:
-    if not actor.is_desk:
-        raise NotAllowed("error.desk_only")
+    desk_only(actor)
     lines = await sla_board(ctx, actor)
     if not lines:
         await message.answer(_("✅ No order is at risk or overdue."))
         return
-    now = datetime.now(UTC)
+    now = ctx.clock()
     out = []
     for line in lines:
         o = line.order

@@ -77,10 +77,9 @@ async def start(query: CallbackQuery, callback_data: PriceStartCb, ctx: Context,
 
 async def item(message: Message, state: FSMContext, ctx: Context) -> None:
     text = await parsed(message, lambda typed: check_text(typed, MAX_ITEM, one_line=True))
-    if text is None:
+    draft = await FORM.filled(state, "item", text)
+    if draft is None:
         return
-    draft = await FORM.load(state)
-    draft.item = text
     await FORM.enter("amount", state, draft)
     await message.answer(_("How much does it add to the price? Type a number, for example "
                            "{example}.").format(example=fmt_number(

@@ -3,8 +3,6 @@ shared location, or by a button when he cannot share it) [C 3(2)]."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
@@ -23,7 +21,7 @@ from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.states import Visit
 from handlers.client.visit import ask_proposal
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 from handlers.keyboards import cancel_button, share_location
 from handlers.master.shown import show_job
 
@@ -55,7 +53,7 @@ async def ask_visit(query: CallbackQuery, callback_data: FieldStep, ctx: Context
 async def got_visit(message: Message, state: FSMContext, ctx: Context, actor: Actor,
                     renderer: Renderer, user: UserView) -> None:
     try:
-        visit_at = parse_visit(message.text or "", datetime.now(renderer.tz),
+        visit_at = parse_visit(message.text or "", renderer.local_now(),
                                typing_style(user.language_code))
     except DomainError as exc:
         await message.answer(error_text(exc))
@@ -151,10 +149,8 @@ async def checkin_button(query: CallbackQuery, callback_data: FieldStep, ctx: Co
     order, _minutes = await check_in(ctx, actor, callback_data.order_id)
     if await state.get_state() == Visit.checkin.state:
         await state.clear()
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await _checked_in(message_of(query), ctx, renderer, _("✅ Checked in without a location. "
-                                                          "The client has been told."), order)
+    await _checked_in(await close_press(query), ctx, renderer,
+                      _("✅ Checked in without a location. The client has been told."), order)
 
 
 def make_router() -> Router:

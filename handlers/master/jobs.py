@@ -26,7 +26,7 @@ from bot.services.offers import accept_offer, decline_offer
 from bot.services.orders import get_order
 from bot.services.reviews import rate_client
 from fsm.states import Code
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 from handlers.master.shown import show_job
 
 
@@ -105,8 +105,7 @@ async def rate_the_client(query: CallbackQuery, callback_data: Stars, ctx: Conte
                           actor: Actor) -> None:
     """[H] the master's one tap on the client."""
     await rate_client(ctx, actor, callback_data.order_id, callback_data.stars)
-    await query.answer(_("Thank you: your rating is saved."))
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query, _("Thank you: your rating is saved."))
 
 
 def make_router() -> Router:

@@ -37,7 +37,14 @@ from bot.texts import error_text
 from fsm.draft import MasterDraft
 from fsm.forms import parsed
 from fsm.states import MasterSignup
-from handlers.inputs import answer_once, message_of, refuse_typed_phone, take_own_phone
+from handlers.inputs import (
+    answer_once,
+    chosen,
+    close_press,
+    message_of,
+    refuse_typed_phone,
+    take_own_phone,
+)
 from handlers.keyboards import cancel_button
 from handlers.master import signup_picks
 from handlers.master.signup_steps import (
@@ -92,29 +99,21 @@ async def become_master(message: Message, state: FSMContext, master: MasterView 
 
 async def got_name(message: Message, state: FSMContext, ctx: Context,
                    renderer: Renderer) -> None:
-    name = await parsed(message, check_name)
-    if name is None:
-        return
-    draft = await FORM.load(state)
-    draft.name = name
-    await step(message, state, draft, SignupEnv(ctx, renderer))
+    draft = await FORM.filled(state, "name", await parsed(message, check_name))
+    if draft is not None:
+        await step(message, state, draft, SignupEnv(ctx, renderer))
 
 
 async def got_phone(message: Message, state: FSMContext, ctx: Context,
                     renderer: Renderer) -> None:
-    phone = await take_own_phone(message)
-    if phone is None:
-        return
-    draft = await FORM.load(state)
-    draft.phone = phone
-    await step(message, state, draft, SignupEnv(ctx, renderer))
+    draft = await FORM.filled(state, "phone", await take_own_phone(message))
+    if draft is not None:
+        await step(message, state, draft, SignupEnv(ctx, renderer))
 
 
 async def got_legal_form(query: CallbackQuery, callback_data: SignupCb, state: FSMContext,
                          ctx: Context, renderer: Renderer) -> None:
-    await query.answer()
-    message = message_of(query)
-    await message.edit_reply_markup(reply_markup=None)
+    message = await close_press(query)
     if callback_data.index == len(LEGAL_FORMS):
         await state.clear()
         await message.answer(_("Sorry: only the self-employed and sole traders can register "
@@ -131,12 +130,10 @@ async def got_legal_form(query: CallbackQuery, callback_data: SignupCb, state: F
 
 async def got_tax_id(message: Message, state: FSMContext, ctx: Context,
                      renderer: Renderer) -> None:
-    tax_id = await parsed(message, lambda text: check_tax_id(text, tax_id_rule_of(ctx)))
-    if tax_id is None:
-        return
-    draft = await FORM.load(state)
-    draft.tax_id = tax_id
-    await step(message, state, draft, SignupEnv(ctx, renderer))
+    typed = await parsed(message, lambda text: check_tax_id(text, tax_id_rule_of(ctx)))
+    draft = await FORM.filled(state, "tax_id", typed)
+    if draft is not None:
+        await step(message, state, draft, SignupEnv(ctx, renderer))
 
 
 def file_of(message: Message) -> str | None:
@@ -189,16 +186,11 @@ async def documents_other(message: Message) -> None:
 
 async def edit_field(query: CallbackQuery, callback_data: SignupCb, state: FSMContext,
                      ctx: Context, renderer: Renderer) -> None:
-    if not 0 <= callback_data.index < len(FIELDS):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
-    field = FIELDS[callback_data.index]
+    field = chosen(FIELDS, callback_data.index)
     draft = await FORM.load(state)
     if field == "documents":
         draft.documents, draft.documents_done = [], False  # send the set again
-    await query.answer()
-    message = message_of(query)
-    await message.edit_reply_markup(reply_markup=None)
+    message = await close_press(query)
     await FORM.ask(field, message, state, draft, SignupEnv(ctx, renderer))
 
 

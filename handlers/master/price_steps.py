@@ -25,7 +25,7 @@ from bot.texts import error_text
 from fsm.forms import Form
 from fsm.states import Report
 from handlers.amounts import amount_help, picked_amount, typed_amount
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 from handlers.keyboards import cancel_button
 from handlers.master.shown import show_job
 
@@ -108,8 +108,7 @@ class AmountStep(Generic[P]):
 
     async def change(self, query: CallbackQuery, state: FSMContext, ctx: Context,
                      renderer: Renderer) -> None:
-        await query.answer()
-        await message_of(query).edit_reply_markup(reply_markup=None)
+        await close_press(query)
         await self.form.ask("amount", message_of(query), state, await self.form.load(state),
                             PriceEnv(ctx, renderer))
 

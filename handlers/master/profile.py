@@ -28,7 +28,7 @@ from bot.services.users import ServiceItem, catalogue
 from fsm.draft import AnswerDraft, PicksDraft
 from fsm.forms import Form, Step
 from fsm.states import MasterAnswer, Profile
-from handlers.inputs import message_of
+from handlers.inputs import chosen, close_press, message_of
 from handlers.keyboards import cancel_button, with_cancel
 from handlers.master.onboarding import file_of
 from handlers.master.signup_picks import toggle
@@ -126,10 +126,7 @@ async def toggled(query: CallbackQuery, callback_data: ProfileFormCb, state: FSM
     draft = await PICKS.load(state)
     message = message_of(query)
     if callback_data.action in (A.SERVICE, A.DISTRICT):
-        if not 0 <= callback_data.index < len(codes):
-            await query.answer(_("This button is outdated."), show_alert=True)
-            return
-        draft.picked = toggle(draft.picked, codes[callback_data.index])
+        draft.picked = toggle(draft.picked, chosen(codes, callback_data.index))
         await PICKS.save(state, draft)
         await query.answer()
         await message.edit_reply_markup(
@@ -148,8 +145,7 @@ async def _save_picks(query: CallbackQuery, state: FSMContext, ctx: Context,
     m = await (update_profile(ctx, query.from_user.id, services=picked) if is_services
                else update_profile(ctx, query.from_user.id, districts=picked))
     await state.clear()
-    await query.answer(_("Saved."))
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query, _("Saved."))
     await show_profile(message_of(query), m, ctx, renderer)
 
 

@@ -21,7 +21,7 @@ from bot.services.pricing import send_quote
 from fsm.draft import QuoteDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Quote
-from handlers.inputs import message_of
+from handlers.inputs import close_press, message_of
 from handlers.keyboards import with_cancel
 from handlers.master.price_steps import (
     AmountStep,
@@ -74,9 +74,7 @@ async def note(message: Message, state: FSMContext, ctx: Context, actor: Actor,
 
 async def skip(query: CallbackQuery, state: FSMContext, ctx: Context, actor: Actor,
                renderer: Renderer) -> None:
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await _send(message_of(query), state, ctx, actor, renderer, None)
+    await _send(await close_press(query), state, ctx, actor, renderer, None)
 
 
 async def _send(message: Message, state: FSMContext, ctx: Context, actor: Actor,

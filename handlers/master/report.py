@@ -40,7 +40,7 @@ from fsm.draft import ReportDraft
 from fsm.forms import Form, Step, parsed
 from fsm.states import Code, Report
 from handlers.amounts import amount_help, register_amount
-from handlers.inputs import message_of, take_photo
+from handlers.inputs import close_press, message_of, take_photo
 from handlers.keyboards import cancel_button
 
 
@@ -108,8 +108,7 @@ async def report_photos_done(query: CallbackQuery, state: FSMContext) -> None:
     if not draft.photos:
         await query.answer(_("Send at least one photo of the finished work."), show_alert=True)
         return
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query)
     await FORM.ask("price", message_of(query), state, draft, None)
 
 
@@ -131,8 +130,7 @@ async def _report_price(message: Message, state: FSMContext, ctx: Context, actor
 
 
 async def report_change_price(query: CallbackQuery, state: FSMContext, ctx: Context) -> None:
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
+    await close_press(query)
     await state.set_state(Report.price)
     await message_of(query).answer(amount_help(ctx))
 
@@ -214,9 +212,7 @@ async def report_notes(message: Message, state: FSMContext, ctx: Context, actor:
 
 async def report_skip_notes(query: CallbackQuery, state: FSMContext, ctx: Context,
                             actor: Actor, renderer: Renderer) -> None:
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await _file_report(message_of(query), state, ctx, actor, renderer, None)
+    await _file_report(await close_press(query), state, ctx, actor, renderer, None)
 
 
 async def _file_report(message: Message, state: FSMContext, ctx: Context, actor: Actor,

@@ -14,7 +14,7 @@ from bot.notify.render import Renderer
 from bot.services.base import Context
 from bot.services.users import catalogue
 from fsm.states import MasterSignup
-from handlers.inputs import message_of
+from handlers.inputs import chosen, close_press, message_of
 from handlers.keyboards import cancel_button
 from handlers.master.signup_steps import FORM, SignupEnv, services_kb, step
 
@@ -25,12 +25,9 @@ def toggle(picked: list[str], code: str) -> list[str]:
 
 async def toggle_service(query: CallbackQuery, callback_data: SignupCb, state: FSMContext,
                          ctx: Context) -> None:
-    items = await catalogue(ctx)
-    if not 0 <= callback_data.index < len(items):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
+    item = chosen(await catalogue(ctx), callback_data.index)
     draft = await FORM.load(state)
-    draft.services = toggle(draft.services, items[callback_data.index].code)
+    draft.services = toggle(draft.services, item.code)
     await FORM.save(state, draft)
     await query.answer()
     await message_of(query).edit_reply_markup(
@@ -46,9 +43,7 @@ async def finish(query: CallbackQuery, state: FSMContext, env: SignupEnv, field:
         await query.answer(empty, show_alert=True)
         return
     setattr(draft, f"{field}_done", True)
-    await query.answer()
-    await message_of(query).edit_reply_markup(reply_markup=None)
-    await step(message_of(query), state, draft, env)
+    await step(await close_press(query), state, draft, env)
 
 
 async def services_done(query: CallbackQuery, state: FSMContext, ctx: Context,
@@ -59,11 +54,9 @@ async def services_done(query: CallbackQuery, state: FSMContext, ctx: Context,
 
 async def toggle_district(query: CallbackQuery, callback_data: SignupCb, state: FSMContext,
                           renderer: Renderer) -> None:
-    if not 0 <= callback_data.index < len(renderer.districts):
-        await query.answer(_("This button is outdated."), show_alert=True)
-        return
+    district = chosen(renderer.districts, callback_data.index)
     draft = await FORM.load(state)
-    draft.districts = toggle(draft.districts, renderer.districts[callback_data.index])
+    draft.districts = toggle(draft.districts, district)
     await FORM.save(state, draft)
     await query.answer()
     await message_of(query).edit_reply_markup(

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.fake_telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:AAFakeTokenForMasterdeskTests_0123456"

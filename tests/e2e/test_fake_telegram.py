@@ -32,7 +32,7 @@ from aiogram.types import (
 )
 from aiohttp import web
 
-from tests.support.fake_telegram import FakeTelegram, parse_html, utf16_len
+from bot.sandbox.telegram import FakeTelegram, parse_html, utf16_len
 
 pytestmark = pytest.mark.asyncio
 

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from bench import flow_clients
 from bench.flow_clients import NEW_ORDER, Recorder, add_users, converse
+from bot.sandbox.telegram import FakeTelegram
 from db.engine import make_engine
 from db.models import AuditEntry, Deadline, Order, OutboxMessage
-from tests.support.fake_telegram import FakeTelegram
 from tests.support.replicas import DESK, MANAGER, TOKEN, Cluster, Replica, nginx_binary
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")

@@ -523,3 +523,30 @@ async def test_the_client_accepts_the_work_with_a_tap(h: Harness) -> None:
     await c.click_data(code_msg, code_msg.data("Accept the work") if code_msg.markup
                        else f"v2c:accw:{order_id}")
     assert (await order_row(h, order_id)).status == "completed"
+
+
+async def test_overdue_spans_follow_the_services_clock_not_the_wall_clock(h: Harness) -> None:
+    """Issue 14: the sandbox moves time by replacing Context.clock; the overdue note and the
+    /sla board measure lateness by that clock, as the deadline rows are."""
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import select
+
+    from db.models import Deadline
+
+    c = h.person(117, "Pola")
+    order_id = await place_order(h, c)
+    thread, _card = card_of(h, order_id)
+    async with h.app.ctx.tx() as s:
+        due = await s.scalar(select(Deadline.due_at).where(Deadline.order_id == order_id,
+                                                           Deadline.kind == "triage"))
+    assert due is not None
+    ahead = due.replace(tzinfo=due.tzinfo or UTC) + timedelta(hours=2, minutes=5)
+    h.app.ctx.clock = lambda: ahead  # two hours past the triage deadline, by the services
+    assert await h.app.clock.run() >= 1
+    await h.flush()
+    note = h.session.to(DESK, thread)[-1].text
+    assert note.startswith("🔴 Overdue: the order is waiting for a master.")
+    assert "late by 2 hours" in note
+    await h.manager(MANAGER).send("/sla")
+    assert "the order is waiting for a master, overdue by 2 hours" in h.session.last(DESK).text

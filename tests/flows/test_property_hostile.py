@@ -5,7 +5,7 @@ After every generated burst of updates:
 - no handler raised (the error middleware logs "update … failed" for anything unexpected);
 - every Bot API call would be accepted by Telegram: HTML that parses, texts within 4,096 and
   captions within 1,024 UTF-16 units, callback data within 64 bytes, no empty button, topic
-  titles within 128 characters (the strict checks of tests/support/fake_telegram.py), each press
+  titles within 128 characters (the strict checks of bot/sandbox/telegram/), each press
   answered once;
 - nothing that belongs to someone else changed: every row of every table except the stranger's
   own user row, his conversation state and messages to him is as it was.
@@ -50,8 +50,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 import bot.buttons
-from db.models import Base
-from tests.support.fake_telegram import (
+from bot.sandbox.telegram import (
     ApiError,
     EntityParseError,
     check_markup_on_server,
@@ -59,6 +58,7 @@ from tests.support.fake_telegram import (
     parse_reply_markup,
     utf16_len,
 )
+from db.models import Base
 from tests.support.flowkit import BOT_USER, DESK, Harness, RecordingSession, harness
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -238,6 +238,8 @@ def _typed() -> list[tuple[str, str, int]]:
     """(prefix, action, how many ids follow) of every typed button in bot/buttons."""
     found = set()
     for info in pkgutil.iter_modules(bot.buttons.__path__):
+        if info.name == "base":
+            continue  # the generic bases (Press, OrderPress, …), no feature's buttons
         module = importlib.import_module(f"bot.buttons.{info.name}")
         for cls in vars(module).values():
             if (isinstance(cls, type) and issubclass(cls, CallbackData)

@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Order, User
+from db.models import Order, OutboxMessage, User
 from tests.flows.test_flows import MANAGER, card_of, place_order
 from tests.support.flowkit import Harness, harness
 
@@ -69,6 +69,9 @@ async def test_a_desk_press_is_one_session_and_its_delivery_one_more(db_url: str
         with watching() as delivery:
             await h.app.sender.run_once()
         assert len(delivery.sessions) == 1
+        async with h.app.ctx.tx() as s:  # everything it sent is settled
+            assert await s.scalar(select(func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.status == "pending")) == 0
         assert "was rejected" in c.last().text  # the client's notice went out in that pass
         assert "Status: <b>Rejected</b>" in card.text  # type: ignore[attr-defined]
 

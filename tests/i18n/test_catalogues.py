@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from bot import catalogues
 from bot.config import LOCALES
 from bot.i18n import make_i18n
-from tests.support.fake_telegram import EntityParseError, parse_html
+from bot.sandbox.telegram import EntityParseError, parse_html
 
 ROOT = Path(__file__).resolve().parents[2]
 # Reviewed: texts that are the same in another language (numbers, a brand, a time range).

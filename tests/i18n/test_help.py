@@ -14,8 +14,8 @@ from aiogram.fsm.storage.base import StorageKey
 from bot.commands import set_commands
 from bot.config import LOCALES, Settings
 from bot.i18n import make_i18n
+from bot.sandbox.telegram import FakeTelegram
 from tests.flows.test_flows import MANAGER, approved_master
-from tests.support.fake_telegram import FakeTelegram
 from tests.support.flowkit import DESK, Harness, harness
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from bot.notify.fit import clip_html, fit, tg_len
 from bot.notify.render import q
+from bot.sandbox.telegram import parse_html, utf16_len
 from db.models import Master, OutboxMessage
 from tests.flows.test_flows import MANAGER, approved_master, card_of, order_row, place_order
-from tests.support.fake_telegram import parse_html, utf16_len
 from tests.support.flowkit import DESK, Harness, harness, telegram_length
 
 try:

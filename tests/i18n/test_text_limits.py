@@ -1,5 +1,5 @@
 """Every message kind, in every language, at its longest, fits Telegram's limits as Telegram
-measures them (UTF-16 units of the text after HTML parsing: tests/support/fake_telegram.py),
+measures them (UTF-16 units of the text after HTML parsing: bot/sandbox/telegram/),
 with only the users' words shortened: 4096 for a message, 1024 for a caption, 128 for a topic
 title, 64 bytes of callback data."""
 
@@ -25,7 +25,7 @@ from bot.notify.client_view import client_view
 from bot.notify.fit import fit, fits_fixed, tg_len
 from bot.notify.messages import COMPOSERS, DESK_NOTES, Target, compose
 from bot.notify.render import Renderer
-from tests.support.fake_telegram import parse_html, utf16_len
+from bot.sandbox.telegram import parse_html, utf16_len
 
 # Worst cases: astral emoji count 2 UTF-16 units, "&<>" grow 4-5 times when escaped.
 NAME = ("Ж😀&<>" * 30)[:128]

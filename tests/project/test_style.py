@@ -20,6 +20,11 @@ FUNCTION_LINES = 50
 # `python -m bot` names a wrong setting before aiogram and SQLAlchemy are imported
 # (tests/e2e/test_startup.py): its hand-over to bot.run is the one import inside a function.
 INNER_IMPORTS_ALLOWED = {"bot/__main__.py"}
+# The fake Bot API (bot/sandbox/telegram/, used by the e2e tests and the sandbox) is split into
+# modules under the limit like the rest, but its HTML parser is a line-by-line port of TDLib's
+# parse_html, kept in TDLib's shape so the two can be compared: its two long functions may stay.
+LONG_FUNCTIONS_ALLOWED = {"bot/sandbox/telegram/html.py:parse_html",
+                          "bot/sandbox/telegram/html.py:_parse_start_tag"}
 
 
 def _tool(name: str) -> str | None:
@@ -120,7 +125,8 @@ def test_the_code_keeps_its_shape() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 assert node.end_lineno is not None
-                if node.end_lineno - node.lineno + 1 > FUNCTION_LINES:
+                if (node.end_lineno - node.lineno + 1 > FUNCTION_LINES
+                        and f"{rel}:{node.name}" not in LONG_FUNCTIONS_ALLOWED):
                     long_functions.append(f"{rel}:{node.lineno} {node.name}")
                 if rel not in INNER_IMPORTS_ALLOWED and any(
                         isinstance(n, ast.Import | ast.ImportFrom) for n in ast.walk(node)):

@@ -50,8 +50,8 @@ from sqlalchemy import select
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.notify.limiter import Limiter
+from bot.sandbox.telegram import EntityParseError, parse_html, utf16_len
 from db.models import OutboxMessage
-from tests.support.fake_telegram import EntityParseError, parse_html, utf16_len
 
 MEDIA = ("photo", "document", "media_photo", "media_document")  # Sent.method of files
 TOKEN = "42:" + "A" * 35
@@ -99,7 +99,7 @@ def visible_length(html_text: str) -> int:
 
 def telegram_length(source: str, html: bool = True) -> int:
     """The length Telegram checks against its limits: UTF-16 code units of the visible text
-    (tests/support/fake_telegram.py ports Telegram's own HTML parser)."""
+    (bot/sandbox/telegram/ ports Telegram's own HTML parser)."""
     return utf16_len(parse_html(source, strict_ampersand=False)[0] if html else source)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.support.fake_telegram import FakeTelegram
+from bot.sandbox.telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:AAFakeTokenForMasterdeskTests_0123456"

@@ -50,6 +50,16 @@ def composes(event: type[E]) -> Callable[[Composer[E]], Composer[E]]:
     return register
 
 
+def about_order(event: type[Event], text: Callable[[], str]) -> None:
+    """Register the composer of a message that says `text` (read in the reader's language)
+    about the order and names nothing but its number."""
+
+    def compose(e: Event, t: Target, r: Renderer) -> Draft:
+        return Draft(text().format(number=order_of(t).id))
+
+    composes(event)(compose)
+
+
 def draft(event: Event, t: Target, r: Renderer) -> Draft:
     fn = COMPOSERS.get(type(event))
     if fn is None:

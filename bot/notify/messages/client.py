@@ -10,7 +10,7 @@ from bot.notify import prices
 from bot.notify.client_view import client_keyboard
 from bot.notify.keyboards import accept_work_keyboard, stars_keyboard, stop_keyboard
 from bot.notify.markup import q
-from bot.notify.messages.base import Draft, Target, composes, order_of
+from bot.notify.messages.base import Draft, Target, about_order, composes, order_of
 from bot.notify.messages.shared import when
 from bot.notify.names import CANCEL_REASON_NAMES, REJECT_REASON_NAMES
 from bot.notify.render import Renderer
@@ -61,16 +61,9 @@ def _arrived(e: ev.ClientArrived, t: Target, r: Renderer) -> Draft:
                  .format(name=q(o.master_name or ""), number=o.id), stop_keyboard(o.id))
 
 
-@composes(ev.ClientResumed)
-def _resumed(e: ev.ClientResumed, t: Target, r: Renderer) -> Draft:
-    return Draft(_("▶️ The desk has resumed the work on order #{number}.").format(
-        number=order_of(t).id))
-
-
-@composes(ev.ClientRematch)
-def _rematch(e: ev.ClientRematch, t: Target, r: Renderer) -> Draft:
-    return Draft(_("The master can no longer do order #{number}. We are finding you another "
-                   "master and will write here.").format(number=order_of(t).id))
+about_order(ev.ClientResumed, lambda: _("▶️ The desk has resumed the work on order #{number}."))
+about_order(ev.ClientRematch, lambda: _("The master can no longer do order #{number}. We are "
+                                        "finding you another master and will write here."))
 
 
 @composes(ev.ClientCode)

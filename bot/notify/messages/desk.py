@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import bot.events as ev
 from bot.domain.reviews import stars_line
@@ -106,7 +106,7 @@ def _sla(e: ev.DeskSla, t: Target, r: Renderer) -> Draft:
     what = _(SLA_WHAT[kind])
     if kind == "callback_reminder":
         return Draft(_("🟡 At risk: {what}. Due {time}.").format(what=what, time=when(e, r)))
-    overdue = datetime.now(UTC) - needed(e.due, "due")
+    overdue = r.now() - needed(e.due, "due")
     return Draft(_("🔴 Overdue: {what}. It was due {time}; late by {span}.").format(
         what=what, time=when(e, r, deadline=False), span=fmt_span(max(overdue, timedelta(0))))
         + offline(e))

@@ -8,7 +8,15 @@ from bot.i18n import _, fmt_datetime
 from bot.notify import edits, prices
 from bot.notify.keyboards import answer_question_keyboard, client_stars_keyboard
 from bot.notify.markup import q
-from bot.notify.messages.base import Draft, Target, composes, for_master, needed, order_of
+from bot.notify.messages.base import (
+    Draft,
+    Target,
+    about_order,
+    composes,
+    for_master,
+    needed,
+    order_of,
+)
 from bot.notify.messages.client import price_item
 from bot.notify.messages.shared import when
 from bot.notify.names import MASTER_REJECT_REASON_NAMES
@@ -28,16 +36,10 @@ def _offer_closed(e: ev.OfferClosed, t: Target, r: Renderer) -> Draft:
     return Draft(r.offer_closed(order_of(t).id, str(e.reason)))
 
 
-@composes(ev.OfferWithdrawn)
-def _offer_withdrawn(e: ev.OfferWithdrawn, t: Target, r: Renderer) -> Draft:
-    return Draft(_("The offer for order #{number} was withdrawn by the desk.").format(
-        number=order_of(t).id))
-
-
-@composes(ev.MasterOrderCancelled)
-def _order_cancelled(e: ev.MasterOrderCancelled, t: Target, r: Renderer) -> Draft:
-    return Draft(_("Order #{number} was cancelled. Please do not go to the client.").format(
-        number=order_of(t).id))
+about_order(ev.OfferWithdrawn,
+            lambda: _("The offer for order #{number} was withdrawn by the desk."))
+about_order(ev.MasterOrderCancelled,
+            lambda: _("Order #{number} was cancelled. Please do not go to the client."))
 
 
 @composes(ev.MasterCodeReissued)
@@ -99,10 +101,8 @@ def _accepted(e: ev.MasterAccepted, t: Target, r: Renderer) -> Draft:
                  client_stars_keyboard(o.id))
 
 
-@composes(ev.MasterStopped)
-def _stopped(e: ev.MasterStopped, t: Target, r: Renderer) -> Draft:
-    return Draft(_("⛔ The client has stopped the job on order #{number}. Stop work now and "
-                   "wait for the desk.").format(number=order_of(t).id))
+about_order(ev.MasterStopped, lambda: _("⛔ The client has stopped the job on order #{number}. "
+                                        "Stop work now and wait for the desk."))
 
 
 def _with_job(head: str, t: Target, r: Renderer) -> Draft:
