@@ -6,7 +6,7 @@ Each measurement starts N replicas of the real `python -m bot` in webhook mode o
 PostgreSQL database of its own (`<database>_bench_<pid>`, created next to the URL's database
 and dropped at the end) and one Redis (the database number in the URL is flushed: give it one
 of its own), behind nginx (tests/support/replicas.py); the fake Bot API of
-tests/support/fake_telegram.py, Telegram's flood limits off, delivers every update through
+bot/sandbox/telegram, Telegram's flood limits off, delivers every update through
 nginx. The clients (bench/flow_clients.py) go through the whole New order
 conversation at once, 12 updates an order, each sending its next update as soon as the answer it
 needs is in. It prints updates/s per replica count, the replicas' CPU ms per update (user +
