@@ -38,18 +38,29 @@ def answered(update: Update) -> bool:
 
 class AnswerOnce(BaseRequestMiddleware):
     """A second answer to the same callback query (a handler answered, then its redraw was
-    "not modified" and the error path answered again) is dropped before it reaches Telegram."""
+    "not modified" and the error path answered again) is dropped before it reaches Telegram.
+    An answer Telegram no longer takes (the press is older than its ~15 s, e.g. it waited
+    behind a replica that died) is let go: the press is still handled, only its spinner and
+    toast are lost, so the person is not told "something went wrong" about work that was done."""
 
     async def __call__(self, make_request: NextRequestMiddlewareType[Any], bot: Bot,
                        method: TelegramMethod[Any]) -> Response[Any]:
-        if isinstance(method, AnswerCallbackQuery):
-            seen = ANSWERED.get()
-            if seen is not None:
-                if method.callback_query_id in seen:
-                    logger.debug("callback %s already answered", method.callback_query_id)
-                    return Response[bool](ok=True, result=True)
-                seen.add(method.callback_query_id)
-        return await make_request(bot, method)
+        if not isinstance(method, AnswerCallbackQuery):
+            return await make_request(bot, method)
+        seen = ANSWERED.get()
+        if seen is not None:
+            if method.callback_query_id in seen:
+                logger.debug("callback %s already answered", method.callback_query_id)
+                return Response[bool](ok=True, result=True)
+            seen.add(method.callback_query_id)
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as exc:
+            if "query is too old" not in exc.message and "query ID is invalid" not in exc.message:
+                raise
+            logger.info("callback %s answered too late: %s", method.callback_query_id,
+                        exc.message)
+            return Response[bool](ok=True, result=True)
 
 
 async def tell(update: Update, text: str) -> None:

@@ -895,3 +895,20 @@ async def test_notes_that_rode_a_failed_send_go_out_later_once(rig: Rig) -> None
     for words in ("declined the offer", "has called the client", "filed the completion"):
         assert texts.count(words) == 1
     assert {r.status for r in await rig.rows()} == {"sent"}
+
+
+async def test_a_press_answered_too_late_is_still_handled_without_an_error(rig: Rig) -> None:
+    """A press that waited past Telegram's ~15 s (behind a replica that died): the answer is
+    refused as too old, the press is still carried out and nobody is told it failed."""
+    order_id = await client_with_order(rig)
+    thread, card = card_of(rig.h, order_id)
+    mgr = rig.h.manager(MANAGER, thread_id=thread)
+    await mgr.click(card, "Reject")
+    rig.session.fail(lambda m: type(m).__name__ == "AnswerCallbackQuery",
+                     bad_request("Bad Request: query is too old and response timeout expired "
+                                 "or query ID is invalid"), times=None)
+    await mgr.click(card, "No masters available")
+    async with rig.app.ctx.tx() as s:
+        assert (await s.get(Order, order_id)).status == "rejected"  # type: ignore[union-attr]
+    assert not any("went wrong" in m.text for m in rig.session.to(DESK))
+    assert "was rejected" in rig.session.to(CLIENT)[-1].text
