@@ -44,6 +44,7 @@ from aiogram.types import Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.scope import release, session_scope
+from fsm.buffer import UPDATE_ID
 
 Key = tuple[int, str]  # (chat, media_group_id)
 QUIET_SECONDS = 0.8  # Telegram sends an album's parts within a fraction of a second
@@ -147,9 +148,11 @@ class AlbumDispatcher(Dispatcher):
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
         key = self.albums.arrived(update)
+        token = UPDATE_ID.set(update.update_id)
         try:
             async with session_scope(self.sessions):
                 return await super().feed_update(bot, update, **kwargs)
         finally:
+            UPDATE_ID.reset(token)
             if key is not None:
                 self.albums.finished(key)

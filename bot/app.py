@@ -21,7 +21,7 @@ from bot.domain.limits import Pace
 from bot.i18n import PoI18n, make_i18n
 from bot.isolation import RenewedRedisIsolation
 from bot.metrics import CountRetryAfter, Metrics, UpdateMeter
-from bot.middlewares import ActorMiddleware, LocaleMiddleware
+from bot.middlewares import ActorMiddleware, LocaleMiddleware, SkipRedelivered
 from bot.notify.fitting import FitToLimits
 from bot.notify.limiter import Limiter
 from bot.notify.render import Renderer
@@ -132,6 +132,7 @@ def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: 
                          albums=AlbumCollector(), sessions=ctx.sessions)
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
     dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
+    dp.update.outer_middleware(SkipRedelivered())  # stored already: not applied twice
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,
                                                settings.desk_language))
     dp.update.outer_middleware(LocaleMiddleware(i18n))

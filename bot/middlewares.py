@@ -9,6 +9,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Chat, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 
@@ -19,6 +20,7 @@ from bot.notify.throttle import ANSWERING
 from bot.services.base import Context
 from bot.services.users import touch_user
 from db.scope import release
+from fsm.buffer import redelivered
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 logger = logging.getLogger(__name__)
@@ -99,3 +101,18 @@ class ActorMiddleware(BaseMiddleware):
 class LocaleMiddleware(I18nMiddleware):
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         return str(data.get("locale") or self.i18n.default_locale)
+
+
+class SkipRedelivered(BaseMiddleware):
+    """An update Telegram delivers again after this desk stored what it did (the process died
+    before answering the webhook) is not applied twice: a description added twice, a step
+    answered as "I did not understand" (fsm/buffer.py, HANDLED)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject,
+                       data: dict[str, Any]) -> Any:
+        state: FSMContext | None = data.get("state")
+        if isinstance(event, Update) and state is not None and redelivered(
+                await state.get_data(), event.update_id):
+            logger.info("update %s was handled before it was delivered again", event.update_id)
+            return None
+        return await handler(event, data)

@@ -58,6 +58,18 @@ class _Record:
 
 _current: ContextVar[_Record | None] = ContextVar("fsm_record", default=None)
 
+# The update being handled (set around each update by the dispatcher). Its id is written with
+# the conversation it changed, in the same write: when Telegram delivers that update again
+# (the process died after storing the step but before saying it had the update), it is known
+# as handled and not applied twice (SkipRedelivered, bot/middlewares.py).
+HANDLED = "_update_id"
+UPDATE_ID: ContextVar[int | None] = ContextVar("update_id", default=None)
+
+
+def redelivered(data: Mapping[str, Any], update_id: int) -> bool:
+    """This conversation already holds what this update did."""
+    return data.get(HANDLED) == update_id
+
 
 class BufferedStorage(BaseStorage):
     def __init__(self, inner: BaseStorage) -> None:
@@ -93,6 +105,10 @@ class BufferedStorage(BaseStorage):
     async def _flush(self, record: _Record) -> None:
         if record.changed:
             changed, record.changed = record.changed, {}
+            update_id = UPDATE_ID.get()
+            cleared = changed.get("state", "") is None and changed.get("data") == {}
+            if update_id is not None and record.loaded and not cleared:
+                record.data = changed["data"] = {**record.data, HANDLED: update_id}
             await self._write(record.key, changed)
 
     async def flush(self) -> None:

@@ -21,6 +21,7 @@ from bot.domain.views import MasterView
 from bot.i18n import _, ngettext
 from bot.services.base import Context
 from bot.services.privacy import ERASED_STATUS, erase_my_data, export_my_data, my_open_orders
+from fsm.buffer import HANDLED
 
 
 def notice(settings: Settings, master: MasterView | None) -> str:
@@ -65,7 +66,8 @@ async def privacy_cmd(message: Message, settings: Settings, master: MasterView |
 
 async def download(query: CallbackQuery, ctx: Context, state: FSMContext) -> None:
     await query.answer()
-    conversation = {"state": await state.get_state(), "data": await state.get_data()}
+    data = {k: v for k, v in (await state.get_data()).items() if k != HANDLED}
+    conversation = {"state": await state.get_state(), "data": data}
     data = await export_my_data(ctx, query.from_user.id,
                                 conversation if conversation["state"] else None)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")

@@ -125,3 +125,32 @@ async def test_a_prompt_is_sent_only_once_its_step_is_stored(db_url: str) -> Non
         assert prompts["Where"] == "NewOrder:address"
         assert prompts["When"] == "NewOrder:time"
         assert prompts["Share"] == "NewOrder:phone"
+
+
+async def test_an_update_delivered_again_after_its_step_was_stored_is_not_applied_twice(
+        db_url: str) -> None:
+    """Behind a webhook, a process that dies after storing a step but before answering 200
+    gets the same update again (on another replica): the step is not applied twice."""
+    from aiogram.types import Update
+
+    from fsm.draft import OrderDraft
+
+    async with harness(db_url) as h:
+        c = h.person(101, "Bora")
+        await c.send("/new")
+        await c.click(c.last(), "Plumbing")
+        again = Update(update_id=next(h.ids), message=c._message(text="The tap drips"))
+        await h.feed(again)
+        answers = len(h.session.to(101))
+        await h.feed(again)  # delivered again: already stored
+        assert len(h.session.to(101)) == answers  # no second answer, no "did not understand"
+        storage = h.app.dispatcher.fsm.storage
+        assert isinstance(storage, BufferedStorage)
+        inner = storage.inner
+        assert isinstance(inner, SQLStorage)
+        _state, data = await inner.get_record(StorageKey(bot_id=h.bot.id, chat_id=101,
+                                                         user_id=101))
+        draft = OrderDraft.model_validate(data["draft"])
+        assert draft.description == "The tap drips"  # once, not "The tap drips\nThe tap drips"
+        await c.send("The water is hot")  # the next update goes on as usual
+        assert "Added" in c.last().text
