@@ -171,10 +171,10 @@ async def test_three_replicas_behind_nginx_lose_and_double_nothing_when_one_is_k
     await orders_through_a_kill(tmp_path, postgres_url, kill_between_updates)
 
 
-@pytest.mark.xfail(reason="known gap (issue 16): an update killed after its conversation was "
-                   "stored is delivered again and applied twice (a description added twice) "
-                   "or finds its step passed and sends no prompt; needs the update id stored "
-                   "with the conversation and the step's prompt sent again", strict=False)
+@pytest.mark.xfail(reason="known gap (issue 16): an update delivered again after its step was "
+                   "stored is no longer applied twice (SkipRedelivered), but a prompt the dead "
+                   "replica had not sent yet is not sent again: the step's prompt must be "
+                   "re-sent on a redelivery", strict=False)
 async def test_a_replica_killed_with_updates_in_hand_loses_and_doubles_nothing(
         tmp_path: Path, postgres_url: str) -> None:
     await orders_through_a_kill(tmp_path, postgres_url, kill_with_updates_in_hand)
