@@ -60,6 +60,10 @@ class SandboxClock:
         self.offset += timedelta(hours=hours)
         return self.now()
 
+    def set(self, moment: datetime) -> None:
+        """Move to `moment` (never back)."""
+        self.offset += max(moment - self.now(), timedelta())
+
 
 class World:
     def __init__(self, fake: FakeTelegram) -> None:

@@ -37,3 +37,19 @@ def test_a_person_added_on_the_page_gets_the_bot_in_his_language(tmp_path: Path)
         post(url, "send", {"user": added["id"], "text": "/start"})
         answer = wait_until(lambda: state(url)["chats"][str(added["id"])][1:])
         assert "Nowe zlecenie" in str(answer[0]["markup"]), answer[0]
+
+
+def test_fast_forward_fires_each_deadline_at_its_own_time(tmp_path: Path) -> None:
+    """--demo has a job accepted and not yet called about: a day ahead, the call reminder
+    and then the overdue call reach the master in that order, and the desk's overdue note is
+    not "noticed late" as if the bot had been offline."""
+    with running_sandbox(tmp_path, "--fresh", "--demo") as url:
+        moved = post(url, "clock", {"hours": 24})
+        assert moved["ok"] and moved["result"]["fired"] >= 2
+
+        def overdue() -> list[str]:
+            return [m["text"] for m in state(url)["desk"]
+                    if "Overdue" in (m["text"] or "")]
+
+        notes = wait_until(overdue)
+        assert notes and not any("noticed" in n for n in notes)
