@@ -83,6 +83,7 @@ async def fast_forward(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, obje
     hours = float(body["hours"])
     if not 0 < hours <= 24 * 7:
         raise ValueError("fast-forward by 0 to 168 hours")
+    offset = sandbox.clock.offset + timedelta(hours=hours)  # exactly `hours` ahead in the end
     target = sandbox.clock.now() + timedelta(hours=hours)
     fired = 0
     if sandbox.app is not None:
@@ -98,11 +99,11 @@ async def fast_forward(sandbox: Sandbox, body: dict[str, Any]) -> dict[str, obje
             fired += n
             if n == 0 and due < sandbox.clock.now():
                 break  # due but not fired (held): nothing more to step through
-        sandbox.clock.set(target)
+        sandbox.clock.offset = max(sandbox.clock.offset, offset)
         fired += await sandbox.app.clock.run()
         sandbox.app.sender.wake()
     else:
-        sandbox.clock.set(target)
+        sandbox.clock.offset = offset
     return {"clock": sandbox.clock.now().isoformat(timespec="minutes"), "fired": fired}
 
 
