@@ -105,13 +105,11 @@ async def kept(query: CallbackQuery, state: FSMContext) -> None:
 
 def make_router() -> Router:
     router = Router(name="client_cancel")
-    router.callback_query.register(pick_reason,
-                                   ClientOrder.filter(F.action == ClientAction.CANCEL_MENU))
-    router.callback_query.register(reason_picked,
-                                   CancelReason.filter(F.action == ClientAction.CANCEL_REASON))
-    router.message.register(other_reason, CancelOrder.other, F.text)
-    router.message.register(other_not_text, CancelOrder.other)
-    router.callback_query.register(confirmed,
-                                   CancelReason.filter(F.action == ClientAction.CANCEL_CONFIRM))
-    router.callback_query.register(kept, ClientOrder.filter(F.action == ClientAction.CANCEL_KEEP))
+    cb, msg = router.callback_query.register, router.message.register
+    cb(pick_reason, ClientOrder.filter(F.action == ClientAction.CANCEL_MENU))
+    cb(reason_picked, CancelReason.filter(F.action == ClientAction.CANCEL_REASON))
+    msg(other_reason, CancelOrder.other, F.text)
+    msg(other_not_text, CancelOrder.other)
+    cb(confirmed, CancelReason.filter(F.action == ClientAction.CANCEL_CONFIRM))
+    cb(kept, ClientOrder.filter(F.action == ClientAction.CANCEL_KEEP))
     return router

@@ -120,11 +120,8 @@ async def save_edit(query: CallbackQuery, ctx: Context, actor: Actor, state: FSM
 
 def make_router() -> Router:
     router = Router(name="edit_order")
-    # the order's view
-    router.callback_query.register(edit_menu,
-                                   ClientOrder.filter(F.action == ClientAction.EDIT))
-    router.callback_query.register(edit_choice,
-                                   EditOrderCb.filter(F.action == EditAction.CHOOSE))
-    router.callback_query.register(save_edit, EditOrder.review,
-                                   EditOrderCb.filter(F.action == EditAction.SAVE))
+    cb = router.callback_query.register
+    cb(edit_menu, ClientOrder.filter(F.action == ClientAction.EDIT))  # the order's view
+    cb(edit_choice, EditOrderCb.filter(F.action == EditAction.CHOOSE))
+    cb(save_edit, EditOrder.review, EditOrderCb.filter(F.action == EditAction.SAVE))
     return router

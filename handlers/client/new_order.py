@@ -21,8 +21,8 @@ from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.rules import MAX_ADDRESS, MAX_DESCRIPTION, parse_date
 from bot.domain.views import MasterView, UserView
 from bot.i18n import _, current_locale, fmt_date_full, ngettext, typing_style
-from bot.notify.render import Renderer, q
-from bot.services.base import Context, Policy
+from bot.notify.render import q
+from bot.services.base import Context
 from bot.services.orders import may_order, submit_order
 from bot.services.users import catalogue
 from bot.texts import error_text
@@ -30,7 +30,7 @@ from fsm.draft import OrderDraft
 from fsm.forms import Refused, parsed
 from fsm.states import NewOrder
 from handlers.client import order_times
-from handlers.client.order_steps import FIELDS, FORM, OrderEnv, next_step
+from handlers.client.order_steps import FIELDS, FORM, OrderEnv, give_env, next_step
 from handlers.inputs import (
     chosen,
     close_press,
@@ -50,31 +50,28 @@ async def _may_order(ctx: Context, user: UserView) -> None:
     await may_order(ctx, user.id)
 
 
-async def start_new(query: CallbackQuery, ctx: Context, state: FSMContext, renderer: Renderer,
-                    policy: Policy, user: UserView) -> None:
-    await _may_order(ctx, user)
+async def start_new(query: CallbackQuery, state: FSMContext, env: OrderEnv,
+                    user: UserView) -> None:
+    await _may_order(env.ctx, user)
     await query.answer()
-    await FORM.ask("service", message_of(query), state, OrderDraft(),
-                   OrderEnv.of(ctx, renderer, policy, user))
+    await FORM.ask("service", message_of(query), state, OrderDraft(), env)
 
 
-async def start_new_cmd(message: Message, ctx: Context, state: FSMContext, renderer: Renderer,
-                        policy: Policy, user: UserView) -> None:
-    await _may_order(ctx, user)
-    await FORM.ask("service", message, state, OrderDraft(),
-                   OrderEnv.of(ctx, renderer, policy, user))
+async def start_new_cmd(message: Message, state: FSMContext, env: OrderEnv,
+                        user: UserView) -> None:
+    await _may_order(env.ctx, user)
+    await FORM.ask("service", message, state, OrderDraft(), env)
 
 
-async def got_service(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
-                      state: FSMContext, renderer: Renderer, policy: Policy,
-                      user: UserView) -> None:
-    item = chosen(await catalogue(ctx), callback_data.index)
+async def got_service(query: CallbackQuery, callback_data: NewOrderCb, state: FSMContext,
+                      env: OrderEnv) -> None:
+    item = chosen(await catalogue(env.ctx), callback_data.index)
     draft = await FORM.load(state)
     draft.service = item.code
     await query.answer()
     await message_of(query).edit_text(_("Service: {service}").format(
         service=q(item.name(current_locale()))))
-    await next_step(message_of(query), state, draft, OrderEnv.of(ctx, renderer, policy, user))
+    await next_step(message_of(query), state, draft, env)
 
 
 async def description_clear(query: CallbackQuery, state: FSMContext) -> None:
@@ -124,25 +121,23 @@ async def got_photo(message: Message, state: FSMContext, albums: AlbumCollector)
     await take_photo(message, albums, draft.photos, keep, with_cancel(*continue_rows()))
 
 
-async def description_done(query: CallbackQuery, ctx: Context, state: FSMContext,
-                           renderer: Renderer, policy: Policy, user: UserView) -> None:
+async def description_done(query: CallbackQuery, state: FSMContext, env: OrderEnv) -> None:
     draft = await FORM.load(state)
     if not draft.description:
         await query.answer(_("Please describe the problem in a few words first."),
                            show_alert=True)
         return
     message = await close_press(query)
-    await next_step(message, state, draft, OrderEnv.of(ctx, renderer, policy, user))
+    await next_step(message, state, draft, env)
 
 
-async def got_location(message: Message, ctx: Context, state: FSMContext, renderer: Renderer,
-                       policy: Policy, user: UserView) -> None:
+async def got_location(message: Message, state: FSMContext, env: OrderEnv) -> None:
     assert message.location
     draft = await FORM.load(state)
     draft.latitude, draft.longitude = message.location.latitude, message.location.longitude
     draft.address, draft.district_asked = None, False
     await message.answer(_("Location received."), reply_markup=ReplyKeyboardRemove())
-    await next_step(message, state, draft, OrderEnv.of(ctx, renderer, policy, user))
+    await next_step(message, state, draft, env)
 
 
 def _address(text: str) -> str:
@@ -154,8 +149,7 @@ def _address(text: str) -> str:
     return text
 
 
-async def got_address(message: Message, ctx: Context, state: FSMContext, renderer: Renderer,
-                      policy: Policy, user: UserView) -> None:
+async def got_address(message: Message, state: FSMContext, env: OrderEnv) -> None:
     text = await parsed(message, _address)
     if text is None:
         return
@@ -163,12 +157,10 @@ async def got_address(message: Message, ctx: Context, state: FSMContext, rendere
     draft.address, draft.latitude, draft.longitude = text, None, None
     draft.district_asked = False
     await message.answer(_("Address saved."), reply_markup=ReplyKeyboardRemove())
-    await next_step(message, state, draft, OrderEnv.of(ctx, renderer, policy, user))
+    await next_step(message, state, draft, env)
 
 
-async def got_date_text(message: Message, ctx: Context, state: FSMContext, renderer: Renderer,
-                        policy: Policy, user: UserView) -> None:
-    env = OrderEnv.of(ctx, renderer, policy, user)
+async def got_date_text(message: Message, state: FSMContext, env: OrderEnv) -> None:
     today = env.now().date()
     day = await parsed(message, lambda text: parse_date(text, today, env.style))
     if day is None:
@@ -185,21 +177,18 @@ async def date_other(message: Message, user: UserView) -> None:
     await message.answer(error_text(InvalidInput("error.date_format", example=example)))
 
 
-async def got_contact(message: Message, ctx: Context, state: FSMContext, renderer: Renderer,
-                      policy: Policy, user: UserView) -> None:
+async def got_contact(message: Message, state: FSMContext, env: OrderEnv) -> None:
     draft = await FORM.filled(state, "phone", await take_own_phone(message))
     if draft is not None:
-        await next_step(message, state, draft, OrderEnv.of(ctx, renderer, policy, user))
+        await next_step(message, state, draft, env)
 
 
-async def edit_field(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
-                     state: FSMContext, renderer: Renderer, policy: Policy,
-                     user: UserView) -> None:
+async def edit_field(query: CallbackQuery, callback_data: NewOrderCb, state: FSMContext,
+                     env: OrderEnv) -> None:
     field = chosen(FIELDS, callback_data.index)
     draft = await FORM.load(state)
     draft.editing = True
-    await FORM.ask(field, await close_press(query), state, draft,
-                   OrderEnv.of(ctx, renderer, policy, user))
+    await FORM.ask(field, await close_press(query), state, draft, env)
 
 
 async def confirm(query: CallbackQuery, ctx: Context, state: FSMContext,
@@ -222,6 +211,8 @@ async def confirm(query: CallbackQuery, ctx: Context, state: FSMContext,
 
 def make_router() -> Router:
     router = Router(name="new_order")
+    router.message.middleware(give_env)
+    router.callback_query.middleware(give_env)
     cb, msg, step = router.callback_query.register, router.message.register, NewOrder
     cb(start_new, Menu.filter(F.action == MenuAction.NEW_ORDER))  # the menu's button
     msg(start_new_cmd, Command("new"))

@@ -5,11 +5,13 @@ the steps, the summary with an edit button per field. A placed order's change
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import Message, TelegramObject
 
 from bot.buttons import new_order as kb
 from bot.buttons.edit_order import save_rows
@@ -43,6 +45,14 @@ class OrderEnv:
 
     def now(self) -> datetime:
         return self.renderer.local_now()
+
+
+async def give_env(handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                   event: TelegramObject, data: dict[str, Any]) -> Any:
+    """The form's handlers take one `env` instead of the four things it is made of (a router's
+    inner middleware: it runs only for a handler that matched)."""
+    data["env"] = OrderEnv.of(data["ctx"], data["renderer"], data["policy"], data["user"])
+    return await handler(event, data)
 
 
 async def _service(message: Message, draft: OrderDraft, env: OrderEnv) -> None:

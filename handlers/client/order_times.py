@@ -14,10 +14,7 @@ from aiogram.types import CallbackQuery
 from bot.buttons.new_order import NewOrderAction as A
 from bot.buttons.new_order import NewOrderCb
 from bot.domain.rules import SLOTS, slots_left
-from bot.domain.views import UserView
 from bot.i18n import _
-from bot.notify.render import Renderer
-from bot.services.base import Context, Policy
 from fsm.draft import PAYMENTS, TIME_KINDS, OrderDraft
 from fsm.states import NewOrder
 from handlers.client.order_steps import FORM, OrderEnv, next_step
@@ -34,25 +31,22 @@ async def _done(query: CallbackQuery, state: FSMContext, draft: OrderDraft,
     await next_step(await close_press(query), state, draft, env)
 
 
-async def got_district(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
-                       state: FSMContext, renderer: Renderer, policy: Policy,
-                       user: UserView) -> None:
-    names = renderer.districts
+async def got_district(query: CallbackQuery, callback_data: NewOrderCb, state: FSMContext,
+                       env: OrderEnv) -> None:
+    names = env.renderer.districts
     if not 0 <= callback_data.index <= len(names):  # one past the names: «I am not sure»
         await _outdated(query)
         return
     draft = await FORM.load(state)
     draft.district = names[callback_data.index] if callback_data.index < len(names) else None
     draft.district_asked = True
-    await _done(query, state, draft, OrderEnv.of(ctx, renderer, policy, user))
+    await _done(query, state, draft, env)
 
 
-async def got_time_kind(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
-                        state: FSMContext, renderer: Renderer, policy: Policy,
-                        user: UserView) -> None:
+async def got_time_kind(query: CallbackQuery, callback_data: NewOrderCb, state: FSMContext,
+                        env: OrderEnv) -> None:
     kind = chosen(TIME_KINDS, callback_data.index)
     draft = await FORM.load(state)
-    env = OrderEnv.of(ctx, renderer, policy, user)
     if kind == "urgent":
         draft.time_kind, draft.visit_date, draft.visit_slot = kind, None, None
         await _done(query, state, draft, env)
@@ -72,10 +66,8 @@ async def got_time_kind(query: CallbackQuery, callback_data: NewOrderCb, ctx: Co
     await FORM.ask("slot", message_of(query), state, draft, env)
 
 
-async def got_date_button(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
-                          state: FSMContext, renderer: Renderer, policy: Policy,
-                          user: UserView) -> None:
-    env = OrderEnv.of(ctx, renderer, policy, user)
+async def got_date_button(query: CallbackQuery, callback_data: NewOrderCb, state: FSMContext,
+                          env: OrderEnv) -> None:
     today = env.now().date()
     try:
         day = date.fromordinal(callback_data.index)
@@ -90,11 +82,9 @@ async def got_date_button(query: CallbackQuery, callback_data: NewOrderCb, ctx: 
     await FORM.ask("slot", message_of(query), state, draft, env)
 
 
-async def got_slot(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
-                   state: FSMContext, renderer: Renderer, policy: Policy,
-                   user: UserView) -> None:
+async def got_slot(query: CallbackQuery, callback_data: NewOrderCb, state: FSMContext,
+                   env: OrderEnv) -> None:
     draft = await FORM.load(state)
-    env = OrderEnv.of(ctx, renderer, policy, user)
     if (not 0 <= callback_data.index < len(SLOTS) or draft.visit_date is None
             or SLOTS[callback_data.index] not in slots_left(draft.visit_date, env.now())):
         await query.answer(_("This time slot is no longer available."), show_alert=True)
@@ -103,13 +93,11 @@ async def got_slot(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context
     await _done(query, state, draft, env)
 
 
-async def got_payment(query: CallbackQuery, callback_data: NewOrderCb, ctx: Context,
-                      state: FSMContext, renderer: Renderer, policy: Policy,
-                      user: UserView) -> None:
-    payment = chosen(PAYMENTS, callback_data.index)
+async def got_payment(query: CallbackQuery, callback_data: NewOrderCb, state: FSMContext,
+                      env: OrderEnv) -> None:
     draft = await FORM.load(state)
-    draft.payment = payment
-    await _done(query, state, draft, OrderEnv.of(ctx, renderer, policy, user))
+    draft.payment = chosen(PAYMENTS, callback_data.index)
+    await _done(query, state, draft, env)
 
 
 def register(router: Router) -> None:

@@ -1,5 +1,5 @@
-"""What the master's price forms share (the quote, handlers/master/quote.py; an extra,
-handlers/master/extra.py) [C 一.3, 五.2; V]: his own job checked, the amount asked again, and
+"""What the master's price forms share (the quote and an extra, handlers/master/pricing.py)
+[C 一.3, 五.2; V]: his own job checked, the amount asked again, and
 how a form ends — a completion report interrupted for an extra resumes at its price step."""
 
 from __future__ import annotations

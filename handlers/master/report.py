@@ -87,7 +87,7 @@ async def _said_by_caller(message: Message, draft: ReportDraft, env: None) -> No
     service's minimum warranty): their handlers say them (Form.enter)."""
 
 
-# The report waits in the conversation while an extra is proposed (handlers/master/extra.py),
+# The report waits in the conversation while an extra is proposed (handlers/master/pricing.py),
 # so the draft shares the conversation's data with it (merge).
 FORM: Form[ReportDraft, None] = Form("report", ReportDraft, {
     "photos": Step(Report.photos, _said_by_caller,

@@ -7,6 +7,8 @@ let seenAnswers = -1;
 const holder = {};       // phone -> the person holding it
 const topicOf = {};      // the desk phone's open topic (null: General)
 const PHONES = {client: ["client"], master: ["master"], desk: ["manager", "stranger"]};
+let WORDS = {en: {}};  // the page's labels and language names: words.json, loaded by setup()
+let LANGS = {en: "English"};
 
 const t = (key) => (WORDS[pageLang] || WORDS.en)[key] || WORDS.en[key] || key;
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
@@ -236,7 +238,11 @@ async function refresh() {
   } catch (err) { /* the sandbox is restarting; the next poll tries again */ }
 }
 
-function setup() {
+async function setup() {
+  try {
+    const words = await (await fetch("/static/words.json")).json();
+    WORDS = words.words; LANGS = words.langs;
+  } catch (err) { /* English keys stay readable; the next load tries again */ }
   langOptions(document.getElementById("page-lang"), pageLang);
   langOptions(document.getElementById("new-lang"), pageLang);
   translatePage();

@@ -6,10 +6,13 @@ import json
 import struct
 import time
 import zlib
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 
 from bot.sandbox.telegram.limits import _JSON_PARAMS, bad_request
 from bot.sandbox.telegram.model import _Upload
+
+N = TypeVar("N", int, float)
 
 # --- request parameters ----------------------------------------------------------------------
 
@@ -28,20 +31,17 @@ class Params:
         return None if value is None else str(value)
 
     def integer(self, name: str) -> int | None:
-        value = self.get(name)
-        if value is None:
-            return None
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise bad_request(f"invalid {name} specified") from None
+        return self._as(name, int)
 
     def number(self, name: str) -> float | None:
+        return self._as(name, float)
+
+    def _as(self, name: str, kind: Callable[[Any], N]) -> N | None:
         value = self.get(name)
         if value is None:
             return None
         try:
-            return float(value)
+            return kind(value)
         except (TypeError, ValueError):
             raise bad_request(f"invalid {name} specified") from None
 
