@@ -43,11 +43,12 @@ class SessionScope:
     async def release(self) -> None:
         """End a read still open (it changed nothing) and hand the connection back. What it
         loaded is let go first, so the rollback expires none of it."""
-        self._forget()
+        self.forget()
         if self.session.in_transaction():
             await self.session.rollback()
 
-    def _forget(self) -> None:
+    def forget(self) -> None:
+        """Let go of what the session holds, as a new session would start."""
         self.session.expunge_all()
         self.session.info.clear()
 
@@ -117,5 +118,5 @@ async def writing(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
         await session.rollback()
         raise
     finally:
-        scope._forget()
+        scope.forget()
         scope.busy = False

@@ -4,6 +4,7 @@ what was stored, what was refused."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -20,20 +21,29 @@ async def h(db_url: str):
         yield h
 
 
+def order_steps(c: Person, description: str = "The kitchen tap leaks",
+                address: str = "Lenina 5, flat 3, Moscow") -> list[Callable[[], Awaitable[None]]]:
+    """The whole New order conversation, one update a step (the sessions test counts each)."""
+    return [
+        lambda: c.send("/start"),
+        lambda: c.click(c.last(), "New order"),
+        lambda: c.click(c.last(), "Plumbing"),
+        lambda: c.send(description),
+        lambda: c.photo(),
+        lambda: c.click(c.last(), "Continue"),
+        lambda: c.send(address),
+        lambda: c.click(c.last(), "Tomorrow"),
+        lambda: c.press(c.last(), "slot", 2),  # 15:00–18:00
+        lambda: c.contact("+7 999 000-11-22"),
+        lambda: c.click(c.last(), "Cash after completion"),
+        lambda: c.click(c.last(), "Confirm"),
+    ]
+
+
 async def place_order(h: Harness, c: Person, description: str = "The kitchen tap leaks",
                       address: str = "Lenina 5, flat 3, Moscow") -> int:
-    await c.send("/start")
-    await c.click(c.last(), "New order")
-    await c.click(c.last(), "Plumbing")
-    await c.send(description)
-    await c.photo()
-    await c.click(c.last(), "Continue")
-    await c.send(address)
-    await c.click(c.last(), "Tomorrow")
-    await c.press(c.last(), "slot", 2)  # 15:00–18:00
-    await c.contact("+7 999 000-11-22")
-    await c.click(c.last(), "Cash after completion")
-    await c.click(c.last(), "Confirm")
+    for step in order_steps(c, description, address):
+        await step()
     m = re.search(r"#(\d+)", c.last().text)
     assert m, c.last().text
     return int(m.group(1))

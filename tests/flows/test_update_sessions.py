@@ -4,16 +4,19 @@ transactions, the person read with the conversation's state."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Order, OutboxMessage, User
-from tests.flows.test_flows import MANAGER, card_of, place_order
+from fsm.storage import SQLStorage
+from tests.flows.test_flows import MANAGER, card_of, order_steps, place_order
 from tests.support.flowkit import Harness, harness
 
 
@@ -80,20 +83,7 @@ async def test_new_order_steps_are_one_session_and_at_most_two_transactions(
         db_url: str) -> None:
     async with harness(db_url) as h:
         c = h.person(502, "Piotr")
-        steps: list[Callable[[], Awaitable[None]]] = [
-            lambda: c.send("/start"),
-            lambda: c.click(c.last(), "New order"),
-            lambda: c.click(c.last(), "Plumbing"),
-            lambda: c.send("The kitchen tap leaks"),
-            lambda: c.photo(),
-            lambda: c.click(c.last(), "Continue"),
-            lambda: c.send("Lenina 5, flat 3, Moscow"),
-            lambda: c.click(c.last(), "Tomorrow"),
-            lambda: c.press(c.last(), "slot", 2),
-            lambda: c.contact("+7 999 000-11-22"),
-            lambda: c.click(c.last(), "Cash after completion"),
-            lambda: c.click(c.last(), "Confirm"),
-        ]
+        steps = order_steps(c)
         total = 0
         for step in steps:
             seen = await _without_delivery(h, step)
@@ -137,3 +127,32 @@ async def test_the_sender_is_woken_by_messages_queued_not_by_every_update(db_url
         assert woken == []
         await c.click(c.last(), "Confirm")  # the order, its topic and card for the desk
         assert len(woken) == 1
+
+
+async def test_a_new_order_step_reads_and_writes_its_conversation_once(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The conversation's state and draft are one record: read at most once and written at
+    most once per update, however many times the handlers ask for them."""
+    calls: list[str] = []
+    get_record, set_record = SQLStorage.get_record, SQLStorage.set_record
+
+    async def counted_get(self: SQLStorage, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        calls.append("read")
+        return await get_record(self, key)
+
+    async def counted_set(self: SQLStorage, key: StorageKey, values: Mapping[str, Any]) -> None:
+        calls.append("write")
+        await set_record(self, key, values)
+
+    monkeypatch.setattr(SQLStorage, "get_record", counted_get)
+    monkeypatch.setattr(SQLStorage, "set_record", counted_set)
+    async with harness(db_url) as h:
+        c = h.person(503, "Vera")
+        writes = 0
+        for step in order_steps(c):
+            calls.clear()
+            await step()
+            assert calls.count("read") <= 1 and calls.count("write") <= 1, calls
+            writes += calls.count("write")
+        assert writes >= len(order_steps(c)) - 2  # the steps did keep the conversation
+        assert "is placed" in c.last().text
