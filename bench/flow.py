@@ -1,6 +1,7 @@
 """Benchmark of the New order conversation (not a test, issue 16):
 python bench/flow.py [--clients 50 100 200] [--rates 20 50] [--think 2] [--desk-orders 100]
 python bench/flow.py --quick      # a smoke check of the script (about a minute)
+python bench/flow.py --limiter off  # the bot's own pacing off: its processing alone
 
 The real `python -m bot` (SQLite in a temporary folder, the shipped settings but for a desk
 open around the clock) polls the fake Bot API of bot/sandbox/telegram/ over HTTP on
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sqlite3
 import sys
 import tempfile
@@ -224,9 +226,15 @@ async def main() -> None:
     parser.add_argument("--think", type=float, default=2.0,
                         help="seconds between one paced client's steps (default 2)")
     parser.add_argument("--desk-orders", type=int, default=100, help="0: no desk burst")
+    parser.add_argument("--limiter", choices=("on", "off"), default="on",
+                        help="the bot's own pacing under Telegram's limits (off: the bot's "
+                             "processing alone, as the reference measures)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke check: 5 clients, 5 updates/s, a burst of 3 orders")
     args = parser.parse_args()
+    if args.limiter == "off":  # read by bench/sqlcount/sitecustomize.py in the bot process
+        os.environ["BENCH_NO_LIMITER"] = "1"
+        print("The bot's own limiter is off in this run.")
     if args.quick:
         await quick()
     else:

@@ -11,7 +11,7 @@ import gettext as _gettext
 import io
 import re
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -186,7 +186,11 @@ def fmt_datetime_full(value: datetime, tz: ZoneInfo) -> str:
 def typing_style(language_code: str | None) -> DateStyle:
     """How the person being answered types dates: his language's order and month names (and
     English ones, which people type everywhere); en-US reads 12/25 month first."""
-    lang = current_locale()
+    return _typing_style(current_locale(), language_code)
+
+
+@lru_cache(maxsize=256)  # every step of a form asks; the month names are read once a language
+def _typing_style(lang: str, language_code: str | None) -> DateStyle:
     months: dict[str, int] = {}
     for name in dict.fromkeys((lang, "en")):  # his own names win
         names = Locale.parse(name).months

@@ -8,13 +8,21 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.cas import cas
-from db.models import Service, User
+from db.models import Master, Service, User
 
 
 async def get(s: AsyncSession, user_id: int, *, lock: bool = False) -> User | None:
     """`lock`: the row is locked for the transaction (on PostgreSQL), so two updates of one
     person at once run one after another."""
     return await s.get(User, user_id, with_for_update=True if lock else None)
+
+
+async def with_master(s: AsyncSession, user_id: int) -> tuple[User | None, Master | None]:
+    """The person and his master record (if he is one), in one statement: every update
+    reads both."""
+    row = (await s.execute(select(User, Master).outerjoin(Master, Master.user_id == User.id)
+                           .where(User.id == user_id))).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def add(s: AsyncSession, user: User) -> User:

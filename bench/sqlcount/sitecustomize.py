@@ -39,3 +39,31 @@ if _PATH:
     event.listen(Engine, "commit", _counter("commits"))
     event.listen(Engine, "rollback", _counter("rollbacks"))
     signal.signal(signal.SIGUSR1, _dump)
+
+# BENCH_PROFILE names a file: SIGUSR2 starts cProfile (after start-up, so the figures are the
+# updates'), and the profile is written there at exit (`python -m pstats FILE` to read it).
+_PROFILE = os.environ.get("BENCH_PROFILE")
+if _PROFILE:
+    import atexit
+    import cProfile
+
+    _profiler = cProfile.Profile()
+    signal.signal(signal.SIGUSR2, lambda signum, frame: _profiler.enable())
+
+    def _write_profile() -> None:
+        _profiler.disable()
+        _profiler.dump_stats(str(_PROFILE))
+
+    atexit.register(_write_profile)
+
+# BENCH_NO_LIMITER=1: the bot's own pacing under Telegram's limits is off (bench/flow.py
+# --limiter off), so the figures are the bot's processing alone, as the reference's are: with it
+# on, a client who answers at once waits for his private chat's one message a second.
+if os.environ.get("BENCH_NO_LIMITER") == "1":
+    from bot.notify.limiter import Limiter
+
+    def _at_once(self: Limiter, chat_id: int, now: float, counts: bool = True,
+                 weight: int = 1, overall: bool = True) -> float:
+        return max(now, self.paused_until)
+
+    Limiter.ready_at = _at_once  # type: ignore[method-assign]

@@ -49,10 +49,9 @@ async def _touch(
     their read rides on the update's next write: db/scope.py)."""
     fresh = (first_name[:128], username, language_code, False)
     async with ctx.read() as s:
-        user = await users.get(s, user_id)
+        user, master = await users.with_master(s, user_id)
         if user is not None and (user.first_name, user.username, user.language_code,
                                  user.unreachable) == fresh:
-            master = await masters.of_user(s, user_id)
             return user_view(user), await master_view(s, master) if master else None
     async with ctx.tx() as s:
         user = await users.get(s, user_id)
