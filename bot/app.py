@@ -132,10 +132,10 @@ def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: 
                          albums=AlbumCollector(), sessions=ctx.sessions)
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
     dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
-    dp.update.outer_middleware(SkipRedelivered())  # stored already: not applied twice
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,
                                                settings.desk_language))
     dp.update.outer_middleware(LocaleMiddleware(i18n))
     dp.update.outer_middleware(ReportErrors())
+    dp.update.outer_middleware(SkipRedelivered())  # stored already: its prompt, not again
     dp.include_routers(*get_routers(settings.desk_chat_id))
     return dp

@@ -21,6 +21,7 @@ from bot.services.base import Context
 from bot.services.users import touch_user
 from db.scope import release
 from fsm.buffer import redelivered
+from fsm.forms import ask_again
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 logger = logging.getLogger(__name__)
@@ -106,13 +107,22 @@ class LocaleMiddleware(I18nMiddleware):
 class SkipRedelivered(BaseMiddleware):
     """An update Telegram delivers again after this desk stored what it did (the process died
     before answering the webhook) is not applied twice: a description added twice, a step
-    answered as "I did not understand" (fsm/buffer.py, HANDLED)."""
+    answered as "I did not understand" (fsm/buffer.py, HANDLED). The step's prompt is sent
+    again instead: the process that stored the step may have died before the prompt went out,
+    and a person must never be left without the question he is to answer (a prompt seen twice
+    is the lesser harm). Runs after the person and the language are known."""
 
     async def __call__(self, handler: Handler, event: TelegramObject,
                        data: dict[str, Any]) -> Any:
         state: FSMContext | None = data.get("state")
-        if isinstance(event, Update) and state is not None and redelivered(
-                await state.get_data(), event.update_id):
-            logger.info("update %s was handled before it was delivered again", event.update_id)
-            return None
-        return await handler(event, data)
+        if not (isinstance(event, Update) and state is not None
+                and redelivered(await state.get_data(), event.update_id)):
+            return await handler(event, data)
+        logger.info("update %s was handled before it was delivered again", event.update_id)
+        query = event.callback_query
+        message = event.message or (query.message if query is not None else None)
+        if query is not None:
+            await query.answer()  # a query too old to answer is let go (AnswerOnce)
+        if isinstance(message, Message):
+            await ask_again(message, state, data)
+        return None

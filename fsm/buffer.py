@@ -54,6 +54,7 @@ class _Record:
     state: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     changed: dict[str, Any] = field(default_factory=dict)  # column → new value
+    handled: list[int] = field(default_factory=list)  # HANDLED as stored, whatever is set
 
 
 _current: ContextVar[_Record | None] = ContextVar("fsm_record", default=None)
@@ -64,11 +65,21 @@ _current: ContextVar[_Record | None] = ContextVar("fsm_record", default=None)
 # as handled and not applied twice (SkipRedelivered, bot/middlewares.py).
 HANDLED = "_update_id"
 UPDATE_ID: ContextVar[int | None] = ContextVar("update_id", default=None)
+# The last few, not only the last: an update delivered again late (its replica died after the
+# person had already gone on) is known too, and not applied over the steps that followed it.
+KEEP_HANDLED = 16
 
 
 def redelivered(data: Mapping[str, Any], update_id: int) -> bool:
     """This conversation already holds what this update did."""
-    return data.get(HANDLED) == update_id
+    return update_id in _handled(data)
+
+
+def _handled(data: Mapping[str, Any]) -> list[int]:
+    kept = data.get(HANDLED)
+    if isinstance(kept, int):  # stored before the list: the last one only
+        return [kept]
+    return [i for i in kept if isinstance(i, int)] if isinstance(kept, list) else []
 
 
 class BufferedStorage(BaseStorage):
@@ -88,6 +99,7 @@ class BufferedStorage(BaseStorage):
                                await self.inner.get_data(record.key))
             record.state = record.changed.get("state", state)
             record.data = record.changed.get("data", data)
+            record.handled = _handled(data)
             record.loaded = True
         return record
 
@@ -108,7 +120,9 @@ class BufferedStorage(BaseStorage):
             update_id = UPDATE_ID.get()
             cleared = changed.get("state", "") is None and changed.get("data") == {}
             if update_id is not None and record.loaded and not cleared:
-                record.data = changed["data"] = {**record.data, HANDLED: update_id}
+                # the ids stored before, even when a handler replaced the data entirely
+                kept = [*record.handled, update_id][-KEEP_HANDLED:]
+                record.data = changed["data"] = {**record.data, HANDLED: kept}
             await self._write(record.key, changed)
 
     async def flush(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
@@ -59,13 +59,19 @@ class Step(Generic[D, E]):
     hint: Callable[[], str] | None = None  # the wrong kind of input: what to send instead
 
 
+EnvOf = Callable[[Mapping[str, Any]], E]  # the prompts' env from a handler's data
+
+
 class Form(Generic[D, E]):
     def __init__(self, key: str, model: type[D], steps: Mapping[str, Step[D, E]],
-                 merge: bool = False) -> None:
+                 env: EnvOf[E], merge: bool = False) -> None:
         self.key = key
         self.model = model
         self.steps = steps
+        self.env = env
         self.merge = merge  # keep the conversation's other keys when saving
+        for name, step in steps.items():
+            _AT[step.state.state or ""] = (self, name)
 
     async def load(self, state: FSMContext) -> D:
         data = await state.get_data()
@@ -106,6 +112,27 @@ class Form(Generic[D, E]):
         for step in self.steps.values():
             if step.hint is not None:
                 router.message(step.state)(_hinter(step.hint))
+
+
+# Which form and step each conversation state is (every Form registers its steps).
+_AT: dict[str, tuple[Form[Any, Any], str]] = {}
+
+
+async def ask_again(message: Message, state: FSMContext, data: Mapping[str, Any]) -> bool:
+    """Send again the prompt of the step the conversation is at (an update delivered again
+    after its step was stored: the process that stored it may have died before the prompt
+    went out). False when the conversation is at no form's step."""
+    at = _AT.get(await state.get_state() or "")
+    if at is None:
+        return False
+    form, name = at
+    await form.steps[name].prompt(message, await form.load(state), form.env(data))
+    return True
+
+
+def no_env(data: Mapping[str, Any]) -> None:
+    """For a form whose prompts need nothing besides the draft."""
+    return None
 
 
 def _hinter(hint: Callable[[], str]) -> Callable[[Message], Awaitable[None]]:

@@ -24,7 +24,7 @@ from bot.services.complaints import open_claim
 from bot.services.orders import get_order
 from bot.texts import error_text
 from fsm.draft import ClaimDraft
-from fsm.forms import Form, Step, parsed
+from fsm.forms import Form, Step, no_env, parsed
 from fsm.states import Claim
 from handlers.inputs import close_press, message_of, take_photo
 from handlers.keyboards import cancel_button, with_cancel
@@ -48,7 +48,7 @@ async def _photos(message: Message, draft: ClaimDraft, env: None) -> None:
 FORM: Form[ClaimDraft, None] = Form("claim", ClaimDraft, {
     "what": Step(Claim.what, _what, lambda: error_text(DomainError("error.claim_text"))),
     "photos": Step(Claim.photos, _photos),  # its hint carries the Send button: below
-})
+}, no_env)
 
 
 async def start(query: CallbackQuery, callback_data: ClientOrder, ctx: Context, actor: Actor,

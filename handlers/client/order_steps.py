@@ -5,7 +5,7 @@ the steps, the summary with an edit button per field. A placed order's change
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,11 +47,15 @@ class OrderEnv:
         return self.renderer.local_now()
 
 
+def order_env(data: Mapping[str, Any]) -> OrderEnv:
+    return OrderEnv.of(data["ctx"], data["renderer"], data["policy"], data["user"])
+
+
 async def give_env(handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                    event: TelegramObject, data: dict[str, Any]) -> Any:
     """The form's handlers take one `env` instead of the four things it is made of (a router's
     inner middleware: it runs only for a handler that matched)."""
-    data["env"] = OrderEnv.of(data["ctx"], data["renderer"], data["policy"], data["user"])
+    data["env"] = order_env(data)
     return await handler(event, data)
 
 
@@ -195,7 +199,7 @@ FORM: Form[OrderDraft, OrderEnv] = Form("draft", OrderDraft, {
     "payment": Step(NewOrder.payment, _payment, _buttons_above),
     "summary": Step(NewOrder.summary, _summary),
     "review": Step(EditOrder.review, _review, _buttons_above),
-})
+}, order_env)
 
 
 async def next_step(message: Message, state: FSMContext, draft: OrderDraft,

@@ -4,8 +4,9 @@ how a form ends — a completion report interrupted for an extra resumes at its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackQueryFilter
@@ -36,6 +37,10 @@ P = TypeVar("P", bound=BaseModel)
 class PriceEnv:
     ctx: Context
     renderer: Renderer
+
+
+def price_env(data: Mapping[str, Any]) -> PriceEnv:
+    return PriceEnv(data["ctx"], data["renderer"])
 
 
 def cancel_kb() -> InlineKeyboardMarkup:

@@ -36,6 +36,7 @@ from handlers.master.price_steps import (
     cancel_kb,
     done,
     own,
+    price_env,
     refused,
 )
 
@@ -53,7 +54,7 @@ async def _note(message: Message, draft: QuoteDraft, env: PriceEnv) -> None:
 QUOTE: Form[QuoteDraft, PriceEnv] = Form("quote", QuoteDraft, {
     "amount": Step(Quote.amount, amount_again),  # its hint needs the context: below
     "note": Step(Quote.note, _note, lambda: _("Type the note as text, or press «Skip».")),
-}, merge=True)
+}, price_env, merge=True)
 QUOTE_AMOUNT = AmountStep(QUOTE, then="note")
 
 
@@ -120,7 +121,7 @@ EXTRA: Form[ExtraDraft, PriceEnv] = Form("extra", ExtraDraft, {
     "item": Step(Extra.item, _item, lambda: _("Type what the extra is, as text.")),
     "amount": Step(Extra.amount, amount_again),  # its hint needs the context: below
     "reason": Step(Extra.reason, _reason, lambda: _("Type the reason as text.")),
-}, merge=True)
+}, price_env, merge=True)
 EXTRA_AMOUNT = AmountStep(EXTRA, then="reason")
 
 

@@ -4,6 +4,9 @@ question the desk asked about his application. The picks and the answer are smal
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -26,7 +29,7 @@ from bot.services.masters import answer_desk, get_own, update_profile
 from bot.services.matching import master_record
 from bot.services.users import ServiceItem, catalogue
 from fsm.draft import AnswerDraft, PicksDraft
-from fsm.forms import Form, Step
+from fsm.forms import Form, Step, no_env
 from fsm.states import MasterAnswer, Profile
 from handlers.inputs import chosen, close_press, message_of
 from handlers.keyboards import cancel_button, with_cancel
@@ -57,10 +60,14 @@ def _buttons_above() -> str:
     return _("Please choose with the buttons above.")
 
 
+def context_env(data: Mapping[str, Any]) -> Context:
+    return data["ctx"]
+
+
 PICKS: Form[PicksDraft, Context] = Form("picks", PicksDraft, {
     "services": Step(Profile.services, _services, _buttons_above),
     "districts": Step(Profile.districts, _districts, _buttons_above),
-})
+}, context_env)
 
 
 def answer_kb() -> InlineKeyboardMarkup:
@@ -74,7 +81,7 @@ async def _answer(message: Message, draft: AnswerDraft, env: None) -> None:
 
 ANSWER: Form[AnswerDraft, None] = Form("answer", AnswerDraft, {
     "collect": Step(MasterAnswer.collect, _answer),  # its hint has the Send button: below
-})
+}, no_env)
 
 
 async def show_profile(message: Message, m: MasterView, ctx: Context, renderer: Renderer,

@@ -37,7 +37,7 @@ from bot.services.orders import get_order
 from bot.services.pricing import report_terms
 from bot.texts import error_text
 from fsm.draft import ReportDraft
-from fsm.forms import Form, Step, parsed
+from fsm.forms import Form, Step, no_env, parsed
 from fsm.states import Code, Report
 from handlers.amounts import amount_help, register_amount
 from handlers.inputs import close_press, message_of, take_photo
@@ -95,7 +95,7 @@ FORM: Form[ReportDraft, None] = Form("report", ReportDraft, {
     "price": Step(Report.price, _price),  # its hint needs the context: amount_help
     "warranty": Step(Report.warranty, _said_by_caller),
     "notes": Step(Report.notes, _notes, lambda: _("Type the notes as text, or press «Skip».")),
-}, merge=True)
+}, no_env, merge=True)
 
 
 async def report_photo(message: Message, state: FSMContext, albums: AlbumCollector) -> None:

@@ -4,7 +4,9 @@ order of the steps (the first field still missing), the summary with an edit but
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, Message
@@ -29,6 +31,10 @@ FIELDS = ("name", "phone", "legal_form", "tax_id", "services", "districts", "doc
 class SignupEnv:
     ctx: Context
     renderer: Renderer
+
+
+def signup_env(data: Mapping[str, Any]) -> SignupEnv:
+    return SignupEnv(data["ctx"], data["renderer"])
 
 
 def tax_id_rule_of(ctx: Context) -> TaxIdRule:
@@ -118,7 +124,7 @@ FORM: Form[MasterDraft, SignupEnv] = Form("master", MasterDraft, {
     "districts": Step(MasterSignup.districts, _districts, _buttons_above),
     "documents": Step(MasterSignup.documents, _documents),  # with its keyboard: onboarding.py
     "summary": Step(MasterSignup.summary, _summary, _buttons_above),
-}, merge=True)
+}, signup_env, merge=True)
 
 
 async def step(message: Message, state: FSMContext, draft: MasterDraft,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import SendMessage
@@ -130,7 +131,8 @@ async def test_a_prompt_is_sent_only_once_its_step_is_stored(db_url: str) -> Non
 async def test_an_update_delivered_again_after_its_step_was_stored_is_not_applied_twice(
         db_url: str) -> None:
     """Behind a webhook, a process that dies after storing a step but before answering 200
-    gets the same update again (on another replica): the step is not applied twice."""
+    gets the same update again (on another replica): the step is not applied twice, and its
+    prompt is asked again (never "I did not understand", never a second "Added")."""
     from aiogram.types import Update
 
     from fsm.draft import OrderDraft
@@ -143,7 +145,9 @@ async def test_an_update_delivered_again_after_its_step_was_stored_is_not_applie
         await h.feed(again)
         answers = len(h.session.to(101))
         await h.feed(again)  # delivered again: already stored
-        assert len(h.session.to(101)) == answers  # no second answer, no "did not understand"
+        assert len(h.session.to(101)) == answers + 1
+        assert "Describe the problem" in c.last().text  # the step's own prompt, once more
+        assert not any("Added" in m.text for m in h.session.to(101)[answers:])
         storage = h.app.dispatcher.fsm.storage
         assert isinstance(storage, BufferedStorage)
         inner = storage.inner
@@ -154,3 +158,59 @@ async def test_an_update_delivered_again_after_its_step_was_stored_is_not_applie
         assert draft.description == "The tap drips"  # once, not "The tap drips\nThe tap drips"
         await c.send("The water is hot")  # the next update goes on as usual
         assert "Added" in c.last().text
+        await h.feed(again)  # late, after the next step: still known, still not applied
+        assert "Describe the problem" in c.last().text
+        await c.click(c.last(), "Continue")
+        assert "Where should the master come?" in c.last().text
+        _state, data = await inner.get_record(StorageKey(bot_id=h.bot.id, chat_id=101,
+                                                         user_id=101))
+        assert OrderDraft.model_validate(data["draft"]).description == (
+            "The tap drips\nThe water is hot")
+
+
+class Died(BaseException):
+    """The process dies: nothing catches it, nothing more is sent."""
+
+
+async def test_a_step_stored_by_a_process_that_died_before_its_prompt_is_asked_again(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The step was stored (it always is before anything is sent) and the process died before
+    the prompt went out: the update delivered again sends the prompt with its buttons, so the
+    client can go on instead of waiting for a question that never comes."""
+    from aiogram.types import Update
+
+    async with harness(db_url) as h:
+        c = h.person(102, "Jana")
+        await c.send("/new")
+        await c.click(c.last(), "Plumbing")
+        await c.send("The tap drips")
+        await c.click(c.last(), "Continue")
+        make_request = h.session.make_request
+        requests = 0
+
+        async def dies(*args: Any, **kwargs: Any) -> Any:
+            nonlocal requests
+            requests += 1
+            if requests == 2:  # "Address saved." went; the next step is stored, then death
+                raise Died
+            return await make_request(*args, **kwargs)
+
+        monkeypatch.setattr(h.session, "make_request", dies)
+        address = Update(update_id=next(h.ids), message=c._message(text="Lenina 5, Moscow"))
+        with pytest.raises(Died):
+            await h.feed(address)
+        monkeypatch.setattr(h.session, "make_request", make_request)
+        assert c.last().text == "Address saved."  # and not the question
+        sent_before = len(h.session.to(102))
+        await h.feed(address)  # Telegram delivers it again, to a live process
+        asked = c.last()
+        assert "When should the master come?" in asked.text  # the next step's question
+        assert "Tomorrow" in asked.buttons()  # with its buttons
+        assert len(h.session.to(102)) == sent_before + 1  # the question alone, once
+        await c.click(asked, "Tomorrow")  # and the client goes on
+        assert c.last().buttons()  # the time slots
+        storage = h.app.dispatcher.fsm.storage
+        assert isinstance(storage, BufferedStorage)
+        _state, data = await storage.inner.get_record(  # type: ignore[attr-defined]
+            StorageKey(bot_id=h.bot.id, chat_id=102, user_id=102))
+        assert data["draft"]["address"] == "Lenina 5, Moscow"
