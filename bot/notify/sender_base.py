@@ -39,6 +39,12 @@ class SenderConfig:
     desk_locale: str
     default_locale: str
     poll_seconds: float = 0.5
+    routed_desks: frozenset[int] = frozenset()  # DESK_ROUTES' groups besides the default
+
+    def desk_of(self, stored: int | None) -> int:
+        """An order's desk group (orders.desk_chat_id); the default desk when it has none or
+        its route is gone (bot/domain/routes.py, Desks.chat_of)."""
+        return stored if stored is not None and stored in self.routed_desks else self.desk_chat_id
 
 
 def blanked(row: Queued) -> dict[str, Any]:
@@ -115,7 +121,8 @@ class SenderBase:
             order = await orders.get(s, row.order_id) if row.order_id else None
             ov = await order_view(s, order) if order else None
             if row.chat_id is None:
-                return Target(self.config.desk_chat_id, ov.topic_id if ov else None,
+                return Target(self.config.desk_of(order.desk_chat_id if order else None),
+                              ov.topic_id if ov else None,
                               self.config.desk_locale, ov, True)
             user = await users.get(s, row.chat_id)
             locale = resolve_locale(user.locale if user else None,
