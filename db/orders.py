@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Sla
@@ -190,12 +190,10 @@ async def offered_to(s: AsyncSession, master_id: int) -> Sequence[Order]:
                             .order_by(Order.id))).all()
 
 
-async def of_topic(s: AsyncSession, topic_id: int, desk: int | None = None,
-                   routed: Sequence[int] = ()) -> Order | None:
-    """The order whose topic this is in the desk group `desk` (topic ids are per group); None:
-    the default desk, which also holds the orders of a group no longer `routed` to."""
-    here = (Order.desk_chat_id == desk if desk is not None
-            else or_(Order.desk_chat_id.is_(None), Order.desk_chat_id.not_in(list(routed))))
+async def of_topic(s: AsyncSession, topic_id: int, desk: int | None = None) -> Order | None:
+    """The order whose topic this is in the desk group `desk` (topic ids are per group; None:
+    the default desk)."""
+    here = Order.desk_chat_id.is_(None) if desk is None else Order.desk_chat_id == desk
     return await s.scalar(select(Order).where(Order.topic_id == topic_id, here).limit(1))
 
 

@@ -91,10 +91,13 @@ class Desks:
                 return None if r.chat_id == self.default else r.chat_id
         return None
 
-    def chat_of(self, stored: int | None) -> int:
-        """The group an order's messages go to: its own, or the default one when it has none
-        or its group is no longer configured (its route was removed)."""
-        return stored if stored is not None and stored in self.chats else self.default
+    def chat_of(self, stored: int | None) -> int | None:
+        """The group an order's topic is in: its own, the default one when it has none, None
+        when its group is no longer configured (its route was removed: the sender opens it a
+        new topic in the default desk when its card is next drawn)."""
+        if stored is None:
+            return self.default
+        return stored if stored in self.chats else None
 
     def stored(self, chat_id: int | None) -> int | None:
         """How a group is stored on its orders: None for the default desk."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -39,6 +40,10 @@ class CardsSender(SenderBase):
             ov = await order_view(s, order)
             shown = order.card_digest
         desk = self.config.desk_of(ov.desk_chat_id)  # the group the order was routed to
+        if self.config.homeless(ov.desk_chat_id):  # its route is gone: a new topic here
+            await self._save_order(ov.id, desk_chat_id=None, topic_id=None,
+                                   card_message_id=None)
+            ov = replace(ov, desk_chat_id=None, topic_id=None, card_message_id=None)
         with self.i18n.use_locale(self.config.desk_locale):
             text, markup = self.renderer.card(ov)
             name = self.renderer.topic_name(ov)
@@ -90,6 +95,8 @@ class CardsSender(SenderBase):
                 return
             ov = await order_view(s, order)
             topic_id = order.topic_id
+        if self.config.homeless(ov.desk_chat_id):
+            return  # its topic was in a group no longer configured
         desk = self.config.desk_of(ov.desk_chat_id)
         with self.i18n.use_locale(self.config.desk_locale):
             name = self.renderer.topic_name(ov)

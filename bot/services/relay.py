@@ -96,8 +96,7 @@ async def order_of_topic(ctx: Context, chat_id: int | None, topic_id: int) -> in
 
 async def _of_topic(ctx: Context, s: AsyncSession, chat_id: int | None,
                     topic_id: int) -> Order | None:
-    desks = ctx.policy.desks
-    return await orders.of_topic(s, topic_id, desks.stored(chat_id), desks.others())
+    return await orders.of_topic(s, topic_id, ctx.policy.desks.stored(chat_id))
 
 
 async def answer_from_desk(ctx: Context, actor: Actor, topic_id: int, kind: str,

@@ -28,7 +28,8 @@ def topic_link(chat_id: int, thread_id: int | None) -> str | None:
 
 def order_link(ctx: Context, o: OrderView) -> str | None:
     """The order's topic, in the desk group it was routed to (DESK_ROUTES)."""
-    return topic_link(ctx.policy.desks.chat_of(o.desk_chat_id), o.topic_id)
+    chat = ctx.policy.desks.chat_of(o.desk_chat_id)
+    return topic_link(chat, o.topic_id) if chat is not None else None
 
 
 async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:
