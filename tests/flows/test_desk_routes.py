@@ -5,7 +5,6 @@ administrator of any group acts on any order; each group has its own 20 a minute
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -13,7 +12,7 @@ from aiogram.methods import CreateForumTopic, SetMyCommands
 
 from bot.config import ConfigError, load_settings
 from bot.notify.limiter import Limiter
-from tests.flows.test_flows import order_row
+from tests.flows.test_flows import order_row, place_order
 from tests.support.flowkit import DESK, MEDIA, TOKEN, Harness, Person, Sent, harness
 
 try:
@@ -37,22 +36,7 @@ async def h(db_url: str) -> AsyncIterator[Harness]:
 
 
 async def order_in(c: Person, district: str) -> int:
-    await c.send("/start")
-    await c.click(c.last(), "New order")
-    await c.click(c.last(), "Plumbing")
-    await c.send("The sink is blocked")
-    await c.photo()
-    await c.click(c.last(), "Continue")
-    await c.send("Main street 1, flat 2")
-    await c.click(c.last(), district)
-    await c.click(c.last(), "Tomorrow")
-    await c.press(c.last(), "slot", 1)
-    await c.contact("+48 500 600 700")
-    await c.click(c.last(), "Cash after completion")
-    await c.click(c.last(), "Confirm")
-    m = re.search(r"#(\d+)", c.last().text)
-    assert m, c.last().text
-    return int(m.group(1))
+    return await place_order(c.harness, c, district=district)
 
 
 def about(h: Harness, chat: int, order_id: int) -> list[Sent]:

@@ -21,7 +21,8 @@ async def h(db_url: str):
 
 
 async def place_order(h: Harness, c: Person, description: str = "The kitchen tap leaks",
-                      address: str = "Lenina 5, flat 3, Moscow") -> int:
+                      address: str = "Lenina 5, flat 3, Moscow", district: str | None = None
+                      ) -> int:
     await c.send("/start")
     await c.click(c.last(), "New order")
     await c.click(c.last(), "Plumbing")
@@ -29,6 +30,8 @@ async def place_order(h: Harness, c: Person, description: str = "The kitchen tap
     await c.photo()
     await c.click(c.last(), "Continue")
     await c.send(address)
+    if district is not None:  # asked when DISTRICTS is set
+        await c.click(c.last(), district)
     await c.click(c.last(), "Tomorrow")
     await c.press(c.last(), "slot", 2)  # 15:00–18:00
     await c.contact("+7 999 000-11-22")
