@@ -9,11 +9,22 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.methods import CreateForumTopic, SetMyCommands
+from aiogram.types import Chat, ChatMember, ChatMemberMember, ChatMemberOwner, User
 
 from bot.config import ConfigError, load_settings
 from bot.notify.limiter import Limiter
+from bot.startup import StartupError, check_desk
 from tests.flows.test_flows import order_row, place_order
-from tests.support.flowkit import DESK, MEDIA, TOKEN, Harness, Person, Sent, harness
+from tests.support.flowkit import (
+    BOT_USER,
+    DESK,
+    MEDIA,
+    TOKEN,
+    Harness,
+    Person,
+    Sent,
+    harness,
+)
 
 try:
     from conftest import make_order
@@ -163,3 +174,30 @@ async def test_a_service_the_catalogue_does_not_have_stops_the_bot(db_url: str) 
                                           r"'plumber' \(the catalogue's: appliances, "):
         async with harness(db_url, desk_routes=f"service:plumber={NORTH_DESK}"):
             pass
+
+
+class PreflightBot:
+    """What the start asks Telegram about each desk group; the routed group does not have the
+    bot as an administrator."""
+
+    async def get_me(self) -> User:
+        return BOT_USER
+
+    async def get_chat(self, chat_id: int) -> Chat:
+        return Chat(id=chat_id, type="supergroup", is_forum=True)
+
+    async def get_chat_member(self, chat_id: int, user_id: int) -> ChatMember:
+        if chat_id == DESK:
+            return ChatMemberOwner(user=BOT_USER, is_anonymous=False)
+        return ChatMemberMember(user=BOT_USER)
+
+
+async def test_the_start_checks_every_desk_group() -> None:
+    settings = load_settings(bot_token=TOKEN, desk_chat_id=str(DESK), districts="North",
+                             desk_routes=ROUTES, _env_file=None)
+    with pytest.raises(StartupError) as err:
+        await check_desk(PreflightBot(), settings)  # type: ignore[arg-type]
+    assert str(err.value) == (f"DESK_ROUTES' group {NORTH_DESK}: make the bot an administrator "
+                              f"of the desk group with the right to manage topics")
+    unrouted = load_settings(bot_token=TOKEN, desk_chat_id=str(DESK), _env_file=None)
+    assert await check_desk(PreflightBot(), unrouted) == BOT_USER  # type: ignore[arg-type]
