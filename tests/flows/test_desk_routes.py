@@ -12,8 +12,12 @@ from aiogram.methods import CreateForumTopic, SetMyCommands
 from aiogram.types import Chat, ChatMember, ChatMemberMember, ChatMemberOwner, User
 
 from bot.config import ConfigError, load_settings
+from bot.domain.rules import Actor
 from bot.notify.limiter import Limiter
+from bot.services.base import card_changed
+from bot.services.relay import write_to_desk
 from bot.startup import StartupError, check_desk
+from db.models import Order
 from tests.flows.test_flows import order_row, place_order
 from tests.support.flowkit import (
     BOT_USER,
@@ -201,3 +205,28 @@ async def test_the_start_checks_every_desk_group() -> None:
                               f"of the desk group with the right to manage topics")
     unrouted = load_settings(bot_token=TOKEN, desk_chat_id=str(DESK), _env_file=None)
     assert await check_desk(PreflightBot(), unrouted) == BOT_USER  # type: ignore[arg-type]
+
+
+async def test_an_order_of_a_group_no_longer_routed_moves_to_a_new_topic_in_the_default(
+        h: Harness) -> None:
+    """Topic and message ids are per group: the order of a removed route must never write
+    into (or edit) whatever bears the same numbers in the default desk."""
+    gone = -1009990000001
+    nina, cyril = h.person(107, "Nina"), h.person(108, "Cyril")
+    north, centre = await order_in(nina, "North"), await order_in(cyril, "Centre")
+    c_card = card(h, DESK, centre)
+    async with h.app.ctx.tx() as s:  # as if its group's route had since been removed
+        (await s.get(Order, north)).desk_chat_id = gone
+    await write_to_desk(h.app.ctx, Actor(107), north, "text", "Anyone there?")
+    await h.flush()
+    note = h.session.to(DESK)[-1]
+    assert note.text.endswith("Anyone there?") and note.thread_id is None  # General
+    async with h.app.ctx.tx() as s:
+        card_changed(s, h.app.ctx.clock(), north)
+    await h.flush()
+    moved = card(h, DESK, north)
+    assert moved.thread_id not in (None, c_card.thread_id)
+    assert (await order_row(h, north)).desk_chat_id is None  # the default desk's now
+    assert f"Order #{centre}<" in c_card.text  # the Centre card was not touched
+    await h.manager(MANAGER, thread_id=moved.thread_id).send("Yes, Nina")
+    assert nina.last().text.endswith("Yes, Nina")
