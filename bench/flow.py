@@ -1,5 +1,6 @@
 """Benchmark of the New order conversation (not a test, issue 16):
 python bench/flow.py [--clients 50 100 200] [--rates 20 50] [--think 2] [--desk-orders 100]
+                    [--desk-groups 1 2]
 python bench/flow.py --quick      # a smoke check of the script (about a minute)
 python bench/flow.py --limiter off  # the bot's own pacing off: its processing alone
 
@@ -46,7 +47,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.flow_clients import Recorder, Run, add_users, at_once, paced  # noqa: E402
 from bench.flow_desk import DeskRun, desk_burst  # noqa: E402
-from bench.flow_process import DESK, MANAGER, TOKEN, BotProcess, running  # noqa: E402
+from bench.flow_process import (  # noqa: E402
+    DESK,
+    DESK2,
+    MANAGER,
+    ROUTES,
+    TOKEN,
+    BotProcess,
+    running,
+)
 from bot.sandbox.telegram import FakeTelegram  # noqa: E402
 
 T = TypeVar("T")
@@ -66,18 +75,21 @@ class Measured(Generic[T]):
         return 1000 * self.cpu_s / n, {k: v / n for k, v in self.sql.items()}
 
 
-async def measure(kind: str, jobs: list[Job[T]]) -> list[Measured[T]]:
+async def measure(kind: str, jobs: list[Job[T]], groups: int = 1) -> list[Measured[T]]:
     """`jobs` one after the other against one fresh `kind` process and a fresh fake (flood
-    limits off)."""
+    limits off); with two desk `groups`, electrical orders go to the second (DESK_ROUTES)."""
     out: list[Measured[T]] = []
     async with FakeTelegram(token=TOKEN) as fake:
         fake.set_rate_limits(enabled=False)
         fake.add_forum(DESK, "Masterdesk", admins=[MANAGER])
+        if groups > 1:
+            fake.add_forum(DESK2, "Masterdesk 2", admins=[MANAGER])
         fake.add_user(MANAGER, "Olga", language_code="en")
-        rec = Recorder(fake, DESK)
+        rec = Recorder(fake, DESK, more_desks=(DESK2,) if groups > 1 else ())
         with tempfile.TemporaryDirectory(prefix="flow-") as tmp:
             folder = Path(tmp)
-            async with running(kind, fake, rec, folder) as bot:
+            async with running(kind, fake, rec, folder,
+                               ROUTES if groups > 1 else "") as bot:
                 for job in jobs:
                     out.append(await measured(kind, job, fake, rec, bot))
     return out
@@ -118,10 +130,10 @@ def paced_job(rate: float, think: float) -> Job[Run]:
     return job
 
 
-def desk_job(orders: int) -> Job[DeskRun]:
+def desk_job(orders: int, groups: int = 1) -> Job[DeskRun]:
     async def job(fake: FakeTelegram, rec: Recorder, folder: Path) -> DeskRun:
         try:
-            return await desk_burst(fake, rec, folder / "desk.sqlite3", orders)
+            return await desk_burst(fake, rec, folder / "desk.sqlite3", orders, groups)
         finally:
             fake.set_rate_limits(enabled=False)
     return job
@@ -174,14 +186,16 @@ def paced_line(rate: float, think: float, bot: Measured[Run], ref: Measured[Run]
 def desk_lines(d: DeskRun) -> None:
     print(f"Desk: a burst of {d.orders} orders confirmed at once, Telegram's flood limits on "
           "(20 messages a minute per group); seconds from the burst")
-    print(f"{'orders':>6} {'all topics':>10} {'all cards':>10} {'all sent':>9} "
-          f"{'desk msgs':>9} {'per order':>9} {'429s':>5}")
-    print(f"{d.orders:>6} {d.topics_s:>9.1f}s {d.cards_s:>9.1f}s {d.all_s:>8.1f}s "
-          f"{d.messages:>9} {d.messages / max(d.orders, 1):>9.2f} {d.refused:>5}", flush=True)
+    print(f"{'groups':>6} {'orders':>6} {'all topics':>10} {'all cards':>10} {'all sent':>9} "
+          f"{'desk msgs':>9} {'per order':>9} {'429s':>5}  per group")
+    print(f"{len(d.per_group):>6} {d.orders:>6} {d.topics_s:>9.1f}s {d.cards_s:>9.1f}s "
+          f"{d.all_s:>8.1f}s {d.messages:>9} {d.messages / max(d.orders, 1):>9.2f} "
+          f"{d.refused:>5}  {' / '.join(map(str, d.per_group))}", flush=True)
     print(failed(d, "desk burst"), end="")
 
 
-async def full(clients: list[int], rates: list[float], think: float, orders: int) -> None:
+async def full(clients: list[int], rates: list[float], think: float, orders: int,
+               groups: list[int]) -> None:
     """Every measurement on its own fresh process."""
     if clients:
         throughput_head()
@@ -195,8 +209,8 @@ async def full(clients: list[int], rates: list[float], think: float, orders: int
         [bot] = await measure("masterdesk", [paced_job(rate, think)])
         [ref] = await measure("reference", [paced_job(rate, think)])
         paced_line(rate, think, bot, ref)
-    if orders:
-        [d] = await measure("masterdesk", [desk_job(orders)])
+    for n in groups if orders else []:
+        [d] = await measure("masterdesk", [desk_job(orders, n)], n)
         desk_lines(d.result)
 
 
@@ -229,6 +243,8 @@ async def main() -> None:
     parser.add_argument("--limiter", choices=("on", "off"), default="on",
                         help="the bot's own pacing under Telegram's limits (off: the bot's "
                              "processing alone, as the reference measures)")
+    parser.add_argument("--desk-groups", type=int, nargs="+", default=[1], choices=(1, 2),
+                        help="the burst with one desk group, two (DESK_ROUTES), or both")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke check: 5 clients, 5 updates/s, a burst of 3 orders")
     args = parser.parse_args()
@@ -238,7 +254,7 @@ async def main() -> None:
     if args.quick:
         await quick()
     else:
-        await full(args.clients, args.rates, args.think, args.desk_orders)
+        await full(args.clients, args.rates, args.think, args.desk_orders, args.desk_groups)
 
 
 if __name__ == "__main__":

@@ -79,12 +79,15 @@ class Recorder:
 
     fake: FakeTelegram
     desk_id: int
+    more_desks: tuple[int, ...] = ()  # the other desk groups (DESK_ROUTES)
     handed: dict[int, float] = field(default_factory=dict)  # update_id -> first handed out
     waiting: dict[int, Waiter] = field(default_factory=dict)  # chat -> its client's wait
     polls: int = 0
     desk_sent: list[float] = field(default_factory=list)  # times of messages into the desk
-    topics: dict[int, float] = field(default_factory=dict)  # thread -> created at
-    cards: dict[int, float] = field(default_factory=dict)  # thread -> its card's arrival
+    desk_chats: list[int] = field(default_factory=list)  # ... and into which group
+    # (group, thread) -> created at; -> its card's arrival
+    topics: dict[tuple[int, int], float] = field(default_factory=dict)
+    cards: dict[tuple[int, int], float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.fake.observers.append(self.observe)
@@ -96,7 +99,7 @@ class Recorder:
             for update in result:
                 self.handed.setdefault(update["update_id"], now)
         elif method == "createForumTopic":
-            self.topics[result["message_thread_id"]] = now
+            self.topics[int(params["chat_id"]), result["message_thread_id"]] = now
         elif method in SEND_METHODS or method in EDIT_METHODS:
             for message in result if isinstance(result, list) else [result]:
                 if isinstance(message, dict) and "chat" in message:
@@ -104,12 +107,13 @@ class Recorder:
 
     def answer(self, method: str, params: dict[str, Any], message: Message, now: float) -> None:
         chat = message["chat"]["id"]
-        if chat == self.desk_id:
+        if chat == self.desk_id or chat in self.more_desks:
             if method in SEND_METHODS:
                 self.desk_sent.append(now)
-                thread = message.get("message_thread_id")
-                if thread in self.topics and codes(message):
-                    self.cards.setdefault(thread, now)
+                self.desk_chats.append(chat)
+                topic = (chat, message.get("message_thread_id"))
+                if topic in self.topics and codes(message):
+                    self.cards.setdefault(topic, now)
             return
         waiter = self.waiting.get(chat)
         if waiter and not waiter.future.done() and matches(waiter.expect, method, params,

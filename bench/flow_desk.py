@@ -1,13 +1,15 @@
 """The desk side of bench/flow.py: a burst of orders confirmed at once, under Telegram's flood
 limits (about 20 messages a minute into one group), timed until every order has its topic and
-its card (the first message with buttons in the topic) in the desk group."""
+its card (the first message with buttons in the topic) in the desk group. With two desk groups
+(DESK_ROUTES: electrical orders to the second), every other client orders Electrical."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.flow_clients import NEW_ORDER, Conversation, Recorder, act, add_users, converse
@@ -25,6 +27,11 @@ class DeskRun:
     messages: int  # into the desk since the burst, an album's items counted one by one
     refused: int  # 429s the bot met after the burst
     failures: list[str]
+    per_group: tuple[int, ...] = ()  # messages into each desk group since the burst
+
+
+# The second service (Electrical): DESK_ROUTES sends these orders to the second group.
+SECOND = tuple(replace(s, index=1) if s.name == "service" else s for s in NEW_ORDER)
 
 
 def pending_desk_rows(database: Path) -> int:
@@ -34,12 +41,15 @@ def pending_desk_rows(database: Path) -> int:
     return int(row[0])
 
 
-async def desk_burst(fake: FakeTelegram, rec: Recorder, database: Path, orders: int) -> DeskRun:
+async def desk_burst(fake: FakeTelegram, rec: Recorder, database: Path, orders: int,
+                     groups: int = 1) -> DeskRun:
     """`orders` clients fill in an order up to its summary (flood limits off), then all press
     Confirm at once with Telegram's flood limits on."""
     users = add_users(fake, 200_000, orders)
-    prepared = await asyncio.gather(*(converse(fake, rec, uid, NEW_ORDER[:-1])
-                                      for uid in users), return_exceptions=True)
+    scripts = [SECOND if groups > 1 and i % 2 else NEW_ORDER for i in range(len(users))]
+    prepared = await asyncio.gather(*(converse(fake, rec, uid, steps[:-1])
+                                      for uid, steps in zip(users, scripts, strict=True)),
+                                    return_exceptions=True)
     ready = [(uid, c) for uid, c in zip(users, prepared, strict=True)
              if isinstance(c, Conversation)]
     failures = [str(c) for c in prepared if not isinstance(c, Conversation)]
@@ -59,7 +69,8 @@ async def desk_burst(fake: FakeTelegram, rec: Recorder, database: Path, orders: 
         orders=len(ready), topics_s=max(rec.topics.values(), default=t0) - t0,
         cards_s=max(cards, default=t0) - t0, all_s=max(rec.desk_sent[sent:], default=t0) - t0,
         messages=len(rec.desk_sent) - sent,
-        refused=sum(c.error_code == 429 for c in fake.calls()[calls:]), failures=failures)
+        refused=sum(c.error_code == 429 for c in fake.calls()[calls:]), failures=failures,
+        per_group=tuple(Counter(rec.desk_chats[sent:]).values()))
 
 
 async def drained(rec: Recorder, database: Path, deadline: float) -> None:

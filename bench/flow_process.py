@@ -21,11 +21,13 @@ from bot.sandbox.telegram import FakeTelegram
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAFakeTokenForMasterdeskTests_0123456"
 DESK = -1001987654321
+DESK2 = -1001987654322  # the second desk group of a run with two (DESK_ROUTES)
+ROUTES = f"service:electrical={DESK2}"  # electrical orders to it, the rest to DESK
 MANAGER = 7001
 START_TIMEOUT = 90.0
 
 
-def masterdesk_env(fake: FakeTelegram, folder: Path) -> dict[str, str]:
+def masterdesk_env(fake: FakeTelegram, folder: Path, routes: str = "") -> dict[str, str]:
     """The shipped defaults, but for what a benchmark must set: where Telegram and the database
     are, and a desk open around the clock (a card must not wait for desk hours)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DESK_"))}
@@ -34,7 +36,7 @@ def masterdesk_env(fake: FakeTelegram, folder: Path) -> dict[str, str]:
         BENCH_SQL_COUNTS=str(folder / "sql.json"), BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE=fake.base_url, DESK_CHAT_ID=str(DESK), ADMIN_IDS=str(MANAGER),
         DATABASE_URL=f"sqlite+aiosqlite:///{folder}/desk.sqlite3", REDIS_URL="",
-        DESK_HOURS_START="00:00", DESK_HOURS_END="00:00",
+        DESK_HOURS_START="00:00", DESK_HOURS_END="00:00", DESK_ROUTES=routes,
     )
     return env
 
@@ -77,11 +79,11 @@ class BotProcess:
 
 
 @asynccontextmanager
-async def running(kind: str, fake: FakeTelegram, rec: Recorder, folder: Path
-                  ) -> AsyncIterator[BotProcess]:
+async def running(kind: str, fake: FakeTelegram, rec: Recorder, folder: Path,
+                  routes: str = "") -> AsyncIterator[BotProcess]:
     """`kind` masterdesk or reference, polling the fake (ready at its first getUpdates)."""
     if kind == "masterdesk":
-        argv, env = [sys.executable, "-m", "bot"], masterdesk_env(fake, folder)
+        argv, env = [sys.executable, "-m", "bot"], masterdesk_env(fake, folder, routes)
     else:
         argv = [sys.executable, str(ROOT / "bench" / "flow_reference.py")]
         env = reference_env(fake, folder)

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.album_parts import AlbumCollector, AlbumDispatcher
 from bot.code_secret import load_code_secret
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.desk import DeskMembers
 from bot.domain.limits import Pace
+from bot.domain.routes import unknown_services
 from bot.i18n import PoI18n, make_i18n
 from bot.isolation import RenewedRedisIsolation
 from bot.metrics import CountRetryAfter, Metrics, UpdateMeter
@@ -76,6 +77,10 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     ctx = Context(sessions=make_sessionmaker(engine), policy=make_policy(settings, code_secret))
     await seed_catalogue(ctx)
     services = {item.code: item.names for item in await catalogue(ctx)}
+    if unknown := unknown_services(settings.desk_routes, services):
+        await engine.dispose()
+        raise ConfigError(f"DESK_ROUTES is invalid: there is no service {unknown[0]!r} (the "
+                          f"catalogue's: {', '.join(sorted(services))})")
     i18n = make_i18n(settings.default_locale)
     i18n.set_current(i18n)
     renderer = Renderer(services=services, currency=settings.currency, tz=settings.tz,
@@ -98,6 +103,7 @@ async def build_app(settings: Settings, bot: Bot, limiter: Limiter | None = None
     sender = OutboxSender(bot, ctx, i18n, renderer, SenderConfig(
         desk_chat_id=settings.desk_chat_id, desk_locale=settings.desk_language,
         default_locale=settings.default_locale, poll_seconds=settings.outbox_poll_seconds,
+        routed_desks=frozenset(settings.desks.others()),
     ), limiter=limiter)
     ctx.on_outbox = sender.wake  # a committed change with messages: the sender goes at once
     dp = make_dispatcher(settings, ctx, renderer, i18n, metrics, buffered,
@@ -120,7 +126,7 @@ def make_policy(settings: Settings, code_secret: bytes) -> Policy:
                   reapply_cooldown=timedelta(hours=settings.reapply_cooldown_hours),
                   money=settings.money,
                   tax_id_pattern=settings.tax_id_pattern,
-                  tax_id_example=settings.tax_id_example)
+                  tax_id_example=settings.tax_id_example, desks=settings.desks)
 
 
 def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: PoI18n,
@@ -130,12 +136,13 @@ def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: 
     dp = AlbumDispatcher(storage=storage, events_isolation=isolation, ctx=ctx,
                          renderer=renderer, policy=ctx.policy, settings=settings,
                          albums=AlbumCollector(), sessions=ctx.sessions)
-    desk = DeskMembers(settings.desk_chat_id, settings.admin_ids)
+    desk = DeskMembers(settings.desk_chat_id, settings.admin_ids,
+                       routed=settings.desks.others())
     dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,
                                                settings.desk_language))
     dp.update.outer_middleware(LocaleMiddleware(i18n))
     dp.update.outer_middleware(ReportErrors())
     dp.update.outer_middleware(SkipRedelivered())  # stored already: its prompt, not again
-    dp.include_routers(*get_routers(settings.desk_chat_id))
+    dp.include_routers(*get_routers(*settings.desks.chats))
     return dp

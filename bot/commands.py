@@ -49,4 +49,5 @@ async def set_commands(bot: Bot, i18n: PoI18n, settings: Settings) -> None:
         await bot.set_my_short_description(short_description=short, language_code=code)
     with i18n.use_locale(settings.desk_language):
         commands = [BotCommand(command=c, description=_(d)) for c, d in DESK_COMMANDS]
-    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=settings.desk_chat_id))
+    for desk in settings.desks.chats:  # every desk group has the desk's menu
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=desk))

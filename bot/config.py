@@ -13,12 +13,13 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import list_currencies
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Timing
 from bot.domain.money import Currency, currency
+from bot.domain.routes import Desks, Route, check_routes, parse_routes
 
 LOCALES = ("en", "ru", "pl", "cs", "vi", "zh")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -42,15 +43,13 @@ class Settings(BaseSettings):
     desk_locale: str | None = None
     timezone: str = "UTC"
     currency: str = "RUB"
-    # The most one price may be, in whole units of CURRENCY; empty: a per-currency default of
-    # roughly the same real money (bot/domain/money.py: RUB 10,000,000, VND 2,500,000,000).
+    # The most one price, in whole units of CURRENCY; empty: per currency (bot/domain/money.py).
     max_price: int | None = Field(default=None, ge=1, le=10**15)
     webhook_url: str | None = None
     webhook_secret: str | None = None
     # Loopback by default: a reverse proxy with TLS in front is the documented way to expose it.
     webhook_listen: str = "127.0.0.1:8080"
-    # /healthz and /metrics on their own listener (the way to have them in polling mode);
-    # empty: off. Loopback is best: they are for the operator, not the internet.
+    # /healthz and /metrics on their own listener (polling mode); empty: off. Keep to loopback.
     metrics_listen: str | None = None
     urgent_surcharge_percent: int = Field(default=30, ge=0, le=500)
     max_code_attempts: int = Field(default=5, ge=1, le=20)
@@ -86,6 +85,8 @@ class Settings(BaseSettings):
     outbox_keep_days: int = Field(default=14, ge=1)
     # Matching [R §4]: the city's districts, comma-separated; empty: one area, served by all.
     districts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Several desk groups: new orders routed by district or service (bot/domain/routes.py).
+    desk_routes: Annotated[tuple[Route, ...], NoDecode, BeforeValidator(parse_routes)] = ()
     log_level: str = "INFO"
     # What a master's tax id must look like (a regular expression over the id without spaces
     # and dashes, letters upper-case) and the example shown; empty: each language's own
@@ -94,7 +95,8 @@ class Settings(BaseSettings):
     tax_id_example: str | None = None
 
     @field_validator("redis_url", "desk_locale", "webhook_url", "webhook_secret", "code_secret",
-                     "max_price", "tax_id_pattern", "tax_id_example", mode="before")
+                     "max_price", "tax_id_pattern", "tax_id_example", "metrics_listen",
+                     mode="before")
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
@@ -127,6 +129,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WEBHOOK_SECRET is not set: webhook mode needs it, or anyone who reaches the "
                 f"port can act as any user (e.g. WEBHOOK_SECRET={secrets.token_urlsafe(32)})")
+        return self
+
+    @model_validator(mode="after")
+    def _routes_known(self) -> Settings:
+        check_routes(self.desk_routes, self.districts)  # its message names DESK_ROUTES
         return self
 
     @field_validator("tax_id_pattern")
@@ -210,22 +217,17 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return v
 
-    @field_validator("webhook_listen")
+    @field_validator("webhook_listen", "metrics_listen")  # METRICS_LISTEN empty: off
     @classmethod
-    def _listen(cls, v: str) -> str:
+    def _listen(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
         m = re.fullmatch(r"[^:\s]+:(\d{1,5})", v)
         if not m:
             raise ValueError("must be host:port, e.g. 127.0.0.1:8080")
         if not 1 <= int(m.group(1)) <= 65535:
             raise ValueError(f"port {m.group(1)} is out of range: use 1 to 65535")
         return v
-
-    @field_validator("metrics_listen", mode="before")
-    @classmethod
-    def _metrics_listen(cls, v: object) -> object:
-        if isinstance(v, str) and not v.strip():
-            return None  # empty: off
-        return cls._listen(v) if isinstance(v, str) else v
 
     @field_validator("log_level")
     @classmethod
@@ -277,6 +279,10 @@ class Settings(BaseSettings):
     @property
     def desk_language(self) -> str:
         return self.desk_locale or self.default_locale
+
+    @property
+    def desks(self) -> Desks:
+        return Desks(self.desk_chat_id, self.desk_routes)
 
 
 def load_settings(**overrides: object) -> Settings:

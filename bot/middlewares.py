@@ -59,7 +59,7 @@ class ActorMiddleware(BaseMiddleware):
             return None  # no person: nothing any handler could authorise
         user, master = await touch_user(self.ctx, tg_user.id, tg_user.full_name,
                                         tg_user.username, tg_user.language_code)
-        in_desk = chat is not None and chat.id == self.desk.desk_chat_id
+        in_desk = chat is not None and self.desk.is_desk(chat.id)  # any desk group
         bot: Bot = data["bot"]
         is_desk = in_desk and await self.desk.is_member(bot, tg_user.id)
         data["user"] = user
@@ -79,7 +79,7 @@ class ActorMiddleware(BaseMiddleware):
     async def _refuse_anonymous(self, message: Message, bot: Bot) -> None:
         """In the desk, say once in a while why nothing happens; a channel's automatic
         forwards and service messages get no answer."""
-        if message.chat.id != self.desk.desk_chat_id or message.is_automatic_forward:
+        if not self.desk.is_desk(message.chat.id) or message.is_automatic_forward:
             return
         if not (message.text or message.caption or message.photo or message.document):
             return

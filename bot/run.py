@@ -130,7 +130,8 @@ async def run(settings: Settings) -> int:
             return 2
         try:
             await set_commands(bot, app.i18n, settings)
-            logger.info("@%s is running the desk %s", me.username, settings.desk_chat_id)
+            logger.info("@%s is running the desk %s", me.username,
+                        ", ".join(map(str, settings.desks.chats)))
             await serve(app, bot)
         except ConfigError as exc:  # e.g. METRICS_LISTEN's port is taken
             print(f"masterdesk: {exc}", file=sys.stderr)

@@ -54,26 +54,30 @@ async def _check(bot: Bot, settings: Settings) -> User:
     except TelegramUnauthorizedError:
         raise StartupError("BOT_TOKEN was refused by Telegram: copy the token from @BotFather "
                            "again") from None
-    desk = settings.desk_chat_id
+    for desk in settings.desks.chats:  # DESK_CHAT_ID's group, then DESK_ROUTES' ones
+        name = "DESK_CHAT_ID" if desk == settings.desk_chat_id else "DESK_ROUTES' group"
+        await _check_group(bot, me, desk, f"{name} {desk}")
+    return me
+
+
+async def _check_group(bot: Bot, me: User, desk: int, named: str) -> None:
+    """A desk group: a forum supergroup where the bot may manage topics."""
     try:
         chat = await bot.get_chat(desk)
     except (TelegramBadRequest, TelegramForbiddenError):
-        raise StartupError(f"DESK_CHAT_ID {desk}: the bot cannot see this chat; add the bot to "
+        raise StartupError(f"{named}: the bot cannot see this chat; add the bot to "
                            f"the desk group and check the id (it starts with -100)") from None
     if chat.type != "supergroup" or not chat.is_forum:
-        raise StartupError(f"DESK_CHAT_ID {desk}: the desk must be a supergroup with Topics "
+        raise StartupError(f"{named}: the desk must be a supergroup with Topics "
                            f"turned on (group settings → Topics)")
     try:
         member = await bot.get_chat_member(desk, me.id)
     except TelegramAPIError as exc:
-        raise StartupError(f"DESK_CHAT_ID {desk}: cannot read the bot's rights "
-                           f"({exc.message})") from None
+        raise StartupError(f"{named}: cannot read the bot's rights ({exc.message})") from None
     if isinstance(member, ChatMemberOwner):
-        return me
+        return
     if not isinstance(member, ChatMemberAdministrator):
-        raise StartupError(f"DESK_CHAT_ID {desk}: make the bot an administrator of the desk "
+        raise StartupError(f"{named}: make the bot an administrator of the desk "
                            f"group with the right to manage topics")
     if not member.can_manage_topics:
-        raise StartupError(f"DESK_CHAT_ID {desk}: give the bot the administrator right "
-                           f"«Manage topics»")
-    return me
+        raise StartupError(f"{named}: give the bot the administrator right «Manage topics»")

@@ -190,9 +190,11 @@ async def offered_to(s: AsyncSession, master_id: int) -> Sequence[Order]:
                             .order_by(Order.id))).all()
 
 
-async def of_topic(s: AsyncSession, topic_id: int) -> Order | None:
-    """The order whose desk topic this is."""
-    return await s.scalar(select(Order).where(Order.topic_id == topic_id).limit(1))
+async def of_topic(s: AsyncSession, topic_id: int, desk: int | None = None) -> Order | None:
+    """The order whose topic this is in the desk group `desk` (topic ids are per group; None:
+    the default desk)."""
+    here = Order.desk_chat_id.is_(None) if desk is None else Order.desk_chat_id == desk
+    return await s.scalar(select(Order).where(Order.topic_id == topic_id, here).limit(1))
 
 
 async def add(s: AsyncSession, order: Order) -> Order:

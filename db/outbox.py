@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, u
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.cas import affected, cas
-from db.models import OutboxMessage
+from db.models import Order, OutboxMessage
 
 PENDING = "pending"
 
@@ -28,6 +28,7 @@ class Queued:
     payload: dict[str, Any]
     priority: int
     attempts: int
+    desk: int | None = None  # a desk row's: its order's desk group (None: the default desk)
 
 
 def add(s: AsyncSession, *, kind: str, chat_id: int | None, order_id: int | None,
@@ -61,7 +62,9 @@ async def due(s: AsyncSession, now: datetime, limit: int) -> list[Queued]:
     """Pending rows due now and not leased, in reading order (priority, then id)."""
     m = OutboxMessage
     rows = (await s.execute(
-        select(m.id, m.kind, m.chat_id, m.order_id, m.payload, m.priority, m.attempts)
+        select(m.id, m.kind, m.chat_id, m.order_id, m.payload, m.priority, m.attempts,
+               Order.desk_chat_id)
+        .outerjoin(Order, and_(m.chat_id.is_(None), Order.id == m.order_id))
         .where(m.status == PENDING, m.next_attempt_at <= now, _free(now))
         .order_by(m.priority, m.id).limit(limit))).all()
     return [Queued(*row) for row in rows]
@@ -69,15 +72,19 @@ async def due(s: AsyncSession, now: datetime, limit: int) -> list[Queued]:
 
 async def waiting_heads(s: AsyncSession, now: datetime) -> dict[int | None, tuple[int, int]]:
     """Per chat, the (priority, id) of its first row that is waiting: a retry, or in another
-    process's hands. A row merely scheduled for later and never tried holds nothing back."""
+    process's hands. A row merely scheduled for later and never tried holds nothing back.
+    The desk's rows are keyed by their order's desk group (`Queued.desk`, None: the default
+    desk), so one group's retry does not hold another's rows."""
     waiting: dict[int | None, tuple[int, int]] = {}
-    for chat_id, priority, first in (await s.execute(
-        select(OutboxMessage.chat_id, OutboxMessage.priority, func.min(OutboxMessage.id))
-        .where(OutboxMessage.status == PENDING,
-               or_(and_(OutboxMessage.next_attempt_at > now, OutboxMessage.attempts > 0),
-                   OutboxMessage.locked_until >= now))
-        .group_by(OutboxMessage.chat_id, OutboxMessage.priority))).all():
-        waiting[chat_id] = min(waiting.get(chat_id, (priority, first)), (priority, first))
+    m = OutboxMessage
+    for chat_id, desk, priority, first in (await s.execute(
+        select(m.chat_id, Order.desk_chat_id, m.priority, func.min(m.id))
+        .outerjoin(Order, and_(m.chat_id.is_(None), Order.id == m.order_id))
+        .where(m.status == PENDING,
+               or_(and_(m.next_attempt_at > now, m.attempts > 0), m.locked_until >= now))
+        .group_by(m.chat_id, Order.desk_chat_id, m.priority))).all():
+        key = chat_id if chat_id is not None else desk
+        waiting[key] = min(waiting.get(key, (priority, first)), (priority, first))
     return waiting
 
 

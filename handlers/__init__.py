@@ -43,12 +43,13 @@ def built(module: ModuleType) -> Router:
     return router
 
 
-def desk_router(desk_chat_id: int) -> Router:
-    """The desk chat's: only its messages, and only desk members' presses; a press nothing
-    here answers (a button from an older version) is told it is outdated."""
+def desk_router(*desk_chats: int) -> Router:
+    """The desk groups' (the default one and those of DESK_ROUTES): only their messages, and
+    only desk members' presses; a press nothing here answers (a button from an older version)
+    is told it is outdated."""
     desk = Router(name="desk")
-    desk.message.filter(F.chat.id == desk_chat_id)
-    desk.callback_query.filter(F.message.chat.id == desk_chat_id, DeskMember())
+    desk.message.filter(F.chat.id.in_(desk_chats))
+    desk.callback_query.filter(F.message.chat.id.in_(desk_chats), DeskMember())
     desk.message.outer_middleware(PromptScope())  # a prompt answers only in its own thread
     outdated = Router(name="desk_outdated")
     outdated.callback_query.register(common.outdated)
@@ -71,7 +72,7 @@ def private_router() -> Router:
     return private
 
 
-def get_routers(desk_chat_id: int) -> list[Router]:
+def get_routers(*desk_chats: int) -> list[Router]:
     # /id first: in the desk's topics it is not a message for the client
-    return [errors.make_router(), groups.make_router(), desk_router(desk_chat_id),
+    return [errors.make_router(), groups.make_router(), desk_router(*desk_chats),
             private_router()]

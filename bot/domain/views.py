@@ -74,7 +74,7 @@ class OrderView:
     status: Status
     master_id: int | None
     offered_master_id: int | None
-    topic_id: int | None
+    topic_id: int | None  # in the order's desk group
     card_message_id: int | None
     reason: str | None
     final_price: int | None  # minor units of the currency
@@ -108,6 +108,7 @@ class OrderView:
     # The price agreed in the bot, oldest first: quotes and extras [C 一.3, 五.2; V].
     price_items: tuple[PriceItemView, ...] = ()
     warranty_months: int | None = None
+    desk_chat_id: int | None = None  # the group it was routed to; None: the default desk
     report_notes: str | None = None
 
     @property

@@ -107,10 +107,10 @@ class OutboxSender(NotesSender):
         self._gone = set()
         ordered = reading_order(rows)
         for i, row in enumerate(ordered):
-            chat = row.chat_id if row.chat_id is not None else self.config.desk_chat_id
+            chat = row.chat_id if row.chat_id is not None else self.config.desk_of(row.desk)
             if chat in held or row.id in self._gone:
                 continue
-            first_waiting = waiting.get(row.chat_id)
+            first_waiting = waiting.get(row.chat_id if row.chat_id is not None else row.desk)
             if first_waiting is not None and first_waiting < (row.priority, row.id):
                 held.add(chat)
                 continue
@@ -126,7 +126,7 @@ class OutboxSender(NotesSender):
             token = IN_OUTBOX.set(True)  # our own 429 handling, not the inline wait
             try:
                 outcome = await self._deliver(row, note_run(row, ordered[i + 1:],
-                                                            waiting.get(None)))
+                                                            waiting.get(row.desk)))
             finally:
                 IN_OUTBOX.reset(token)
             if outcome is not None:

@@ -39,6 +39,18 @@ class SenderConfig:
     desk_locale: str
     default_locale: str
     poll_seconds: float = 0.5
+    routed_desks: frozenset[int] = frozenset()  # DESK_ROUTES' groups besides the default
+
+    def desk_of(self, stored: int | None) -> int:
+        """An order's desk group (orders.desk_chat_id); the default desk when it has none or
+        its route is gone (bot/domain/routes.py, Desks.chat_of)."""
+        return self.desk_chat_id if stored is None or self.homeless(stored) else stored
+
+    def homeless(self, stored: int | None) -> bool:
+        """The order's group is no longer configured: its topic and card ids mean nothing in
+        the default desk (they are per group), so its notes go to General there until its
+        card is drawn again in a new topic."""
+        return stored is not None and stored not in self.routed_desks
 
 
 def blanked(row: Queued) -> dict[str, Any]:
@@ -115,7 +127,9 @@ class SenderBase:
             order = await orders.get(s, row.order_id) if row.order_id else None
             ov = await order_view(s, order) if order else None
             if row.chat_id is None:
-                return Target(self.config.desk_chat_id, ov.topic_id if ov else None,
+                desk = order.desk_chat_id if order else None
+                return Target(self.config.desk_of(desk), None if ov is None or
+                              self.config.homeless(desk) else ov.topic_id,
                               self.config.desk_locale, ov, True)
             user = await users.get(s, row.chat_id)
             locale = resolve_locale(user.locale if user else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -38,7 +39,11 @@ class CardsSender(SenderBase):
                 return  # a later row draws the same card: one edit is enough
             ov = await order_view(s, order)
             shown = order.card_digest
-        desk = self.config.desk_chat_id
+        desk = self.config.desk_of(ov.desk_chat_id)  # the group the order was routed to
+        if self.config.homeless(ov.desk_chat_id):  # its route is gone: a new topic here
+            await self._save_order(ov.id, desk_chat_id=None, topic_id=None,
+                                   card_message_id=None)
+            ov = replace(ov, desk_chat_id=None, topic_id=None, card_message_id=None)
         with self.i18n.use_locale(self.config.desk_locale):
             text, markup = self.renderer.card(ov)
             name = self.renderer.topic_name(ov)
@@ -67,14 +72,14 @@ class CardsSender(SenderBase):
             if topic_id is None or "thread not found" not in exc.message:
                 raise
             # Someone deleted the order's topic: open a new one (or use General) for the card.
-            topic_id = await self._reopen_topic(ov.id, name)
+            topic_id = await self._reopen_topic(desk, ov.id, name)
             msg = await self.bot.send_message(desk, text, message_thread_id=topic_id,
                                               reply_markup=markup)
         await self._save_order(ov.id, card_message_id=msg.message_id, card_digest=digest)
 
-    async def _reopen_topic(self, order_id: int, name: str) -> int | None:
+    async def _reopen_topic(self, desk: int, order_id: int, name: str) -> int | None:
         try:
-            topic = await self.bot.create_forum_topic(self.config.desk_chat_id, name)
+            topic = await self.bot.create_forum_topic(desk, name)
         except TelegramBadRequest as exc:
             logger.error("cannot reopen a topic for order %s: %s", order_id, exc.message)
             await self._save_order(order_id, topic_id=None)
@@ -90,10 +95,13 @@ class CardsSender(SenderBase):
                 return
             ov = await order_view(s, order)
             topic_id = order.topic_id
+        if self.config.homeless(ov.desk_chat_id):
+            return  # its topic was in a group no longer configured
+        desk = self.config.desk_of(ov.desk_chat_id)
         with self.i18n.use_locale(self.config.desk_locale):
             name = self.renderer.topic_name(ov)
         try:
-            await self.bot.edit_forum_topic(self.config.desk_chat_id, topic_id, name=name)
+            await self.bot.edit_forum_topic(desk, topic_id, name=name)
         except TelegramBadRequest as exc:
             if "TOPIC_NOT_MODIFIED" not in exc.message and "thread not found" not in exc.message:
                 raise
@@ -106,7 +114,7 @@ class CardsSender(SenderBase):
             mv = await master_view(s, m)
             shown = m.card_digest
         stats, record = await master_record(self.ctx, master_id)
-        desk = self.config.desk_chat_id
+        desk = self.config.desk_chat_id  # applications and masters: the default desk
         with self.i18n.use_locale(self.config.desk_locale):
             text, markup = self.renderer.master_card(mv, stats, record)
         digest = card_digest(text, markup)

@@ -17,6 +17,7 @@ from bot.domain.deadlines import Timing
 from bot.domain.files import photo_ref
 from bot.domain.limits import Pace
 from bot.domain.money import Currency, currency
+from bot.domain.routes import Desks
 from bot.events import (
     EVENTS,
     Album,
@@ -63,6 +64,8 @@ class Policy:
     # TAX_ID_PATTERN / TAX_ID_EXAMPLE; None: each language's own (bot/domain/masters.py).
     tax_id_pattern: str | None = None
     tax_id_example: str | None = None
+    # The desk groups: new orders routed by district or service (DESK_ROUTES).
+    desks: Desks = field(default_factory=Desks)
 
 
 @dataclass

@@ -112,6 +112,7 @@ async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderV
             surcharge_percent=ctx.policy.urgent_surcharge_percent if urgent else 0,
             visit_date=request.visit_date, visit_slot=request.visit_slot, phone=request.phone,
             payment=request.payment, status=Status.SUBMITTED, created_at=now, updated_at=now,
+            desk_chat_id=ctx.policy.desks.route(district, service.code),
         )
         await orders.add(s, order)
         await plan(ctx, s, order, now)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound, TooFast
 from bot.domain.files import check_document
 from bot.domain.rules import Actor, clip, desk_only
@@ -15,7 +17,7 @@ from bot.events import Relay, To
 from bot.services.base import Context, enqueue
 from bot.services.common import load_order, master_user_id
 from db import masters, orders, users
-from db.models import User
+from db.models import Order, User
 
 KINDS = ("text", "photo", "document")
 # What Telegram lets a person send; the header is made room for when the message is sent
@@ -85,22 +87,29 @@ def _take_turn(ctx: Context, user: User, now: datetime) -> TooFast | None:
     return TooFast(max(1, math.ceil(wait.total_seconds())), quiet=told)
 
 
-async def order_of_topic(ctx: Context, topic_id: int) -> int | None:
+async def order_of_topic(ctx: Context, chat_id: int | None, topic_id: int) -> int | None:
+    """The order whose topic `topic_id` is in the desk group `chat_id` (None: the default)."""
     async with ctx.read() as s:
-        order = await orders.of_topic(s, topic_id)
+        order = await _of_topic(ctx, s, chat_id, topic_id)
         return order.id if order is not None else None
+
+
+async def _of_topic(ctx: Context, s: AsyncSession, chat_id: int | None,
+                    topic_id: int) -> Order | None:
+    return await orders.of_topic(s, topic_id, ctx.policy.desks.stored(chat_id))
 
 
 async def answer_from_desk(ctx: Context, actor: Actor, topic_id: int, kind: str,
                            text: str | None = None, file_id: str | None = None,
-                           to_master: bool = False) -> int:
-    """A manager writes in an order's topic: to its client, or with /m to its master. Returns
-    the order's id; NotFound when the topic is not an order's."""
+                           to_master: bool = False, desk: int | None = None) -> int:
+    """A manager writes in an order's topic of the desk group `desk` (None: the default):
+    to its client, or with /m to its master. Returns the order's id; NotFound when the topic
+    is not an order's."""
     desk_only(actor)
     body, file_id = _content(kind, text, file_id)
     now = ctx.clock()
     async with ctx.tx() as s:
-        order = await orders.of_topic(s, topic_id)
+        order = await _of_topic(ctx, s, desk, topic_id)
         if order is None:
             raise NotFound("error.not_found")
         if to_master:

@@ -101,6 +101,7 @@ def _view(o: Order, a: _Around) -> OrderView:
         surcharge_percent=o.surcharge_percent, visit_date=o.visit_date,
         visit_slot=o.visit_slot, phone=o.phone, payment=o.payment, status=Status(o.status),
         master_id=o.master_id, offered_master_id=o.offered_master_id, topic_id=o.topic_id,
+        desk_chat_id=o.desk_chat_id,
         card_message_id=o.card_message_id, reason=o.reason, final_price=o.final_price,
         report_photos=tuple(o.report_photos or ()), code_attempts=o.code_attempts,
         code_locked=o.code_locked, created_at=o.created_at, sla_state=o.sla_state,

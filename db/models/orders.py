@@ -47,6 +47,8 @@ class Order(Base):
     status: Mapped[str] = mapped_column(String(24))
     master_id: Mapped[int | None] = mapped_column(ForeignKey("masters.id"))
     offered_master_id: Mapped[int | None] = mapped_column(ForeignKey("masters.id"))
+    # The desk group it was routed to (DESK_ROUTES); None: the default desk, DESK_CHAT_ID.
+    desk_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     topic_id: Mapped[int | None] = mapped_column(BigInteger)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     card_digest: Mapped[str | None] = mapped_column(String(40))  # what the card shows now

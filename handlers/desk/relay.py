@@ -38,7 +38,7 @@ async def _relay(message: Message, ctx: Context, actor: Actor, to_master: bool,
         kind, file_id = "text", None
     try:
         await answer_from_desk(ctx, actor, message.message_thread_id, kind, text, file_id,
-                               to_master=to_master)
+                               to_master=to_master, desk=message.chat.id)
     except NotFound:
         return  # a topic that is not an order's
 

@@ -17,13 +17,13 @@ from bot.notify.fit import fit_list
 from bot.notify.render import Renderer, and_more, q
 from bot.services.base import Context
 from bot.services.figures import desk_stats, export_file, find_orders, order_for_desk
-from handlers.desk.sla import topic_link
+from handlers.desk.sla import order_link
 from handlers.inputs import number_arg
 
 
-def _line(message: Message, renderer: Renderer, o: OrderView) -> str:
+def _line(ctx: Context, renderer: Renderer, o: OrderView) -> str:
     title = q(renderer.topic_name(o))
-    link = topic_link(message.chat.id, o.topic_id)
+    link = order_link(ctx, o)
     head = f'<a href="{link}">{title}</a>' if link else title
     return f"{head} — {renderer.status(o.status)}"
 
@@ -34,7 +34,7 @@ async def order_cmd(message: Message, command: CommandObject, ctx: Context, acto
         raise NotAllowed("error.desk_only")
     o = await order_for_desk(ctx, actor, number_arg(command.args or "", "error.order_usage"))
     text, _kb = renderer.card(o)
-    await message.answer(_line(message, renderer, o) + "\n\n" + text)
+    await message.answer(_line(ctx, renderer, o) + "\n\n" + text)
 
 
 async def find_cmd(message: Message, command: CommandObject, ctx: Context, actor: Actor,
@@ -50,7 +50,7 @@ async def find_cmd(message: Message, command: CommandObject, ctx: Context, actor
         return
     await message.answer(fit_list(
         ngettext("{n} order found:", "{n} orders found:", len(found)).format(n=len(found)),
-        [_line(message, renderer, o) for o in found], more=and_more))
+        [_line(ctx, renderer, o) for o in found], more=and_more))
 
 
 async def stats_cmd(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:

@@ -9,6 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.domain.rules import Actor, desk_only
+from bot.domain.views import OrderView
 from bot.i18n import _, fmt_datetime, fmt_span
 from bot.notify.fit import fit_list
 from bot.notify.names import SLA_WHAT
@@ -25,6 +26,12 @@ def topic_link(chat_id: int, thread_id: int | None) -> str | None:
     return f"https://t.me/c/{internal}/{thread_id}"
 
 
+def order_link(ctx: Context, o: OrderView) -> str | None:
+    """The order's topic, in the desk group it was routed to (DESK_ROUTES)."""
+    chat = ctx.policy.desks.chat_of(o.desk_chat_id)
+    return topic_link(chat, o.topic_id) if chat is not None else None
+
+
 async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:
     desk_only(actor)
     lines = await sla_board(ctx, actor)
@@ -36,7 +43,7 @@ async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) 
     for line in lines:
         o = line.order
         title = q(renderer.topic_name(o))
-        link = topic_link(message.chat.id, o.topic_id)
+        link = order_link(ctx, o)
         head = f'<a href="{link}">{title}</a>' if link else title
         what = _(SLA_WHAT[line.kind]) if line.kind in SLA_WHAT else ""
         if o.sla_state == "breach":

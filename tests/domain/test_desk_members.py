@@ -77,3 +77,26 @@ async def test_no_list_ever_loaded_is_no_member_and_failures_are_not_retried_eve
     assert not await desk.is_member(bot, 7)  # type: ignore[arg-type]
     assert not await desk.is_member(bot, 7)  # type: ignore[arg-type]
     assert bot.calls == 1  # Telegram is not asked again on every update while it fails
+
+
+class GroupsBot(FakeBot):
+    def __init__(self, by_chat: dict[int, list[int]]) -> None:
+        super().__init__([])
+        self.by_chat = by_chat
+
+    async def get_chat_administrators(self, chat_id: int) -> list[Any]:
+        self.calls += 1
+        return [admin(uid) for uid in self.by_chat.get(chat_id, [])]
+
+
+async def test_with_several_desk_groups_an_admin_of_any_is_a_member(clock: Clock) -> None:
+    """DESK_ROUTES: managers move between groups, so an administrator of any desk group may
+    act in every one; an administrator of some other group is nobody."""
+    routed = -100456
+    bot = GroupsBot({DESK: [7], routed: [8], -100789: [9]})
+    desk = DeskMembers(DESK, [], ttl=60, routed=[routed])
+    assert desk.is_desk(DESK) and desk.is_desk(routed) and not desk.is_desk(-100789)
+    assert await desk.is_member(bot, 7)  # type: ignore[arg-type]
+    assert await desk.is_member(bot, 8)  # type: ignore[arg-type]
+    assert not await desk.is_member(bot, 9)  # type: ignore[arg-type]
+    assert bot.calls == 2  # each group read once, then cached

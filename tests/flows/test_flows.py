@@ -22,8 +22,12 @@ async def h(db_url: str):
 
 
 def order_steps(c: Person, description: str = "The kitchen tap leaks",
-                address: str = "Lenina 5, flat 3, Moscow") -> list[Callable[[], Awaitable[None]]]:
-    """The whole New order conversation, one update a step (the sessions test counts each)."""
+                address: str = "Lenina 5, flat 3, Moscow", district: str | None = None
+                ) -> list[Callable[[], Awaitable[None]]]:
+    """The whole New order conversation, one update a step (the sessions test counts each);
+    `district` is pressed after the address (asked when DISTRICTS is set)."""
+    chosen: list[Callable[[], Awaitable[None]]] = (
+        [] if district is None else [lambda: c.click(c.last(), district)])
     return [
         lambda: c.send("/start"),
         lambda: c.click(c.last(), "New order"),
@@ -32,6 +36,7 @@ def order_steps(c: Person, description: str = "The kitchen tap leaks",
         lambda: c.photo(),
         lambda: c.click(c.last(), "Continue"),
         lambda: c.send(address),
+        *chosen,
         lambda: c.click(c.last(), "Tomorrow"),
         lambda: c.press(c.last(), "slot", 2),  # 15:00–18:00
         lambda: c.contact("+7 999 000-11-22"),
@@ -41,8 +46,9 @@ def order_steps(c: Person, description: str = "The kitchen tap leaks",
 
 
 async def place_order(h: Harness, c: Person, description: str = "The kitchen tap leaks",
-                      address: str = "Lenina 5, flat 3, Moscow") -> int:
-    for step in order_steps(c, description, address):
+                      address: str = "Lenina 5, flat 3, Moscow", district: str | None = None
+                      ) -> int:
+    for step in order_steps(c, description, address, district):
         await step()
     m = re.search(r"#(\d+)", c.last().text)
     assert m, c.last().text

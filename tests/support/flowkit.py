@@ -34,7 +34,7 @@ from aiogram.methods import (
 from aiogram.types import (
     CallbackQuery,
     Chat,
-    ChatMemberAdministrator,
+    ChatMemberOwner,
     Contact,
     Document,
     ForumTopic,
@@ -112,8 +112,9 @@ class RecordingSession(BaseSession):
         self.calls: list[TelegramMethod[Any]] = []
         self.refused: list[str] = []  # what Telegram answered 400 to (too long, bad HTML)
         self.admins = admins
+        self.chat_admins: dict[int, tuple[int, ...]] = {}  # a group's own, else `admins`
         self._ids = itertools.count(1000)
-        self._topics = itertools.count(500)
+        self._topics: dict[int, itertools.count[int]] = {}  # per group, as Telegram numbers
         # file ids Telegram no longer has: sending one gets the 400 the real API gives
         self.lost_files: set[str] = set()
 
@@ -185,16 +186,14 @@ class RecordingSession(BaseSession):
                     m.markup = method.reply_markup
             return True
         if isinstance(method, CreateForumTopic):
-            return ForumTopic(message_thread_id=next(self._topics), name=method.name,
+            topics = self._topics.setdefault(int(method.chat_id), itertools.count(500))
+            return ForumTopic(message_thread_id=next(topics), name=method.name,
                               icon_color=0x6FB9F0)
         if isinstance(method, GetChatAdministrators):
-            return [ChatMemberAdministrator(
-                user=User(id=uid, is_bot=False, first_name="Admin"), can_be_edited=False,
-                is_anonymous=False, can_manage_chat=True, can_delete_messages=True,
-                can_manage_video_chats=True, can_restrict_members=True,
-                can_promote_members=True, can_change_info=True, can_invite_users=True,
-                can_post_stories=True, can_edit_stories=True, can_delete_stories=True,
-                can_manage_topics=True) for uid in self.admins]
+            # Owners: what DeskMembers reads of any administrator is the user.
+            return [ChatMemberOwner(user=User(id=uid, is_bot=False, first_name="Admin"),
+                                    is_anonymous=False)
+                    for uid in self.chat_admins.get(int(method.chat_id), self.admins)]
         if isinstance(method, AnswerCallbackQuery):
             return True
         return True
@@ -375,13 +374,14 @@ class Harness:
     def person(self, uid: int, name: str, language: str = "en") -> Person:
         return Person(self, uid, name, language)
 
-    def manager(self, uid: int, name: str = "Manager", thread_id: int | None = None) -> Person:
-        return Person(self, uid, name, "en", chat_id=DESK, thread_id=thread_id)
+    def manager(self, uid: int, name: str = "Manager", thread_id: int | None = None,
+                desk: int = DESK) -> Person:
+        return Person(self, uid, name, "en", chat_id=desk, thread_id=thread_id)
 
 
 @asynccontextmanager
-async def harness(db_url: str, admins: tuple[int, ...] = (), **settings: Any
-                  ) -> AsyncIterator[Harness]:
+async def harness(db_url: str, admins: tuple[int, ...] = (), limiter: Limiter | None = None,
+                  **settings: Any) -> AsyncIterator[Harness]:
     session = RecordingSession(admins=admins)
     bot = Bot(TOKEN, session=session)
     from aiogram.client.default import DefaultBotProperties
@@ -392,8 +392,8 @@ async def harness(db_url: str, admins: tuple[int, ...] = (), **settings: Any
         settings["code_secret"] = "flow-tests-code-secret"
     cfg = Settings(bot_token=TOKEN, desk_chat_id=DESK, database_url=db_url,
                    _env_file=None, **settings)  # type: ignore[call-arg]
-    app = await build_app(cfg, bot, limiter=Limiter(per_second=1e9, private_interval=0,
-                                                     group_per_minute=10**9))
+    app = await build_app(cfg, bot, limiter=limiter or Limiter(
+        per_second=1e9, private_interval=0, group_per_minute=10**9))
     try:
         yield Harness(app, bot, session)
     finally:
