@@ -88,7 +88,6 @@ class SenderBase:
         # Rows sent whose settling rides on the next claim's transaction (or the pass's end):
         # one transaction a message instead of two, and no await between the send and it.
         self._sent: list[tuple[Queued, datetime]] = []
-        self._riding: list[Queued] = []  # notes leased to go with the row being sent
         self._gone: set[int] = set()  # rows of this pass that went out with an earlier one
 
     def wake(self) -> None:
@@ -178,12 +177,15 @@ class SenderBase:
     async def _settling(self) -> AsyncIterator[AsyncSession]:
         """A unit of work that also settles the rows sent since the last one; they count as
         settled only once it has committed (else the next one tries again)."""
-        sent = list(self._sent)
-        async with self.ctx.tx() as s:
-            for row, at in sent:
-                await outbox.settle(s, row.id, "sent", None, sent_at=at, **blanked(row))
-            yield s
-        del self._sent[:len(sent)]
+        sent, self._sent = self._sent, []  # this unit of work's own: sends in flight settle too
+        try:
+            async with self.ctx.tx() as s:
+                for row, at in sent:
+                    await outbox.settle(s, row.id, "sent", None, sent_at=at, **blanked(row))
+                yield s
+        except BaseException:
+            self._sent[:0] = sent  # not settled: the next unit of work tries again
+            raise
 
     async def _files_lost(self, row: Queued, error: str) -> None:
         """Telegram no longer has a file of this row: resending cannot help, so the row fails

@@ -13,6 +13,7 @@ send fails, the followers are let go (their lease released) and go out later on 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import datetime
 
 from bot.events import DeskClientCancelled, DeskClientRated, DeskNote, DeskReview, DeskSla
@@ -46,6 +47,11 @@ def note_run(row: Queued, after: Sequence[Queued],
     return run
 
 
+# The notes leased to go with the row being sent: each send in flight has its own (a task
+# runs in its own copy of the context; bot/notify/flights.py).
+RIDING: ContextVar[tuple[Queued, ...]] = ContextVar("riding_notes", default=())
+
+
 def plain(message: Draft) -> bool:
     return not (message.markup or message.photo or message.document or message.job)
 
@@ -53,7 +59,7 @@ def plain(message: Draft) -> bool:
 class NotesSender(CardsSender):
     async def _with_followers(self, first: Draft, target: Target,
                               followers: Sequence[Queued]) -> Draft:
-        """`first` with the notes that join it, each leased for this send (`_riding`)."""
+        """`first` with the notes that join it, each leased for this send (RIDING)."""
         if not followers or not plain(first):
             return first
         texts, size = [first.text], len(first.text)
@@ -67,21 +73,23 @@ class NotesSender(CardsSender):
                 break
             if not await self._claim(row.id):
                 break
-            self._riding.append(row)
+            RIDING.set((*RIDING.get(), row))
             texts.append(note.text)
             size += len(note.text) + 2
-        return Draft("\n\n".join(texts)) if self._riding else first
+        return Draft("\n\n".join(texts)) if RIDING.get() else first
 
     def _rode(self, at: datetime) -> None:
         """The followers went out with their first: settled with the next claim, and not
         sent again in this pass."""
-        riding, self._riding = self._riding, []
+        riding = RIDING.get()
+        RIDING.set(())
         self._sent.extend((row, at) for row in riding)
         self._gone.update(row.id for row in riding)
 
     async def _let_go(self) -> None:
         """The send failed: the followers' leases are released; each goes on its own."""
-        riding, self._riding = self._riding, []
+        riding = RIDING.get()
+        RIDING.set(())
         if riding:
             async with self.ctx.tx() as s:
                 await outbox.release(s, [row.id for row in riding])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from contextvars import ContextVar
 from typing import Any
 
@@ -51,7 +52,8 @@ class Throttle(BaseRequestMiddleware):
             counts = name.startswith(_COUNTED)
             answer = chat == ANSWERING.get() and not IN_OUTBOX.get()
             if counts or not answer:  # an edit of the chat being answered waits for nothing
-                await self._wait_turn(chat, counts=counts, weight=weight, overall=not answer)
+                await self._wait_turn(method, chat, counts=counts, weight=weight,
+                                      overall=not answer)
         for attempt in range(3):
             try:
                 return await make_request(bot, method)
@@ -64,11 +66,18 @@ class Throttle(BaseRequestMiddleware):
                 await asyncio.sleep(exc.retry_after)
         raise AssertionError("unreachable")
 
-    async def _wait_turn(self, chat: int, counts: bool, weight: int = 1,
-                         overall: bool = True) -> None:
+    async def _wait_turn(self, method: TelegramMethod[Any], chat: int, counts: bool,
+                         weight: int = 1, overall: bool = True) -> None:
         """Take a slot under the lock, wait for it outside: a minute's wait for the desk's
         budget holds the desk's next slot, never the other chats' (issue 10)."""
         while True:
+            now = self.limiter.clock()
+            if IN_OUTBOX.get() and self.limiter.paused_until > now:
+                # A send in flight when a 429 paused everything: the sender postpones its
+                # row, as for Telegram's own 429, instead of holding it here.
+                raise TelegramRetryAfter(
+                    method=method, message="Too Many Requests: paused by an earlier 429",
+                    retry_after=max(1, math.ceil(self.limiter.paused_until - now)))
             async with self._lock:  # one decision at a time, so two tasks never take one slot
                 at = self.limiter.reserve(chat, self.limiter.clock(), counts, weight, overall)
             delay = at - self.limiter.clock()
