@@ -16,6 +16,7 @@ from babel.numbers import list_currencies
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.config_board import BoardSettings
 from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Timing
 from bot.domain.money import Currency, currency
@@ -29,7 +30,7 @@ class ConfigError(Exception):
     """A setting is missing or invalid; the message names it."""
 
 
-class Settings(BaseSettings):
+class Settings(BoardSettings, BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     bot_token: str

@@ -16,11 +16,11 @@ from db.models import AuditEntry, Master, Order, Review, User
 LIKE_ESCAPE = "/"
 
 
-async def search(s: AsyncSession, like: str, *, phone_digits: str | None,
-                 number: int | None, limit: int) -> Sequence[Order]:
-    """Orders whose address, area, client's or master's name contains `like` (a LIKE pattern
-    of casefolded text), whose phone holds `phone_digits`, or numbered `number`; newest
-    first."""
+def matching(s: AsyncSession, like: str, *, phone_digits: str | None,
+             number: int | None) -> ColumnElement[bool]:
+    """The search's condition over Order joined with its client (User) and its master: the
+    address, area, client's or master's name contains `like` (a LIKE pattern of casefolded
+    text), the phone holds `phone_digits`, or the order is numbered `number`."""
     # Unicode-aware on both backends (SQLite gets casefold() from db.engine).
     fold = func.casefold if s.get_bind().dialect.name == "sqlite" else func.lower
     conditions: list[ColumnElement[bool]] = [
@@ -30,10 +30,17 @@ async def search(s: AsyncSession, like: str, *, phone_digits: str | None,
         conditions.append(Order.phone.like(f"%{phone_digits}%"))  # digits only: no wildcards
     if number is not None:
         conditions.append(Order.id == number)
+    return or_(*conditions)
+
+
+async def search(s: AsyncSession, like: str, *, phone_digits: str | None,
+                 number: int | None, limit: int) -> Sequence[Order]:
+    """Orders matching the search (`matching`), newest first."""
     return (await s.scalars(
         select(Order).join(User, User.id == Order.client_id)
         .outerjoin(Master, Master.id == Order.master_id)
-        .where(or_(*conditions)).order_by(Order.id.desc()).limit(limit))).all()
+        .where(matching(s, like, phone_digits=phone_digits, number=number))
+        .order_by(Order.id.desc()).limit(limit))).all()
 
 
 @dataclass(frozen=True)

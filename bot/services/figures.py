@@ -54,19 +54,36 @@ def contains_pattern(text: str) -> str:
     return f"%{text}%"
 
 
-async def find_orders(ctx: Context, actor: Actor, query: str) -> list[OrderView]:
+@dataclass(frozen=True)
+class Terms:
+    """A search as the queries take it (db.figures.matching)."""
+
+    like: str
+    phone_digits: str | None
+    number: int | None
+
+
+def search_terms(query: str) -> Terms | None:
     """By number, the client's phone (any format), the client's or the master's name, or a
-    part of the address; newest first."""
-    _desk(actor)
+    part of the address; None when there is nothing to look for (one letter)."""
     text = query.strip()
     if len(text) < 2 and not text.isdigit():
-        return []
+        return None
     digits = "".join(ch for ch in text if ch.isdigit())
-    like = contains_pattern(text.casefold())
     number = int(text.lstrip("#")) if text.lstrip("#").isdigit() else None
+    return Terms(contains_pattern(text.casefold()), digits if len(digits) >= 5 else None,
+                 number)
+
+
+async def find_orders(ctx: Context, actor: Actor, query: str) -> list[OrderView]:
+    """The orders `search_terms` finds, newest first."""
+    _desk(actor)
+    terms = search_terms(query)
+    if terms is None:
+        return []
     async with ctx.tx() as s:
-        rows = await figures.search(s, like, number=number, limit=FIND_LIMIT,
-                                    phone_digits=digits if len(digits) >= 5 else None)
+        rows = await figures.search(s, terms.like, number=terms.number, limit=FIND_LIMIT,
+                                    phone_digits=terms.phone_digits)
         return await order_views(s, rows)
 
 
