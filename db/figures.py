@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, func, or_, select
@@ -99,12 +100,21 @@ EXPORT_COLUMNS = (Order.id, Order.created_at, Order.status, Order.service, Order
 ExportRow = Row[*tuple[Any, ...]]  # a row of EXPORT_COLUMNS
 
 
-async def export_page(s: AsyncSession, after: int, limit: int) -> Sequence[ExportRow]:
+async def export_page(s: AsyncSession, after: int, limit: int, since: datetime | None = None,
+                      until: datetime | None = None) -> Sequence[ExportRow]:
     """Up to `limit` orders numbered above `after`, in order, with their master's name and
     their review's stars: one page of the export, found by the primary key (keyset paging,
-    so every page costs the same however far into the table it is)."""
+    so every page costs the same however far into the table it is); only those placed in
+    [since, until) when given."""
     return (await s.execute(
         select(*EXPORT_COLUMNS)
         .outerjoin(Master, Master.id == Order.master_id)
         .outerjoin(Review, Review.order_id == Order.id)
-        .where(Order.id > after).order_by(Order.id).limit(limit))).all()
+        .where(Order.id > after, *_placed(since, until)).order_by(Order.id)
+        .limit(limit))).all()
+
+
+def _placed(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    """Orders placed in [since, until), either end open when None."""
+    return ([Order.created_at >= since] if since else []) + (
+        [Order.created_at < until] if until else [])

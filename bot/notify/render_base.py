@@ -87,6 +87,14 @@ def slot_name(code: str | None) -> str:
     return fmt_slot(time(start), time(end))
 
 
+def topic_link(chat_id: int, thread_id: int | None) -> str | None:
+    """t.me/c/<id>/<thread> opens a topic of a private supergroup for its members."""
+    internal = str(chat_id).removeprefix("-100")
+    if thread_id is None or internal == str(chat_id):
+        return None
+    return f"https://t.me/c/{internal}/{thread_id}"
+
+
 def and_more(n: int) -> str:
     """The last line of a list cut to fit one message."""
     return ngettext("… and {n} more", "… and {n} more", n).format(n=n)

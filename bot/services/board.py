@@ -14,7 +14,7 @@ from bot.domain.views import OrderView
 from bot.services.base import Context
 from bot.services.figures import search_terms
 from bot.services.views import order_view, order_views
-from db import board, orders
+from db import board, orders, users
 from db.board import Clock, OpenFilter, Search
 
 # The open states in the order of the lifecycle: the board's groups, top to bottom.
@@ -124,3 +124,10 @@ async def order_page(ctx: Context, actor: Actor, order_id: int) -> OrderPage | N
                    late_seconds=d.late_seconds) for d in planned]
     steps.sort(key=lambda st: (st.at, st.action.startswith("plan:")))
     return OrderPage(view, steps, clock)
+
+
+async def chosen_locale(ctx: Context, user_id: int) -> str | None:
+    """The language the person chose in the bot (/language), if he did."""
+    async with ctx.read() as s:
+        user = await users.get(s, user_id)
+        return user.locale if user else None

@@ -15,9 +15,9 @@ from bot.domain.views import OrderView
 from bot.i18n import _, fmt_decimal, ngettext
 from bot.notify.fit import fit_list
 from bot.notify.render import Renderer, and_more, q
+from bot.notify.render_base import topic_link
 from bot.services.base import Context
 from bot.services.figures import desk_stats, export_file, find_orders, order_for_desk
-from handlers.desk.sla import topic_link
 from handlers.inputs import number_arg
 
 

@@ -13,16 +13,9 @@ from bot.i18n import _, fmt_datetime, fmt_span
 from bot.notify.fit import fit_list
 from bot.notify.names import SLA_WHAT
 from bot.notify.render import Renderer, and_more, q
+from bot.notify.render_base import topic_link
 from bot.services.base import Context
 from bot.services.deadlines import sla_board
-
-
-def topic_link(chat_id: int, thread_id: int | None) -> str | None:
-    """t.me/c/<id>/<thread> opens a topic of a private supergroup for its members."""
-    internal = str(chat_id).removeprefix("-100")
-    if thread_id is None or internal == str(chat_id):
-        return None
-    return f"https://t.me/c/{internal}/{thread_id}"
 
 
 async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:

@@ -1,0 +1,63 @@
+// The desk board's few lines of script: Telegram's theme, signing in once, and the live list.
+(function () {
+  "use strict";
+  var hash = new URLSearchParams(location.hash.slice(1));
+  var theme = hash.get("tgWebAppThemeParams");
+  if (theme) { sessionStorage.setItem("boardTheme", theme); }
+  theme = sessionStorage.getItem("boardTheme");
+  if (theme) {
+    try {
+      var params = JSON.parse(theme);
+      Object.keys(params).forEach(function (key) {
+        document.documentElement.style.setProperty(
+          "--tg-theme-" + key.replace(/_/g, "-"), params[key]);
+      });
+    } catch (e) { /* a theme we cannot read: the defaults stay */ }
+  }
+  var base = document.body.dataset.base;
+  var signIn = document.getElementById("sign-in");
+  if (signIn) {
+    var initData = hash.get("tgWebAppData") ||
+      (window.Telegram && Telegram.WebApp && Telegram.WebApp.initData) || "";
+    if (initData) {
+      fetch(base + "/auth", {method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/x-www-form-urlencoded"},
+        body: "init_data=" + encodeURIComponent(initData)})
+        .then(function (r) {
+          if (r.ok) { location.replace(location.pathname + location.search); return null; }
+          return r.text().then(function (t) { document.body.innerHTML = t; });
+        });
+    } else {
+      var widget = document.getElementById("widget");
+      var script = document.createElement("script");
+      script.async = true;
+      script.src = widget.dataset.widget;
+      script.dataset.telegramLogin = widget.dataset.bot;
+      script.dataset.size = "large";
+      script.dataset.authUrl = widget.dataset.authUrl;
+      widget.hidden = false;
+      signIn.hidden = true;
+      widget.appendChild(script);
+    }
+  }
+  var rows = document.getElementById("rows");
+  if (rows) {
+    var poll = function () {
+      var url = base + "/rows" + location.search +
+        (location.search ? "&" : "?") + "v=" + encodeURIComponent(rows.dataset.version);
+      fetch(url, {credentials: "same-origin"}).then(function (r) {
+        if (r.status === 200) {
+          return r.text().then(function (t) {
+            rows.outerHTML = t; rows = document.getElementById("rows");
+          });
+        }
+        return null;
+      }).catch(function () { return null; }).then(function () {
+        setTimeout(poll, Number(document.body.dataset.poll));
+      });
+    };
+    setTimeout(poll, Number(document.body.dataset.poll));
+  }
+  document.querySelectorAll("form.filters select, form.filters input[type=checkbox]")
+    .forEach(function (el) { el.addEventListener("change", function () { el.form.submit(); }); });
+})();
