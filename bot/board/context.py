@@ -35,6 +35,7 @@ class Board:
 
 
 BOARD: web.AppKey[Board] = web.AppKey("board", Board)
+USER: web.RequestKey[int] = web.RequestKey("user_id", int)
 
 
 def board_of(request: web.Request) -> Board:
@@ -43,4 +44,4 @@ def board_of(request: web.Request) -> Board:
 
 def user_of(request: web.Request) -> int:
     """The desk member the guard let in."""
-    return int(request["user_id"])
+    return request[USER]

@@ -84,13 +84,22 @@ def _step(board: Board, st: Step) -> str:
     return f"<li>{at} — {h(who)}: <code>{h(st.action)}</code>{h(move)}{reason}</li>"
 
 
+def photo_id(ref: str) -> str | None:
+    """The file id of a kept photo: a bare id (the order's own photos) or `photo:<id>`; None
+    for a document."""
+    if ":" not in ref:
+        return ref
+    f = parse_ref(ref)
+    return f.file_id if f.kind == "photo" else None
+
+
 def _photos(o: OrderView) -> str:
     out = []
     for kind, field in ALBUMS.items():
         refs = getattr(o, field)
         out += [f'<a href="{PREFIX}/file/{o.id}/{kind}/{i}" target="_blank">'
                 f'<img src="{PREFIX}/file/{o.id}/{kind}/{i}" alt="{h(kind)} {i + 1}"></a>'
-                for i, ref in enumerate(refs) if parse_ref(ref).kind == "photo"]
+                for i, ref in enumerate(refs) if photo_id(ref)]
     return f'<div class="photos">{"".join(out)}</div>' if out else ""
 
 
@@ -138,10 +147,11 @@ async def photo(request: web.Request) -> web.Response:
     index = int(request.match_info["index"])
     o = await order_for_desk(board.app.ctx, Actor(user_of(request), is_desk=True), number)
     refs = getattr(o, ALBUMS[kind]) if kind in ALBUMS else ()
-    if index >= len(refs) or parse_ref(refs[index]).kind != "photo":
+    file_id = photo_id(refs[index]) if index < len(refs) else None
+    if file_id is None:
         raise web.HTTPNotFound()
     try:
-        file = await board.bot.get_file(parse_ref(refs[index]).file_id)
+        file = await board.bot.get_file(file_id)
         data = await board.bot.download_file(file.file_path or "")
     except TelegramAPIError as exc:
         logger.warning("board: cannot fetch a photo of order %s: %s", number, exc)

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from bot.board import figures_page, now, order_page, signin
 from bot.board.auth import Sessions
-from bot.board.context import BOARD, COOKIE, Board, board_of
+from bot.board.context import BOARD, COOKIE, USER, Board, board_of
 from bot.board.layout import PREFIX, STATIC
 from bot.config import ConfigError
 from bot.desk import DeskMembers
@@ -47,7 +47,7 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
             return signin.sign_in_page(await board.bot.me(), board.app.settings.board_url)
         if not await board.members.is_member(board.bot, session.user_id):
             return signin.refused()
-        request["user_id"] = session.user_id
+        request[USER] = session.user_id
         return await handler(request)
 
 
