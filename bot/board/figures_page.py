@@ -13,7 +13,7 @@ from bot.board.layout import PREFIX, h, page
 from bot.board.words import kind_name
 from bot.domain.rules import Actor
 from bot.domain.states import Status
-from bot.i18n import _, fmt_date, fmt_decimal, fmt_span
+from bot.i18n import _, fmt_date, fmt_decimal, fmt_span, ngettext
 from bot.notify.names import CANCEL_REASON_NAMES
 from bot.services.board_figures import (
     Figures,
@@ -49,9 +49,11 @@ def _minutes(value: float | None) -> str:
 
 
 def _spread(title: str, s: Spread) -> str:
-    return (f'<div class="card"><b>{h(title)}</b><br>'
-            f'{h(_("median {median}, 90% within {p90}").format(median=_minutes(s.median), p90=_minutes(s.p90)))}'  # noqa: E501
-            f' <span class="hint">({h(_("{count} orders").format(count=s.count))})</span></div>')
+    figures = _("median {median}, 90% within {p90}").format(median=_minutes(s.median),
+                                                            p90=_minutes(s.p90))
+    count = ngettext("{count} order", "{count} orders", s.count).format(count=s.count)
+    return (f'<div class="card"><b>{h(title)}</b><br>{h(figures)}'
+            f' <span class="hint">({h(count)})</span></div>')
 
 
 def _charts(board: Board, f: Figures) -> str:
@@ -79,12 +81,12 @@ async def figures_page(request: web.Request) -> web.Response:
     p = period_of(request, board)
     f = await figures_of(board.app.ctx, Actor(user_of(request), is_desk=True), p)
     span = f"from={p.first.isoformat()}&amp;to={p.last.isoformat()}"
-    form = (f'<form class="filters" method="get"><label>{h(_("From"))} <input type="date" '
-            f'name="from" value="{p.first.isoformat()}"></label><label>{h(_("To"))} '
+    since, until, show, csv = _("From"), _("To"), _("Show"), _("CSV export of this period")
+    form = (f'<form class="filters" method="get"><label>{h(since)} <input type="date" '
+            f'name="from" value="{p.first.isoformat()}"></label><label>{h(until)} '
             f'<input type="date" name="to" value="{p.last.isoformat()}"></label>'
-            f'<button type="submit">{h(_("Show"))}</button> '
-            f'<a href="{PREFIX}/export.csv?{span}" data-testid="export">'
-            f'{h(_("CSV export of this period"))}</a></form>')
+            f'<button type="submit">{h(show)}</button> '
+            f'<a href="{PREFIX}/export.csv?{span}" data-testid="export">{h(csv)}</a></form>')
     body = (form + _spread(_("Time to assign a master"), f.to_assign)
             + _spread(_("Time to complete"), f.to_complete) + _charts(board, f))
     return web.Response(text=page(_("Figures"), body, "figures"), content_type="text/html")
@@ -123,6 +125,7 @@ async def masters_page(request: web.Request) -> web.Response:
     rows = "".join(_master_row(board, line) for line in mp.lines if line.master.status
                    == "approved")
     queue = "".join(f"<li>{h(m.name)} — {h(', '.join(m.services))}</li>" for m in mp.queue)
-    body = (f"<table>{head}{rows}</table><h2>{h(_('Waiting for verification'))}</h2>"
-            + (f"<ul>{queue}</ul>" if queue else f'<p class="hint">{h(_("Nobody."))}</p>'))
+    waiting, nobody = _("Waiting for verification"), _("Nobody.")
+    body = (f"<table>{head}{rows}</table><h2>{h(waiting)}</h2>"
+            + (f"<ul>{queue}</ul>" if queue else f'<p class="hint">{h(nobody)}</p>'))
     return web.Response(text=page(_("Masters"), body, "masters"), content_type="text/html")

@@ -48,7 +48,8 @@ def countdown(row: NowRow, now: datetime) -> str:
 def _line(board: Board, row: NowRow, now: datetime) -> str:
     o, r = row.order, board.app.renderer
     link = topic_link(board.app.settings.desk_chat_id, o.topic_id)
-    topic = f'<a href="{h(link)}" target="_blank">{h(_("topic"))} ↗</a>' if link else ""
+    word = _("topic")
+    topic = f'<a href="{h(link)}" target="_blank">{h(word)} ↗</a>' if link else ""
     master = o.master_name or o.offered_master_name or "—"
     return (f'<tr data-testid="order-{o.id}"><td><a href="{PREFIX}/order/{o.id}">#{o.id}</a>'
             f'</td><td>{h(r.service(o.service))}</td><td>{h(o.district or o.area)}</td>'
@@ -59,9 +60,9 @@ def _line(board: Board, row: NowRow, now: datetime) -> str:
 
 def rows_html(board: Board, b: NowBoard) -> str:
     now = board.app.ctx.clock()
-    head = (f'<tr><th>№</th><th>{h(_("Service"))}</th><th>{h(_("District"))}</th>'
-            f'<th>{h(_("Master"))}</th><th>{h(_("SLA"))}</th>'
-            f'<th class="wide">{h(_("Age"))}</th><th></th></tr>')
+    titles = [_("Service"), _("District"), _("Master"), _("SLA")]
+    head = ("<tr><th>№</th>" + "".join(f"<th>{h(t)}</th>" for t in titles)
+            + '<th class="wide">' + h(_("Age")) + "</th><th></th></tr>")
     parts = [f'<div id="rows" data-version="{b.version}">']
     for status, lines in b.groups:
         parts.append(f'<h2 data-testid="group-{status.value}">'
@@ -69,7 +70,7 @@ def rows_html(board: Board, b: NowBoard) -> str:
                      f'<span class="hint">{len(lines)}</span></h2><table>{head}'
                      + "".join(_line(board, r, now) for r in lines) + "</table>")
     if not b.groups:
-        parts.append(f'<p class="hint">{h(_("No open order matches."))}</p>')
+        parts.append('<p class="hint">' + h(_("No open order matches.")) + "</p>")
     if b.total > b.shown:
         parts.append('<p class="hint">' + h(_("The oldest {shown} of {total} are shown; "
                                               "narrow the list with the filters.").format(
@@ -84,9 +85,11 @@ def filters_html(board: Board, q: NowQuery, b: NowBoard) -> str:
     districts = [(d, d) for d in settings.districts]
     masters = [(str(i), name) for i, name in b.masters]
     checked = " checked" if q.breached else ""
+    hint, breached, search = (_("Number, phone, name, address"), _("Breached only"),
+                              _("Search"))
     return ('<form class="filters" method="get">'
             f'<input type="search" name="q" value="{h(q.search)}" data-testid="search" '
-            f'placeholder="{h(_("Number, phone, name, address"))}">'
+            f'placeholder="{h(hint)}">'
             + select("state", states, q.status, _("All states"))
             + select("service", services, q.service, _("All services"))
             + (select("district", districts, q.district, _("All districts"))
@@ -94,8 +97,8 @@ def filters_html(board: Board, q: NowQuery, b: NowBoard) -> str:
             + select("master", masters, str(q.master_id) if q.master_id else None,
                      _("All masters"))
             + f'<label><input type="checkbox" name="breached" value="1"{checked} '
-              f'data-testid="filter-breached"> {h(_("Breached only"))}</label>'
-            + f'<button type="submit">{h(_("Search"))}</button></form>')
+              f'data-testid="filter-breached"> {h(breached)}</label>'
+            + f'<button type="submit">{h(search)}</button></form>')
 
 
 async def now_page(request: web.Request) -> web.Response:

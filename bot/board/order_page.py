@@ -57,7 +57,8 @@ def _planned(board: Board, st: Step) -> str:
     late = ""
     if st.late_seconds:
         span = fmt_span(timedelta(seconds=st.late_seconds))
-        late = f' <span class="late">{h(_("late by {span}").format(span=span))}</span>'
+        text_late = _("late by {span}").format(span=span)
+        late = f' <span class="late">{h(text_late)}</span>'
     return (f'<li data-testid="deadline-{h(kind)}">{when(st.at, tz)} — ⏰ {h(text)} '
             f'<span class="hint">({h(state)})</span>{late}</li>')
 
@@ -105,7 +106,8 @@ def _photos(o: OrderView) -> str:
 
 def _money(board: Board, o: OrderView) -> str:
     r = board.app.renderer
-    items = [f'<li>{h(_("Quote") if p.kind == "quote" else _("Extra"))}: {h(p.item)} — '
+    quote, extra = _("Quote"), _("Extra")
+    items = [f'<li>{h(quote if p.kind == "quote" else extra)}: {h(p.item)} — '
              f'{h(r.money(p.amount))} <span class="hint">({h(p.status)})</span></li>'
              for p in o.price_items]
     review = ""
@@ -118,14 +120,15 @@ def _money(board: Board, o: OrderView) -> str:
 def _body(board: Board, p: OrderPage) -> str:
     o = p.order
     link = topic_link(board.app.settings.desk_chat_id, o.topic_id)
+    word, money, timeline = _("topic"), _("Price and review"), _("Timeline")
     head = (f'<p><span class="sla {h(o.sla_state)}">{h(sla_label(o.sla_state))}</span> '
             f'{countdown(NowRow(o, p.clock), board.app.ctx.clock())}'
-            + (f' · <a href="{h(link)}" target="_blank">{h(_("topic"))} ↗</a>' if link else "")
+            + (f' · <a href="{h(link)}" target="_blank">{h(word)} ↗</a>' if link else "")
             + "</p>")
     steps = "".join(_step(board, st) for st in p.steps)
-    return (head + _facts(board, o) + _photos(o) + f'<h2>{h(_("Price and review"))}</h2>'
+    return (head + _facts(board, o) + _photos(o) + f'<h2>{h(money)}</h2>'
             + (_money(board, o) or '<p class="hint">—</p>')
-            + f'<h2>{h(_("Timeline"))}</h2><ul class="timeline" data-testid="timeline">'
+            + f'<h2>{h(timeline)}</h2><ul class="timeline" data-testid="timeline">'
             + steps + "</ul>")
 
 

@@ -23,22 +23,25 @@ def sign_in_page(me: User, board_url: str | None) -> web.Response:
     """What a visitor without a session gets: inside Telegram, the script signs in with the
     Mini App's initData at once; in a browser, the Login Widget (its domain set with
     @BotFather's /setdomain)."""
-    body = (f'<p id="sign-in" class="hint">{h(_("Opening the board…"))}</p>'
+    opening = _("Opening the board…")
+    invite = _("Sign in with your Telegram account to see the desk board.")
+    body = (f'<p id="sign-in" class="hint">{h(opening)}</p>'
             f'<div id="widget" hidden data-bot="{h(me.username)}" data-widget="{WIDGET}" '
             f'data-auth-url="{h((board_url or PREFIX) + "/login")}">'
-            f'<p>{h(_("Sign in with your Telegram account to see the desk board."))}</p>'
+            f'<p>{h(invite)}</p>'
             '</div>')
     return web.Response(text=bare(_("Desk board"), body), content_type="text/html")
 
 
 def refused() -> web.Response:
-    body = (f'<p data-testid="refused">'
-            f'{h(_("The desk board is only for the desk’s managers."))}</p>')
+    text = _("The desk board is only for the desk’s managers.")
+    body = f'<p data-testid="refused">{h(text)}</p>'
     return web.Response(status=403, text=bare(_("No access"), body), content_type="text/html")
 
 
 def _unchecked() -> web.Response:
-    body = f'<p>{h(_("Telegram’s sign-in could not be checked. Open the board again."))}</p>'
+    text = _("Telegram’s sign-in could not be checked. Open the board again.")
+    body = f"<p>{h(text)}</p>"
     return web.Response(status=401, text=bare(_("Desk board"), body), content_type="text/html")
 
 
