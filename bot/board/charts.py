@@ -3,9 +3,11 @@ are CSS classes and variables, so they follow the page's theme."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
+LABELS = 10  # the most labels under the bars: more would overlap
 PALETTE = ("#2481cc", "#2e9d52", "#d99a00", "#d93a3a", "#8e44ad", "#16a085", "#7f8c8d",
            "#e67e22", "#c0392b", "#27ae60", "#34495e")
 
@@ -33,7 +35,7 @@ def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int
                             f'width="{max(step - 2, 1):.1f}" height="{bar_h:.1f}" '
                             f'fill="{PALETTE[n % len(PALETTE)]}"><title>{_t(label)} · '
                             f'{_t(name)}: {v}</title></rect>')
-        if len(labels) <= 16 or i % max(len(labels) // 8, 1) == 0:
+        if i % math.ceil(len(labels) / LABELS) == 0:
             bars.append(f'<text x="{left + i * step:.1f}" y="{plot_h + 18}">{_t(label)}</text>')
     keys = [f'<rect x="{left + (n % 4) * 150}" y="{plot_h + 26 + (n // 4) * 16}" '
             f'width="10" height="10" fill="{PALETTE[n % len(PALETTE)]}"/>'
@@ -45,8 +47,12 @@ def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int
             f'data-chart="{_t(title)}">{axis}{"".join(bars)}{"".join(keys)}</svg>')
 
 
-def hbars(rows: Sequence[tuple[str, float, str]], title: str, width: int = 420) -> str:
-    """A horizontal bar per row (label, value, the value as shown)."""
+def hbars(rows: Sequence[tuple[str, float, str]], title: str, empty: str,
+          width: int = 420) -> str:
+    """A horizontal bar per row (label, value, the value as shown); `empty` when there is no
+    row."""
+    if not rows:
+        return f'<p class="hint">{_t(empty)}</p>'
     top = max((v for _l, v, _s in rows), default=0) or 1
     label_w, row_h = 170, 22
     height = max(len(rows), 1) * row_h + 4

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from aiohttp import web
+from babel.dates import format_skeleton
 
 from bot.board.charts import hbars, stacked_bars
 from bot.board.context import Board, board_of, user_of
@@ -13,7 +14,7 @@ from bot.board.layout import PREFIX, h, page
 from bot.board.words import kind_name
 from bot.domain.rules import Actor
 from bot.domain.states import Status
-from bot.i18n import _, fmt_date, fmt_decimal, fmt_span, ngettext
+from bot.i18n import _, current_locale, fmt_decimal, fmt_span, ngettext
 from bot.notify.names import CANCEL_REASON_NAMES
 from bot.services.board_figures import (
     Figures,
@@ -60,20 +61,22 @@ def _charts(board: Board, f: Figures) -> str:
     r = board.app.renderer
     days = sorted(f.per_day)
     states = [st for st in Status if any(f.per_day[d].get(st.value) for d in days)]
-    per_day = stacked_bars([fmt_date(d) for d in days],
+    none = _("Nothing in this period.")
+    per_day = stacked_bars([format_skeleton("Md", d, locale=current_locale()) for d in days],
                            [(r.status(st), [f.per_day[d].get(st.value, 0) for d in days])
                             for st in states], _("Orders per day by state"))
     breaches = hbars([(kind_name(k), f.breaches.get(k, 0), str(f.breaches.get(k, 0)))
-                      for k in BREACH_KINDS], _("SLA breaches"))
+                      for k in BREACH_KINDS], _("SLA breaches"), none)
     ratings = hbars([(r.service(sv), avg, f"{fmt_decimal(avg)} ★ ({n})")
-                     for sv, avg, n in f.ratings], _("Ratings by service"))
+                     for sv, avg, n in f.ratings], _("Ratings by service"), none)
     cancels = hbars([(_(CANCEL_REASON_NAMES[k]) if k in CANCEL_REASON_NAMES else k or "—",
                       n, str(n)) for k, n in sorted(f.cancellations.items())],
-                    _("Cancellations by reason"))
+                    _("Cancellations by reason"), none)
     blocks = [(_("Orders per day by state"), per_day), (_("SLA breaches"), breaches),
               (_("Ratings by service"), ratings), (_("Cancellations by reason"), cancels)]
     return '<div class="charts">' + "".join(
-        f'<div class="card"><h2>{h(t)}</h2>{svg}</div>' for t, svg in blocks) + "</div>"
+        f'<div class="card{" full" if i == 0 else ""}"><h2>{h(t)}</h2>{svg}</div>'
+        for i, (t, svg) in enumerate(blocks)) + "</div>"
 
 
 async def figures_page(request: web.Request) -> web.Response:

@@ -14,6 +14,7 @@ from bot.board.context import Board, board_of, user_of
 from bot.board.layout import PREFIX, h, page, when
 from bot.board.now import countdown, sla_label
 from bot.board.words import ROLE_NAMES, STATE_NAMES, kind_name
+from bot.domain.errors import NotFound
 from bot.domain.files import parse_ref
 from bot.domain.rules import Actor
 from bot.domain.states import Status
@@ -28,11 +29,19 @@ logger = logging.getLogger(__name__)
 ALBUMS = {"order": "photos", "report": "report_photos", "claim": "complaint_photos"}
 
 
+def _place(o: OrderView) -> str:
+    if o.address:
+        return o.address
+    if o.latitude is None or o.longitude is None:
+        return "—"
+    return f"{o.latitude:.5f}, {o.longitude:.5f}"
+
+
 def _facts(board: Board, o: OrderView) -> str:
     r = board.app.renderer
     pairs = [(_("State"), h(r.status(o.status))), (_("Service"), h(r.service(o.service))),
              (_("Problem"), h(o.description)), (_("Client"), h(o.client_name)),
-             (_("Phone"), h(o.phone)), (_("Address"), r.place(o)),
+             (_("Phone"), h(o.phone)), (_("Address"), h(_place(o))),
              (_("District"), h(o.district or o.area)), (_("When"), h(r.when(o))),
              (_("Master"), h(o.master_name or o.offered_master_name or "—")),
              (_("Placed"), when(o.created_at, r.tz))]
@@ -148,7 +157,10 @@ async def photo(request: web.Request) -> web.Response:
     board = board_of(request)
     number, kind = int(request.match_info["number"]), request.match_info["kind"]
     index = int(request.match_info["index"])
-    o = await order_for_desk(board.app.ctx, Actor(user_of(request), is_desk=True), number)
+    try:
+        o = await order_for_desk(board.app.ctx, Actor(user_of(request), is_desk=True), number)
+    except NotFound:
+        raise web.HTTPNotFound() from None
     refs = getattr(o, ALBUMS[kind]) if kind in ALBUMS else ()
     file_id = photo_id(refs[index]) if index < len(refs) else None
     if file_id is None:

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.board.server import mount
 from tests.flows.test_flows import MANAGER, approved_master, card_of, place_order
-from tests.support.board import init_data, login_fields
+from tests.support.board import PIXEL, init_data, login_fields, serve_files
 from tests.support.flowkit import TOKEN, Harness, harness
 
 STRANGER = 555
@@ -142,7 +142,9 @@ async def test_figures_draw_charts_and_export_the_period(
     await sign_in(client, MANAGER)
     page = await text(client, "/board/figures")
     charts = re.findall(r"<svg[^>]*>(.*?)</svg>", page, re.S)
-    assert len(charts) == 4 and "<rect" in charts[0]  # the day's order, as a bar
+    assert len(charts) == 2 and "<rect" in charts[0]  # the day's order, as a bar
+    assert "<title>the desk takes up the order: 0</title>" in charts[1]  # no breach yet
+    assert page.count("Nothing in this period.") == 2  # no rating, no cancellation
     r = await client.get("/board/export.csv")
     body = (await r.read()).decode("utf-8-sig")
     assert r.status == 200 and f'"{order_id}"' in body and "+7999" not in body
@@ -171,3 +173,17 @@ async def test_over_https_the_cookie_works_inside_telegrams_frame(
     r = await client.post("/board/auth", data={"init_data": init_data(TOKEN, MANAGER)})
     cookie = r.cookies["board_session"]
     assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "None"
+
+
+async def test_a_photo_comes_through_getfile_and_only_the_orders_own(
+        h: Harness, client: TestClient[web.Request, web.Application]) -> None:
+    asked = serve_files(h.session)
+    order_id = await place_order(h, h.person(100, "Anna"))
+    await sign_in(client, MANAGER)
+    r = await client.get(f"/board/file/{order_id}/order/0")
+    assert r.status == 200 and await r.read() == PIXEL
+    assert len(asked) == 1 and asked[0].startswith("ph")  # the client's photo's file id
+    assert (await client.get(f"/board/file/{order_id}/order/1")).status == 404
+    assert (await client.get(f"/board/file/{order_id}/passport/0")).status == 404
+    assert (await client.get("/board/file/99999/order/0")).status == 404
+    assert len(asked) == 1
