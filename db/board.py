@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,6 +63,18 @@ async def open_orders(s: AsyncSession, f: OpenFilter, limit: int) -> tuple[Seque
         return rows, len(rows)
     total = await s.scalar(select(func.count()).select_from(query.subquery()))
     return rows, int(total or 0)
+
+
+async def stamp(s: AsyncSession, statuses: Sequence[str]) -> tuple[Any, ...]:
+    """What changes whenever the open orders or their clocks do: how many are open, the last
+    change of an order, the last deadline planned and the last one fired (indexes and the
+    primary key: no order is loaded)."""
+    open_count = await s.scalar(select(func.count()).select_from(Order)
+                                .where(Order.status.in_(list(statuses))))
+    changed = await s.scalar(select(func.max(Order.updated_at)))
+    planned, fired = (await s.execute(select(func.max(Deadline.id),
+                                             func.max(Deadline.fired_at)))).one()
+    return open_count, changed, planned, fired
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from bot.domain.rules import Actor
 from bot.i18n import _, fmt_span
 from bot.notify.names import SLA_WHAT
 from bot.notify.render_base import topic_link
-from bot.services.board import OPEN, NowBoard, NowQuery, NowRow, now_board
+from bot.services.board import OPEN, NowBoard, NowQuery, NowRow, now_board, now_version
 
 
 def query_of(request: web.Request) -> NowQuery:
@@ -58,12 +58,12 @@ def _line(board: Board, row: NowRow, now: datetime) -> str:
             f'<td class="wide">{age(o.created_at, now)}</td><td>{topic}</td></tr>')
 
 
-def rows_html(board: Board, b: NowBoard) -> str:
+def rows_html(board: Board, b: NowBoard, version: str) -> str:
     now = board.app.ctx.clock()
     titles = [_("Service"), _("District"), _("Master"), _("SLA")]
     head = ("<tr><th>№</th>" + "".join(f"<th>{h(t)}</th>" for t in titles)
             + '<th class="wide">' + h(_("Age")) + "</th><th></th></tr>")
-    parts = [f'<div id="rows" data-version="{b.version}">']
+    parts = [f'<div id="rows" data-version="{h(version)}">']
     for status, lines in b.groups:
         parts.append(f'<h2 data-testid="group-{status.value}">'
                      f'{h(board.app.renderer.status(status))} '
@@ -103,16 +103,19 @@ def filters_html(board: Board, q: NowQuery, b: NowBoard) -> str:
 
 async def now_page(request: web.Request) -> web.Response:
     board, q = board_of(request), query_of(request)
-    b = await now_board(board.app.ctx, Actor(user_of(request), is_desk=True), q)
-    body = filters_html(board, q, b) + rows_html(board, b)
+    actor = Actor(user_of(request), is_desk=True)
+    version = await now_version(board.app.ctx, actor)
+    b = await now_board(board.app.ctx, actor, q)
+    body = filters_html(board, q, b) + rows_html(board, b, version)
     return web.Response(text=page(_("Open orders"), body, "now"), content_type="text/html")
 
 
 async def rows(request: web.Request) -> web.Response:
     """The list alone, for the page's poll; 204 when it has not changed since `v`."""
     board = board_of(request)
-    b = await now_board(board.app.ctx, Actor(user_of(request), is_desk=True),
-                        query_of(request))
-    if request.query.get("v") == b.version:
+    actor = Actor(user_of(request), is_desk=True)
+    version = await now_version(board.app.ctx, actor)
+    if request.query.get("v") == version:
         return web.Response(status=204)
-    return web.Response(text=rows_html(board, b), content_type="text/html")
+    b = await now_board(board.app.ctx, actor, query_of(request))
+    return web.Response(text=rows_html(board, b, version), content_type="text/html")

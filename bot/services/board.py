@@ -47,7 +47,6 @@ class NowBoard:
     shown: int
     total: int
     masters: list[tuple[int, str]]
-    version: str  # changes whenever what is shown would: the page redraws only then
 
 
 def _filter(q: NowQuery) -> OpenFilter:
@@ -58,13 +57,14 @@ def _filter(q: NowQuery) -> OpenFilter:
                       q.district or None, q.master_id, q.breached, search)
 
 
-def _version(rows: list[NowRow], total: int) -> str:
-    digest = hashlib.sha1(str(total).encode(), usedforsecurity=False)
-    for r in rows:
-        o = r.order
-        digest.update(f"{o.id}:{o.status}:{o.sla_state}:{o.master_id}:{o.offered_master_id}:"
-                      f"{r.clock}".encode())
-    return digest.hexdigest()[:16]
+async def now_version(ctx: Context, actor: Actor) -> str:
+    """Changes when an order or a clock changes, and every minute (the countdowns move): the
+    page's poll redraws the list only then. A few index reads, not the list itself."""
+    desk_only(actor)
+    async with ctx.read() as s:
+        state = await board.stamp(s, [st.value for st in OPEN])
+    minute = int(ctx.clock().timestamp() // 60)
+    return hashlib.sha1(f"{state}:{minute}".encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 async def now_board(ctx: Context, actor: Actor, q: NowQuery,
@@ -77,8 +77,7 @@ async def now_board(ctx: Context, actor: Actor, q: NowQuery,
         masters = await board.master_names(s)
     lines = [NowRow(v, clocks.get(v.id)) for v in views]
     groups = [(st, [r for r in lines if r.order.status == st]) for st in OPEN]
-    return NowBoard([(st, rs) for st, rs in groups if rs], len(lines), total, masters,
-                    _version(lines, total))
+    return NowBoard([(st, rs) for st, rs in groups if rs], len(lines), total, masters)
 
 
 @dataclass(frozen=True)
