@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, field_validator, model_validator
 
 
 class BoardSettings(BaseModel):
@@ -19,6 +19,13 @@ class BoardSettings(BaseModel):
     # https://t.me/masterdesk_bot/board: what /board answers in the desk group, where Web App
     # buttons are not allowed.
     board_app_link: str | None = None
+
+    @model_validator(mode="after")
+    def _listen_needs_url(self) -> BoardSettings:
+        if self.board_listen and not self.board_url:
+            raise ValueError("BOARD_LISTEN is set but BOARD_URL is empty: set the board's "
+                             "public address, e.g. BOARD_URL=https://desk.example.com/board")
+        return self
 
     @field_validator("board_url", "board_listen", "board_app_link", mode="before")
     @classmethod

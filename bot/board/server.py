@@ -19,8 +19,8 @@ from bot.board import figures_page, now, order_page, signin
 from bot.board.auth import Sessions
 from bot.board.context import BOARD, COOKIE, USER, Board, board_of
 from bot.board.layout import PREFIX, STATIC
-from bot.config import ConfigError
 from bot.desk import DeskMembers
+from bot.health import serve_on
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -51,11 +51,27 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await handler(request)
 
 
+# Telegram Web shows a Mini App in a frame of its own site; no other site may frame the board.
+HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'self' https://web.telegram.org "
+                               "https://*.telegram.org",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+async def _headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
 def make_board(app: App, bot: Bot) -> web.Application:
     board = Board(app, bot, Sessions(app.settings.bot_token),
                   DeskMembers(app.settings.desk_chat_id, app.settings.admin_ids))
     sub = web.Application(middlewares=[_guard])
     sub[BOARD] = board
+    sub.on_response_prepare.append(_headers)
     sub.router.add_post("/auth", signin.web_app_auth)
     sub.router.add_get("/login", signin.widget_login)
     sub.router.add_static("/static/", STATIC)
@@ -79,14 +95,6 @@ async def start_board(app: App, bot: Bot, listen: str) -> web.AppRunner:
     """The board alone on `listen` (host:port): the way to have it in polling mode."""
     web_app = web.Application()
     mount(web_app, app, bot)
-    runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    host, port = listen.rsplit(":", 1)
-    try:
-        await web.TCPSite(runner, host, int(port)).start()
-    except OSError as exc:
-        await runner.cleanup()
-        raise ConfigError(f"BOARD_LISTEN: cannot listen on {listen} ({exc.strerror}); "
-                          f"choose a free port") from None
+    runner = await serve_on(web_app, listen, "BOARD_LISTEN")
     logger.info("the desk board on http://%s%s/", listen, PREFIX)
     return runner

@@ -187,3 +187,11 @@ async def test_a_photo_comes_through_getfile_and_only_the_orders_own(
     assert (await client.get(f"/board/file/{order_id}/passport/0")).status == 404
     assert (await client.get("/board/file/99999/order/0")).status == 404
     assert len(asked) == 1
+
+
+async def test_only_telegram_may_frame_the_board(
+        h: Harness, client: TestClient[web.Request, web.Application]) -> None:
+    r = await client.get("/board/")
+    policy = r.headers["Content-Security-Policy"]
+    assert policy.startswith("frame-ancestors 'self' https://web.telegram.org")
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
