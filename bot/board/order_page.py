@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.board.context import Board, board_of, user_of
 from bot.board.layout import PREFIX, h, page, when
 from bot.board.now import countdown, sla_label
-from bot.board.words import ROLE_NAMES, STATE_NAMES, kind_name
+from bot.board.words import ROLE_NAMES, STATE_NAMES, action_name, kind_name
 from bot.domain.errors import NotFound
 from bot.domain.files import parse_ref
 from bot.domain.rules import Actor
@@ -91,7 +91,8 @@ def _step(board: Board, st: Step) -> str:
     if st.from_status in STATUSES and st.to_status in STATUSES:
         move = f" {r.status(Status(st.from_status))} → {r.status(Status(st.to_status))}"
     reason = f' <span class="hint">{h(st.reason)}</span>' if st.reason else ""
-    return f"<li>{at} — {h(who)}: <code>{h(st.action)}</code>{h(move)}{reason}</li>"
+    return (f'<li>{at} — {h(who)}: <span title="{h(st.action)}">{h(action_name(st.action))}'
+            f"</span>{h(move)}{reason}</li>")
 
 
 def photo_id(ref: str) -> str | None:

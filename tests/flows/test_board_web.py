@@ -131,7 +131,7 @@ async def test_the_order_page_shows_the_facts_and_the_timeline_with_deadlines(
     assert "+79990001122" in page and "Anna" in page
     assert 'data-testid="deadline-triage"' in page
     assert "deadline planned: the desk takes up the order" in page and "(pending)" in page
-    assert "<code>submit</code>" in page
+    assert 'client Anna: <span title="submit">placed the order</span>' in page
     assert f"/board/file/{order_id}/order/0" in page  # the client's photo, through getFile
     await text(client, "/board/order/99999", status=404)
 

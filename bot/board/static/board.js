@@ -14,6 +14,18 @@
       });
     } catch (e) { /* a theme we cannot read: the defaults stay */ }
   }
+  // Tell the Telegram app the page is ready and may take the whole height (what
+  // telegram-web-app.js does, without loading it from telegram.org).
+  var post = function (type) {
+    var data = JSON.stringify({eventType: type, eventData: {}});
+    try {
+      if (window.TelegramWebviewProxy) { TelegramWebviewProxy.postEvent(type, "{}"); }
+      else if (window.external && "notify" in window.external) { window.external.notify(data); }
+      else if (window.parent !== window) { window.parent.postMessage(data, "*"); }
+    } catch (e) { /* not in Telegram */ }
+  };
+  post("web_app_ready");
+  post("web_app_expand");
   var base = document.body.dataset.base;
   var signIn = document.getElementById("sign-in");
   if (signIn) {
