@@ -122,9 +122,10 @@ def _master_row(board: Board, line: MasterLine) -> str:
 async def masters_page(request: web.Request) -> web.Response:
     board = board_of(request)
     mp = await masters_of(board.app.ctx, Actor(user_of(request), is_desk=True))
-    head = "".join(f"<th>{h(t)}</th>" for t in (
-        _("Master"), _("State"), _("Services"), _("Districts"), _("Duty"), _("Open jobs"),
-        _("Done"), _("Rating by service"), _("Missed clocks")))
+    titles = (_("Master"), _("State"), _("Services"), _("Districts"), _("Duty"),
+              _("Open jobs"), _("Done"), _("Rating by service"), _("Missed clocks"))
+    head = "<tr>" + "".join(f'<th{" class=wide" if i == 3 else ""}>{h(t)}</th>'
+                            for i, t in enumerate(titles)) + "</tr>"
     rows = "".join(_master_row(board, line) for line in mp.lines if line.master.status
                    == "approved")
     queue = "".join(f"<li>{h(m.name)} — {h(', '.join(m.services))}</li>" for m in mp.queue)

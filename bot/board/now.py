@@ -67,7 +67,7 @@ def rows_html(board: Board, b: NowBoard, version: str) -> str:
     for status, lines in b.groups:
         parts.append(f'<h2 data-testid="group-{status.value}">'
                      f'{h(board.app.renderer.status(status))} '
-                     f'<span class="hint">{len(lines)}</span></h2><table>{head}'
+                     f'<span class="hint">{len(lines)}</span></h2><table class="orders">{head}'
                      + "".join(_line(board, r, now) for r in lines) + "</table>")
     if not b.groups:
         parts.append('<p class="hint">' + h(_("No open order matches.")) + "</p>")

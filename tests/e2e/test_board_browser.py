@@ -120,6 +120,10 @@ async def test_the_board_in_a_browser(h: Harness, base: str, browser: Browser) -
     await page.get_by_test_id("nav-masters").click()
     await expect(page.locator("main")).to_contain_text("Ivan Petrov", timeout=WAIT)
     await shot(page, "6-masters")
+    await page.set_viewport_size({"width": 390, "height": 800})  # a phone, as in Telegram
+    await page.get_by_test_id("nav-now").click()
+    await expect(page.get_by_test_id(f"order-{anna}")).to_be_visible(timeout=WAIT)
+    await shot(page, "8-now-on-a-phone")
     assert errors == []
 
 
