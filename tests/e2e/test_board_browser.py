@@ -101,6 +101,13 @@ async def test_the_board_in_a_browser(h: Harness, base: str, browser: Browser) -
     await expect(page.get_by_test_id(f"order-{newer}")).to_be_visible(timeout=WAIT)
     await shot(page, "3-new-order-appeared")
 
+    await page.context.clear_cookies()  # the session ends while the page is open
+    async with page.expect_response(lambda r: r.url.endswith("/board/auth"),
+                                    timeout=WAIT) as again:
+        pass  # the poll is refused, the page signs in again with the tab's initData
+    assert (await again.value).status == 200
+    await expect(page.get_by_test_id(f"order-{newer}")).to_be_visible(timeout=WAIT)
+
     await page.get_by_test_id(f"order-{anna}").get_by_role("link", name=f"#{anna}").click()
     photo = page.locator(".photos img").first  # fetched through getFile
     await expect(photo).to_be_visible(timeout=WAIT)

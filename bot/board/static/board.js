@@ -2,6 +2,9 @@
 (function () {
   "use strict";
   var hash = new URLSearchParams(location.hash.slice(1));
+  // Kept for the tab's life: when the session ends, the board signs in again with it (the
+  // server refuses it once it is older than a day, and says to open the board again).
+  if (hash.get("tgWebAppData")) { sessionStorage.setItem("boardInitData", hash.get("tgWebAppData")); }
   var theme = hash.get("tgWebAppThemeParams");
   if (theme) { sessionStorage.setItem("boardTheme", theme); }
   theme = sessionStorage.getItem("boardTheme");
@@ -30,7 +33,8 @@
   var signIn = document.getElementById("sign-in");
   if (signIn) {
     var initData = hash.get("tgWebAppData") ||
-      (window.Telegram && Telegram.WebApp && Telegram.WebApp.initData) || "";
+      (window.Telegram && Telegram.WebApp && Telegram.WebApp.initData) ||
+      sessionStorage.getItem("boardInitData") || "";
     if (initData) {
       fetch(base + "/auth", {method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/x-www-form-urlencoded"},
@@ -58,6 +62,7 @@
       var url = base + "/rows" + location.search +
         (location.search ? "&" : "?") + "v=" + encodeURIComponent(rows.dataset.version);
       fetch(url, {credentials: "same-origin"}).then(function (r) {
+        if (r.status === 401) { location.reload(); return null; }  // the session ended
         if (r.status === 200) {
           return r.text().then(function (t) {
             rows.outerHTML = t; rows = document.getElementById("rows");
