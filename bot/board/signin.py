@@ -25,7 +25,10 @@ def sign_in_page(me: User, board_url: str | None) -> web.Response:
     @BotFather's /setdomain)."""
     opening = _("Opening the board…")
     invite = _("Sign in with your Telegram account to see the desk board.")
+    blocked = _("The board could not keep you signed in: this browser blocks its cookie. "
+                "Open the board in the Telegram app, or allow cookies for this site.")
     body = (f'<p id="sign-in" class="hint">{h(opening)}</p>'
+            f'<p id="blocked" hidden data-testid="blocked">{h(blocked)}</p>'
             f'<div id="widget" hidden data-bot="{h(me.username)}" data-widget="{WIDGET}" '
             f'data-auth-url="{h((board_url or PREFIX) + "/login")}">'
             f'<p>{h(invite)}</p>'

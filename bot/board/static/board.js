@@ -35,12 +35,22 @@
     var initData = hash.get("tgWebAppData") ||
       (window.Telegram && Telegram.WebApp && Telegram.WebApp.initData) ||
       sessionStorage.getItem("boardInitData") || "";
-    if (initData) {
+    var signedAt = Number(sessionStorage.getItem("boardSignedAt") || 0);
+    if (initData && Date.now() - signedAt < 10000) {
+      // Signed in a moment ago and asked again: the cookie was not kept (a browser that
+      // blocks it in Telegram Web's frame). Say so rather than sign in round and round.
+      signIn.hidden = true;
+      document.getElementById("blocked").hidden = false;
+    } else if (initData) {
       fetch(base + "/auth", {method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/x-www-form-urlencoded"},
         body: "init_data=" + encodeURIComponent(initData)})
         .then(function (r) {
-          if (r.ok) { location.replace(location.pathname + location.search); return null; }
+          if (r.ok) {
+            sessionStorage.setItem("boardSignedAt", String(Date.now()));
+            location.replace(location.pathname + location.search);
+            return null;
+          }
           return r.text().then(function (t) { document.body.innerHTML = t; });
         });
     } else {
