@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, Route, async_playwright, expect
 
 from bot.board.server import mount
 from tests.flows.test_flows import MANAGER, approved_master, place_order
@@ -142,3 +142,16 @@ async def test_a_non_member_gets_403(h: Harness, base: str, browser: Browser) ->
     await expect(page.get_by_test_id("refused")).to_be_visible(timeout=WAIT)
     await shot(page, "7-refused")
     assert (await page.request.get(f"{base}/rows")).status == 401  # and no session was given
+
+
+async def test_a_browser_that_drops_the_cookie_is_told_so(h: Harness, base: str,
+                                                          browser: Browser) -> None:
+    page = await browser.new_page()
+
+    async def without_cookie(route: Route) -> None:  # as a frame with third-party cookies off
+        await route.fulfill(status=200, body="ok")  # signed in, but no cookie kept
+
+    await page.route("**/board/auth", without_cookie)
+    await page.goto(mini_app(base, MANAGER))
+    await expect(page.get_by_test_id("blocked")).to_be_visible(timeout=WAIT)
+    await shot(page, "9-cookie-blocked")

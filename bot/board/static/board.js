@@ -29,16 +29,17 @@
   };
   post("web_app_ready");
   post("web_app_expand");
+  var justSignedIn = sessionStorage.getItem("boardJustSignedIn");
+  sessionStorage.removeItem("boardJustSignedIn");
   var base = document.body.dataset.base;
   var signIn = document.getElementById("sign-in");
   if (signIn) {
     var initData = hash.get("tgWebAppData") ||
       (window.Telegram && Telegram.WebApp && Telegram.WebApp.initData) ||
       sessionStorage.getItem("boardInitData") || "";
-    var signedAt = Number(sessionStorage.getItem("boardSignedAt") || 0);
-    if (initData && Date.now() - signedAt < 10000) {
-      // Signed in a moment ago and asked again: the cookie was not kept (a browser that
-      // blocks it in Telegram Web's frame). Say so rather than sign in round and round.
+    if (initData && justSignedIn) {
+      // Signed in just before this load and asked again: the cookie was not kept (a browser
+      // that blocks it in Telegram Web's frame). Say so rather than sign in round and round.
       signIn.hidden = true;
       document.getElementById("blocked").hidden = false;
     } else if (initData) {
@@ -47,7 +48,7 @@
         body: "init_data=" + encodeURIComponent(initData)})
         .then(function (r) {
           if (r.ok) {
-            sessionStorage.setItem("boardSignedAt", String(Date.now()));
+            sessionStorage.setItem("boardJustSignedIn", "1");
             location.replace(location.pathname + location.search);
             return null;
           }
