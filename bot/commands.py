@@ -21,6 +21,7 @@ DESK_COMMANDS = (
     ("masters", N_("Applications to verify")), ("export", N_("All orders as CSV")),
     ("block", N_("Block a master or a client")), ("unblock", N_("Unblock a master or a client")),
     ("review", N_("Correct a review")), ("m", N_("In a topic: write to the order's master")),
+    ("board", N_("The desk board: open orders, timelines, charts")),
     ("help", N_("What the desk can do here")),
 )
 # What Telegram shows before the first /start (description, ≤ 512 characters) and on the bot's

@@ -16,6 +16,7 @@ from babel.numbers import list_currencies
 from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.config_board import BoardSettings
 from bot.domain.clock import DeskHours
 from bot.domain.deadlines import Timing
 from bot.domain.money import Currency, currency
@@ -30,7 +31,7 @@ class ConfigError(Exception):
     """A setting is missing or invalid; the message names it."""
 
 
-class Settings(BaseSettings):
+class Settings(BoardSettings, BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     bot_token: str
@@ -58,8 +59,7 @@ class Settings(BaseSettings):
     # Limits per person, so one client cannot flood the desk (issue 9).
     max_open_orders: int = Field(default=5, ge=1, le=1000)
     max_orders_per_day: int = Field(default=10, ge=1, le=10000)
-    # Writing to the desk (manager chat): a burst, then this many a minute, per person. The
-    # desk group takes only ~20 messages a minute from the bot, for everyone.
+    # Writing to the desk: a burst, then this many a minute, per person (the group takes ~20).
     relay_per_minute: int = Field(default=10, ge=1, le=600)
     relay_burst: int = Field(default=5, ge=1, le=100)
     # A rejected applicant may apply again only this long after the decision; 0: at once.

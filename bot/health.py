@@ -101,10 +101,9 @@ def add_routes(web_app: web.Application, app: App) -> None:
     web_app.router.add_get("/metrics", metrics)
 
 
-async def start_listener(app: App, listen: str) -> web.AppRunner:
-    """The health and metrics endpoints alone, on `listen` (host:port)."""
-    web_app = web.Application()
-    add_routes(web_app, app)
+async def serve_on(web_app: web.Application, listen: str, setting: str) -> web.AppRunner:
+    """`web_app` on `listen` (host:port); ConfigError naming `setting` when the port is
+    taken."""
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     host, port = listen.rsplit(":", 1)
@@ -112,7 +111,15 @@ async def start_listener(app: App, listen: str) -> web.AppRunner:
         await web.TCPSite(runner, host, int(port)).start()
     except OSError as exc:
         await runner.cleanup()
-        raise ConfigError(f"METRICS_LISTEN: cannot listen on {listen} ({exc.strerror}); "
+        raise ConfigError(f"{setting}: cannot listen on {listen} ({exc.strerror}); "
                           f"choose a free port") from None
+    return runner
+
+
+async def start_listener(app: App, listen: str) -> web.AppRunner:
+    """The health and metrics endpoints alone, on `listen` (host:port)."""
+    web_app = web.Application()
+    add_routes(web_app, app)
+    runner = await serve_on(web_app, listen, "METRICS_LISTEN")
     logger.info("health and metrics on http://%s/healthz and /metrics", listen)
     return runner

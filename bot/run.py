@@ -15,6 +15,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 from bot.app import App, build_app
+from bot.board.server import mount, start_board
 from bot.commands import set_commands
 from bot.config import ConfigError, Settings
 from bot.health import add_routes, start_listener
@@ -42,10 +43,13 @@ async def serve(app: App, bot: Bot) -> None:
     app.sender_task = sender_task = asyncio.create_task(app.sender.run(stop), name="outbox")
     await app.clock.start()
     s = app.settings
-    probes = None
+    probes = board = None
     try:
         if s.metrics_listen and s.metrics_listen != (s.webhook_url and s.webhook_listen):
             probes = await start_listener(app, s.metrics_listen)
+        if s.board_url and s.board_listen and s.board_listen != (s.webhook_url
+                                                                 and s.webhook_listen):
+            board = await start_board(app, bot, s.board_listen)
         if s.webhook_url:
             await serve_webhook(app, bot)
         else:
@@ -61,8 +65,9 @@ async def serve(app: App, bot: Bot) -> None:
         stop.set()
         app.sender.wake()
         await sender_task
-        if probes is not None:
-            await probes.cleanup()
+        for runner in (probes, board):
+            if runner is not None:
+                await runner.cleanup()
         logger.info("stopped")
 
 
@@ -87,6 +92,7 @@ async def serve_webhook(app: App, bot: Bot) -> None:
     web_app = web.Application()
     web_app.router.add_post("/webhook", receiver.handle)
     add_routes(web_app, app)
+    mount(web_app, app, bot)  # the desk board under /board, when BOARD_URL is set
     await app.dispatcher.emit_startup(bot=bot)
     # The update types we handle (my_chat_member too); without them Telegram keeps whatever an
     # earlier getUpdates or setWebhook asked for.

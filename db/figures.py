@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, func, or_, select
@@ -16,11 +17,11 @@ from db.models import AuditEntry, Master, Order, Review, User
 LIKE_ESCAPE = "/"
 
 
-async def search(s: AsyncSession, like: str, *, phone_digits: str | None,
-                 number: int | None, limit: int) -> Sequence[Order]:
-    """Orders whose address, area, client's or master's name contains `like` (a LIKE pattern
-    of casefolded text), whose phone holds `phone_digits`, or numbered `number`; newest
-    first."""
+def matching(s: AsyncSession, like: str, *, phone_digits: str | None,
+             number: int | None) -> ColumnElement[bool]:
+    """The search's condition over Order joined with its client (User) and its master: the
+    address, area, client's or master's name contains `like` (a LIKE pattern of casefolded
+    text), the phone holds `phone_digits`, or the order is numbered `number`."""
     # Unicode-aware on both backends (SQLite gets casefold() from db.engine).
     fold = func.casefold if s.get_bind().dialect.name == "sqlite" else func.lower
     conditions: list[ColumnElement[bool]] = [
@@ -30,10 +31,17 @@ async def search(s: AsyncSession, like: str, *, phone_digits: str | None,
         conditions.append(Order.phone.like(f"%{phone_digits}%"))  # digits only: no wildcards
     if number is not None:
         conditions.append(Order.id == number)
+    return or_(*conditions)
+
+
+async def search(s: AsyncSession, like: str, *, phone_digits: str | None,
+                 number: int | None, limit: int) -> Sequence[Order]:
+    """Orders matching the search (`matching`), newest first."""
     return (await s.scalars(
         select(Order).join(User, User.id == Order.client_id)
         .outerjoin(Master, Master.id == Order.master_id)
-        .where(or_(*conditions)).order_by(Order.id.desc()).limit(limit))).all()
+        .where(matching(s, like, phone_digits=phone_digits, number=number))
+        .order_by(Order.id.desc()).limit(limit))).all()
 
 
 @dataclass(frozen=True)
@@ -92,12 +100,21 @@ EXPORT_COLUMNS = (Order.id, Order.created_at, Order.status, Order.service, Order
 ExportRow = Row[*tuple[Any, ...]]  # a row of EXPORT_COLUMNS
 
 
-async def export_page(s: AsyncSession, after: int, limit: int) -> Sequence[ExportRow]:
+async def export_page(s: AsyncSession, after: int, limit: int, since: datetime | None = None,
+                      until: datetime | None = None) -> Sequence[ExportRow]:
     """Up to `limit` orders numbered above `after`, in order, with their master's name and
     their review's stars: one page of the export, found by the primary key (keyset paging,
-    so every page costs the same however far into the table it is)."""
+    so every page costs the same however far into the table it is); only those placed in
+    [since, until) when given."""
     return (await s.execute(
         select(*EXPORT_COLUMNS)
         .outerjoin(Master, Master.id == Order.master_id)
         .outerjoin(Review, Review.order_id == Order.id)
-        .where(Order.id > after).order_by(Order.id).limit(limit))).all()
+        .where(Order.id > after, *_placed(since, until)).order_by(Order.id)
+        .limit(limit))).all()
+
+
+def _placed(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    """Orders placed in [since, until), either end open when None."""
+    return ([Order.created_at >= since] if since else []) + (
+        [Order.created_at < until] if until else [])

@@ -7,7 +7,7 @@ from types import ModuleType
 
 from aiogram import F, Router
 
-from handlers import common, errors, groups, privacy
+from handlers import board, common, errors, groups, privacy
 from handlers.client import (
     cancel,
     claim,
@@ -74,5 +74,5 @@ def private_router() -> Router:
 
 def get_routers(*desk_chats: int) -> list[Router]:
     # /id first: in the desk's topics it is not a message for the client
-    return [errors.make_router(), groups.make_router(), desk_router(*desk_chats),
-            private_router()]
+    return [errors.make_router(), groups.make_router(), board.make_router(*desk_chats),
+            desk_router(*desk_chats), private_router()]

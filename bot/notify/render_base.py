@@ -14,6 +14,7 @@ from babel import Locale
 from bot.buttons.visits import answer_row
 from bot.domain.geo import distance_m
 from bot.domain.money import Currency, currency
+from bot.domain.routes import Desks
 from bot.domain.spoof import visible
 from bot.domain.states import Status
 from bot.domain.views import OrderView
@@ -85,6 +86,20 @@ def slot_name(code: str | None) -> str:
         return ""
     start, end = (int(h) for h in code.split("-"))
     return fmt_slot(time(start), time(end))
+
+
+def topic_link(chat_id: int, thread_id: int | None) -> str | None:
+    """t.me/c/<id>/<thread> opens a topic of a private supergroup for its members."""
+    internal = str(chat_id).removeprefix("-100")
+    if thread_id is None or internal == str(chat_id):
+        return None
+    return f"https://t.me/c/{internal}/{thread_id}"
+
+
+def order_link(desks: Desks, o: OrderView) -> str | None:
+    """The order's topic, in the desk group it was routed to (DESK_ROUTES)."""
+    chat = desks.chat_of(o.desk_chat_id)
+    return topic_link(chat, o.topic_id) if chat is not None else None
 
 
 def and_more(n: int) -> str:

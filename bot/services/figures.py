@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -54,19 +55,36 @@ def contains_pattern(text: str) -> str:
     return f"%{text}%"
 
 
-async def find_orders(ctx: Context, actor: Actor, query: str) -> list[OrderView]:
+@dataclass(frozen=True)
+class Terms:
+    """A search as the queries take it (db.figures.matching)."""
+
+    like: str
+    phone_digits: str | None
+    number: int | None
+
+
+def search_terms(query: str) -> Terms | None:
     """By number, the client's phone (any format), the client's or the master's name, or a
-    part of the address; newest first."""
-    _desk(actor)
+    part of the address; None when there is nothing to look for (one letter)."""
     text = query.strip()
     if len(text) < 2 and not text.isdigit():
-        return []
+        return None
     digits = "".join(ch for ch in text if ch.isdigit())
-    like = contains_pattern(text.casefold())
     number = int(text.lstrip("#")) if text.lstrip("#").isdigit() else None
+    return Terms(contains_pattern(text.casefold()), digits if len(digits) >= 5 else None,
+                 number)
+
+
+async def find_orders(ctx: Context, actor: Actor, query: str) -> list[OrderView]:
+    """The orders `search_terms` finds, newest first."""
+    _desk(actor)
+    terms = search_terms(query)
+    if terms is None:
+        return []
     async with ctx.tx() as s:
-        rows = await figures.search(s, like, number=number, limit=FIND_LIMIT,
-                                    phone_digits=digits if len(digits) >= 5 else None)
+        rows = await figures.search(s, terms.like, number=terms.number, limit=FIND_LIMIT,
+                                    phone_digits=terms.phone_digits)
         return await order_views(s, rows)
 
 
@@ -138,13 +156,14 @@ def _csv_page(rows: Sequence[ExportRow], money: Currency) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-async def write_export(ctx: Context, actor: Actor, sink: BinaryIO,
-                       chunk: int = EXPORT_CHUNK) -> int:
+async def write_export(ctx: Context, actor: Actor, sink: BinaryIO, chunk: int = EXPORT_CHUNK,
+                       since: datetime | None = None, until: datetime | None = None) -> int:
     """Every order as a CSV row into `sink`, without the clients' phones and addresses
     (personal data stays in the bot); returns the rows written. A page of `chunk` orders at a
     time, each read in its own short transaction, then give_way: the table is never in memory
     at once, and the other updates get the event loop and the database (one connection on
-    SQLite) between pages."""
+    SQLite) between pages. Only the orders placed in [since, until) when given (the board's
+    period)."""
     _desk(actor)
     header = io.StringIO()
     csv.writer(header, quoting=csv.QUOTE_ALL).writerow(EXPORT_FIELDS)
@@ -153,7 +172,7 @@ async def write_export(ctx: Context, actor: Actor, sink: BinaryIO,
     while True:
         started = time.monotonic()
         async with ctx.tx() as s:
-            rows = await figures.export_page(s, after, chunk)
+            rows = await figures.export_page(s, after, chunk, since, until)
         if not rows:
             return written
         sink.write(_csv_page(rows, ctx.policy.money))
@@ -169,14 +188,16 @@ async def export_csv(ctx: Context, actor: Actor, chunk: int = EXPORT_CHUNK) -> b
 
 
 @asynccontextmanager
-async def export_file(ctx: Context, actor: Actor) -> AsyncIterator[Path]:
-    """The export written into a temporary file, removed when the block ends."""
+async def export_file(ctx: Context, actor: Actor, since: datetime | None = None,
+                      until: datetime | None = None) -> AsyncIterator[Path]:
+    """The export (of the orders placed in [since, until) when given) written into a
+    temporary file, removed when the block ends."""
     _desk(actor)
     fd, name = tempfile.mkstemp(prefix="masterdesk-export-", suffix=".csv")
     path = Path(name)
     try:
         with os.fdopen(fd, "wb") as sink:
-            await write_export(ctx, actor, sink)
+            await write_export(ctx, actor, sink, since=since, until=until)
         yield path
     finally:
         path.unlink(missing_ok=True)

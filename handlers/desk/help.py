@@ -29,6 +29,7 @@ def desk_help() -> str:
         _("/stats — desk figures"),
         _("/masters — applications to verify"),
         _("/export — all orders as CSV"),
+        _("/board — the desk board: open orders, timelines, masters, charts"),
         _("/block, /unblock — a master by his number, or a client by an order's number"),
         _("/review 12 text — correct the review of an order"),
         _("/help — this help"),

@@ -15,15 +15,15 @@ from bot.domain.views import OrderView
 from bot.i18n import _, fmt_decimal, ngettext
 from bot.notify.fit import fit_list
 from bot.notify.render import Renderer, and_more, q
+from bot.notify.render_base import order_link
 from bot.services.base import Context
 from bot.services.figures import desk_stats, export_file, find_orders, order_for_desk
-from handlers.desk.sla import order_link
 from handlers.inputs import number_arg
 
 
 def _line(ctx: Context, renderer: Renderer, o: OrderView) -> str:
     title = q(renderer.topic_name(o))
-    link = order_link(ctx, o)
+    link = order_link(ctx.policy.desks, o)
     head = f'<a href="{link}">{title}</a>' if link else title
     return f"{head} — {renderer.status(o.status)}"
 

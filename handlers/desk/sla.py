@@ -9,27 +9,13 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.domain.rules import Actor, desk_only
-from bot.domain.views import OrderView
 from bot.i18n import _, fmt_datetime, fmt_span
 from bot.notify.fit import fit_list
 from bot.notify.names import SLA_WHAT
 from bot.notify.render import Renderer, and_more, q
+from bot.notify.render_base import order_link
 from bot.services.base import Context
 from bot.services.deadlines import sla_board
-
-
-def topic_link(chat_id: int, thread_id: int | None) -> str | None:
-    """t.me/c/<id>/<thread> opens a topic of a private supergroup for its members."""
-    internal = str(chat_id).removeprefix("-100")
-    if thread_id is None or internal == str(chat_id):
-        return None
-    return f"https://t.me/c/{internal}/{thread_id}"
-
-
-def order_link(ctx: Context, o: OrderView) -> str | None:
-    """The order's topic, in the desk group it was routed to (DESK_ROUTES)."""
-    chat = ctx.policy.desks.chat_of(o.desk_chat_id)
-    return topic_link(chat, o.topic_id) if chat is not None else None
 
 
 async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) -> None:
@@ -43,7 +29,7 @@ async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) 
     for line in lines:
         o = line.order
         title = q(renderer.topic_name(o))
-        link = order_link(ctx, o)
+        link = order_link(ctx.policy.desks, o)
         head = f'<a href="{link}">{title}</a>' if link else title
         what = _(SLA_WHAT[line.kind]) if line.kind in SLA_WHAT else ""
         if o.sla_state == "breach":
