@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -14,6 +15,8 @@ from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.ids import is_id, parse_id
 from bot.domain.rules import MAX_PHOTOS, normalize_phone, same_person_contact
 from bot.i18n import _, ngettext
+from bot.notify.render import Renderer
+from bot.services.base import Context
 from handlers.keyboards import share_contact
 
 T = TypeVar("T")
@@ -127,3 +130,17 @@ async def refuse_typed_phone(message: Message) -> None:
     await message.answer(_("A typed number cannot be accepted: please press «📱 Share my phone "
                            "number» below, so we know the number is really yours."),
                          reply_markup=share_contact())
+
+
+@dataclass(frozen=True)
+class ServiceEnv:
+    """What a form's prompts need besides the draft: the services' context and the renderer
+    (the quote and extra forms, the master's signup)."""
+
+    ctx: Context
+    renderer: Renderer
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> ServiceEnv:
+        """From a handler's data (fsm/forms.py asks a step again with it)."""
+        return cls(data["ctx"], data["renderer"])

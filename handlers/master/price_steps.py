@@ -4,9 +4,7 @@ how a form ends — a completion report interrupted for an extra resumes at its 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackQueryFilter
@@ -26,21 +24,15 @@ from bot.texts import error_text
 from fsm.forms import Form
 from fsm.states import Report
 from handlers.amounts import amount_help, picked_amount, typed_amount
-from handlers.inputs import close_press, message_of
+from handlers.inputs import ServiceEnv, close_press, message_of
 from handlers.keyboards import cancel_button
 from handlers.master.shown import show_job
 
 P = TypeVar("P", bound=BaseModel)
 
 
-@dataclass(frozen=True)
-class PriceEnv:
-    ctx: Context
-    renderer: Renderer
-
-
-def price_env(data: Mapping[str, Any]) -> PriceEnv:
-    return PriceEnv(data["ctx"], data["renderer"])
+PriceEnv = ServiceEnv
+price_env = ServiceEnv.of
 
 
 def cancel_kb() -> InlineKeyboardMarkup:

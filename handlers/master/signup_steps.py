@@ -4,10 +4,6 @@ order of the steps (the first field still missing), the summary with an edit but
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, Message
 
@@ -15,26 +11,21 @@ from bot.buttons import onboarding as kb
 from bot.domain.errors import DomainError
 from bot.domain.masters import MAX_DOCUMENTS, TaxIdRule, legal_forms_for, tax_id_rule
 from bot.i18n import _, current_locale, ngettext
-from bot.notify.render import Renderer, legal_form_name, q
+from bot.notify.render import legal_form_name, q
 from bot.services.base import Context
 from bot.services.users import catalogue
 from bot.texts import error_text
 from fsm.draft import MasterDraft
 from fsm.forms import Form, Step
 from fsm.states import MasterSignup
+from handlers.inputs import ServiceEnv
 from handlers.keyboards import cancel_button, share_contact, with_cancel
 
 FIELDS = ("name", "phone", "legal_form", "tax_id", "services", "districts", "documents")
 
 
-@dataclass(frozen=True)
-class SignupEnv:
-    ctx: Context
-    renderer: Renderer
-
-
-def signup_env(data: Mapping[str, Any]) -> SignupEnv:
-    return SignupEnv(data["ctx"], data["renderer"])
+SignupEnv = ServiceEnv
+signup_env = ServiceEnv.of
 
 
 def tax_id_rule_of(ctx: Context) -> TaxIdRule:

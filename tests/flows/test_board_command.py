@@ -68,3 +68,20 @@ async def test_without_board_url_the_desk_is_told_what_to_set(db_url: str) -> No
     async with harness(db_url, admin_ids=[MANAGER]) as h:
         await h.manager(MANAGER).send("/board")
         assert "BOARD_URL" in h.session.last(DESK).text
+
+
+async def test_board_answers_in_a_routed_desk_group_and_to_its_own_admin(db_url: str) -> None:
+    """With DESK_ROUTES, every desk group is the desk: /board answers in the routed group, and
+    an administrator of that group alone gets the board in his private chat."""
+    north, north_admin = -1005550000001, 8
+    async with harness(db_url, admin_ids=[MANAGER], board_url=URL, board_app_link=LINK,
+                       districts=["Centre", "North"], desk_routes=f"district:North={north}"
+                       ) as h:
+        h.session.chat_admins = {north: (north_admin,)}
+        await h.manager(north_admin, desk=north).send("/board")
+        answer = h.session.last(north)
+        assert LINK in answer.text and f"{URL}/" in answer.text
+        admin = h.person(north_admin, "Nora")
+        await admin.send("/board")
+        assert admin.last().markup is not None  # the Web App button
+        assert [c.chat_id for c in menu_buttons(h)] == [north_admin]
