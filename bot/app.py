@@ -138,6 +138,7 @@ def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: 
                          albums=AlbumCollector(), sessions=ctx.sessions)
     desk = DeskMembers(settings.desk_chat_id, settings.admin_ids,
                        routed=settings.desks.others())
+    dp["desk_members"] = desk  # one cached list of the desk's people for every handler
     dp.update.outer_middleware(UpdateMeter(metrics))  # first: it times all the rest
     dp.update.outer_middleware(ActorMiddleware(ctx, desk, settings.default_locale,
                                                settings.desk_language))

@@ -44,13 +44,12 @@ async def in_desk(message: Message, actor: Actor, settings: Settings) -> None:
     await message.answer("\n".join(lines), disable_web_page_preview=True)
 
 
-async def in_private(message: Message, bot: Bot, settings: Settings) -> None:
+async def in_private(message: Message, bot: Bot, settings: Settings,
+                     desk_members: DeskMembers) -> None:
     assert message.from_user is not None
-    # The same rule as the desk's buttons (ADMIN_IDS or an administrator of the desk chat),
-    # read afresh: a private chat has no desk context to take it from.
-    members = DeskMembers(settings.desk_chat_id, settings.admin_ids,
-                          routed=settings.desks.others())
-    if not await members.is_member(bot, message.from_user.id):
+    # The same rule, and the same cached list, as the desk's buttons (ADMIN_IDS or an
+    # administrator of a desk group): a private chat has no desk context to take it from.
+    if not await desk_members.is_member(bot, message.from_user.id):
         await message.answer(_("The desk board is only for the desk’s managers."))
         return
     if not settings.board_url:

@@ -13,7 +13,7 @@ from bot.domain.spoof import visible
 from bot.domain.views import MasterView, UserView
 from bot.services.base import Context
 from bot.services.views import master_view, user_view
-from db import masters, users
+from db import users
 from db.models import Service, User
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "services.json"
@@ -54,7 +54,7 @@ async def _touch(
                                  user.unreachable) == fresh:
             return user_view(user), await master_view(s, master) if master else None
     async with ctx.tx() as s:
-        user = await users.get(s, user_id)
+        user, master = await users.with_master(s, user_id)
         if user is None:
             user = User(id=user_id, first_name=fresh[0], username=username,
                         language_code=language_code, created_at=ctx.clock())
@@ -63,7 +63,6 @@ async def _touch(
             user.first_name, user.username = fresh[0], username
             user.language_code = language_code
             user.unreachable = False  # he writes to us, so he has unblocked the bot
-        master = await masters.of_user(s, user_id)
         mv = await master_view(s, master) if master else None
         await s.flush()
         return user_view(user), mv
@@ -71,7 +70,7 @@ async def _touch(
 
 async def set_locale(ctx: Context, user_id: int, locale: str) -> None:
     async with ctx.tx() as s:
-        user = await users.get(s, user_id)
+        user, master = await users.with_master(s, user_id)
         if user is None:
             raise InvalidInput("error.not_found")
         user.locale = locale
