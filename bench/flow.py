@@ -100,8 +100,10 @@ async def measured(kind: str, job: Job[T], fake: FakeTelegram, rec: Recorder,
     before = await bot.sql_counts() if kind == "masterdesk" else None
     rows = reference_rows(bot.folder) if kind == "reference" else 0
     cpu, own = bot.cpu_seconds(), time.process_time()
+    calls = rec.calls.copy()
     result = await job(fake, rec, bot.folder)
     cpu, own = bot.cpu_seconds() - cpu, time.process_time() - own
+    calls = rec.calls - calls
     after = await bot.sql_counts() if kind == "masterdesk" else None
     if before is not None and after is not None:
         sql = {k: after[k] - before[k] for k in SQL_KEYS}
@@ -109,6 +111,11 @@ async def measured(kind: str, job: Job[T], fake: FakeTelegram, rec: Recorder,
         sql = {"statements": reference_rows(bot.folder) - rows}
     else:
         sql = {}
+    sql["api"] = sum(calls.values())
+    if os.environ.get("BENCH_DETAIL"):
+        print(f"  {kind}: " + ", ".join(f"{m} {n}" for m, n in calls.most_common()))
+        if isinstance(result, Run):
+            print(f"  {kind} answers over 50 ms: {result.slow_steps()}")
     return Measured(result, cpu, own, sql)
 
 
@@ -149,7 +156,7 @@ def throughput_head() -> None:
     print("Throughput: N clients at once, flood limits off (Masterdesk, then the reference)")
     print(f"{'clients':>7} {'upd/s':>7} {'ref':>7} {'ratio':>6} {'CPU ms':>7} {'ref':>5} "
           f"{'SQL':>5} {'tx':>5} {'commit':>6} {'rollbk':>6} {'p50':>7} {'p99':>7} "
-          f"{'ref p99':>7} {'fake':>5}", flush=True)
+          f"{'ref p99':>7} {'fake':>5} {'API':>5} {'ref':>5}", flush=True)
 
 
 def throughput_line(n: int, bot: Measured[Run], ref: Measured[Run]) -> None:
@@ -160,7 +167,8 @@ def throughput_line(n: int, bot: Measured[Run], ref: Measured[Run]) -> None:
           f"{ref_cpu:>5.1f} {sql.get('statements', 0):>5.2f} {sql.get('begins', 0):>5.2f} "
           f"{sql.get('commits', 0):>6.2f} {sql.get('rollbacks', 0):>6.2f} "
           f"{b.percentile(0.5):>6.3f}s {b.percentile(0.99):>6.3f}s "
-          f"{r.percentile(0.99):>6.3f}s {ref.own_cpu_s / r.seconds:>5.0%}", flush=True)
+          f"{r.percentile(0.99):>6.3f}s {ref.own_cpu_s / r.seconds:>5.0%} "
+          f"{sql.get('api', 0):>5.2f} {ref_sql.get('api', 0):>5.2f}", flush=True)
     if abs(ref_sql.get("statements", 0) - 1) > 0.01:
         print(f"  ! the reference wrote {ref_sql.get('statements', 0):.2f} rows per update")
     print(failed(b, "Masterdesk") + failed(r, "reference"), end="")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +84,7 @@ class Recorder:
     handed: dict[int, float] = field(default_factory=dict)  # update_id -> first handed out
     waiting: dict[int, Waiter] = field(default_factory=dict)  # chat -> its client's wait
     polls: int = 0
+    calls: Counter[str] = field(default_factory=Counter)  # method -> calls, getUpdates aside
     desk_sent: list[float] = field(default_factory=list)  # times of messages into the desk
     desk_chats: list[int] = field(default_factory=list)  # ... and into which group
     # (group, thread) -> created at; -> its card's arrival
@@ -98,7 +100,9 @@ class Recorder:
             self.polls += 1
             for update in result:
                 self.handed.setdefault(update["update_id"], now)
-        elif method == "createForumTopic":
+            return
+        self.calls[method] += 1
+        if method == "createForumTopic":
             self.topics[int(params["chat_id"]), result["message_thread_id"]] = now
         elif method in SEND_METHODS or method in EDIT_METHODS:
             for message in result if isinstance(result, list) else [result]:
@@ -148,6 +152,7 @@ def act(fake: FakeTelegram, uid: int, step: Step, answer: Message | None) -> dic
 @dataclass
 class Conversation:
     latencies: list[float] = field(default_factory=list)
+    steps: list[tuple[str, float]] = field(default_factory=list)  # (step, handed out at)
     last_at: float = 0.0
     answer: Message | None = None
 
@@ -170,7 +175,9 @@ async def converse(fake: FakeTelegram, rec: Recorder, uid: int, steps: tuple[Ste
         except TimeoutError:
             raise AssertionError(f"user {uid}: no answer to {step.name!r} in "
                                  f"{STEP_TIMEOUT:.0f} s") from None
-        out.latencies.append(out.last_at - rec.handed.get(update["update_id"], out.last_at))
+        handed = rec.handed.get(update["update_id"], out.last_at)
+        out.latencies.append(out.last_at - handed)
+        out.steps.append((step.name, handed))
     return out
 
 
@@ -180,6 +187,15 @@ class Run:
     seconds: float
     latencies: list[float]
     failures: list[str]
+    steps: list[tuple[str, float]] = field(default_factory=list)  # per latency: step, when
+
+    def slow_steps(self, over: float = 0.05) -> str:
+        """Per step: how many answers took longer than `over`, and the worst (BENCH_DETAIL)."""
+        worst: dict[str, list[float]] = {}
+        for (name, _at), x in zip(self.steps, self.latencies, strict=True):
+            worst.setdefault(name, []).append(x)
+        return "; ".join(f"{n} {sum(x > over for x in xs)}/{len(xs)} max {max(xs):.3f}s"
+                         for n, xs in worst.items())
 
     @property
     def rate(self) -> float:
@@ -197,8 +213,9 @@ async def gather_run(t0: float, runs: list[Awaitable[Conversation]]) -> Run:
     done = [r for r in results if isinstance(r, Conversation)]
     failures = [str(r) for r in results if not isinstance(r, Conversation)]
     latencies = [x for r in done for x in r.latencies]
+    steps = [(name, at - t0) for r in done for name, at in r.steps]
     end = max((r.last_at for r in done), default=t0)
-    return Run(len(latencies), end - t0, latencies, failures)
+    return Run(len(latencies), end - t0, latencies, failures, steps)
 
 
 def add_users(fake: FakeTelegram, first: int, n: int) -> list[int]:

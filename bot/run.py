@@ -4,6 +4,7 @@ migrate, then serve updates (polling or webhook) until SIGTERM/SIGINT, and stop 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -113,6 +114,16 @@ async def serve_webhook(app: App, bot: Bot) -> None:
         await app.dispatcher.emit_shutdown(bot=bot)
 
 
+def settle_heap() -> None:
+    """What start-up built (catalogues, mappers, handlers, settings) lives as long as the
+    process: it is moved out of the collector's sight, so that a full collection walks only
+    what updates make. Without it a full collection held the event loop 50–170 ms, several
+    times a minute under load: every update waiting then was that much later."""
+    gc.collect()
+    gc.freeze()
+    logger.debug("%d objects set aside from garbage collection", gc.get_freeze_count())
+
+
 async def run(settings: Settings) -> int:
     """Preflight (the database and Redis, then the desk chat), migrate and serve until stopped;
     2 with one line on stderr when something is for the operator to fix."""
@@ -136,6 +147,7 @@ async def run(settings: Settings) -> int:
             return 2
         try:
             await set_commands(bot, app.i18n, settings)
+            settle_heap()
             logger.info("@%s is running the desk %s", me.username,
                         ", ".join(map(str, settings.desks.chats)))
             await serve(app, bot)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 from types import FrameType
 from typing import Any
 
@@ -67,3 +68,65 @@ if os.environ.get("BENCH_NO_LIMITER") == "1":
         return max(now, self.paused_until)
 
     Limiter.ready_at = _at_once  # type: ignore[method-assign]
+
+# BENCH_SLOW=FILE: every callback of the bot's event loop that ran longer than 20 ms is written
+# there with what it ran (a task's coroutine), and a callback still running after 40 ms has the
+# main thread's stack written too (a watchdog thread looks every 10 ms): what holds the loop.
+_SLOW = os.environ.get("BENCH_SLOW")
+if _SLOW:
+    import asyncio.events
+    import threading
+    import time
+    import traceback
+
+    _run = asyncio.events.Handle._run
+    _running: list[float] = [0.0]  # when the callback now running started; 0: none
+    _main = threading.main_thread()
+
+    def _timed(self: asyncio.events.Handle) -> None:
+        start = _running[0] = time.perf_counter()
+        try:
+            _run(self)
+        finally:
+            _running[0] = 0.0
+        took = time.perf_counter() - start
+        if took > 0.02:
+            callback = getattr(self, "_callback", None)
+            task = getattr(callback, "__self__", None)
+            coro = task.get_coro() if isinstance(task, asyncio.Task) else None
+            code = getattr(coro, "cr_code", None)
+            what = (f"{code.co_qualname} {code.co_filename}" if code is not None
+                    else repr(callback))
+            with open(str(_SLOW), "a") as out:
+                out.write(f"{start:.3f} {took * 1000:.0f} ms {what:.300}\n")
+
+    def _watch() -> None:
+        dumped = 0.0
+        while True:
+            time.sleep(0.01)
+            start = _running[0]
+            if start and time.perf_counter() - max(start, dumped) > 0.04:
+                dumped = time.perf_counter()
+                frame = sys._current_frames().get(_main.ident or 0)
+                stack = "".join(traceback.format_stack(frame)[-25:]) if frame else ""
+                with open(str(_SLOW), "a") as out:
+                    out.write(f"{start:.3f} still running after 40 ms:\n{stack}\n")
+
+    asyncio.events.Handle._run = _timed  # type: ignore[method-assign]
+    threading.Thread(target=_watch, daemon=True).start()
+
+    import gc
+
+    _gc_start: list[float] = [0.0]
+
+    def _gc_timed(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            _gc_start[0] = time.perf_counter()
+            return
+        took = time.perf_counter() - _gc_start[0]
+        if took > 0.005:
+            with open(str(_SLOW), "a") as out:
+                out.write(f"{_gc_start[0]:.3f} gc generation {info['generation']} "
+                          f"{took * 1000:.0f} ms, {info['collected']} collected\n")
+
+    gc.callbacks.append(_gc_timed)
