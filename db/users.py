@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.cas import cas
@@ -17,11 +17,15 @@ async def get(s: AsyncSession, user_id: int, *, lock: bool = False) -> User | No
     return await s.get(User, user_id, with_for_update=True if lock else None)
 
 
+# Built once (every update runs it; building costs about what running it does).
+_WITH_MASTER = (select(User, Master).outerjoin(Master, Master.user_id == User.id)
+                .where(User.id == bindparam("user_id")))
+
+
 async def with_master(s: AsyncSession, user_id: int) -> tuple[User | None, Master | None]:
     """The person and his master record (if he is one), in one statement: every update
     reads both."""
-    row = (await s.execute(select(User, Master).outerjoin(Master, Master.user_id == User.id)
-                           .where(User.id == user_id))).first()
+    row = (await s.execute(_WITH_MASTER, {"user_id": user_id})).first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 

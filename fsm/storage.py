@@ -12,13 +12,35 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import delete, select
+from sqlalchemy import Delete, Insert, Select, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import FsmRecord
 from db.scope import reading, writing
+
+# Built once: building a statement costs about as much as running it on SQLite, and a
+# conversation is read and written on every update.
+_READ: Select[tuple[str | None, dict[str, Any]]] = select(
+    FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("key"))
+_DELETE: Delete = delete(FsmRecord).where(FsmRecord.key == bindparam("key"))
+_UPSERTS: dict[tuple[str, tuple[str, ...]], Insert] = {}
+
+
+def _upsert_statement(dialect: str, columns: tuple[str, ...]) -> Insert:
+    """INSERT … ON CONFLICT that sets `columns` (state and/or data) and updated_at; a new
+    row gets the others' defaults. Bound: key, state, data, updated_at."""
+    stmt = _UPSERTS.get((dialect, columns))
+    if stmt is None:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        new = insert(FsmRecord).values(key=bindparam("key"), state=bindparam("state"),
+                                       data=bindparam("data"),
+                                       updated_at=bindparam("updated_at"))
+        stmt = _UPSERTS[dialect, columns] = new.on_conflict_do_update(
+            index_elements=[FsmRecord.key],
+            set_={c: getattr(new.excluded, c) for c in (*columns, "updated_at")})
+    return stmt
 
 
 class SQLStorage(BaseStorage):
@@ -28,19 +50,12 @@ class SQLStorage(BaseStorage):
         self.clock = clock  # the services' clock: housekeeping ages rows by it
         self.keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
 
-    def _insert(self, dialect: str):
-        return pg_insert if dialect == "postgresql" else sqlite_insert
-
     async def _upsert(self, key: StorageKey, **values: Any) -> None:
-        k = self.keys.build(key)
-        now = self.clock()
+        row = {"key": self.keys.build(key), "state": None, "data": {},
+               "updated_at": self.clock(), **values}
         async with writing(self.sessions) as s:
-            insert = self._insert(s.get_bind().dialect.name)
-            row = {"key": k, "state": None, "data": {}, "updated_at": now, **values}
-            stmt = insert(FsmRecord).values(**row)
-            stmt = stmt.on_conflict_do_update(index_elements=[FsmRecord.key],
-                                              set_={**values, "updated_at": now})
-            await s.execute(stmt)
+            stmt = _upsert_statement(s.get_bind().dialect.name, tuple(sorted(values)))
+            await s.execute(stmt, row)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -63,8 +78,7 @@ class SQLStorage(BaseStorage):
     async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         """State and data in one query (fsm/buffer.py reads a conversation once per update)."""
         async with reading(self.sessions) as s:
-            row = (await s.execute(select(FsmRecord.state, FsmRecord.data).where(
-                FsmRecord.key == self.keys.build(key)))).one_or_none()
+            row = (await s.execute(_READ, {"key": self.keys.build(key)})).one_or_none()
         return (None, {}) if row is None else (row.state, dict(row.data or {}))
 
     async def set_record(self, key: StorageKey, values: Mapping[str, Any]) -> None:
@@ -72,7 +86,7 @@ class SQLStorage(BaseStorage):
         conversation cleared before the person's data is erased is not written back)."""
         if values.get("state", "") is None and values.get("data") == {}:
             async with writing(self.sessions) as s:
-                await s.execute(delete(FsmRecord).where(FsmRecord.key == self.keys.build(key)))
+                await s.execute(_DELETE, {"key": self.keys.build(key)})
             return
         await self._upsert(key, **{k: dict(v) if k == "data" else v for k, v in values.items()})
 

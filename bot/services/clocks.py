@@ -23,19 +23,22 @@ def _told(ctx: Context, due: datetime) -> None:
         ctx.on_deadline(due)
 
 
-async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime) -> None:
+async def plan(ctx: Context, s: AsyncSession, order: Order, now: datetime, *,
+               new: bool = False) -> None:
     """The order has just entered `order.status`: deadlines that no longer apply are met or
     void (cancelled), and the ones this step starts are created. Runs inside the transition's
-    own transaction, so a step and its clocks commit together."""
+    own transaction, so a step and its clocks commit together. `new`: the order was created in
+    this transaction, so it has no deadlines yet to look up or cancel."""
     status = Status(order.status)
     starts = STARTS.get(status, ())
     once = [k.value for k in starts if k in ONCE]
-    with s.no_autoflush:  # new rows go in together at commit, not one flush per step
-        if once:  # planned before (pending, fired or met): not again
-            had = await deadlines.planned(s, order.id, once)
-            starts = tuple(k for k in starts if k.value not in had)
-        await deadlines.cancel(s, [order.id],
-                               [k.value for k in (*kinds_to_cancel(status), *starts)])
+    if not new:
+        with s.no_autoflush:  # new rows go in together at commit, not one flush per step
+            if once:  # planned before (pending, fired or met): not again
+                had = await deadlines.planned(s, order.id, once)
+                starts = tuple(k for k in starts if k.value not in had)
+            await deadlines.cancel(s, [order.id],
+                                   [k.value for k in (*kinds_to_cancel(status), *starts)])
     for kind in starts:
         due = due_at(kind, now, ctx.policy.timing, order.visit_at, warranty_ends_at(
             order.reported_at, order.warranty_months, ctx.policy.timing.desk.tz))

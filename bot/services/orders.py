@@ -31,7 +31,7 @@ from bot.services.common import (
 )
 from bot.services.job_messages import revoke_job
 from bot.services.transition import Step, transition
-from bot.services.views import order_view, order_views
+from bot.services.views import new_order_view, order_view, order_views
 from db import orders, users
 from db.models import Order
 
@@ -78,10 +78,8 @@ async def _check_quota(ctx: Context, s: AsyncSession, client_id: int, now: datet
     policy = ctx.policy
     if policy.max_open_orders is None and policy.max_orders_per_day is None:
         return
-    open_orders = await orders.count_of_client(
-        s, client_id, statuses=[st.value for st in OPEN_FOR_CAP])
-    today = await orders.count_of_client(s, client_id,
-                                         since=day_start(now, policy.timing.desk.tz))
+    open_orders, today = await orders.counts_of_client(
+        s, client_id, [st.value for st in OPEN_FOR_CAP], day_start(now, policy.timing.desk.tz))
     check_order_quota(open_orders, today, policy.max_open_orders, policy.max_orders_per_day)
 
 
@@ -115,13 +113,13 @@ async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderV
             desk_chat_id=ctx.policy.desks.route(district, service.code),
         )
         await orders.add(s, order)
-        await plan(ctx, s, order, now)
+        await plan(ctx, s, order, now, new=True)
         audit(s, now, actor_id=client_id, role=Role.CLIENT, action="submit", order_id=order.id,
               to_status=Status.SUBMITTED)
         enqueue(s, now, OrderTopicOpened(), to=To.desk(order.id))
         # The client's photos right under the card (the row waits for the topic to open).
         enqueue_album(s, now, order.photos or (), "order", order_id=order.id)
-        return await order_view(s, order)
+        return new_order_view(order, client)
 
 
 async def my_orders(ctx: Context, client_id: int, limit: int = 20) -> list[OrderView]:

@@ -78,6 +78,13 @@ async def _around(s: AsyncSession, rows: Sequence[Order]) -> _Around:
 _REVIEWED = (Status.COMPLETED, Status.DISPUTED)
 
 
+def new_order_view(o: Order, client: User | None) -> OrderView:
+    """The view of an order created in this transaction: nothing around it exists yet (no
+    master, offer, review or price), so nothing is read."""
+    users = {client.id: client} if client is not None else {}
+    return _view(o, _Around(users, {}, {}, {}, {o.id: []}))
+
+
 async def order_views(s: AsyncSession, rows: Sequence[Order]) -> list[OrderView]:
     """The views of several orders (my orders, the SLA board, a search) in a fixed number of
     queries."""
