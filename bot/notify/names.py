@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.deadlines import Kind
+from bot.domain.order_request import Payment
 from bot.domain.states import Status
 from bot.i18n import N_, _
 
@@ -49,10 +50,10 @@ RELEASE_REASON_NAMES = {
     "job_differs": N_("The job differs from the description"),
     "other": N_("Another reason"),
 }
-PAYMENT_NAMES = {
-    "cash": N_("Cash after completion"),
-    "card": N_("Card after completion"),
-    "transfer": N_("Bank transfer after completion"),
+PAYMENT_NAMES: dict[str, str] = {
+    Payment.CASH: N_("Cash after completion"),
+    Payment.CARD: N_("Card after completion"),
+    Payment.TRANSFER: N_("Bank transfer after completion"),
 }
 MASTER_REJECT_REASON_NAMES = {
     "documents": N_("The documents are missing or unreadable"),
