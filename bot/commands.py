@@ -1,5 +1,6 @@
 """What Telegram shows of the bot before anyone writes to it: the command menus (private and
-the desk's) and the bot's descriptions, in every language."""
+the desk's) and the bot's descriptions, in every language; and the /help pages (the client's,
+an approved master's, the desk's) next to the menus they explain."""
 
 from __future__ import annotations
 
@@ -34,6 +35,72 @@ DESCRIPTION = N_(
     "report on them here too. Press Start to begin.")
 SHORT_DESCRIPTION = N_("Home services from verified masters: plumbing, electrics, assembly, "
                        "cleaning. Order and follow it here.")
+
+
+# The /help pages: sections of lines, shown with a blank line between them. The lines every
+# private page has are written once.
+Page = tuple[tuple[str, ...], ...]
+_LANGUAGE = N_("/language — change the language")
+_CANCEL = N_("/cancel — leave what you are doing; nothing is saved")
+_HELP = N_("/help — this help")
+CLIENT_HELP: Page = (
+    (N_("<b>What this bot does for you</b>"),
+     N_("You order home services here. The desk finds a verified master for your order; "
+        "you follow it, talk to the manager and accept the work in this chat.")),
+    (N_("<b>Commands</b>"),
+     N_("/new — place an order"),
+     N_("/orders — your orders: follow, stop or cancel one, write to the manager, make a "
+        "warranty claim"),
+     _LANGUAGE,
+     N_("/become_master — apply to work as a master"),
+     _CANCEL,
+     _HELP),
+    (N_("<b>The desk</b>"),
+     N_("Open the order in /orders and press «💬 Write to the manager»: a manager answers "
+        "you here. In an emergency during a job, press «⛔ Stop the job».")),
+)
+MASTER_HELP: Page = (
+    (N_("<b>What this bot does for you as a master</b>"),
+     N_("Job offers come here: accept or decline them before they expire. After you accept, "
+        "you get the address and phone and lead the job step by step: the call, the visit, "
+        "the check-in, the report and the client's code.")),
+    (N_("<b>Commands</b>"),
+     N_("/start — your menu: jobs, offers waiting, profile, duty"),
+     N_("/jobs — your jobs with their next step"),
+     N_("/profile — your profile, services, duty and photo"),
+     N_("/new — order a service for yourself, as a client"),
+     _LANGUAGE,
+     _CANCEL,
+     _HELP),
+    (N_("<b>The desk</b>"),
+     N_("Open the job and press «💬 Write to the desk»; to be released or to get more time, "
+        "use the job's buttons. The desk answers here.")),
+)
+DESK_HELP: Page = (
+    (N_("<b>What the bot does for the desk</b>"),
+     N_("Every order gets a topic here with its card: assign a master (or let Auto offer it "
+        "down the list), reject, cancel, and decide the masters' requests and the clients' "
+        "claims with the card's buttons. The clock posts what is late into the topic.")),
+    (N_("<b>Talking to people</b>"),
+     N_("What you write in an order's topic goes to its client; /m and a text go to its "
+        "master; a message that starts with // stays among managers.")),
+    (N_("<b>Commands</b>"),
+     N_("/order 12 — an order's card, with a link to its topic"),
+     N_("/find — orders by number, phone, name or address"),
+     N_("/sla — orders at risk and overdue"),
+     N_("/stats — desk figures"),
+     N_("/masters — applications to verify"),
+     N_("/export — all orders as CSV"),
+     N_("/board — the desk board: open orders, timelines, masters, charts"),
+     N_("/block, /unblock — a master by his number, or a client by an order's number"),
+     N_("/review 12 text — correct the review of an order"),
+     _HELP),
+)
+
+
+def help_text(page: Page) -> str:
+    """A /help page in the reader's language."""
+    return "\n\n".join("\n".join(_(line) for line in section) for section in page)
 
 
 async def set_commands(bot: Bot, i18n: PoI18n, settings: Settings) -> None:

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, Field
 
 from bot.domain.errors import InvalidInput
-from bot.domain.order_request import OrderRequest
+from bot.domain.order_request import OrderRequest, Payment
 
-PAYMENTS = ("cash", "card", "transfer")
+PAYMENTS = tuple(p.value for p in Payment)  # the New order form offers them in this order
 TIME_KINDS = ("urgent", "today", "tomorrow", "date")
 
 
@@ -29,7 +29,7 @@ class OrderDraft(BaseModel):
     visit_date: date | None = None
     visit_slot: str | None = None
     phone: str | None = None
-    payment: str = "cash"
+    payment: str = Payment.CASH.value
     editing: bool = False  # came from the summary: return there after this step
     # A placed order being changed (handlers/client/edit.py): the same steps, then a review of
     # the one changed field (description / address / time) instead of the summary.

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
 from bot.buttons.menus import Language, Menu, MenuAction, languages_keyboard
+from bot.commands import CLIENT_HELP, MASTER_HELP, help_text
 from bot.config import LOCALES
 from bot.domain.views import MasterView
 from bot.i18n import LANGUAGE_NAMES, _, _current
@@ -44,51 +45,8 @@ def greeting(name: str, master: MasterView | None) -> str:
     return "\n\n".join(lines)
 
 
-def client_help() -> str:
-    return "\n".join([
-        _("<b>What this bot does for you</b>"),
-        _("You order home services here. The desk finds a verified master for your order; "
-          "you follow it, talk to the manager and accept the work in this chat."),
-        "",
-        _("<b>Commands</b>"),
-        _("/new — place an order"),
-        _("/orders — your orders: follow, stop or cancel one, write to the manager, make a "
-          "warranty claim"),
-        _("/language — change the language"),
-        _("/become_master — apply to work as a master"),
-        _("/cancel — leave what you are doing; nothing is saved"),
-        _("/help — this help"),
-        "",
-        _("<b>The desk</b>"),
-        _("Open the order in /orders and press «💬 Write to the manager»: a manager answers "
-          "you here. In an emergency during a job, press «⛔ Stop the job»."),
-    ])
-
-
-def master_help() -> str:
-    return "\n".join([
-        _("<b>What this bot does for you as a master</b>"),
-        _("Job offers come here: accept or decline them before they expire. After you accept, "
-          "you get the address and phone and lead the job step by step: the call, the visit, "
-          "the check-in, the report and the client's code."),
-        "",
-        _("<b>Commands</b>"),
-        _("/start — your menu: jobs, offers waiting, profile, duty"),
-        _("/jobs — your jobs with their next step"),
-        _("/profile — your profile, services, duty and photo"),
-        _("/new — order a service for yourself, as a client"),
-        _("/language — change the language"),
-        _("/cancel — leave what you are doing; nothing is saved"),
-        _("/help — this help"),
-        "",
-        _("<b>The desk</b>"),
-        _("Open the job and press «💬 Write to the desk»; to be released or to get more time, "
-          "use the job's buttons. The desk answers here."),
-    ])
-
-
 async def help_cmd(message: Message, master: MasterView | None) -> None:
-    await message.answer(master_help() if is_master(master) else client_help())
+    await message.answer(help_text(MASTER_HELP if is_master(master) else CLIENT_HELP))
 
 
 async def start(message: Message, state: FSMContext, master: MasterView | None) -> None:

@@ -11,11 +11,10 @@ from babel.dates import format_skeleton
 from bot.board.charts import hbars, stacked_bars
 from bot.board.context import Board, board_of, user_of
 from bot.board.layout import PREFIX, h, page
-from bot.board.words import kind_name
 from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.i18n import _, current_locale, fmt_decimal, fmt_span, ngettext
-from bot.notify.names import CANCEL_REASON_NAMES
+from bot.notify.names import CANCEL_REASON_NAMES, clock_name
 from bot.services.board_figures import (
     Figures,
     MasterLine,
@@ -65,7 +64,7 @@ def _charts(board: Board, f: Figures) -> str:
     per_day = stacked_bars([format_skeleton("Md", d, locale=current_locale()) for d in days],
                            [(r.status(st), [f.per_day[d].get(st.value, 0) for d in days])
                             for st in states], _("Orders per day by state"))
-    breaches = hbars([(kind_name(k), f.breaches.get(k, 0), str(f.breaches.get(k, 0)))
+    breaches = hbars([(clock_name(k), f.breaches.get(k, 0), str(f.breaches.get(k, 0)))
                       for k in BREACH_KINDS], _("SLA breaches"), none)
     ratings = hbars([(r.service(sv), avg, f"{fmt_decimal(avg)} ★ ({n})")
                      for sv, avg, n in f.ratings], _("Ratings by service"), none)
@@ -111,7 +110,7 @@ def _master_row(board: Board, line: MasterLine) -> str:
     duty = _("on duty") if m.on_duty else _("off duty")
     ratings = ", ".join(f"{r.service(sv)} {fmt_decimal(avg)}★ ({n})"
                         for sv, (avg, n) in sorted(line.ratings.items()))
-    misses = ", ".join(f"{kind_name(k)}: {n}" for k, n in sorted(line.misses.items()))
+    misses = ", ".join(f"{clock_name(k)}: {n}" for k, n in sorted(line.misses.items()))
     return (f'<tr data-testid="master-{m.id}"><td>{h(m.name)}</td><td>{h(state)}</td>'
             f'<td>{h(", ".join(r.service(s) for s in m.services))}</td>'
             f'<td class="wide">{h(", ".join(m.districts))}</td><td>{h(duty)}</td>'

@@ -12,7 +12,7 @@ from bot.board.context import Board, board_of, user_of
 from bot.board.layout import PREFIX, age, h, page, select
 from bot.domain.rules import Actor
 from bot.i18n import _, fmt_span
-from bot.notify.names import SLA_WHAT
+from bot.notify.names import late_name
 from bot.notify.render_base import order_link
 from bot.services.board import OPEN, NowBoard, NowQuery, NowRow, now_board, now_version
 
@@ -41,7 +41,7 @@ def countdown(row: NowRow, now: datetime) -> str:
     else:
         text = _("overdue by {span}").format(span=fmt_span(max(now - clock.due_at,
                                                                timedelta(0))))
-    what = _(SLA_WHAT[clock.kind]) if clock.kind in SLA_WHAT else ""
+    what = late_name(clock.kind)
     return f'<span title="{h(what)}">{h(text)}</span>'
 
 

@@ -13,13 +13,14 @@ from aiohttp import web
 from bot.board.context import Board, board_of, user_of
 from bot.board.layout import PREFIX, h, page, when
 from bot.board.now import countdown, sla_label
-from bot.board.words import ROLE_NAMES, STATE_NAMES, action_name, kind_name
+from bot.board.words import ROLE_NAMES, STATE_NAMES, action_name
 from bot.domain.errors import NotFound
 from bot.domain.files import parse_ref
 from bot.domain.rules import Actor
 from bot.domain.states import Status
 from bot.domain.views import OrderView
 from bot.i18n import _, fmt_datetime, fmt_span
+from bot.notify.names import clock_name
 from bot.notify.render_base import order_link
 from bot.services.board import NowRow, OrderPage, Step
 from bot.services.board import order_page as read_order
@@ -61,7 +62,7 @@ def _planned(board: Board, st: Step) -> str:
     tz = board.app.renderer.tz
     kind = st.action.removeprefix("plan:")
     text = _("deadline planned: {what}, due {due}").format(
-        what=kind_name(kind), due=fmt_datetime(st.due_at, tz) if st.due_at else "")
+        what=clock_name(kind), due=fmt_datetime(st.due_at, tz) if st.due_at else "")
     state = _(STATE_NAMES[st.state]) if st.state in STATE_NAMES else st.state or ""
     late = ""
     if st.late_seconds:
@@ -82,7 +83,7 @@ def _step(board: Board, st: Step) -> str:
         return _planned(board, st)
     if st.action.startswith("deadline:"):
         text = _("deadline fired: {what}").format(
-            what=kind_name(st.action.removeprefix("deadline:")))
+            what=clock_name(st.action.removeprefix("deadline:")))
         return f'<li class="late">{at} — 🔔 {h(text)}</li>'
     who = _(ROLE_NAMES[st.role]) if st.role in ROLE_NAMES else (st.role or "")
     if st.actor:

@@ -1,29 +1,17 @@
-"""The board's names for stored codes: who acted and what he did, what a deadline was about,
-where it stands.
+"""The board's names for stored codes: who acted and what he did, where a deadline stands
+(what it was about: bot.notify.names.CLOCK_NAMES).
 Marked with N_ and translated where shown."""
 
 from __future__ import annotations
 
+from bot.domain.states import Role
 from bot.i18n import N_, _
 
-ROLE_NAMES = {
-    "client": N_("client"),
-    "master": N_("master"),
-    "manager": N_("manager"),
-    "system": N_("the clock"),
-}
-KIND_NAMES = {
-    "triage": N_("the desk takes up the order"),
-    "offer": N_("the offer runs out"),
-    "callback_reminder": N_("reminder to call the client"),
-    "callback": N_("the master calls the client"),
-    "visit_reminder": N_("reminder of the visit"),
-    "arrival": N_("the master arrives"),
-    "completion": N_("the work is done"),
-    "confirmation": N_("the client confirms"),
-    "review": N_("the client is asked for a review"),
-    "warranty_end": N_("the warranty ends"),
-    "rework": N_("the rework is done"),
+ROLE_NAMES: dict[str, str] = {
+    Role.CLIENT: N_("client"),
+    Role.MASTER: N_("master"),
+    Role.MANAGER: N_("manager"),
+    Role.SYSTEM: N_("the clock"),
 }
 # What a person did, as the timeline says it; an action not named here shows its code.
 ACTION_NAMES = {
@@ -64,7 +52,3 @@ STATE_NAMES = {
 
 def action_name(action: str) -> str:
     return _(ACTION_NAMES[action]) if action in ACTION_NAMES else action
-
-
-def kind_name(kind: str) -> str:
-    return _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind

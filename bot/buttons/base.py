@@ -1,4 +1,5 @@
-"""What every feature's buttons share: bounded ids and drawing one button.
+"""What every feature's buttons share: bounded ids, drawing one button, a list to pick
+several from.
 
 Callback data holds a versioned prefix, an action and ids, never names, prices or roles; the
 server re-authorises every press. Every prefix starts with `v2`: the `v1:` buttons of the old
@@ -8,16 +9,18 @@ prefix when the meaning of its fields changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import Field
 
 from bot.domain.ids import MAX_ID
 from bot.domain.rules import clip
 from bot.domain.spoof import visible
+from bot.i18n import pgettext
 from bot.notify.fit import unmark
 
 # Forged data with ids past the database's range fails to unpack, so no handler matches and the
@@ -61,3 +64,13 @@ def labelled(text: str, data: CallbackData) -> InlineKeyboardButton:
 
 def rows(*buttons: InlineKeyboardButton, width: int = 2) -> list[list[InlineKeyboardButton]]:
     return [list(buttons[i:i + width]) for i in range(0, len(buttons), width)]
+
+
+def toggles(names: Sequence[str], codes: Sequence[str], picked: Sequence[str],
+            pick: Callable[[int], CallbackData], done: CallbackData,
+            cancel: InlineKeyboardButton) -> InlineKeyboardMarkup:
+    """A list to pick several from (✅ picked), then «Done»."""
+    buttons = [[labelled(("✅ " if c in picked else "▫️ ") + n, pick(i))]
+               for i, (c, n) in enumerate(zip(codes, names, strict=True))]
+    buttons.append([labelled(pgettext("finish choosing from a list", "Done ▶️"), done), cancel])
+    return InlineKeyboardMarkup(inline_keyboard=buttons)

@@ -1,5 +1,4 @@
-"""The master onboarding form's buttons (handlers/master/onboarding.py), and the pick-several
-list it shares with the profile (services, districts).
+"""The master onboarding form's buttons (handlers/master/onboarding.py).
 
 The action values are the codes of the `v1` scheme, so a reader of both finds the same names.
 """
@@ -9,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons.base import Id, Press, labelled, rows
+from bot.buttons.base import Id, Press, labelled, rows, toggles
 from bot.domain.masters import LEGAL_FORMS
-from bot.i18n import _, pgettext
+from bot.i18n import _
 from bot.notify.render import legal_form_name
 
 Rows = list[list[InlineKeyboardButton]]
@@ -37,16 +35,6 @@ class SignupCb(Press[SignupAction], prefix="v2b"):
 
 def _press(text: str, action: SignupAction, index: int = 0) -> InlineKeyboardButton:
     return labelled(text, SignupCb(action=action, index=index))
-
-
-def toggles(names: Sequence[str], codes: Sequence[str], picked: Sequence[str],
-            pick: Callable[[int], CallbackData], done: CallbackData,
-            cancel: InlineKeyboardButton) -> InlineKeyboardMarkup:
-    """A list to pick several from (✅ picked), then «Done»."""
-    buttons = [[labelled(("✅ " if c in picked else "▫️ ") + n, pick(i))]
-               for i, (c, n) in enumerate(zip(codes, names, strict=True))]
-    buttons.append([labelled(pgettext("finish choosing from a list", "Done ▶️"), done), cancel])
-    return InlineKeyboardMarkup(inline_keyboard=buttons)
 
 
 def pick_services(names: Sequence[str], codes: Sequence[str], picked: Sequence[str],

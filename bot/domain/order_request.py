@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+
+
+class Payment(StrEnum):
+    """How the client pays, the order's stored `payment` code; offered in this order."""
+
+    CASH = "cash"
+    CARD = "card"
+    TRANSFER = "transfer"
 
 
 @dataclass(frozen=True)
@@ -21,4 +30,4 @@ class OrderRequest:
     visit_date: date | None
     visit_slot: str | None
     phone: str
-    payment: str
+    payment: str  # a Payment code

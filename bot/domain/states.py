@@ -71,24 +71,35 @@ def _rule(target: Status, *roles: Role) -> Rule:
     return Rule(target, frozenset(roles))
 
 
-M, C, D, S = Role.MASTER, Role.CLIENT, Role.MANAGER, Role.SYSTEM
+# Who may move an order on by an action, and where it goes: a row is the status, the action,
+# the next status and the roles that may do it. Below the table: the moves from every status
+# of the job (report, release) and cancelling.
+_TABLE = """
+submitted               reject          rejected                manager
+submitted               offer           offered                 manager system
+offered                 accept          assigned                master
+offered                 decline         submitted               master
+offered                 withdraw        submitted               manager
+offered                 expire          submitted               system
+assigned                contact         contacted               master
+contacted               schedule        scheduled               master
+scheduled               schedule        scheduled               master
+scheduled               check_in        on_site                 master
+awaiting_confirmation   confirm_code    completed               master
+awaiting_confirmation   accept_work     completed               client
+completed               dispute         disputed                client
+disputed                resolve         completed               manager
+"""
 
-TRANSITIONS: dict[tuple[Status, Action], Rule] = {
-    (Status.SUBMITTED, Action.REJECT): _rule(Status.REJECTED, D),
-    (Status.SUBMITTED, Action.OFFER): _rule(Status.OFFERED, D, S),
-    (Status.OFFERED, Action.ACCEPT): _rule(Status.ASSIGNED, M),
-    (Status.OFFERED, Action.DECLINE): _rule(Status.SUBMITTED, M),
-    (Status.OFFERED, Action.WITHDRAW): _rule(Status.SUBMITTED, D),
-    (Status.OFFERED, Action.EXPIRE): _rule(Status.SUBMITTED, S),
-    (Status.ASSIGNED, Action.CONTACT): _rule(Status.CONTACTED, M),
-    (Status.CONTACTED, Action.SCHEDULE): _rule(Status.SCHEDULED, M),
-    (Status.SCHEDULED, Action.SCHEDULE): _rule(Status.SCHEDULED, M),
-    (Status.SCHEDULED, Action.CHECK_IN): _rule(Status.ON_SITE, M),
-    (Status.AWAITING_CONFIRMATION, Action.CONFIRM_CODE): _rule(Status.COMPLETED, M),
-    (Status.AWAITING_CONFIRMATION, Action.ACCEPT_WORK): _rule(Status.COMPLETED, C),
-    (Status.COMPLETED, Action.DISPUTE): _rule(Status.DISPUTED, C),
-    (Status.DISPUTED, Action.RESOLVE): _rule(Status.COMPLETED, D),
-}
+
+def _parsed(table: str) -> dict[tuple[Status, Action], Rule]:
+    """The table's rows in their order; a misspelt name fails here, at import."""
+    rows = (line.split() for line in table.strip().splitlines())
+    return {(Status(s), Action(a)): _rule(Status(to), *map(Role, who)) for s, a, to, *who in rows}
+
+
+M, C, D = Role.MASTER, Role.CLIENT, Role.MANAGER
+TRANSITIONS: dict[tuple[Status, Action], Rule] = _parsed(_TABLE)
 for _s in _IN_WORK:
     TRANSITIONS[(_s, Action.REPORT)] = _rule(Status.AWAITING_CONFIRMATION, M)
     TRANSITIONS[(_s, Action.RELEASE)] = _rule(Status.SUBMITTED, D)

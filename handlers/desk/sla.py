@@ -11,7 +11,7 @@ from aiogram.types import Message
 from bot.domain.rules import Actor, desk_only
 from bot.i18n import _, fmt_datetime, fmt_span
 from bot.notify.fit import fit_list
-from bot.notify.names import SLA_WHAT
+from bot.notify.names import late_name
 from bot.notify.render import Renderer, and_more, q
 from bot.notify.render_base import order_link
 from bot.services.base import Context
@@ -31,7 +31,7 @@ async def sla(message: Message, ctx: Context, actor: Actor, renderer: Renderer) 
         title = q(renderer.topic_name(o))
         link = order_link(ctx.policy.desks, o)
         head = f'<a href="{link}">{title}</a>' if link else title
-        what = _(SLA_WHAT[line.kind]) if line.kind in SLA_WHAT else ""
+        what = late_name(line.kind)
         if o.sla_state == "breach":
             state = _("overdue by {span}").format(
                 span=fmt_span(max(now - line.due_at, timedelta(0))))

@@ -12,10 +12,10 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.buttons.profile import ProfileAction, ProfilePress
-from bot.buttons.profile_forms import ProfileFormAction as A
-from bot.buttons.profile_forms import (
+from bot.buttons.profile import ProfileAction as A
+from bot.buttons.profile import (
     ProfileFormCb,
+    ProfilePress,
     pick_districts,
     pick_services,
     send_answer_rows,
@@ -219,18 +219,18 @@ def make_router() -> Router:
     cb, msg = router.callback_query.register, router.message.register
     msg(profile, Command("profile"))
     # the profile's buttons (bot/notify/render_masters.py)
-    cb(duty, ProfilePress.filter(F.action == ProfileAction.DUTY))
-    cb(services, ProfilePress.filter(F.action == ProfileAction.SERVICES))
-    cb(districts, ProfilePress.filter(F.action == ProfileAction.DISTRICTS))
+    cb(duty, ProfilePress.filter(F.action == A.DUTY))
+    cb(services, ProfilePress.filter(F.action == A.SERVICES))
+    cb(districts, ProfilePress.filter(F.action == A.DISTRICTS))
     cb(toggled, Profile.services,
        ProfileFormCb.filter(F.action.in_({A.SERVICE, A.SERVICES_DONE})))
     cb(toggled, Profile.districts,
        ProfileFormCb.filter(F.action.in_({A.DISTRICT, A.DISTRICTS_DONE})))
-    cb(ask_photo, ProfilePress.filter(F.action == ProfileAction.PHOTO))
+    cb(ask_photo, ProfilePress.filter(F.action == A.PHOTO))
     msg(got_photo, Profile.photo, F.photo)
     msg(photo_other, Profile.photo)
     # on the desk's question (bot/notify/keyboards.py)
-    cb(start_answer, ProfilePress.filter(F.action == ProfileAction.ANSWER_DESK))
+    cb(start_answer, ProfilePress.filter(F.action == A.ANSWER_DESK))
     msg(collect, MasterAnswer.collect, F.text | F.photo | F.document)
     cb(send_answer, MasterAnswer.collect,
        ProfileFormCb.filter(F.action == A.SEND_ANSWER))

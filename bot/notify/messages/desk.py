@@ -13,7 +13,7 @@ from bot.notify.messages.base import Draft, Target, composes, needed, order_of
 from bot.notify.messages.client import price_item
 from bot.notify.messages.notes import DESK_NOTES
 from bot.notify.messages.shared import offline, when
-from bot.notify.names import CANCEL_REASON_NAMES, SLA_WHAT
+from bot.notify.names import CANCEL_REASON_NAMES, late_name
 from bot.notify.render import Renderer
 
 
@@ -103,7 +103,7 @@ def _sla(e: ev.DeskSla, t: Target, r: Renderer) -> Draft:
             return Draft(_("⌛ The master did not answer the offer in time.") + offline(e))
         return Draft(_("⌛ The master did not answer the offer in time; the order is back in "
                        "the queue. Choose another master.") + offline(e))
-    what = _(SLA_WHAT[kind])
+    what = late_name(kind)
     if kind == "callback_reminder":
         return Draft(_("🟡 At risk: {what}. Due {time}.").format(what=what, time=when(e, r)))
     overdue = r.now() - needed(e.due, "due")
