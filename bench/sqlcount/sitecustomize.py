@@ -130,3 +130,49 @@ if _SLOW:
                           f"{took * 1000:.0f} ms, {info['collected']} collected\n")
 
     gc.callbacks.append(_gc_timed)
+
+    from sqlalchemy import event as _event
+    from sqlalchemy.engine import Engine as _Engine
+
+    def _began(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        conn.info["bench_t0"] = time.perf_counter()
+
+    def _ended(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        took = time.perf_counter() - conn.info.get("bench_t0", time.perf_counter())
+        if took > 0.03:
+            with open(str(_SLOW), "a") as out:
+                out.write(f"{time.perf_counter() - took:.3f} SQL {took * 1000:.0f} ms "
+                          f"{' '.join(statement.split())[:160]}\n")
+
+    _event.listen(_Engine, "before_cursor_execute", _began)
+    _event.listen(_Engine, "after_cursor_execute", _ended)
+
+# BENCH_INLINE_SQLITE=1 (an experiment, not how the bot runs): aiosqlite runs each call on the
+# event loop's own thread instead of handing it to its worker thread and waiting for the answer,
+# to measure what the hand-over costs an update.
+if os.environ.get("BENCH_INLINE_SQLITE") == "1":
+    import sqlite3 as _sqlite3
+    from functools import partial as _partial
+
+    import aiosqlite.core as _aiosqlite_core
+
+    _connect = _sqlite3.connect
+
+    class _AnyThread:
+        @staticmethod
+        def connect(*args: Any, **kwargs: Any) -> _sqlite3.Connection:
+            kwargs["check_same_thread"] = False
+            return _connect(*args, **kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(_sqlite3, name)
+
+    _aiosqlite_core.sqlite3 = _AnyThread()  # type: ignore[assignment]
+    _queued = _aiosqlite_core.Connection._execute
+
+    async def _inline(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._connection is None:
+            return await _queued(self, fn, *args, **kwargs)
+        return _partial(fn, *args, **kwargs)()
+
+    _aiosqlite_core.Connection._execute = _inline  # type: ignore[method-assign]
