@@ -146,33 +146,3 @@ if _SLOW:
 
     _event.listen(_Engine, "before_cursor_execute", _began)
     _event.listen(_Engine, "after_cursor_execute", _ended)
-
-# BENCH_INLINE_SQLITE=1 (an experiment, not how the bot runs): aiosqlite runs each call on the
-# event loop's own thread instead of handing it to its worker thread and waiting for the answer,
-# to measure what the hand-over costs an update.
-if os.environ.get("BENCH_INLINE_SQLITE") == "1":
-    import sqlite3 as _sqlite3
-    from functools import partial as _partial
-
-    import aiosqlite.core as _aiosqlite_core
-
-    _connect = _sqlite3.connect
-
-    class _AnyThread:
-        @staticmethod
-        def connect(*args: Any, **kwargs: Any) -> _sqlite3.Connection:
-            kwargs["check_same_thread"] = False
-            return _connect(*args, **kwargs)
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(_sqlite3, name)
-
-    _aiosqlite_core.sqlite3 = _AnyThread()  # type: ignore[assignment]
-    _queued = _aiosqlite_core.Connection._execute
-
-    async def _inline(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        if self._connection is None:
-            return await _queued(self, fn, *args, **kwargs)
-        return _partial(fn, *args, **kwargs)()
-
-    _aiosqlite_core.Connection._execute = _inline  # type: ignore[method-assign]
