@@ -16,8 +16,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import logging
+import time
 from collections.abc import Sequence
 
 from aiogram.exceptions import (
