@@ -6,7 +6,9 @@ every call to its worker thread and waits for the loop to pick the answer up, so
 of ten statements held the one connection through ten turns of a busy loop, and updates queued
 behind it (a burst of Confirms waited up to a second at 50 updates a second). A statement on a
 local SQLite file takes microseconds to a few milliseconds; the largest the bot runs (/stats,
-/export's chunks at 100,000 orders) stay under 30 ms (bench/bigdesk.py).
+/export's chunks at 100,000 orders) stay under 30 ms (bench/bigdesk.py). SQLite is for one
+process: another process writing the same file would make the whole loop wait out the busy
+timeout, where before only the database calls waited.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ def make_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # The file and options exactly as SQLAlchemy's aiosqlite dialect would open them.
         args, kwargs = create_async_engine(url).dialect.create_connect_args(parsed)
         engine = create_async_engine(
             url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60,
