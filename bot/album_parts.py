@@ -14,10 +14,13 @@ Instead:
    so the parts of an album delivered together are all counted at once), and counts it again
    as *finished* when its handling is over, whatever the outcome.
 2. The handler stores its part, then calls `AlbumCollector.settle`. A part that sees other
-   parts arrived but not finished returns None at once: they are queued behind it and the
-   last of them answers. A part that sees every other part finished waits until the album
-   has been quiet for `quiet` seconds after its latest arrival; if a new part came meanwhile it
-   returns None (the newcomer, queued behind it, takes over), else it answers for the album.
+   parts arrived but neither settled nor finished returns None at once: they are queued
+   behind it and the last of them answers. (A part is done once it settles, not only once
+   its update has unwound: the next part may take the lock and settle before the one before
+   it is back from releasing it.) A part that sees every other part done waits until the
+   album has been quiet for `quiet` seconds after its latest arrival; if a new part came
+   meanwhile it returns None (the newcomer, queued behind it, takes over), else it answers
+   for the album.
 
 So exactly one part answers once the album is complete, from inside a handler: the answer
 goes through the same isolation, FSM storage and error handling as any other. A lone message
@@ -55,6 +58,7 @@ FORGET_SECONDS = 120.0  # a finished album's counts are dropped after this
 class _Group:
     arrived: int = 0
     finished: int = 0
+    pending: set[int] = field(default_factory=set)  # parts arrived, neither settled nor finished
     last: float = 0.0  # when the latest part arrived (monotonic)
     handled: int = 0  # parts that reached `settle`
     refused: int = 0  # of those, parts that were not added
@@ -96,13 +100,15 @@ class AlbumCollector:
         self._forget(now)
         group = self._groups.setdefault(key, _Group())
         group.arrived += 1
+        group.pending.add(update.message.message_id)  # type: ignore[union-attr]
         group.last = now
         return key
 
-    def finished(self, key: Key) -> None:
+    def finished(self, key: Key, message_id: int) -> None:
         group = self._groups.get(key)
         if group is not None:
             group.finished += 1
+            group.pending.discard(message_id)
 
     async def settle(self, message: Message, refusal: str | None = None) -> Parts | None:
         """Record this part (with why it was not added, if it was not); Parts for the one part
@@ -112,12 +118,13 @@ class AlbumCollector:
         if group is None:  # a lone message (or one that did not come through feed_update)
             return Parts(1, int(refusal is not None), (refusal,) if refusal else ())
         group.handled += 1
+        group.pending.discard(message.message_id)
         if refusal is not None:
             group.refused += 1
             if refusal not in group.refusals:
                 group.refusals.append(refusal)
         while True:
-            if group.finished < group.arrived - 1:
+            if group.pending:
                 return None  # another part is still to be handled: the last one answers
             wait = group.last + self.quiet - self.clock()
             if wait <= 0:
@@ -154,5 +161,5 @@ class AlbumDispatcher(Dispatcher):
                 return await super().feed_update(bot, update, **kwargs)
         finally:
             UPDATE_ID.reset(token)
-            if key is not None:
-                self.albums.finished(key)
+            if key is not None and update.message is not None:
+                self.albums.finished(key, update.message.message_id)

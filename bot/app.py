@@ -20,6 +20,7 @@ from bot.desk import DeskMembers
 from bot.domain.limits import Pace
 from bot.domain.routes import unknown_services
 from bot.i18n import PoI18n, make_i18n
+from bot.inline_filters import inline_filters
 from bot.isolation import RenewedRedisIsolation
 from bot.metrics import CountRetryAfter, Metrics, UpdateMeter
 from bot.middlewares import ActorMiddleware, LocaleMiddleware, SkipRedelivered
@@ -146,4 +147,5 @@ def make_dispatcher(settings: Settings, ctx: Context, renderer: Renderer, i18n: 
     dp.update.outer_middleware(ReportErrors())
     dp.update.outer_middleware(SkipRedelivered())  # stored already: its prompt, not again
     dp.include_routers(*get_routers(*settings.desks.chats))
+    inline_filters(dp)  # pure checks: not through the thread pool (bot/inline_filters.py)
     return dp

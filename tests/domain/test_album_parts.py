@@ -20,19 +20,22 @@ def part(n: int, group: str | None = "g1") -> Update:
 
 
 async def handle(albums: AlbumCollector, lock: asyncio.Lock, update: Update,
-                 answers: list[Parts], refusal: str | None = None) -> None:
+                 answers: list[Parts], refusal: str | None = None,
+                 unwinding: float = 0.0) -> None:
     """What the dispatcher does: count the arrival, run the handler under the user's lock
-    (SimpleEventIsolation), count it finished."""
+    (SimpleEventIsolation), count it finished (`unwinding` seconds after the lock is let go:
+    the rest of the middlewares and the session's end)."""
     key = albums.arrived(update)
+    assert update.message is not None
     try:
         async with lock:
-            assert update.message is not None
             parts = await albums.settle(update.message, refusal)
             if parts is not None:
                 answers.append(parts)
+        await asyncio.sleep(unwinding)
     finally:
         if key is not None:
-            albums.finished(key)
+            albums.finished(key, update.message.message_id)
 
 
 async def test_parts_arriving_together_get_one_answer() -> None:
@@ -40,6 +43,15 @@ async def test_parts_arriving_together_get_one_answer() -> None:
     await asyncio.gather(*(handle(albums, lock, part(i), answers, "too many" if i > 2 else None)
                            for i in range(5)))
     assert answers == [Parts(count=5, refused=2, refusals=("too many",))]
+
+
+async def test_parts_still_unwinding_when_the_next_one_settles_get_one_answer() -> None:
+    """The next part takes the lock and settles before the ones before it have unwound
+    (nothing in between waits on a thread any more): they are done, so the last answers."""
+    albums, lock, answers = AlbumCollector(quiet=0.05), asyncio.Lock(), []
+    await asyncio.gather(*(handle(albums, lock, part(i), answers, unwinding=0.2)
+                           for i in range(5)))
+    assert answers == [Parts(count=5, refused=0, refusals=())]
 
 
 async def test_a_part_arriving_during_the_wait_takes_over_the_answer() -> None:
