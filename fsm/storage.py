@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import Delete, Insert, Select, bindparam, delete, select
+from sqlalchemy import Delete, Insert, Select, Table, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,11 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.models import FsmRecord
 from db.scope import reading, writing
 
-# Built once: building a statement costs about as much as running it on SQLite, and a
-# conversation is read and written on every update.
+# Built once, on the table (Core, not the ORM's entities) and run on the session's connection:
+# building a statement costs about as much as running it on SQLite, and a conversation is read
+# and written on every update.
+_T = cast(Table, FsmRecord.__table__)
 _READ: Select[tuple[str | None, dict[str, Any]]] = select(
-    FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("key"))
-_DELETE: Delete = delete(FsmRecord).where(FsmRecord.key == bindparam("key"))
+    _T.c.state, _T.c.data).where(_T.c.key == bindparam("key"))
+_DELETE: Delete = delete(_T).where(_T.c.key == bindparam("key"))
 _UPSERTS: dict[tuple[str, tuple[str, ...]], Insert] = {}
 
 
@@ -34,11 +36,11 @@ def _upsert_statement(dialect: str, columns: tuple[str, ...]) -> Insert:
     stmt = _UPSERTS.get((dialect, columns))
     if stmt is None:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        new = insert(FsmRecord).values(key=bindparam("key"), state=bindparam("state"),
+        new = insert(_T).values(key=bindparam("key"), state=bindparam("state"),
                                        data=bindparam("data"),
                                        updated_at=bindparam("updated_at"))
         stmt = _UPSERTS[dialect, columns] = new.on_conflict_do_update(
-            index_elements=[FsmRecord.key],
+            index_elements=[_T.c.key],
             set_={c: getattr(new.excluded, c) for c in (*columns, "updated_at")})
     return stmt
 
@@ -55,7 +57,7 @@ class SQLStorage(BaseStorage):
                "updated_at": self.clock(), **values}
         async with writing(self.sessions) as s:
             stmt = _upsert_statement(s.get_bind().dialect.name, tuple(sorted(values)))
-            await s.execute(stmt, row)
+            await (await s.connection()).execute(stmt, row)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -78,7 +80,8 @@ class SQLStorage(BaseStorage):
     async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         """State and data in one query (fsm/buffer.py reads a conversation once per update)."""
         async with reading(self.sessions) as s:
-            row = (await s.execute(_READ, {"key": self.keys.build(key)})).one_or_none()
+            row = (await (await s.connection()).execute(
+                _READ, {"key": self.keys.build(key)})).one_or_none()
         return (None, {}) if row is None else (row.state, dict(row.data or {}))
 
     async def set_record(self, key: StorageKey, values: Mapping[str, Any]) -> None:
@@ -86,7 +89,7 @@ class SQLStorage(BaseStorage):
         conversation cleared before the person's data is erased is not written back)."""
         if values.get("state", "") is None and values.get("data") == {}:
             async with writing(self.sessions) as s:
-                await s.execute(_DELETE, {"key": self.keys.build(key)})
+                await (await s.connection()).execute(_DELETE, {"key": self.keys.build(key)})
             return
         await self._upsert(key, **{k: dict(v) if k == "data" else v for k, v in values.items()})
 
