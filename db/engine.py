@@ -32,7 +32,7 @@ def make_engine(url: str) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # The file and options exactly as SQLAlchemy's aiosqlite dialect would open them.
-        args, kwargs = create_async_engine(url).dialect.create_connect_args(parsed)
+        args, kwargs = parsed.get_dialect()().create_connect_args(parsed)
         engine = create_async_engine(
             url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60,
             async_creator=partial(_connect_inline, args[0], **kwargs))

@@ -9,12 +9,14 @@ import pytest
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import SendMessage
+from aiogram.types import Update
 from sqlalchemy import func, select
 
 from db.models import FsmRecord
 from fsm.buffer import BufferedStorage
+from fsm.draft import OrderDraft
 from fsm.storage import SQLStorage
-from tests.support.flowkit import harness
+from tests.support.flowkit import Person, harness
 
 
 class CountingStorage(SQLStorage):
@@ -53,6 +55,14 @@ def _counting(h: Any) -> CountingStorage:
     return counting
 
 
+
+async def to_address(c: Person, description: str) -> None:
+    """New order up to the address step."""
+    await c.send("/new")
+    await c.click(c.last(), "Plumbing")
+    await c.send(description)
+    await c.click(c.last(), "Continue")
+
 async def test_each_new_order_step_reads_and_writes_the_conversation_once(db_url: str) -> None:
     async with harness(db_url) as h:
         c = h.person(100, "Anna")
@@ -83,10 +93,7 @@ async def test_each_new_order_step_reads_and_writes_the_conversation_once(db_url
 async def test_a_refused_input_loses_nothing_and_writes_nothing(db_url: str) -> None:
     async with harness(db_url) as h:
         c = h.person(100, "Anna")
-        await c.send("/new")
-        await c.click(c.last(), "Plumbing")
-        await c.send("Leaking tap")
-        await c.click(c.last(), "Continue")
+        await to_address(c, "Leaking tap")
         counting = _counting(h)
         await c.send("/x")  # too short for an address
         assert (counting.reads, counting.writes) == (1, 0)
@@ -114,10 +121,7 @@ async def test_a_prompt_is_sent_only_once_its_step_is_stored(db_url: str) -> Non
         probe = StoredWhenSent(SQLStorage(h.app.ctx.sessions),
                                StorageKey(bot_id=h.bot.id, chat_id=100, user_id=100))
         h.bot.session.middleware(probe)  # innermost: after the buffered write
-        await c.send("/new")
-        await c.click(c.last(), "Plumbing")
-        await c.send("Leaking tap")
-        await c.click(c.last(), "Continue")
+        await to_address(c, "Leaking tap")
         await c.send("Lenina 5, Moscow")
         await c.click(c.last(), "Urgent")
         prompts = {text.split(" ")[0]: stored for text, stored in probe.seen}
@@ -133,9 +137,6 @@ async def test_an_update_delivered_again_after_its_step_was_stored_is_not_applie
     """Behind a webhook, a process that dies after storing a step but before answering 200
     gets the same update again (on another replica): the step is not applied twice, and its
     prompt is asked again (never "I did not understand", never a second "Added")."""
-    from aiogram.types import Update
-
-    from fsm.draft import OrderDraft
 
     async with harness(db_url) as h:
         c = h.person(101, "Bora")
@@ -177,14 +178,9 @@ async def test_a_step_stored_by_a_process_that_died_before_its_prompt_is_asked_a
     """The step was stored (it always is before anything is sent) and the process died before
     the prompt went out: the update delivered again sends the prompt with its buttons, so the
     client can go on instead of waiting for a question that never comes."""
-    from aiogram.types import Update
-
     async with harness(db_url) as h:
         c = h.person(102, "Jana")
-        await c.send("/new")
-        await c.click(c.last(), "Plumbing")
-        await c.send("The tap drips")
-        await c.click(c.last(), "Continue")
+        await to_address(c, "The tap drips")
         make_request = h.session.make_request
         requests = 0
 
