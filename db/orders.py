@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Sla
@@ -24,8 +24,16 @@ async def load(s: AsyncSession, order_id: int) -> Order:
     return found(await s.get(Order, order_id))
 
 
+# Built once (Confirm and New order run them; building costs about as much as running).
+_BY_DRAFT = select(Order).where(Order.draft_token == bindparam("token"))
+_COUNTS_OF_CLIENT = select(
+    func.count().filter(Order.status.in_(bindparam("statuses", expanding=True))),
+    func.count().filter(Order.created_at >= bindparam("since")),
+).where(Order.client_id == bindparam("client_id"))
+
+
 async def by_draft(s: AsyncSession, token: str) -> Order | None:
-    return await s.scalar(select(Order).where(Order.draft_token == token))
+    return await s.scalar(_BY_DRAFT, {"token": token})
 
 
 async def of_client(s: AsyncSession, client_id: int, limit: int) -> Sequence[Order]:
@@ -37,10 +45,8 @@ async def counts_of_client(s: AsyncSession, client_id: int, statuses: Sequence[s
                            since: datetime) -> tuple[int, int]:
     """The client's orders in these statuses, and his orders created since then: one
     statement (the caps of New order and Confirm)."""
-    row = (await s.execute(select(
-        func.count().filter(Order.status.in_(statuses)),
-        func.count().filter(Order.created_at >= since)).where(Order.client_id == client_id))
-    ).one()
+    row = (await s.execute(_COUNTS_OF_CLIENT, {
+        "statuses": list(statuses), "since": since, "client_id": client_id})).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.cas import cas
@@ -20,6 +21,26 @@ async def get(s: AsyncSession, user_id: int, *, lock: bool = False) -> User | No
 # Built once (every update runs it; building costs about what running it does).
 _WITH_MASTER = (select(User, Master).outerjoin(Master, Master.user_id == User.id)
                 .where(User.id == bindparam("user_id")))
+
+
+_USERS = cast(Table, User.__table__)
+_MASTERS = cast(Table, Master.__table__)
+_PERSON = (select(_USERS, _MASTERS).outerjoin(_MASTERS, _MASTERS.c.user_id == _USERS.c.id)
+           .where(_USERS.c.id == bindparam("user_id")))
+_SPLIT = len(_USERS.c)
+
+
+async def person(s: AsyncSession, user_id: int
+                 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The person's row and his master row (if he is one) as plain columns, in one statement
+    run on the session's connection: every update reads them, and loading them as entities
+    cost more than the query."""
+    row = (await (await s.connection()).execute(_PERSON, {"user_id": user_id})).first()
+    if row is None:
+        return None, None
+    master = dict(zip(_MASTERS.c.keys(), row[_SPLIT:], strict=True))
+    return (dict(zip(_USERS.c.keys(), row[:_SPLIT], strict=True)),
+            master if master["id"] is not None else None)
 
 
 async def with_master(s: AsyncSession, user_id: int) -> tuple[User | None, Master | None]:
@@ -54,9 +75,11 @@ async def has_services(s: AsyncSession) -> bool:
     return bool(await s.scalar(select(func.count()).select_from(Service)))
 
 
+_ACTIVE_SERVICES = select(Service).where(Service.active.is_(True)).order_by(Service.position)
+
+
 async def active_services(s: AsyncSession) -> Sequence[Service]:
-    return (await s.scalars(select(Service).where(Service.active.is_(True))
-                            .order_by(Service.position))).all()
+    return (await s.scalars(_ACTIVE_SERVICES)).all()
 
 
 async def many(s: AsyncSession, user_ids: Iterable[int]) -> dict[int, User]:

@@ -82,9 +82,34 @@ def _handled(data: Mapping[str, Any]) -> list[int]:
     return [i for i in kept if isinstance(i, int)] if isinstance(kept, list) else []
 
 
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of a conversation's data, which is JSON (dicts, lists and scalars): a
+    handler may change what it read without changing the buffer. copy.deepcopy's general
+    machinery cost more than the rest of the buffer on every update."""
+    if isinstance(value, dict):
+        return {k: v if type(v) in _ATOMS else _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [v if type(v) in _ATOMS else _copied(v) for v in value]
+    return value if type(value) in _ATOMS else copy.deepcopy(value)
+
+
 class BufferedStorage(BaseStorage):
     def __init__(self, inner: BaseStorage) -> None:
         self.inner = inner
+
+    @property
+    def inner(self) -> BaseStorage:
+        return self._inner
+
+    @inner.setter
+    def inner(self, inner: BaseStorage) -> None:
+        # asked once: isinstance against a runtime-checkable Protocol inspects the class's
+        # members every time (it showed in the profile of every update)
+        self._inner = inner
+        self.records: RecordStorage | None = inner if isinstance(inner, RecordStorage) else None
 
     def _record(self, key: StorageKey) -> _Record | None:
         record = _current.get()
@@ -92,8 +117,8 @@ class BufferedStorage(BaseStorage):
 
     async def _loaded(self, record: _Record) -> _Record:
         if not record.loaded:
-            if isinstance(self.inner, RecordStorage):
-                state, data = await self.inner.get_record(record.key)
+            if self.records is not None:
+                state, data = await self.records.get_record(record.key)
             else:
                 state, data = (await self.inner.get_state(record.key),
                                await self.inner.get_data(record.key))
@@ -132,8 +157,8 @@ class BufferedStorage(BaseStorage):
             await self._flush(record)
 
     async def _write(self, key: StorageKey, values: Mapping[str, Any]) -> None:
-        if isinstance(self.inner, RecordStorage):
-            await self.inner.set_record(key, values)
+        if self.records is not None:
+            await self.records.set_record(key, values)
             return
         if "state" in values:
             await self.inner.set_state(key, values["state"])
@@ -159,13 +184,13 @@ class BufferedStorage(BaseStorage):
         if record is None:
             await self.inner.set_data(key, data)
             return
-        record.data = record.changed["data"] = copy.deepcopy(dict(data))
+        record.data = record.changed["data"] = _copied(dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         record = self._record(key)
         if record is None:
             return await self.inner.get_data(key)
-        return copy.deepcopy((await self._loaded(record)).data)
+        return _copied((await self._loaded(record)).data)
 
     async def close(self) -> None:
         await self.inner.close()

@@ -12,7 +12,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.spoof import visible
 from bot.domain.views import MasterView, UserView
 from bot.services.base import Context
-from bot.services.views import master_view, user_view
+from bot.services.views import master_view, master_view_of, user_view, user_view_of
 from db import users
 from db.models import Service, User
 
@@ -49,10 +49,11 @@ async def _touch(
     their read rides on the update's next write: db/scope.py)."""
     fresh = (first_name[:128], username, language_code, False)
     async with ctx.read() as s:
-        user, master = await users.with_master(s, user_id)
-        if user is not None and (user.first_name, user.username, user.language_code,
-                                 user.unreachable) == fresh:
-            return user_view(user), await master_view(s, master) if master else None
+        row, master_row = await users.person(s, user_id)
+        if row is not None and (row["first_name"], row["username"], row["language_code"],
+                                row["unreachable"]) == fresh:
+            return (user_view_of(row),
+                    await master_view_of(s, master_row) if master_row else None)
     async with ctx.tx() as s:
         user, master = await users.with_master(s, user_id)
         if user is None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,14 +18,29 @@ from db import reviews as review_rows
 from db import users as user_rows
 from db.models import Master, Order, PriceItem, Review, User
 
+# A view's fields are its row's columns of the same names (a master's services aside).
+_USER_FIELDS = tuple(f.name for f in fields(UserView))
+_MASTER_FIELDS = tuple(f.name for f in fields(MasterView) if f.name != "services")
+
 
 def user_view(u: User) -> UserView:
     return UserView(u.id, u.first_name, u.username, u.language_code, u.locale, u.unreachable,
                     u.blocked)
 
 
+def user_view_of(row: Mapping[str, Any]) -> UserView:
+    """The view of a user read as a plain row (db/users.py `person`)."""
+    return UserView(*(row[name] for name in _USER_FIELDS))
+
+
 async def master_view(s: AsyncSession, m: Master) -> MasterView:
     return (await master_views(s, [m]))[0]
+
+
+async def master_view_of(s: AsyncSession, row: Mapping[str, Any]) -> MasterView:
+    """The view of a master read as a plain row (db/users.py `person`)."""
+    services = await master_rows.services_of_many(s, [row["id"]])
+    return _master_of(row, services.get(row["id"], []))
 
 
 async def master_views(s: AsyncSession, rows: Sequence[Master]) -> list[MasterView]:
@@ -34,10 +50,14 @@ async def master_views(s: AsyncSession, rows: Sequence[Master]) -> list[MasterVi
 
 
 def _master(m: Master, services: list[str]) -> MasterView:
-    return MasterView(m.id, m.user_id, m.name, m.phone, m.status, m.verified, m.blocked,
-                      tuple(sorted(services)), m.card_message_id, m.legal_form, m.tax_id,
-                      tuple(m.districts or ()), tuple(m.documents or ()), m.photo, m.on_duty,
-                      m.reject_reason, m.block_reason, m.question, m.answer, m.decided_at)
+    return _master_of({name: getattr(m, name) for name in _MASTER_FIELDS}, services)
+
+
+def _master_of(row: Mapping[str, Any], services: list[str]) -> MasterView:
+    values = {name: row[name] for name in _MASTER_FIELDS}
+    values["districts"] = tuple(values["districts"] or ())
+    values["documents"] = tuple(values["documents"] or ())
+    return MasterView(services=tuple(sorted(services)), **values)
 
 
 async def order_view(s: AsyncSession, o: Order) -> OrderView:

@@ -92,3 +92,23 @@ async def test_a_flush_before_sending_is_not_written_again(stores) -> None:
     assert len(inner.calls) == writes  # nothing changed since: no second write
     await buffered.flush()  # outside an update: nothing to do
     assert len(inner.calls) == writes
+
+
+async def test_data_read_or_written_is_a_copy_at_every_depth(stores) -> None:
+    """A handler may keep changing what it read or wrote: the buffer (and so what is stored)
+    changes only by set_data, whatever the nesting of dicts and lists."""
+    inner, buffered, isolation = stores
+    await inner.set_data(KEY, {"draft": {"photos": ["a", "b"], "slots": [{"day": 1}]}})
+    async with isolation.lock(KEY):
+        data = await buffered.get_data(KEY)
+        data["draft"]["photos"].append("c")
+        data["draft"]["slots"][0]["day"] = 2
+        assert await buffered.get_data(KEY) == {
+            "draft": {"photos": ["a", "b"], "slots": [{"day": 1}]}}
+        written = {"draft": {"photos": ["x"], "slots": [{"day": 5}]}, "n": 1.5, "ok": None}
+        await buffered.set_data(KEY, written)
+        written["draft"]["photos"].append("y")
+        written["draft"]["slots"][0]["day"] = 6
+        written["n"] = 0
+    assert await inner.get_data(KEY) == {
+        "draft": {"photos": ["x"], "slots": [{"day": 5}]}, "n": 1.5, "ok": None}
