@@ -64,13 +64,19 @@ def _scope() -> SessionScope | None:
 @asynccontextmanager
 async def session_scope(sessions: async_sessionmaker[AsyncSession]
                        ) -> AsyncIterator[SessionScope]:
-    async with sessions() as session:
-        scope = SessionScope(session)
-        token = _current.set(scope)
-        try:
-            yield scope
-        finally:
-            _current.reset(token)
+    session = sessions()
+    scope = SessionScope(session)
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+        if session.in_transaction():  # a connection to hand back: as `async with` closes it,
+            await asyncio.shield(session.close())  # in a task a cancellation cannot cut
+        else:
+            # Most updates end having committed or released: nothing to hand back, so no
+            # task and no turns of the loop (AsyncSession's own exit makes both every time).
+            session.sync_session.close()
 
 
 async def release() -> None:
