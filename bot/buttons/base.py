@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Generic, TypeVar
 
 from aiogram.filters.callback_data import CallbackData
@@ -59,7 +60,15 @@ class OrderPick(OrderPress[A], Generic[A], prefix="order-pick"):
 
 def labelled(text: str, data: CallbackData) -> InlineKeyboardButton:
     """One button: its label as the reader sees it (no user-part marks, no bidi controls)."""
-    return InlineKeyboardButton(text=clip(visible(unmark(text)), LABEL), callback_data=data.pack())
+    return _button(text, data.pack())
+
+
+@lru_cache(maxsize=4096)
+def _button(text: str, packed: str) -> InlineKeyboardButton:
+    """Drawn once per label and press: the same menus and steps are drawn on every update.
+    A button is shared by the keyboards that show it, so nothing may change one once drawn
+    (nothing does: its label is already what bot/notify/fitting.py would make of it)."""
+    return InlineKeyboardButton(text=clip(visible(unmark(text)), LABEL), callback_data=packed)
 
 
 def rows(*buttons: InlineKeyboardButton, width: int = 2) -> list[list[InlineKeyboardButton]]:
