@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.cas import affected, cas
@@ -53,20 +64,32 @@ async def purge_sent(s: AsyncSession, before: datetime) -> int:
 
 # --- delivery (bot/notify/sender.py) -------------------------------------------------------
 
-def _free(now: datetime) -> ColumnElement[bool]:
+def _free(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """Not leased to a sender right now."""
     return or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now)
 
 
+# The sender's three reads, built once: it runs them on every pass (several a second while
+# orders come in), and building them cost about as much as running them.
+_m = OutboxMessage
+_NOW: BindParameter[datetime] = bindparam("now", type_=_m.next_attempt_at.type)
+_DUE = (select(_m.id, _m.kind, _m.chat_id, _m.order_id, _m.payload, _m.priority, _m.attempts,
+               Order.desk_chat_id)
+        .outerjoin(Order, and_(_m.chat_id.is_(None), Order.id == _m.order_id))
+        .where(_m.status == PENDING, _m.next_attempt_at <= _NOW, _free(_NOW))
+        .order_by(_m.priority, _m.id).limit(bindparam("limit")))
+_WAITING_HEADS = (
+    select(_m.chat_id, Order.desk_chat_id, _m.priority, func.min(_m.id))
+    .outerjoin(Order, and_(_m.chat_id.is_(None), Order.id == _m.order_id))
+    .where(_m.status == PENDING,
+           or_(and_(_m.next_attempt_at > _NOW, _m.attempts > 0), _m.locked_until >= _NOW))
+    .group_by(_m.chat_id, Order.desk_chat_id, _m.priority))
+_TOPICS_OPENING = select(_m.order_id).where(_m.status == PENDING, _m.kind == "order_topic")
+
+
 async def due(s: AsyncSession, now: datetime, limit: int) -> list[Queued]:
     """Pending rows due now and not leased, in reading order (priority, then id)."""
-    m = OutboxMessage
-    rows = (await s.execute(
-        select(m.id, m.kind, m.chat_id, m.order_id, m.payload, m.priority, m.attempts,
-               Order.desk_chat_id)
-        .outerjoin(Order, and_(m.chat_id.is_(None), Order.id == m.order_id))
-        .where(m.status == PENDING, m.next_attempt_at <= now, _free(now))
-        .order_by(m.priority, m.id).limit(limit))).all()
+    rows = (await s.execute(_DUE, {"now": now, "limit": limit})).all()
     return [Queued(*row) for row in rows]
 
 
@@ -76,13 +99,8 @@ async def waiting_heads(s: AsyncSession, now: datetime) -> dict[int | None, tupl
     The desk's rows are keyed by their order's desk group (`Queued.desk`, None: the default
     desk), so one group's retry does not hold another's rows."""
     waiting: dict[int | None, tuple[int, int]] = {}
-    m = OutboxMessage
-    for chat_id, desk, priority, first in (await s.execute(
-        select(m.chat_id, Order.desk_chat_id, m.priority, func.min(m.id))
-        .outerjoin(Order, and_(m.chat_id.is_(None), Order.id == m.order_id))
-        .where(m.status == PENDING,
-               or_(and_(m.next_attempt_at > now, m.attempts > 0), m.locked_until >= now))
-        .group_by(m.chat_id, Order.desk_chat_id, m.priority))).all():
+    for chat_id, desk, priority, first in (
+            await s.execute(_WAITING_HEADS, {"now": now})).all():
         key = chat_id if chat_id is not None else desk
         waiting[key] = min(waiting.get(key, (priority, first)), (priority, first))
     return waiting
@@ -90,10 +108,7 @@ async def waiting_heads(s: AsyncSession, now: datetime) -> dict[int | None, tupl
 
 async def topics_opening(s: AsyncSession) -> set[int]:
     """Orders whose desk topic is still to be opened."""
-    return {oid for oid in (await s.scalars(
-        select(OutboxMessage.order_id)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.kind == "order_topic"))).all()
-        if oid is not None}
+    return {oid for oid in (await s.scalars(_TOPICS_OPENING)).all() if oid is not None}
 
 
 async def lease(s: AsyncSession, row_id: int, now: datetime, until: datetime) -> bool:
