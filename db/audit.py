@@ -9,11 +9,14 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import AuditEntry
+from db import rows
+from db.models import AuditEntry, table_of
+
+_AUDIT = table_of(AuditEntry)
 
 
 def add(s: AsyncSession, **values: Any) -> None:
-    s.add(AuditEntry(**values))
+    rows.add(s, _AUDIT, values)
 
 
 async def add_many(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

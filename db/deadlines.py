@@ -11,8 +11,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import rows
 from db.cas import affected
-from db.models import Deadline
+from db.models import Deadline, table_of
+
+_DEADLINES = table_of(Deadline)
 
 PENDING = "pending"
 
@@ -32,7 +35,8 @@ async def cancel(s: AsyncSession, order_ids: Iterable[int], kinds: Iterable[str]
 
 
 def add(s: AsyncSession, order_id: int, kind: str, due: datetime, now: datetime) -> None:
-    s.add(Deadline(order_id=order_id, kind=kind, due_at=due, created_at=now))
+    rows.add(s, _DEADLINES, {"order_id": order_id, "kind": kind, "due_at": due,
+                             "created_at": now})
 
 
 async def due_of(s: AsyncSession, order_id: int, kind: str) -> datetime | None:

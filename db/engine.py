@@ -25,6 +25,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from db.rows import RowsSession
+
 
 def make_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
@@ -77,4 +79,4 @@ def _casefold(value: object) -> object:
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=RowsSession)

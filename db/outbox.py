@@ -22,8 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import rows
 from db.cas import affected, cas
-from db.models import Order, OutboxMessage
+from db.models import Order, OutboxMessage, table_of
 
 PENDING = "pending"
 
@@ -42,12 +43,15 @@ class Queued:
     desk: int | None = None  # a desk row's: its order's desk group (None: the default desk)
 
 
+_OUTBOX = table_of(OutboxMessage)
+
+
 def add(s: AsyncSession, *, kind: str, chat_id: int | None, order_id: int | None,
         payload: dict[str, Any], priority: int, next_attempt_at: datetime,
         created_at: datetime) -> None:
-    s.add(OutboxMessage(kind=kind, chat_id=chat_id, order_id=order_id, payload=payload,
-                        priority=priority, next_attempt_at=next_attempt_at,
-                        created_at=created_at))
+    rows.add(s, _OUTBOX, {"kind": kind, "chat_id": chat_id, "order_id": order_id,
+                          "payload": payload, "priority": priority,
+                          "next_attempt_at": next_attempt_at, "created_at": created_at})
 
 
 async def add_many(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import Delete, Insert, Select, Table, bindparam, delete, select
+from sqlalchemy import Delete, Insert, Select, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import FsmRecord
+from db.models import FsmRecord, table_of
 from db.scope import reading, writing
 
 # Built once, on the table (Core, not the ORM's entities) and run on the session's connection:
 # building a statement costs about as much as running it on SQLite, and a conversation is read
 # and written on every update.
-_T = cast(Table, FsmRecord.__table__)
+_T = table_of(FsmRecord)
 _READ: Select[tuple[str | None, dict[str, Any]]] = select(
     _T.c.state, _T.c.data).where(_T.c.key == bindparam("key"))
 _DELETE: Delete = delete(_T).where(_T.c.key == bindparam("key"))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Table,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -37,3 +38,10 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[str]: JSON,
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements built once (`__table__` is typed as a FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
