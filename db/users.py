@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.cas import cas
-from db.models import Master, Service, User
+from db.models import Master, Service, User, table_of
 
 
 async def get(s: AsyncSession, user_id: int, *, lock: bool = False) -> User | None:
@@ -23,8 +23,8 @@ _WITH_MASTER = (select(User, Master).outerjoin(Master, Master.user_id == User.id
                 .where(User.id == bindparam("user_id")))
 
 
-_USERS = cast(Table, User.__table__)
-_MASTERS = cast(Table, Master.__table__)
+_USERS = table_of(User)
+_MASTERS = table_of(Master)
 _PERSON = (select(_USERS, _MASTERS).outerjoin(_MASTERS, _MASTERS.c.user_id == _USERS.c.id)
            .where(_USERS.c.id == bindparam("user_id")))
 _SPLIT = len(_USERS.c)
@@ -48,6 +48,25 @@ async def with_master(s: AsyncSession, user_id: int) -> tuple[User | None, Maste
     reads both."""
     row = (await s.execute(_WITH_MASTER, {"user_id": user_id})).first()
     return (row[0], row[1]) if row is not None else (None, None)
+
+
+_LOCKED = select(_USERS).where(_USERS.c.id == bindparam("user_id")).with_for_update()
+_SERVICES = table_of(Service)
+_SERVICE = select(_SERVICES).where(_SERVICES.c.code == bindparam("code"))
+
+
+async def locked(s: AsyncSession, user_id: int) -> User | None:
+    """The user as stored, his row locked for the transaction (on PostgreSQL), read by one
+    Core statement: an object the session does not hold, for a use case that reads him and
+    changes nothing of him (Confirm)."""
+    row = (await (await s.connection()).execute(_LOCKED, {"user_id": user_id})).first()
+    return User(**row._asdict()) if row is not None else None
+
+
+async def service_row(s: AsyncSession, code: str) -> Service | None:
+    """The service as stored, read by one Core statement, not held by the session."""
+    row = (await (await s.connection()).execute(_SERVICE, {"code": code})).first()
+    return Service(**row._asdict()) if row is not None else None
 
 
 def add(s: AsyncSession, user: User) -> User:

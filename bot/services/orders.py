@@ -33,7 +33,6 @@ from bot.services.job_messages import revoke_job
 from bot.services.transition import Step, transition
 from bot.services.views import new_order_view, order_view, order_views
 from db import orders, users
-from db.models import Order
 
 REJECT_REASONS = ("forbidden", "job_request", "no_masters", "false_data", "technical")
 CANCEL_REASONS = ("changed_mind", "found_other", "too_long", "price", "other")
@@ -90,18 +89,18 @@ async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderV
         if existing is not None:
             return await order_view(s, existing)
         # Locked (on PostgreSQL) so two Confirms of different drafts cannot both pass the caps.
-        client = await users.get(s, client_id, lock=True)
+        client = await users.locked(s, client_id)
         if client is not None and client.blocked:
             raise NotAllowed("error.client_blocked")
         await _check_quota(ctx, s, client_id, now)
-        service = await users.service(s, request.service)
+        service = await users.service_row(s, request.service) if request.service else None
         if service is None or not service.active:
             raise InvalidInput("error.service_unknown")
         urgent = request.urgent
         district, area = place_area(ctx, request.district, request.address, request.latitude,
                                     request.longitude)
-        order = Order(
-            draft_token=request.token, client_id=client_id, service=service.code,
+        order = await orders.add(
+            s, draft_token=request.token, client_id=client_id, service=service.code,
             description=clip(request.description, MAX_DESCRIPTION),
             photos=list(request.photos), address=request.address, latitude=request.latitude,
             longitude=request.longitude, district=district,
@@ -112,7 +111,6 @@ async def _submit(ctx: Context, client_id: int, request: OrderRequest) -> OrderV
             payment=request.payment, status=Status.SUBMITTED, created_at=now, updated_at=now,
             desk_chat_id=ctx.policy.desks.route(district, service.code),
         )
-        await orders.add(s, order)
         await plan(ctx, s, order, now, new=True)
         audit(s, now, actor_id=client_id, role=Role.CLIENT, action="submit", order_id=order.id,
               to_status=Status.SUBMITTED)
