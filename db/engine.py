@@ -60,6 +60,12 @@ class InlineConnection(aiosqlite.Connection):
     the worker, which created the sqlite3 connection (shared across threads, used by one at a
     time)."""
 
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The sqlite3 connection, for statements run on it directly (db/hot.py)."""
+        assert self._connection is not None
+        return self._connection
+
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._connection is None:  # connecting, or closed: aiosqlite's own way
             return await super()._execute(fn, *args, **kwargs)

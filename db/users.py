@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.cas import cas
+from db.hot import Hot
 from db.models import Master, Service, User, table_of
 
 
@@ -25,8 +26,8 @@ _WITH_MASTER = (select(User, Master).outerjoin(Master, Master.user_id == User.id
 
 _USERS = table_of(User)
 _MASTERS = table_of(Master)
-_PERSON = (select(_USERS, _MASTERS).outerjoin(_MASTERS, _MASTERS.c.user_id == _USERS.c.id)
-           .where(_USERS.c.id == bindparam("user_id")))
+_PERSON = Hot(select(_USERS, _MASTERS).outerjoin(_MASTERS, _MASTERS.c.user_id == _USERS.c.id)
+              .where(_USERS.c.id == bindparam("user_id")))
 _SPLIT = len(_USERS.c)
 
 
@@ -35,9 +36,10 @@ async def person(s: AsyncSession, user_id: int
     """The person's row and his master row (if he is one) as plain columns, in one statement
     run on the session's connection: every update reads them, and loading them as entities
     cost more than the query."""
-    row = (await (await s.connection()).execute(_PERSON, {"user_id": user_id})).first()
-    if row is None:
+    rows = await _PERSON.run(s, {"user_id": user_id})
+    if not rows:
         return None, None
+    row = rows[0]
     master = dict(zip(_MASTERS.c.keys(), row[_SPLIT:], strict=True))
     return (dict(zip(_USERS.c.keys(), row[:_SPLIT], strict=True)),
             master if master["id"] is not None else None)
@@ -94,11 +96,15 @@ async def has_services(s: AsyncSession) -> bool:
     return bool(await s.scalar(select(func.count()).select_from(Service)))
 
 
-_ACTIVE_SERVICES = select(Service).where(Service.active.is_(True)).order_by(Service.position)
+# The catalogue, read on the New order steps: its rows as plain columns.
+_ACTIVE_SERVICES = Hot(select(_SERVICES.c.code, _SERVICES.c.names,
+                              _SERVICES.c.warranty_min_months)
+                       .where(_SERVICES.c.active.is_(True)).order_by(_SERVICES.c.position))
 
 
-async def active_services(s: AsyncSession) -> Sequence[Service]:
-    return (await s.scalars(_ACTIVE_SERVICES)).all()
+async def active_services(s: AsyncSession) -> Sequence[Sequence[Any]]:
+    """The active services in the catalogue's order: (code, names, warranty_min_months)."""
+    return await _ACTIVE_SERVICES.run(s, {})
 
 
 async def many(s: AsyncSession, user_ids: Iterable[int]) -> dict[int, User]:

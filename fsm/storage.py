@@ -12,11 +12,12 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import Delete, Insert, Select, bindparam, delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.hot import Hot
 from db.models import FsmRecord, table_of
 from db.scope import reading, writing
 
@@ -24,13 +25,12 @@ from db.scope import reading, writing
 # building a statement costs about as much as running it on SQLite, and a conversation is read
 # and written on every update.
 _T = table_of(FsmRecord)
-_READ: Select[tuple[str | None, dict[str, Any]]] = select(
-    _T.c.state, _T.c.data).where(_T.c.key == bindparam("key"))
-_DELETE: Delete = delete(_T).where(_T.c.key == bindparam("key"))
-_UPSERTS: dict[tuple[str, tuple[str, ...]], Insert] = {}
+_READ = Hot(select(_T.c.state, _T.c.data).where(_T.c.key == bindparam("key")))
+_DELETE = Hot(delete(_T).where(_T.c.key == bindparam("key")))
+_UPSERTS: dict[tuple[str, tuple[str, ...]], Hot] = {}
 
 
-def _upsert_statement(dialect: str, columns: tuple[str, ...]) -> Insert:
+def _upsert_statement(dialect: str, columns: tuple[str, ...]) -> Hot:
     """INSERT … ON CONFLICT that sets `columns` (state and/or data) and updated_at; a new
     row gets the others' defaults. Bound: key, state, data, updated_at."""
     stmt = _UPSERTS.get((dialect, columns))
@@ -39,9 +39,9 @@ def _upsert_statement(dialect: str, columns: tuple[str, ...]) -> Insert:
         new = insert(_T).values(key=bindparam("key"), state=bindparam("state"),
                                        data=bindparam("data"),
                                        updated_at=bindparam("updated_at"))
-        stmt = _UPSERTS[dialect, columns] = new.on_conflict_do_update(
+        stmt = _UPSERTS[dialect, columns] = Hot(new.on_conflict_do_update(
             index_elements=[_T.c.key],
-            set_={c: getattr(new.excluded, c) for c in (*columns, "updated_at")})
+            set_={c: getattr(new.excluded, c) for c in (*columns, "updated_at")}))
     return stmt
 
 
@@ -57,7 +57,7 @@ class SQLStorage(BaseStorage):
                "updated_at": self.clock(), **values}
         async with writing(self.sessions) as s:
             stmt = _upsert_statement(s.get_bind().dialect.name, tuple(sorted(values)))
-            await (await s.connection()).execute(stmt, row)
+            await stmt.run(s, row)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
@@ -80,16 +80,15 @@ class SQLStorage(BaseStorage):
     async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         """State and data in one query (fsm/buffer.py reads a conversation once per update)."""
         async with reading(self.sessions) as s:
-            row = (await (await s.connection()).execute(
-                _READ, {"key": self.keys.build(key)})).one_or_none()
-        return (None, {}) if row is None else (row.state, dict(row.data or {}))
+            rows = await _READ.run(s, {"key": self.keys.build(key)})
+        return (rows[0][0], dict(rows[0][1] or {})) if rows else (None, {})
 
     async def set_record(self, key: StorageKey, values: Mapping[str, Any]) -> None:
         """State and/or data in one statement; a cleared conversation leaves no row (so a
         conversation cleared before the person's data is erased is not written back)."""
         if values.get("state", "") is None and values.get("data") == {}:
             async with writing(self.sessions) as s:
-                await (await s.connection()).execute(_DELETE, {"key": self.keys.build(key)})
+                await _DELETE.run(s, {"key": self.keys.build(key)})
             return
         await self._upsert(key, **{k: dict(v) if k == "data" else v for k, v in values.items()})
 

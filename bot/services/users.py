@@ -101,4 +101,4 @@ async def _seed(ctx: Context, path: Path) -> int:
 async def catalogue(ctx: Context) -> list[ServiceItem]:
     async with ctx.read() as s:
         rows = await users.active_services(s)
-        return [ServiceItem(r.code, dict(r.names), r.warranty_min_months) for r in rows]
+        return [ServiceItem(code, dict(names), warranty) for code, names, warranty in rows]
