@@ -33,7 +33,7 @@ Processor = Callable[[Any], Any] | None
 class _Compiled:
     sql: str
     binds: tuple[tuple[str, Processor], ...]  # each parameter in place order
-    results: tuple[Processor, ...]  # each column's
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # the columns with a processor
 
 
 def _compile(stmt: ClauseElement, dialect: Dialect) -> _Compiled:
@@ -42,8 +42,8 @@ def _compile(stmt: ClauseElement, dialect: Dialect) -> _Compiled:
     binds = tuple((name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
                   for name in compiled.positiontup or ())
     columns = stmt.selected_columns if isinstance(stmt, Select) else ()
-    results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
-                    for c in columns)
+    processors = (c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+    results = tuple((i, p) for i, p in enumerate(processors) if p is not None)
     return _Compiled(compiled.string, binds, results)
 
 
@@ -86,5 +86,10 @@ def _run(sync: Connection, c: _Compiled, params: Mapping[str, Any]) -> list[tupl
         cursor.close()
     if not c.results:
         return rows
-    return [tuple(v if p is None else p(v) for p, v in zip(c.results, row, strict=True))
-            for row in rows]
+    processed = []
+    for row in rows:
+        columns = list(row)
+        for i, process in c.results:
+            columns[i] = process(columns[i])
+        processed.append(tuple(columns))
+    return processed

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.deadlines import Sla
 from bot.domain.errors import found
 from db.cas import cas
+from db.hot import Hot
 from db.models import Order, table_of
 
 
@@ -25,8 +26,8 @@ async def load(s: AsyncSession, order_id: int) -> Order:
 
 
 # Built once (Confirm and New order run them; building costs about as much as running).
-_BY_DRAFT = select(Order).where(Order.draft_token == bindparam("token"))
 _ORDERS = table_of(Order)
+_DRAFT_TAKEN = Hot(select(_ORDERS.c.id).where(_ORDERS.c.draft_token == bindparam("token")))
 _INSERT = insert(_ORDERS).returning(*_ORDERS.c)
 _COUNTS_OF_CLIENT = select(
     func.count().filter(Order.status.in_(bindparam("statuses", expanding=True))),
@@ -35,7 +36,10 @@ _COUNTS_OF_CLIENT = select(
 
 
 async def by_draft(s: AsyncSession, token: str) -> Order | None:
-    return await s.scalar(_BY_DRAFT, {"token": token})
+    """The order a draft became, if it did: asked by every Confirm, where it almost never
+    has (one plain statement), and loaded only when it has."""
+    rows = await _DRAFT_TAKEN.run(s, {"token": token})
+    return await s.get(Order, rows[0][0]) if rows else None
 
 
 async def of_client(s: AsyncSession, client_id: int, limit: int) -> Sequence[Order]:
