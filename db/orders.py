@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, String, bindparam, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.deadlines import Sla
@@ -28,11 +28,20 @@ async def load(s: AsyncSession, order_id: int) -> Order:
 # Built once (Confirm and New order run them; building costs about as much as running).
 _ORDERS = table_of(Order)
 _DRAFT_TAKEN = Hot(select(_ORDERS.c.id).where(_ORDERS.c.draft_token == bindparam("token")))
-_INSERT = insert(_ORDERS).returning(*_ORDERS.c)
-_COUNTS_OF_CLIENT = select(
-    func.count().filter(Order.status.in_(bindparam("statuses", expanding=True))),
-    func.count().filter(Order.created_at >= bindparam("since")),
-).where(Order.client_id == bindparam("client_id"))
+_INSERT = Hot(insert(_ORDERS).returning(*_ORDERS.c))
+_COUNTS_OF_CLIENT: dict[tuple[str, ...], Hot] = {}
+
+
+def _counts_of_client(statuses: tuple[str, ...]) -> Hot:
+    """The caps' count, built once for a set of statuses (they are the statement's own
+    values: a list bound at each call would be compiled at each call)."""
+    hot = _COUNTS_OF_CLIENT.get(statuses)
+    if hot is None:
+        hot = _COUNTS_OF_CLIENT[statuses] = Hot(select(
+            func.count().filter(_ORDERS.c.status.in_([literal(x, String) for x in statuses])),
+            func.count().filter(_ORDERS.c.created_at >= bindparam("since")),
+        ).where(_ORDERS.c.client_id == bindparam("client_id")))
+    return hot
 
 
 async def by_draft(s: AsyncSession, token: str) -> Order | None:
@@ -51,8 +60,8 @@ async def counts_of_client(s: AsyncSession, client_id: int, statuses: Sequence[s
                            since: datetime) -> tuple[int, int]:
     """The client's orders in these statuses, and his orders created since then: one
     statement (the caps of New order and Confirm)."""
-    row = (await s.execute(_COUNTS_OF_CLIENT, {
-        "statuses": list(statuses), "since": since, "client_id": client_id})).one()
+    [row] = await _counts_of_client(tuple(statuses)).run(
+        s, {"since": since, "client_id": client_id})
     return int(row[0] or 0), int(row[1] or 0)
 
 
@@ -214,5 +223,6 @@ async def add(s: AsyncSession, **values: Any) -> Order:
     the session's connection; the order as stored, an object the session does not hold (a
     new order is not changed in the transaction that creates it). The ORM's unit of work for
     one new object cost several times the statement."""
-    row = (await (await s.connection()).execute(_INSERT, values)).one()
-    return Order(**row._asdict())
+    order = await _INSERT.stored(s, Order, values)
+    assert order is not None
+    return order

@@ -18,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Table, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
+
+from db.hot import insert_rows
 
 _WAITING = "rows_waiting"
 
@@ -45,7 +47,7 @@ def _insert_waiting(session: Session) -> None:
     if waiting:
         connection = session.connection()
         for table, rows in waiting.items():
-            connection.execute(insert(table), rows)
+            insert_rows(connection, table, rows)
 
 
 class RowsSession(Session):

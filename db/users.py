@@ -52,23 +52,21 @@ async def with_master(s: AsyncSession, user_id: int) -> tuple[User | None, Maste
     return (row[0], row[1]) if row is not None else (None, None)
 
 
-_LOCKED = select(_USERS).where(_USERS.c.id == bindparam("user_id")).with_for_update()
+_LOCKED = Hot(select(_USERS).where(_USERS.c.id == bindparam("user_id")).with_for_update())
 _SERVICES = table_of(Service)
-_SERVICE = select(_SERVICES).where(_SERVICES.c.code == bindparam("code"))
+_SERVICE = Hot(select(_SERVICES).where(_SERVICES.c.code == bindparam("code")))
 
 
 async def locked(s: AsyncSession, user_id: int) -> User | None:
     """The user as stored, his row locked for the transaction (on PostgreSQL), read by one
     Core statement: an object the session does not hold, for a use case that reads him and
     changes nothing of him (Confirm)."""
-    row = (await (await s.connection()).execute(_LOCKED, {"user_id": user_id})).first()
-    return User(**row._asdict()) if row is not None else None
+    return await _LOCKED.stored(s, User, {"user_id": user_id})
 
 
 async def service_row(s: AsyncSession, code: str) -> Service | None:
     """The service as stored, read by one Core statement, not held by the session."""
-    row = (await (await s.connection()).execute(_SERVICE, {"code": code})).first()
-    return Service(**row._asdict()) if row is not None else None
+    return await _SERVICE.stored(s, Service, {"code": code})
 
 
 def add(s: AsyncSession, user: User) -> User:
