@@ -19,10 +19,10 @@ def add(s: AsyncSession, **values: Any) -> None:
     rows.add(s, _AUDIT, values)
 
 
-async def add_many(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+async def add_many(s: AsyncSession, entries: Sequence[dict[str, Any]]) -> None:
     """Many rows in one statement (a batch of deadlines firing)."""
-    if rows:
-        await s.execute(insert(AuditEntry), list(rows))
+    if entries:
+        await s.execute(insert(AuditEntry), list(entries))
 
 
 async def last_at(s: AsyncSession, order_id: int, action: str) -> datetime | None:

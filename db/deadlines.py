@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import rows
@@ -46,12 +46,16 @@ async def due_of(s: AsyncSession, order_id: int, kind: str) -> datetime | None:
         .order_by(Deadline.id.desc()).limit(1))
 
 
+# Built once: every view of orders (a desk card's redraw among them) reads it.
+_OFFERS_EXPIRING = (select(Deadline.order_id, Deadline.due_at)
+                    .where(Deadline.order_id.in_(bindparam("ids", expanding=True)),
+                           Deadline.kind == "offer", Deadline.state == PENDING)
+                    .order_by(Deadline.id))
+
+
 async def offers_expiring(s: AsyncSession, order_ids: Iterable[int]) -> dict[int, datetime]:
     """When each order's pending offer runs out (the latest, should there be two)."""
-    ids = list(order_ids)
-    rows = (await s.execute(select(Deadline.order_id, Deadline.due_at).where(
-        Deadline.order_id.in_(ids), Deadline.kind == "offer", Deadline.state == PENDING)
-        .order_by(Deadline.id))).all()
+    rows = (await s.execute(_OFFERS_EXPIRING, {"ids": list(order_ids)})).all()
     return {int(oid): due for oid, due in rows}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Update,
     and_,
     bindparam,
     delete,
@@ -54,10 +55,10 @@ def add(s: AsyncSession, *, kind: str, chat_id: int | None, order_id: int | None
                           "next_attempt_at": next_attempt_at, "created_at": created_at})
 
 
-async def add_many(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+async def add_many(s: AsyncSession, messages: Sequence[dict[str, Any]]) -> None:
     """Many rows in one statement (a batch of deadlines firing)."""
-    if rows:
-        await s.execute(insert(OutboxMessage), list(rows))
+    if messages:
+        await s.execute(insert(OutboxMessage), list(messages))
 
 
 async def purge_sent(s: AsyncSession, before: datetime) -> int:
@@ -115,13 +116,34 @@ async def topics_opening(s: AsyncSession) -> set[int]:
     return {oid for oid in (await s.scalars(_TOPICS_OPENING)).all() if oid is not None}
 
 
+# The sender's writes, built once too (a lease and a settling for every message). The rows
+# are read as plain values (Queued), never held by a session: nothing to synchronise.
+_ROW: BindParameter[int] = bindparam("row_id")
+_LEASE = (update(_m).where(_m.id == _ROW, _m.status == PENDING, _free(_NOW))
+          .values(locked_until=bindparam("lease_until"))
+          .execution_options(synchronize_session=False))
+_SETTLES: dict[tuple[bool, tuple[str, ...]], Update] = {}
+
+
+def _settle_statement(only_pending: bool, columns: tuple[str, ...]) -> Update:
+    stmt = _SETTLES.get((only_pending, columns))
+    if stmt is None:
+        stmt = update(_m).where(_m.id == _ROW)
+        if only_pending:
+            stmt = stmt.where(_m.status == PENDING)
+        stmt = _SETTLES[only_pending, columns] = stmt.values(
+            status=bindparam("new_status"), sent_at=bindparam("new_sent_at"),
+            attempts=_m.attempts + 1, locked_until=None, last_error=bindparam("new_error"),
+            **{c: bindparam(f"new_{c}") for c in columns},
+        ).execution_options(synchronize_session=False)
+    return stmt
+
+
 async def lease(s: AsyncSession, row_id: int, now: datetime, until: datetime) -> bool:
     """Take the row for sending until `until`; False when another sender has it or it is
     settled."""
-    return await cas(s, update(OutboxMessage)
-                     .where(OutboxMessage.id == row_id, OutboxMessage.status == PENDING,
-                            _free(now))
-                     .values(locked_until=until), conflict=None)
+    return await cas(s, _LEASE, conflict=None, params={
+        "row_id": row_id, "now": now, "lease_until": until})
 
 
 async def settle(s: AsyncSession, row_id: int, status: str, error: str | None, *,
@@ -130,12 +152,10 @@ async def settle(s: AsyncSession, row_id: int, status: str, error: str | None, *
     """The row is sent or failed for good (one more attempt counted, the lease released);
     `values` replace what it keeps (a payload without its secrets). With `only_pending`, False
     when it was settled already."""
-    stmt = update(OutboxMessage).where(OutboxMessage.id == row_id)
-    if only_pending:
-        stmt = stmt.where(OutboxMessage.status == PENDING)
-    return await cas(s, stmt.values(status=status, sent_at=sent_at,
-                                    attempts=OutboxMessage.attempts + 1, locked_until=None,
-                                    last_error=error, **values), conflict=None)
+    stmt = _settle_statement(only_pending, tuple(sorted(values)))
+    return await cas(s, stmt, conflict=None, params={
+        "row_id": row_id, "new_status": status, "new_sent_at": sent_at, "new_error": error,
+        **{f"new_{c}": v for c, v in values.items()}})
 
 
 async def postpone(s: AsyncSession, row: Queued, until: datetime, error: str) -> None:

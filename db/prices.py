@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.pricing import PROPOSED, WITHDRAWN
@@ -17,11 +17,14 @@ async def get(s: AsyncSession, item_id: int) -> PriceItem | None:
     return await s.get(PriceItem, item_id)
 
 
+_OF_ORDERS = (select(PriceItem).where(PriceItem.order_id.in_(bindparam("ids", expanding=True)))
+              .order_by(PriceItem.id).execution_options(populate_existing=True))
+
+
 async def of_orders(s: AsyncSession, order_ids: Iterable[int]) -> Sequence[PriceItem]:
-    """Read fresh: compare-and-set UPDATEs move rows this session may hold."""
-    return (await s.scalars(
-        select(PriceItem).where(PriceItem.order_id.in_(list(order_ids)))
-        .order_by(PriceItem.id).execution_options(populate_existing=True))).all()
+    """Read fresh: compare-and-set UPDATEs move rows this session may hold. Built once: every
+    view of orders (a desk card's redraw among them) reads them."""
+    return (await s.scalars(_OF_ORDERS, {"ids": list(order_ids)})).all()
 
 
 async def add(s: AsyncSession, item: PriceItem) -> PriceItem:

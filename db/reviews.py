@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Review
@@ -14,10 +14,12 @@ async def of_order(s: AsyncSession, order_id: int) -> Review | None:
     return await s.scalar(select(Review).where(Review.order_id == order_id))
 
 
+_OF_ORDERS = select(Review).where(Review.order_id.in_(bindparam("ids", expanding=True)))
+
+
 async def of_orders(s: AsyncSession, order_ids: Iterable[int]) -> dict[int, Review]:
-    ids = list(order_ids)
-    return {r.order_id: r for r in (await s.scalars(
-        select(Review).where(Review.order_id.in_(ids)))).all()}
+    """Built once: every view of orders (a desk card's redraw among them) reads them."""
+    return {r.order_id: r for r in (await s.scalars(_OF_ORDERS, {"ids": list(order_ids)})).all()}
 
 
 async def add(s: AsyncSession, review: Review) -> None:
