@@ -36,10 +36,12 @@ class DeadlineClock:
             "misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         self._lock = asyncio.Lock()
         self._next_wake: datetime | None = None
+        self._stopped = False
         self.last_pass: float | None = None  # monotonic time of the last pass that worked
         ctx.on_deadline = self.wake_at
 
     async def start(self) -> None:
+        self._stopped = False
         self.scheduler.start()
         self.scheduler.add_job(self.run, "interval", seconds=self.tick, id="safety")
         if self.retention is not None:  # first a minute after start: the start stays quick
@@ -55,10 +57,13 @@ class DeadlineClock:
         return time.monotonic() - self.last_pass <= 3 * self.tick + 5
 
     async def shutdown(self) -> None:
-        """Stop waking; let a pass that is firing finish its transaction first."""
+        """Stop waking; let a pass that is firing finish its transaction first. A pass woken
+        just before (waiting for that one) starts nothing: the loop's end would cut it in the
+        middle, and what it would fire fires at the next start."""
+        self._stopped = True
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        async with self._lock:
+        async with self._lock:  # after the passes already waiting (first come, first served)
             pass
 
     async def housekeeping(self) -> None:
@@ -81,24 +86,30 @@ class DeadlineClock:
                                id="wake", replace_existing=True, max_instances=5)
 
     async def run(self) -> int:
+        if self._stopped:
+            return 0
         async with self._lock:
-            fired = 0
-            try:
-                while True:
-                    n = await fire_due(self.ctx)
-                    fired += n
-                    if n < BATCH:
-                        break
-                nxt = await next_due(self.ctx)
-            except Exception:  # the rows stay pending; the safety tick tries again
-                logger.exception("firing deadlines failed")
-                return fired
-            if fired:
-                logger.info("fired %s deadline(s)", fired)
-                if self.after_fire is not None:
-                    self.after_fire()
-            self._next_wake = None
-            self.last_pass = time.monotonic()
-            if nxt is not None and nxt - datetime.now(UTC) < timedelta(seconds=self.tick):
-                self.wake_at(nxt)
+            return 0 if self._stopped else await self._pass()
+
+    async def _pass(self) -> int:
+        """One pass under the lock: fire what is due, then set the next wake-up."""
+        fired = 0
+        try:
+            while True:
+                n = await fire_due(self.ctx)
+                fired += n
+                if n < BATCH:
+                    break
+            nxt = await next_due(self.ctx)
+        except Exception:  # the rows stay pending; the safety tick tries again
+            logger.exception("firing deadlines failed")
             return fired
+        if fired:
+            logger.info("fired %s deadline(s)", fired)
+            if self.after_fire is not None:
+                self.after_fire()
+        self._next_wake = None
+        self.last_pass = time.monotonic()
+        if nxt is not None and nxt - datetime.now(UTC) < timedelta(seconds=self.tick):
+            self.wake_at(nxt)
+        return fired

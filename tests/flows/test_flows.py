@@ -3,6 +3,7 @@ what was stored, what was refused."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 
@@ -400,6 +401,43 @@ async def test_unknown_language_falls_back_to_the_default(h: Harness) -> None:
     c = h.person(115, "Hans", language="de")
     await c.send("/start")
     assert "What would you like to do?" in c.last().text
+
+
+async def test_a_pass_woken_as_the_bot_stops_fires_nothing_and_the_next_start_does(
+        h: Harness) -> None:
+    """A wake-up queued just before the stop would start a transaction the loop's end cuts
+    (a traceback in the log at every busy restart); the deadline waits for the next start."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from db.models import Deadline
+
+    order_id = await place_order(h, h.person(130, "Olek"))
+    async with h.app.ctx.tx() as s:
+        await s.execute(update(Deadline).where(Deadline.kind == "triage")
+                        .values(due_at=datetime.now(UTC) - timedelta(minutes=25)))
+    clock = h.app.clock
+    async with clock._lock:  # a pass is firing; a wake-up waits behind it
+        queued = asyncio.create_task(clock.run())
+        stop = asyncio.create_task(clock.shutdown())
+        await asyncio.sleep(0.05)
+        assert not queued.done() and not stop.done()  # the stop waits for the passes in hand
+    await stop
+    assert queued.done() and queued.result() == 0  # ended before the stop returned
+    assert await clock.run() == 0
+    async with h.app.ctx.tx() as s:
+        state = await s.scalar(select(Deadline.state).where(
+            Deadline.order_id == order_id, Deadline.kind == "triage"))
+    assert state == "pending"
+    await h.app.clock.start()  # the next start fires what fell due meanwhile
+    try:
+        async with h.app.ctx.tx() as s:
+            state = await s.scalar(select(Deadline.state).where(
+                Deadline.order_id == order_id, Deadline.kind == "triage"))
+        assert state == "fired"
+    finally:
+        await h.app.clock.shutdown()
 
 
 async def test_an_overdue_order_is_escalated_marked_and_listed_by_sla(h: Harness) -> None:
