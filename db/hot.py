@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Table, insert
@@ -128,13 +129,10 @@ class Hot:
         conn = await s.connection()
         sync = conn.sync_connection
         assert sync is not None
-        db = getattr(sync.connection.driver_connection, "sqlite", None)  # as _sqlite(sync)
-        if db is not None:
-            c = self._sqlite.get(None, _UNSEEN) if not self._by_keys else _UNSEEN
-            if c is _UNSEEN:
-                c = self.compiled(sync, params)
-            if c is not None:
-                return _run(sync, db, c, (params,))
+        db = _sqlite(sync)
+        c = self.compiled(sync, params) if db is not None else None
+        if db is not None and c is not None:
+            return _run(sync, db, c, (params,))
         result = await conn.execute(self.stmt, dict(params))
         return result.all() if result.returns_rows else []
 
@@ -145,15 +143,15 @@ class Hot:
         return model(**dict(zip(self.keys, rows[0], strict=True))) if rows else None
 
 
-_INSERTS: dict[Table, Hot] = {}
+@cache
+def _insert(table: Table) -> Hot:
+    return Hot(insert(table))
 
 
 def insert_rows(sync: Connection, table: Table, rows: Sequence[Params]) -> None:
     """`rows` into `table`, one statement (executemany) per set of columns given, inside a
     flush (a synchronous connection)."""
-    hot = _INSERTS.get(table)
-    if hot is None:
-        hot = _INSERTS[table] = Hot(insert(table))
+    hot = _insert(table)
     db = _sqlite(sync)
     groups: dict[tuple[str, ...], list[Params]] = {}
     for row in rows:

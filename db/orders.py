@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, bindparam, func, insert, literal, select, update
@@ -29,19 +30,16 @@ async def load(s: AsyncSession, order_id: int) -> Order:
 _ORDERS = table_of(Order)
 _DRAFT_TAKEN = Hot(select(_ORDERS.c.id).where(_ORDERS.c.draft_token == bindparam("token")))
 _INSERT = Hot(insert(_ORDERS).returning(*_ORDERS.c))
-_COUNTS_OF_CLIENT: dict[tuple[str, ...], Hot] = {}
 
 
+@cache
 def _counts_of_client(statuses: tuple[str, ...]) -> Hot:
     """The caps' count, built once for a set of statuses (they are the statement's own
     values: a list bound at each call would be compiled at each call)."""
-    hot = _COUNTS_OF_CLIENT.get(statuses)
-    if hot is None:
-        hot = _COUNTS_OF_CLIENT[statuses] = Hot(select(
-            func.count().filter(_ORDERS.c.status.in_([literal(x, String) for x in statuses])),
-            func.count().filter(_ORDERS.c.created_at >= bindparam("since")),
-        ).where(_ORDERS.c.client_id == bindparam("client_id")))
-    return hot
+    return Hot(select(
+        func.count().filter(_ORDERS.c.status.in_([literal(x, String) for x in statuses])),
+        func.count().filter(_ORDERS.c.created_at >= bindparam("since")),
+    ).where(_ORDERS.c.client_id == bindparam("client_id")))
 
 
 async def by_draft(s: AsyncSession, token: str) -> Order | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -122,21 +123,18 @@ _ROW: BindParameter[int] = bindparam("row_id")
 _LEASE = (update(_m).where(_m.id == _ROW, _m.status == PENDING, _free(_NOW))
           .values(locked_until=bindparam("lease_until"))
           .execution_options(synchronize_session=False))
-_SETTLES: dict[tuple[bool, tuple[str, ...]], Update] = {}
 
 
+@cache
 def _settle_statement(only_pending: bool, columns: tuple[str, ...]) -> Update:
-    stmt = _SETTLES.get((only_pending, columns))
-    if stmt is None:
-        stmt = update(_m).where(_m.id == _ROW)
-        if only_pending:
-            stmt = stmt.where(_m.status == PENDING)
-        stmt = _SETTLES[only_pending, columns] = stmt.values(
-            status=bindparam("new_status"), sent_at=bindparam("new_sent_at"),
-            attempts=_m.attempts + 1, locked_until=None, last_error=bindparam("new_error"),
-            **{c: bindparam(f"new_{c}") for c in columns},
-        ).execution_options(synchronize_session=False)
-    return stmt
+    stmt = update(_m).where(_m.id == _ROW)
+    if only_pending:
+        stmt = stmt.where(_m.status == PENDING)
+    return stmt.values(
+        status=bindparam("new_status"), sent_at=bindparam("new_sent_at"),
+        attempts=_m.attempts + 1, locked_until=None, last_error=bindparam("new_error"),
+        **{c: bindparam(f"new_{c}") for c in columns},
+    ).execution_options(synchronize_session=False)
 
 
 async def lease(s: AsyncSession, row_id: int, now: datetime, until: datetime) -> bool:
