@@ -10,7 +10,6 @@ from datetime import timedelta
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.album_parts import AlbumCollector, AlbumDispatcher
@@ -37,6 +36,7 @@ from bot.services.users import catalogue, seed_catalogue
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import migrate
 from fsm.buffer import BufferedIsolation, BufferedStorage, StoreBeforeSending
+from fsm.redis_records import RedisRecords
 from fsm.storage import SQLStorage
 from handlers import get_routers
 from handlers.errors import AnswerOnce, ReportErrors
@@ -66,7 +66,7 @@ def make_storage(settings: Settings, ctx: Context) -> tuple[BaseStorage, BaseEve
     if settings.redis_url:
         # A conversation abandoned for FSM_TTL_DAYS expires in Redis by itself.
         ttl = timedelta(days=settings.fsm_ttl_days)
-        storage = RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
+        storage = RedisRecords.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
         return storage, RenewedRedisIsolation(storage.redis)  # dies with its replica
     return SQLStorage(ctx.sessions, ctx.clock), SimpleEventIsolation()
 

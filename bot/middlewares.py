@@ -20,7 +20,7 @@ from bot.notify.throttle import ANSWERING
 from bot.services.base import Context
 from bot.services.users import touch_user
 from db.scope import release
-from fsm.buffer import redelivered
+from fsm.buffer import handled_since, redelivered
 from fsm.forms import ask_again
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -115,14 +115,19 @@ class SkipRedelivered(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject,
                        data: dict[str, Any]) -> Any:
         state: FSMContext | None = data.get("state")
-        if not (isinstance(event, Update) and state is not None
-                and redelivered(await state.get_data(), event.update_id)):
+        if not isinstance(event, Update) or state is None:
+            return await handler(event, data)
+        stored = await state.get_data()
+        if not redelivered(stored, event.update_id):
             return await handler(event, data)
         logger.info("update %s was handled before it was delivered again", event.update_id)
         query = event.callback_query
         message = event.message or (query.message if query is not None else None)
         if query is not None:
             await query.answer()  # a query too old to answer is let go (AnswerOnce)
-        if isinstance(message, Message):
+        # Asked again only if nothing of his was handled since: he may have gone on already
+        # (he had this update's answer, the process died before saying it had the update),
+        # and a question asked again late reads as the answer to what he did since.
+        if isinstance(message, Message) and not handled_since(stored, event.update_id):
             await ask_again(message, state, data)
         return None

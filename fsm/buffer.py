@@ -75,6 +75,13 @@ def redelivered(data: Mapping[str, Any], update_id: int) -> bool:
     return update_id in _handled(data)
 
 
+def handled_since(data: Mapping[str, Any], update_id: int) -> bool:
+    """Another update of this conversation was stored after this (handled) one: the person
+    went on, and had the answers to what he did since."""
+    handled = _handled(data)
+    return update_id in handled and handled[-1] != update_id
+
+
 def _handled(data: Mapping[str, Any]) -> list[int]:
     kept = data.get(HANDLED)
     if isinstance(kept, int):  # stored before the list: the last one only

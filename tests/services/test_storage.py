@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
 from db.models import Order
+from fsm.buffer import BufferedStorage
+from fsm.redis_records import RedisRecords
 from fsm.storage import SQLStorage
 from tests.support.flowkit import harness
 
@@ -79,3 +82,48 @@ async def test_a_restart_keeps_the_conversation_in_redis(db_url: str) -> None:
     await redis.flushdb()
     await redis.aclose()
     await _restart_mid_order(db_url, redis_url=TEST_REDIS_URL)
+
+
+class Died(BaseException):
+    """The process dies: nothing after this point runs."""
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL is not set")
+@pytest.mark.parametrize("dies_at", [1, 2, 3])
+async def test_a_process_dying_mid_write_leaves_the_old_conversation_or_the_new_one(
+        dies_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replica killed while it writes a step: the conversation in Redis is the one before
+    the step or the one after, never the new step with the old data (the update that moved
+    it on would not be known as handled when it comes back, and would run at a step it does
+    not belong to)."""
+    from redis.asyncio import Redis
+    from redis.asyncio.connection import Connection
+
+    redis = Redis.from_url(TEST_REDIS_URL)  # type: ignore[arg-type]
+    await redis.flushdb()
+    records = RedisRecords(redis=redis)
+    before = ("NewOrder:description", {"draft": {"description": "Tap"}, "_update_id": [7]})
+    after = ("NewOrder:address", {"draft": {"description": "Tap"}, "_update_id": [7, 8]})
+    await records.set_record(KEY, {"state": before[0], "data": before[1]})  # connected
+    sent = 0
+    send = Connection.send_packed_command
+
+    async def dies(self: Connection, *args: Any, **kwargs: Any) -> None:
+        nonlocal sent
+        sent += 1
+        if sent == dies_at:
+            raise Died
+        await send(self, *args, **kwargs)
+
+    buffered = BufferedStorage(records)
+    monkeypatch.setattr(Connection, "send_packed_command", dies)
+    try:
+        async with buffered.scope(KEY):
+            await buffered.set_state(KEY, after[0])
+            await buffered.set_data(KEY, after[1])
+    except Died:
+        pass
+    monkeypatch.undo()
+    stored = await RedisRecords(redis=redis).get_record(KEY)
+    assert stored == (before if dies_at == 1 else after)
+    await redis.aclose()
