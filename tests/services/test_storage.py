@@ -127,3 +127,32 @@ async def test_a_process_dying_mid_write_leaves_the_old_conversation_or_the_new_
     stored = await RedisRecords(redis=redis).get_record(KEY)
     assert stored == (before if dies_at == 1 else after)
     await redis.aclose()
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL is not set")
+async def test_redis_records_keep_aiograms_keys_and_expiry() -> None:
+    """Conversations stored by aiogram's RedisStorage before are read on; a conversation
+    expires after FSM_TTL_DAYS as before; a cleared one leaves no key."""
+    from datetime import timedelta
+
+    from aiogram.fsm.storage.redis import RedisStorage
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(TEST_REDIS_URL)  # type: ignore[arg-type]
+    await redis.flushdb()
+    ttl = timedelta(days=30)
+    old = RedisStorage(redis=redis, state_ttl=ttl, data_ttl=ttl)
+    await old.set_state(KEY, "NewOrder:address")
+    await old.set_data(KEY, {"draft": {"description": "Tap"}})
+    records = RedisRecords(redis=redis, state_ttl=ttl, data_ttl=ttl)
+    assert await records.get_record(KEY) == ("NewOrder:address",
+                                             {"draft": {"description": "Tap"}})
+    await records.set_record(KEY, {"state": "NewOrder:time",
+                                   "data": {"draft": {"description": "Tap", "address": "L"}}})
+    assert await old.get_state(KEY) == "NewOrder:time"
+    assert (await old.get_data(KEY))["draft"]["address"] == "L"
+    assert 0 < await redis.ttl(old.key_builder.build(KEY, "state")) <= ttl.total_seconds()
+    assert 0 < await redis.ttl(old.key_builder.build(KEY, "data")) <= ttl.total_seconds()
+    await records.set_record(KEY, {"state": None, "data": {}})
+    assert await records.get_record(KEY) == (None, {}) and await redis.keys("*") == []
+    await redis.aclose()
