@@ -110,7 +110,8 @@ class SkipRedelivered(BaseMiddleware):
     answered as "I did not understand" (fsm/buffer.py, HANDLED). The step's prompt is sent
     again instead: the process that stored the step may have died before the prompt went out,
     and a person must never be left without the question he is to answer (a prompt seen twice
-    is the lesser harm). Runs after the person and the language are known."""
+    is the lesser harm) — unless a later update of his was handled since. Runs after the
+    person and the language are known."""
 
     async def __call__(self, handler: Handler, event: TelegramObject,
                        data: dict[str, Any]) -> Any:
